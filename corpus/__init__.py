@@ -1,0 +1,1 @@
+"""Corpus: documents → citable provisions (条/款/项), penalty records and case records."""

@@ -1,0 +1,256 @@
+"""Penalty records parsed from provisions that set a sanction: who, how much, which tier, by whom."""
+
+from __future__ import annotations
+
+import re
+
+from corpus.models import PenaltyRecord, Provision
+from corpus.numerals import cn_to_int, parse_amount
+
+NUM = r"[零〇一二两三四五六七八九十百千万\d.]+"
+FINE_RANGE = re.compile(rf"({NUM})元以上({NUM})元以下(?:的)?罚款")
+FINE_MAX = re.compile(rf"(?<![上\d])({NUM})元以下(?:的)?罚款")
+FINE_MIN = re.compile(rf"({NUM})元以上(?:的)?罚款")
+FINE_EXACT = re.compile(rf"处({NUM})元(?:的)?罚款")
+MULTIPLE = re.compile(rf"(?:处|并处)?([^，；。处]{{0,14}}?)(等值|{NUM}倍)以上({NUM})倍以下(?:的)?罚款")
+MULTIPLE_MAX = re.compile(rf"(?:处|并处)([^，；。处]{{2,14}}?)({NUM})倍以下(?:的)?罚款")
+AUTHORITY = re.compile(
+    r"由((?:县级以上|设区的市级|省级|国务院|上级|有关|其所在|授予)?[^，；。由]{2,40}?(?:部门|机关|机构|主管部门|人民政府))"
+    r"(?:依据职责|依照职责|按照职责|按照规定)?(?=责令|处|对|没收|给予|予以|吊销|撤销|取消|依法|依照|按照|，)")
+CROSS_REF = re.compile(r"依照(《[^》]+》)?(?:的)?((?:本法|本条例|本办法)?第[^，；。]{1,20}?条)?(?:的)?(?:有关)?规定(?:处罚|给予处罚|予以处罚|执行)?")
+DIRECT = ("直接负责的主管人员", "直接责任人员")
+ORG = re.compile(r"机构|单位|企业|公司|生产者|销售者|经营者|场所|检验站|检测站")
+PERSON = re.compile(r"人员|个人|签字人|检验员|从业者|所有人|驾驶人")
+SANCTIONS: list[tuple[str, re.Pattern]] = [
+    ("责令限期改正", re.compile(r"责令限期改正")),
+    ("责令改正", re.compile(r"责令(?!限期)改正")),
+    ("警告", re.compile(r"警告")),
+    ("通报批评", re.compile(r"通报批评")),
+    ("没收违法所得", re.compile(r"没收违法所得")),
+    ("没收", re.compile(r"没收(?!违法所得)")),
+    ("暂停", re.compile(r"暂停")),
+    ("责令停业整顿", re.compile(r"停业整顿")),
+    ("责令停产停业", re.compile(r"停产停业|停止生产")),
+    ("降低资质等级", re.compile(r"降低资质等级")),
+    ("吊销资质", re.compile(r"吊销[^，；。]{0,16}(?:资质|许可|证书|执照)")),
+    ("吊销资格", re.compile(r"吊销[^，；。]{0,16}资格")),
+    ("撤销资格", re.compile(r"撤销[^，；。]{0,16}资格")),
+    ("取消资格", re.compile(r"取消[^，；。]{0,16}资格")),
+    ("禁止从业", re.compile(r"禁止从事|不得从事")),
+    ("依法给予处分", re.compile(r"给予处分|依法给予.{0,4}处分")),
+    ("追究刑事责任", re.compile(r"追究刑事责任|移送(?:公安|司法)")),
+]
+SANCTION_SIGNAL = re.compile(r"罚款|吊销|撤销[^，；。]{0,16}资格|没收|有期徒刑|通报批评|警告|禁止从事|停业整顿|取消[^，；。]{0,16}资格")
+MITIGATE = re.compile(r"从轻或者减轻(?:行政)?处罚")
+EXEMPT = re.compile(r"不予(?:行政)?处罚")
+TIER_WORDS = [("情节特别严重", "情节特别严重"), ("情节严重", "情节严重"), ("情节较轻", "情节较轻"),
+              ("情节轻微", "情节较轻"), ("构成犯罪", "构成犯罪"), ("触犯刑律", "构成犯罪")]
+PENALTY_CHAPTER = ("法律责任", "罚则", "处理")
+
+
+def target_of(phrase: str) -> str | None:
+    """'直接负责的主管人员和其他直接责任人员' → 直接责任人员; '机构' → 机构; '检验检测人员' → 个人."""
+    if any(w in phrase for w in DIRECT):
+        return "直接责任人员"
+    if re.search(r"(?:机构|单位|企业|公司)(?:中)?的[^，；]{0,12}人员", phrase):
+        return "个人"
+    if ORG.search(phrase):
+        return "机构"
+    if PERSON.search(phrase):
+        return "个人"
+    return None
+
+
+def _amount(text: str) -> float | None:
+    try:
+        return parse_amount(text)
+    except ValueError:
+        return None
+
+
+def _multiple(text: str) -> float | None:
+    if text == "等值":
+        return 1.0
+    text = text.removesuffix("倍")
+    try:
+        return float(text) if re.fullmatch(r"[\d.]+", text) else float(cn_to_int(text))
+    except ValueError:
+        return None
+
+
+def _clean_base(base: str) -> str:
+    base = re.sub(r"^(?:并处|处|对其|对|按)", "", base.strip())
+    return base.removesuffix("的").strip() or "基数"
+
+
+def split_conduct(text: str) -> tuple[str, str]:
+    """A paragraph → (conduct clause, sanction part). The conduct ends at the first '的，' or '的：'."""
+    m = re.search(r"的[，,：:]", text)
+    if not m or not SANCTION_SIGNAL.search(text[m.end():] or ""):
+        return "", text
+    conduct = re.sub(r"^违反本(?:法|条例|办法|规定)(?:规定)?[，,]", "", text[: m.start() + 1])
+    return conduct, text[m.end():]
+
+
+def _default_target(conduct: str) -> str:
+    subject = re.split(r"有下列|出具|未|不|违反|伪造|同时|对", conduct, maxsplit=1)[0] or conduct
+    return target_of(subject) or target_of(conduct) or "机构"
+
+
+def parse_paragraph(prov: Provision, items: list[Provision] | None = None, chapter_required: bool = True
+                    ) -> list[PenaltyRecord]:
+    """Penalty records for one paragraph (款) provision."""
+    items = items or []
+    lead = prov.text.split("\n", 1)[0] if items else prov.text
+    if MITIGATE.search(lead) or (EXEMPT.search(lead) and "罚款" not in lead):
+        return _mitigation(prov, lead, items)
+    if "有期徒刑" in lead or "拘役" in lead:
+        return _criminal(prov, lead, items)
+    if not SANCTION_SIGNAL.search(lead):
+        return []
+    if chapter_required and prov.chapter and not any(w in prov.chapter for w in PENALTY_CHAPTER):
+        return []
+    conduct, sanction_text = split_conduct(lead)
+    authority_m = AUTHORITY.search(lead)
+    authority = authority_m.group(1) if authority_m else ""
+    cross = [_cross_label(m) for m in CROSS_REF.finditer(lead)]
+    if "从其规定" in lead:
+        clause = re.search(r"[^，；。]*(?:有规定|另有规定)的，(?:依照其规定|从其规定)", lead)
+        cross.append(clause.group(0) if clause else "从其规定")
+    default = _default_target(conduct) if conduct else "机构"
+    records: dict[tuple[str, str, str], PenaltyRecord] = {}
+    seen_targets: list[str] = []
+
+    def record(target: str, tier: str, sub: str = "") -> PenaltyRecord:
+        if target not in seen_targets:
+            seen_targets.append(target)
+        key = (target, tier, sub)
+        if key not in records:
+            records[key] = PenaltyRecord(
+                provision_id=prov.id, target=target, tier=tier, conduct=sub or conduct.strip("，,："),
+                conduct_refs=[] if sub else [i.id for i in items], authority=authority,
+                cross_refs=list(dict.fromkeys(cross)), source_text=lead)
+        return records[key]
+
+    for full_stop in re.split(r"。", compact(sanction_text)):
+        base = next((t for seg in re.split(r"[，,：:；;]", full_stop) if (t := _explicit_target(seg))), default)
+        for sentence in re.split(r"[；;]", full_stop):
+            target, tier, sub = base, "基本", ""  # each clause starts from the subject of its sentence
+            for seg in re.split(r"[，,：:]", sentence):
+                if not seg:
+                    continue
+                tier = next((name for word, name in TIER_WORDS if word in seg), tier)
+                if t := _explicit_target(seg):
+                    target = t
+                    # 对出具不实检验检测报告的检验检测机构处… names a sub-conduct of its own
+                    m = TARGET_PHRASE.search(seg)
+                    sm = re.match(r"^(.{2,30}?)的(?:检验检测)?(?:机构|单位|人员)", m.group(1)) if m else None
+                    sub = sm.group(1) if sm and not sm.group(1).startswith(("直接", "其")) else ""
+                if _has_fine(seg):
+                    _fines(seg, record(target, tier, sub))
+                for part_target, names in _sanctions(seg, target, seen_targets):
+                    rec = record(part_target, tier, sub if part_target == target else "")
+                    rec.sanctions.extend(n for n in names if n not in rec.sanctions)
+    return [r for r in records.values() if r.has_fine or r.sanctions]
+
+
+TARGET_PHRASE = re.compile(r"(?:^|[^反应])对(?:其)?([^处给没予依吊撤罚]{1,40})")
+
+
+def _explicit_target(seg: str) -> str | None:
+    """'对直接负责的主管人员和其他直接责任人员处…' → 直接责任人员; None when the segment names no target."""
+    m = TARGET_PHRASE.search(seg)
+    return target_of(m.group(1)) if m else None
+
+
+def compact(text: str) -> str:
+    """Drop stray spaces inside Chinese text ('一万元 以上' → '一万元以上')."""
+    return re.sub(r"\s+", "", text)
+
+
+def _sanctions(seg: str, target: str, seen: list[str]) -> list[tuple[str, list[str]]]:
+    """Sanction names in a segment, per target; '吊销机构资质和有关人员的资格' splits between targets."""
+    names = [name for name, pat in SANCTIONS if pat.search(seg)]
+    if "没收违法所得" in names and "没收" in names:
+        names.remove("没收")
+    if not names:
+        return []
+    if not (ORG.search(seg) and PERSON.search(seg)):
+        return [(target, names)]
+    verb = re.search(r"吊销|撤销|取消", seg)
+    out = []
+    for part in re.split(r"和|及|以及", seg):
+        t = target_of(part) or target
+        if t == "个人" and "直接责任人员" in seen:
+            t = "直接责任人员"
+        part_names = [n for n, pat in SANCTIONS if pat.search(part)]
+        if not part_names and verb and "资格" in part:
+            part_names = [f"{verb.group(0)}资格"]
+        if part_names:
+            out.append((t, part_names))
+    return out or [(target, names)]
+
+
+def _has_fine(seg: str) -> bool:
+    return "罚款" in seg
+
+
+def _fines(seg: str, rec: PenaltyRecord) -> None:
+    if m := MULTIPLE.search(seg):
+        rec.multiple_min, rec.multiple_max = _multiple(m.group(2)), _multiple(m.group(3))
+        rec.multiple_base = _clean_base(m.group(1))
+    elif m := MULTIPLE_MAX.search(seg):
+        rec.multiple_max, rec.multiple_base = _multiple(m.group(2)), _clean_base(m.group(1))
+    elif m := FINE_RANGE.search(seg):
+        rec.fine_min, rec.fine_max = _amount(m.group(1)), _amount(m.group(2))
+    elif m := FINE_MAX.search(seg):
+        rec.fine_max = _amount(m.group(1))
+    elif m := FINE_MIN.search(seg):
+        rec.fine_min = _amount(m.group(1))
+    elif m := FINE_EXACT.search(seg):
+        rec.fine_min = rec.fine_max = _amount(m.group(1))
+
+
+def _cross_label(m: re.Match) -> str:
+    return m.group(0)
+
+
+CRIME = re.compile(r"处([^，；。]{0,12}(?:有期徒刑|拘役|管制)[^；。]*)")
+
+
+def _criminal(prov: Provision, lead: str, items: list[Provision]) -> list[PenaltyRecord]:
+    """刑法-style provisions: one record per sentence ('情节严重的，处五年以下有期徒刑或者拘役，并处罚金')."""
+    out: list[PenaltyRecord] = []
+    conduct = re.split(r"[，；]", lead, maxsplit=1)[0]
+    for sentence in re.split(r"[；。]", compact(lead)):
+        m = CRIME.search(sentence)
+        if not m:
+            continue
+        tier = next((name for word, name in TIER_WORDS if word in sentence), "基本")
+        if "有下列情形之一" in sentence:
+            tier = "加重（所列情形）"
+        target = "单位" if sentence.startswith("单位") else "个人"
+        out.append(PenaltyRecord(provision_id=prov.id, target=target, tier=tier, kind="刑罚", conduct=conduct,
+                                 conduct_refs=[i.id for i in items] if "下列" in sentence else [],
+                                 sanctions=[m.group(1)], source_text=lead))
+    return out
+
+
+def _mitigation(prov: Provision, lead: str, items: list[Provision]) -> list[PenaltyRecord]:
+    kind = "从轻减轻" if MITIGATE.search(lead) else "不予处罚"
+    return [PenaltyRecord(provision_id=prov.id, target="当事人", tier="基本", kind=kind,
+                          conduct=lead.strip("：:"), conduct_refs=[i.id for i in items], source_text=lead)]
+
+
+def parse_provisions(provisions: list[Provision]) -> list[PenaltyRecord]:
+    """All penalty records of a document's provisions (paragraph level)."""
+    items_of: dict[str, list[Provision]] = {}
+    for p in provisions:
+        if p.kind == "item":
+            items_of.setdefault(p.id.rsplit("/", 1)[0], []).append(p)
+    has_chapters = any(p.chapter for p in provisions if p.kind == "paragraph")
+    out: list[PenaltyRecord] = []
+    for p in provisions:
+        if p.kind == "paragraph":
+            out.extend(parse_paragraph(p, items_of.get(p.id), chapter_required=has_chapters))
+    return out

@@ -1,0 +1,1 @@
+"""User interfaces: the `yiju` CLI and the Gradio app."""

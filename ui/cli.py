@@ -1,0 +1,51 @@
+"""The `yiju` command line: one group, subcommands assembled from the ui.cli_* modules."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+# Each module defines click commands/groups listed in its __all__; a helper owns one module.
+COMMAND_MODULES = ["ui.cli_corpus", "ui.cli_index", "ui.cli_assistant", "ui.cli_serve", "ui.cli_quiz",
+                   "ui.cli_eval", "ui.cli_users"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="yiju")
+def cli() -> None:
+    """依据 Yiju — 检验检测监管法律依据助手（离线）。
+
+    \b
+    常用：
+      yiju corpus stats                      语料统计与缺失的任务文件
+      yiju corpus show 特种设备安全法 93       条文、引用格式与解析出的罚则
+      yiju index build                       构建/增量更新检索索引
+      yiju search "电梯检验机构出具虚假报告怎么罚"
+      yiju ask "检验机构出具虚假报告罚多少？依据哪条？"
+      yiju serve                             启动网页（127.0.0.1:7860）
+    """
+
+
+for _name in COMMAND_MODULES:
+    try:
+        _mod = importlib.import_module(_name)
+    except ModuleNotFoundError as exc:
+        if exc.name != _name:
+            raise
+        continue
+    for _cmd in getattr(_mod, "__all__", []):
+        cli.add_command(getattr(_mod, _cmd))
+
+
+def main() -> None:
+    try:
+        cli(standalone_mode=True)
+    except KeyboardInterrupt:
+        click.echo("已中断。", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()
