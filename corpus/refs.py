@@ -1,0 +1,103 @@
+"""References to provisions in free text: '特种设备安全法第九十三条', '道交法94条', '《X》第N条第M款第（K）项'."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from corpus.numerals import cn_to_int
+
+if TYPE_CHECKING:
+    from corpus.load import Corpus
+
+NUM = r"[零〇一二两三四五六七八九十百千\d]+"
+TAIL = re.compile(
+    rf"\s*第?\s*({NUM})\s*条(?:之([一二三四五六七八九十]+))?"
+    rf"(?:\s*第\s*({NUM})\s*款)?(?:\s*第?\s*[（(]\s*({NUM})\s*[)）]\s*项)?")
+BARE_TAIL = re.compile(rf"\s*({NUM})\s*(?:条)?")
+
+
+@dataclass
+class Ref:
+    """A parsed reference; `doc_key` is None when the name is not a known document."""
+
+    raw: str
+    start: int
+    end: int
+    name: str
+    doc_key: str | None
+    article: int
+    suffix: int = 0
+    para: int | None = None
+    item: int | None = None
+
+    @property
+    def article_id(self) -> str | None:
+        if not self.doc_key:
+            return None
+        return f"{self.doc_key}/{self.article}-{self.suffix}" if self.suffix else f"{self.doc_key}/{self.article}"
+
+    @property
+    def provision_id(self) -> str | None:
+        """Most specific id: article/款/项 (款 defaults to 1 when only a 项 is given)."""
+        aid = self.article_id
+        if aid is None:
+            return None
+        if self.item is not None:
+            return f"{aid}/{self.para or 1}/{self.item}"
+        if self.para is not None:
+            return f"{aid}/{self.para}"
+        return aid
+
+
+def _num(text: str | None) -> int | None:
+    return cn_to_int(text) if text else None
+
+
+def _name_pattern(corpus: Corpus) -> re.Pattern:
+    names = sorted(corpus.alias_index, key=len, reverse=True)
+    names = [n for n in names if len(n) >= 2]
+    return re.compile("《?(" + "|".join(map(re.escape, names)) + ")》?")
+
+
+_PATTERNS: dict[int, re.Pattern] = {}
+
+
+def find_references(text: str, corpus: Corpus, bare_numbers: bool = False) -> list[Ref]:
+    """Every '<document name> 第N条…' in text. `bare_numbers` also accepts '道交法94'."""
+    pat = _PATTERNS.get(id(corpus))
+    if pat is None:
+        pat = _PATTERNS[id(corpus)] = _name_pattern(corpus)
+    out: list[Ref] = []
+    for m in pat.finditer(text):
+        name = m.group(1)
+        tail = TAIL.match(text, m.end())
+        if tail and tail.group(0).strip():
+            article, suffix, para, item = tail.groups()
+            end = tail.end()
+        elif bare_numbers and (b := BARE_TAIL.match(text, m.end())):
+            article, suffix, para, item = b.group(1), None, None, None
+            end = b.end()
+        else:
+            continue
+        try:
+            ref = Ref(raw=text[m.start():end], start=m.start(), end=end, name=name,
+                      doc_key=corpus.alias_index.get(name), article=cn_to_int(article),
+                      suffix=_num(suffix) or 0, para=_num(para), item=_num(item))
+        except ValueError:
+            continue
+        out.append(ref)
+    return out
+
+
+UNKNOWN_LAW = re.compile(rf"《([^》]{{2,40}})》\s*第\s*({NUM})\s*条")
+
+
+def unknown_law_refs(text: str, corpus: Corpus) -> list[tuple[str, str]]:
+    """《X》第N条 where X is not a document in the corpus → [(X, raw)]."""
+    out = []
+    for m in UNKNOWN_LAW.finditer(text):
+        if corpus.find_document(m.group(1)) is None:
+            out.append((m.group(1), m.group(0)))
+    return out
