@@ -52,6 +52,20 @@ def load_laws(db: Path, names: list[str]) -> tuple[list[Document], list[Provisio
     return out_docs, out_provs, missing
 
 
+def join_broken_lines(lines: list[str]) -> list[str]:
+    """Re-join a line the source broke mid-sentence ('情节严重的，\\n并处…'): a 款 or 项 ends with 。；：."""
+    out: list[str] = []
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            continue
+        if out and not out[-1].endswith(("。", "；", "：", "！", "？", "”")):
+            out[-1] += line
+        else:
+            out.append(line)
+    return out
+
+
 def _articles(con: sqlite3.Connection, law_id: str) -> list[Article]:
     articles: list[Article] = []
     rows = con.execute(
@@ -66,8 +80,7 @@ def _articles(con: sqlite3.Connection, law_id: str) -> list[Article]:
         if "之" in no:
             suffix = cn_to_int(no.split("之", 1)[1].rstrip("条"))
         art = Article(number, suffix, row["chapter"] or "", row["section"] or "")
-        for line in (row["article_text"] or "").split("\n"):
-            if line.strip():
-                add_line(art, line.strip())
+        for line in join_broken_lines((row["article_text"] or "").split("\n")):
+            add_line(art, line)
         articles.append(art)
     return articles
