@@ -2,24 +2,186 @@
 
 from __future__ import annotations
 
+import difflib
+import functools
+import re
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import yaml
+
+from corpus.config import PACKAGED_DATA
 from corpus.models import REPEALED
+from corpus.numerals import int_to_cn
 
 if TYPE_CHECKING:
     from corpus.load import Corpus
+    from corpus.refs import Ref
+
+OLD_VERSION = re.compile(r"(20\d{2}|19\d{2})\s*年?\s*(?:版|修订版|修正版|修改版)|旧法|旧版|原办法|修订前|老版")
+
+
+@dataclass
+class Mapping:
+    doc: str
+    from_version: str
+    from_article: int
+    to: str  # provision id in the current corpus
+    status: str  # confirmed | proposed
+    topic: str = ""
+    basis: str = ""
+    old_penalty: str = ""
+    old_fine_max: float | None = None
+    new_penalty: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{self.from_version}版第{int_to_cn(self.from_article)}条"
+
+
+@dataclass
+class Succession:
+    repeals: dict[str, dict] = field(default_factory=dict)
+    versions: dict[str, list[dict]] = field(default_factory=dict)
+    maps: list[Mapping] = field(default_factory=list)
+
+    def maps_from(self, doc: str, article: int, version: str | None = None) -> list[Mapping]:
+        return [m for m in self.maps if m.doc == doc and m.from_article == article
+                and (version is None or m.from_version == version)]
+
+    def maps_to(self, provision_id: str) -> list[Mapping]:
+        return [m for m in self.maps if m.to == provision_id]
+
+
+@functools.lru_cache(maxsize=1)
+def succession() -> Succession:
+    data = yaml.safe_load((PACKAGED_DATA / "succession.yaml").read_text("utf-8"))
+    maps = []
+    for m in data.get("article_maps", []):
+        version, article = str(m["from"]).split("/")
+        maps.append(Mapping(doc=m["doc"], from_version=version, from_article=int(article), to=m["to"],
+                            status=m["status"], topic=m.get("topic", ""), basis=m.get("basis", ""),
+                            old_penalty=m.get("old_penalty", ""), old_fine_max=m.get("old_fine_max"),
+                            new_penalty=m.get("new_penalty", "")))
+    return Succession(repeals=data.get("repeals", {}), versions=data.get("versions", {}), maps=maps)
 
 
 def apply_history(corpus: Corpus) -> None:
-    """Attach succession facts to the loaded documents."""
+    """Label repealed documents with their repeal date and successor (they stay indexed)."""
+    s = succession()
+    for key, info in s.repeals.items():
+        doc = corpus.documents.get(key)
+        if doc is None:
+            continue
+        doc.status = REPEALED
+        by = corpus.provisions.get(info.get("repealed_by", ""))
+        by_text = by.citation if by else info.get("repealed_by", "")
+        doc.status_note = f"自{info['repealed_on']}起废止（{by_text}），由《{_title(corpus, info['successor'])}》取代"
+
+
+def _title(corpus: Corpus, key: str) -> str:
+    doc = corpus.documents.get(key)
+    return doc.title if doc else key
+
+
+def version_in_force(doc_key: str, on: str) -> dict | None:
+    """The version of a document in force on an ISO date, from the succession data."""
+    for v in succession().versions.get(doc_key, []):
+        if v.get("effective", "") <= on and (not v.get("until") or on < v["until"]):
+            return v
+    return None
 
 
 def describe(corpus: Corpus, provision_id: str) -> list[str]:
-    """Lines on the validity of a provision's text (status, repeal, successor)."""
+    """Lines on the validity of a provision's text: status, repeal, successor provision, renumbering."""
     p = corpus.provisions.get(provision_id)
     doc = corpus.documents.get(p.doc_key) if p else None
     if doc is None:
         return []
+    out = []
     if doc.status == REPEALED:
-        return [f"⚠ 本文件已废止（{doc.status_note or '见法律库标注'}），不得作为现行依据引用。"]
-    return []
+        out.append(f"⚠ 本条所在文件已废止：{doc.status_note or '见法律库标注'}。不得作为现行依据引用。")
+        if p.article is not None:
+            for m in succession().maps_from(doc.key, p.article):
+                succ = corpus.provisions.get(m.to)
+                if succ:
+                    out.append(f"  现行对应条文：{succ.citation}（{_status_word(m.status)}）。")
+    for m in succession().maps_to(p.article_id):
+        old = f"《{_title(corpus, m.doc)}》{m.label}"
+        out.append(f"  沿革：{old} → {corpus.provisions[m.to].citation}（{m.topic}；{_status_word(m.status)}）。")
+    return out
+
+
+def _status_word(status: str) -> str:
+    return "已人工确认" if status == "confirmed" else "系自动推定，待人工确认"
+
+
+def history_chain(corpus: Corpus, doc_key: str, article: int) -> list[str]:
+    """`yiju corpus history` lines: the article under each known version and where it went."""
+    lines = []
+    versions = succession().versions.get(doc_key, [])
+    for v in versions:
+        lines.append(f"版本：{v['label']}，施行 {v.get('effective', '未载')}"
+                     + (f"，至 {v['until']}" if v.get("until") else "，现行")
+                     + ("" if v.get("in_corpus", True) else "（全文未收录）"))
+    maps = succession().maps_from(doc_key, article)
+    for m in maps:
+        target = corpus.provisions.get(m.to)
+        lines.append(f"{m.label}（{m.topic}） → {target.citation if target else m.to}（{_status_word(m.status)}；依据：{m.basis}）")
+        if m.old_penalty:
+            lines.append(f"  旧版罚则：{m.old_penalty}")
+        if m.new_penalty:
+            lines.append(f"  新版罚则：{m.new_penalty}")
+    current = corpus.article(doc_key, article)
+    if current is not None:
+        lines.append(f"现行文本第{int_to_cn(article)}条：{current.citation}")
+        lines += describe(corpus, current.id)
+        for m in succession().maps_to(current.id):
+            lines.append(f"  来自 {m.label}")
+    if not lines:
+        lines.append("没有该条的版本沿革记录。")
+    return lines
+
+
+def old_number_lines(corpus: Corpus, ref: Ref, question: str) -> list[str]:
+    """When a question cites an article number that moved in a revision, explain the renumbering."""
+    if not ref.doc_key:
+        return []
+    maps = [m for m in succession().maps_from(ref.doc_key, ref.article) if m.doc == ref.doc_key]
+    maps = [m for m in maps if m.to.split("/")[0] == ref.doc_key or OLD_VERSION.search(question)
+            or corpus.documents[ref.doc_key].status == REPEALED]
+    if not maps:
+        return []
+    explicit = OLD_VERSION.search(question)
+    out = []
+    for m in maps:
+        target = corpus.provisions.get(m.to)
+        if target is None:
+            continue
+        head = "条号已变更" if explicit else "注意条号变更"
+        out.append(f"**{head}**：《{_title(corpus, m.doc)}》{m.label}（{m.topic}） → 现行{target.citation}"
+                   f"（{_status_word(m.status)}）。")
+        if not explicit and corpus.article(ref.doc_key, ref.article) is not None:
+            out.append(f"如您指的是现行文本的第{int_to_cn(ref.article)}条，见下文；如指{m.label}，其内容现为{target.citation}。")
+        if m.old_penalty or m.new_penalty:
+            out.append(f"- {m.label}罚则：{m.old_penalty or '原文未收录'}")
+            out.append(f"- 现行{target.citation}罚则：{m.new_penalty or '见下文'}")
+    return out
+
+
+def propose_maps(corpus: Corpus, old_doc: str, new_doc: str, threshold: float = 0.6) -> list[tuple[str, str, float]]:
+    """Propose old → new article maps by text similarity (for hand confirmation)."""
+    new_articles = [p for p in corpus.provisions.values() if p.doc_key == new_doc and p.kind == "article"]
+    out = []
+    for old in (p for p in corpus.provisions.values() if p.doc_key == old_doc and p.kind == "article"):
+        best, score = None, 0.0
+        for new in new_articles:
+            quick = difflib.SequenceMatcher(None, old.text, new.text)
+            if quick.real_quick_ratio() < threshold or quick.quick_ratio() < threshold:
+                continue
+            r = quick.ratio()
+            if r > score:
+                best, score = new, r
+        if best is not None and score >= threshold:
+            out.append((old.id, best.id, round(score, 3)))
+    return out

@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from corpus.articles import Article, add_line, provisions_for
-from corpus.catalog import ALIASES, short_name, sectors_for
+from corpus.catalog import ALIASES, sectors_for, short_name
 from corpus.models import Document, Provision
 from corpus.numerals import cn_to_int
 

@@ -1,0 +1,113 @@
+"""The citation checker: every 《X》第N条(第M款)(第（K）项) must resolve in the corpus, quotes must be verbatim,
+and a repealed provision must not be presented as in force."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from corpus.load import Corpus
+from corpus.models import REPEALED
+from corpus.refs import Ref, find_references, unknown_law_refs
+
+QUOTE = re.compile(r"「([^」]{6,})」|“([^”]{12,})”")
+BLOCKQUOTE = re.compile(r"^>\s?(.*)$", re.MULTILINE)
+REPEAL_CONTEXT = re.compile(r"废止|已失效|行为时|原《|旧法|修订前|此前|当时|2026年8月15日前|已被")
+
+
+@dataclass
+class Finding:
+    raw: str
+    reason: str
+
+
+@dataclass
+class CheckResult:
+    """Resolved references, problems found, and the text with bad references removed and flagged."""
+
+    resolved: list[Ref] = field(default_factory=list)
+    problems: list[Finding] = field(default_factory=list)
+    text: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_dict(self) -> dict:
+        return {"ok": self.ok, "resolved": [r.provision_id for r in self.resolved],
+                "problems": [{"raw": f.raw, "reason": f.reason} for f in self.problems], "text": self.text}
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def resolve(ref: Ref, corpus: Corpus) -> str | None:
+    """None when the reference resolves; else the reason it does not."""
+    if ref.doc_key is None:
+        return f"语料中没有《{ref.name}》"
+    art = corpus.provisions.get(ref.article_id or "")
+    if art is None:
+        return f"《{corpus.documents[ref.doc_key].title}》中没有{ref.raw[len(ref.name):].strip('》 ') or '该条'}"
+    if ref.para is not None and ref.para > max(art.n_paras, 1):
+        return f"{art.citation}只有{art.n_paras}款"
+    if ref.item is not None and ref.provision_id not in corpus.provisions:
+        if ref.para is None and any(p.kind == "item" and p.item == ref.item for p in corpus.children(art.id)):
+            return None
+        return f"{art.citation}没有第（{ref.item}）项"
+    return None
+
+
+def check(text: str, corpus: Corpus, allow_repealed: bool = False) -> CheckResult:
+    """Check an answer (template or LLM). Unknown references are removed from `text` and flagged."""
+    result = CheckResult(text=text)
+    refs = find_references(text, corpus)
+    bad: list[tuple[Ref | None, str, str]] = []
+    for ref in refs:
+        reason = resolve(ref, corpus)
+        if reason:
+            bad.append((ref, ref.raw, reason))
+            continue
+        result.resolved.append(ref)
+        doc = corpus.documents[ref.doc_key]
+        if doc.status == REPEALED and not allow_repealed:
+            window = text[max(0, ref.start - 40): ref.end + 60]
+            if not REPEAL_CONTEXT.search(window):
+                result.problems.append(Finding(ref.raw, f"《{doc.title}》已废止，不能作为现行依据引用"))
+    for name, raw in unknown_law_refs(text, corpus):
+        bad.append((None, raw, f"语料中没有《{name}》"))
+    for _, raw, reason in bad:
+        result.problems.append(Finding(raw, reason))
+        result.text = result.text.replace(raw, f"〔已删除无法核实的引用：{reason}〕")
+    _check_quotes(text, corpus, refs, result)
+    return result
+
+
+def _check_quotes(text: str, corpus: Corpus, refs: list[Ref], result: CheckResult) -> None:
+    """Quoted clause text must appear verbatim in the provision cited just before it (or anywhere in the corpus)."""
+    quotes = [(m.start(), m.group(1) or m.group(2)) for m in QUOTE.finditer(text)]
+    quotes += [(m.start(), m.group(1)) for m in BLOCKQUOTE.finditer(text) if len(_norm(m.group(1))) >= 12]
+    for pos, quote in quotes:
+        q = _norm(quote.strip().rstrip("…").removesuffix("……"))
+        q = re.sub(r"^\*\*[^*]*\*\*", "", q)  # a bold label before the verbatim text
+        if not q or re.search(r"[\u4e00-\u9fff]", q) is None:
+            continue
+        before = [r for r in refs if r.end <= pos and r.doc_key]
+        sources = []
+        if before:
+            aid = before[-1].article_id
+            art = corpus.provisions.get(aid or "")
+            if art:
+                sources.append(_norm(art.text))
+        if any(q in s for s in sources):
+            continue
+        if not any(q in _norm(p.text) for p in corpus.provisions.values() if p.kind in ("article", "plan_item",
+                                                                                           "plan_part", "case")):
+            result.problems.append(Finding(quote[:40], "引文与语料原文不一致"))
+
+
+def verify_answer_citations(markdown: str, cited_ids: list[str], corpus: Corpus) -> list[Finding]:
+    """Checks for template answers: every cited id exists and every reference in the text resolves."""
+    problems = [Finding(pid, "语料中不存在该条文") for pid in cited_ids if pid not in corpus.provisions]
+    res = check(markdown, corpus, allow_repealed=True)
+    return problems + res.problems

@@ -1,0 +1,487 @@
+"""Question → Answer: scenario answers, direct lookups, retrieval answers, cases, the action plan; all cited."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+
+from assistant import retrieve
+from assistant.citations import check
+from assistant.compose import (
+    TARGET_LABEL,
+    Citations,
+    penalty_table,
+    quote_lines,
+    render_note,
+    sanction_text,
+    sort_records,
+    summarize,
+    validity_lines,
+)
+from assistant.models import DISCLAIMER, Answer
+from assistant.scenarios import BY_KEY, Scenario, match
+from assistant.session import Session, get_session
+from assistant.understand import Understanding, understand
+from corpus.load import Corpus, load_corpus
+from corpus.models import REPEALED, PenaltyRecord
+from corpus.refs import Ref, find_references
+
+INJECTION = re.compile(r"忽略(以上|之前|前面|上述|所有)|无视.{0,6}(指令|规则)|ignore (all|previous|the above)|system prompt|"
+                       r"编造|捏造|虚构一?条|假装|扮演|jailbreak|越狱|不要引用", re.IGNORECASE)
+PLAN_KEYS = ["检验检测领域综合治理行动方案", "山西省贯彻落实行动方案的通知"]
+LOW_CONFIDENCE = 0.34
+
+
+def ask(question: str, session: Session | str | None = None, mode: str = "officer", today: date | None = None
+        ) -> Answer:
+    """Answer one question. Never raises on bad input; every clause shown comes from the corpus."""
+    sess = session if isinstance(session, Session) else get_session(session) if session else None
+    try:
+        return _ask(question, sess, mode, today)
+    except retrieve.IndexMissing as exc:
+        return Answer(question=str(question)[:200], markdown=f"⚠ {exc}", intent="error", notice=str(exc))
+
+
+def _ask(question: str, sess: Session | None, mode: str, today: date | None) -> Answer:
+    corpus = load_corpus()
+    if not isinstance(question, str):
+        question = question.decode("utf-8", "replace") if isinstance(question, bytes) else str(question)
+    u = understand(question, today)
+    if u.empty:
+        return Answer(question="", markdown="请输入问题，例如：“检验机构出具虚假报告罚多少？依据哪条？”", intent="empty",
+                      notice="问题为空")
+    if mode == "public":
+        from assistant.public import answer_public
+
+        return answer_public(u, corpus)
+    notices = []
+    if u.truncated:
+        notices.append(f"问题过长，仅按前 {len(u.text)} 个字符理解。")
+    if INJECTION.search(u.text):
+        notices.append("检测到要求改变回答规则或编造内容的指令，已忽略；以下仅依据语料原文作答，不会生成语料中不存在的条文或金额。")
+    if sess is not None:
+        _merge_follow_up(u, sess)
+    refs = find_references(u.text, corpus, bare_numbers=True)
+    scenario = None
+    if refs and not (u.follow_up and sess and sess.scenario):
+        ans = answer_lookup(u, refs, corpus)
+    elif u.intent == "cases":
+        ans = answer_cases(u, corpus, sess)
+    elif u.intent == "plan":
+        ans = answer_plan(u, corpus)
+    else:
+        scenario = match(u.sector, u.conduct, u.actor, u.text)
+        if scenario and u.intent in ("penalty", "legal_basis", "authority") or scenario and u.conduct:
+            ans = answer_scenario(u, scenario, corpus, today)
+        else:
+            ans = answer_retrieval(u, corpus)
+    if notices:
+        ans.notice = " ".join([*notices, ans.notice]).strip()
+        ans.markdown = "\n".join(f"> ⚠ {n}" for n in notices) + "\n\n" + ans.markdown
+    ans.question = u.text
+    ans.slots = u.slots()
+    ans.mode = mode
+    _final_check(ans, corpus)
+    if sess is not None:
+        with sess.lock:
+            sess.remember(u.text, ans.markdown, ans.intent, u.slots(), scenario.key if scenario else "",
+                          [c.provision_id for c in ans.citations])
+    return ans
+
+
+def _merge_follow_up(u: Understanding, sess: Session) -> None:
+    """'那情节严重呢？' / '对直接责任人员呢？' / '如果是气瓶检验机构？' inherit the previous question's slots."""
+    if not sess.slots or not (u.follow_up or (u.sector is None and u.conduct is None)):
+        return
+    prev = sess.slots
+    u.sector = u.sector or prev.get("sector")
+    u.conduct = u.conduct or prev.get("conduct")
+    u.actor = u.actor or prev.get("actor")
+    u.conduct_date = u.conduct_date or prev.get("conduct_date")
+    if u.intent == "legal_basis" and sess.intent in ("penalty", "legal_basis", "authority"):
+        u.intent = "penalty" if ("penalty" in u.intents or sess.intent == "penalty") else sess.intent
+    if u.intent not in ("cases", "plan", "authority") and sess.intent == "penalty":
+        u.intent = "penalty"
+    u.expanded = f"{u.expanded} {prev.get('sector') or ''} {prev.get('conduct') or ''}".strip()
+
+
+# -- scenario answers ---------------------------------------------------------------------------------------
+
+def _records(corpus: Corpus, ids: tuple[str, ...], conduct: str | None) -> list[PenaltyRecord]:
+    out = []
+    for pid in ids:
+        out.extend(replace(r, sanctions=list(r.sanctions)) for r in corpus.penalties_for(pid) if r.kind == "处罚")
+    # 监督管理办法第二十七条 distinguishes 不实 and 虚假 reports inside one sentence
+    want = {"虚假报告": "出具虚假检验检测报告", "不实报告": "出具不实检验检测报告"}.get(conduct or "")
+    subs = {r.conduct for r in out if r.conduct in ("出具虚假检验检测报告", "出具不实检验检测报告")}
+    if want and subs:
+        out = [r for r in out if r.conduct not in subs or r.conduct == want]
+    # fold the shared sanctions of a paragraph (责令限期改正、通报批评) into its sub-conduct records
+    merged = []
+    for r in out:
+        twins = [x for x in out if x is not r and x.provision_id == r.provision_id and x.target == r.target
+                 and x.tier == r.tier and x.conduct in subs and r.conduct not in subs]
+        if twins and not r.has_fine:
+            for t in twins:
+                t.sanctions = list(dict.fromkeys([*r.sanctions, *t.sanctions]))
+            continue
+        merged.append(r)
+    return merged
+
+
+def answer_scenario(u: Understanding, s: Scenario, corpus: Corpus, today: date | None) -> Answer:
+    cites = Citations(corpus)
+    when = u.conduct_date
+    past = None
+    if s.valid_from and when and when < s.valid_from and s.predecessor:
+        past = BY_KEY[s.predecessor]
+    records = _records(corpus, s.penalty, u.conduct)
+    lines: list[str] = []
+    penalty_refs = "、".join(cites.ref(pid, "处罚依据") for pid in s.penalty)
+    item_refs = "、".join(cites.ref(pid, "违法行为认定") for pid in s.conduct_items)
+    summary = summarize(records, u.actor, u.aggravated)
+
+    # 1. 结论
+    if past:
+        old_records = _records(corpus, past.penalty, u.conduct)
+        old_refs = "、".join(cites.ref(pid, "行为时依据") for pid in past.penalty)
+        conclusion = (f"{s.title}，行为发生在{when[:7].replace('-', '年')}月，早于现行规定施行日（{s.valid_from}），"
+                      f"依{cites.ref('行政处罚法/37', '适用说明')}原则上适用行为时的{old_refs}：{summarize(old_records, u.actor)}；"
+                      f"{_lighter_text(old_records, records)}")
+    else:
+        conclusion = f"{s.title}的，依据{penalty_refs}" + (f"（行为见{item_refs}）" if item_refs else "") + \
+            (f"：{summary}。" if summary else "。")
+    lines += ["### 结论", conclusion, ""]
+
+    # 2. 违法行为认定
+    lines.append("### 违法行为认定")
+    if s.violated:
+        viol = "、".join(cites.ref(pid, "违法行为认定") for pid in s.violated)
+        lines.append(f"- 该行为违反{viol}的规定。")
+    if item_refs:
+        lines.append(f"- 行为对应{item_refs}所列情形。")
+    if not s.violated and not item_refs:
+        lines.append(f"- 违法行为与罚则规定在同一条：{penalty_refs}。")
+    lines.append("")
+
+    # 3. 处罚依据与幅度
+    lines.append("### 处罚依据与幅度")
+    if past:
+        lines.append(f"**行为时适用（{past.penalty[0].split('/')[0]}，已废止）**")
+        lines += penalty_table(_records(corpus, past.penalty, u.conduct), cites)
+        lines.append("")
+        lines.append("**现行规定（对照）**")
+    lines += penalty_table(records, cites) if records else ["（所引条文未解析出罚则，请阅读下方原文。）"]
+    if u.aggravated:
+        serious = [r for r in records if r.tier in ("情节严重", "情节特别严重")]
+        lines.append("")
+        lines.append("- 情节严重的：" + ("；".join(f"对{TARGET_LABEL.get(r.target, r.target)}{sanction_text(r)}"
+                                            for r in serious) if serious else "所引条文未单独规定情节严重的处罚档次。"))
+    cross = sorted({x for r in records for x in r.cross_refs})
+    for x in cross:
+        lines.append(f"- 衔接条款：{x}。")
+    lines.append("")
+
+    # 4. 执法主体
+    lines.append("### 执法主体")
+    authorities = sorted({r.authority for r in records if r.authority})
+    if authorities:
+        lines.append(f"- {'；'.join(authorities)}（见{penalty_refs}）。")
+    elif s.authority_basis:
+        art = corpus.provisions[s.authority_basis]
+        lines.append(f"- 罚则条文未写明执法主体；依{cites.ref(s.authority_basis, '执法主体')}：“{art.text.split(chr(10))[0]}”")
+    else:
+        lines.append("- 所引条文未写明执法主体，请结合部门职责规定确定。")
+    lines.append("")
+
+    # 5. 适用说明
+    notes = []
+    if s.note:
+        notes.append(render_note(s.note, cites))
+    if s.related:
+        notes.append("相关规定：" + "、".join(cites.ref(pid, "相关规定") for pid in s.related) + "。")
+    if s.general and "一般规定" not in s.note:
+        notes.append("一般规定：" + "、".join(cites.ref(pid, "一般规定") for pid in s.general) + "。")
+    if s.criminal:
+        notes.append("涉嫌犯罪的，应依法移送司法机关；可能涉及" + "、".join(cites.ref(pid, "刑事责任") for pid in s.criminal)
+                     + "（提供虚假证明文件罪、出具证明文件重大失实罪）。")
+    if re.search(r"从轻|减轻|不予处罚|免罚|初次|首违|轻微", u.text):
+        notes.append(f"从轻、减轻或者不予处罚：{cites.ref('行政处罚法/32', '适用说明')}（应当从轻或者减轻的情形）、"
+                     f"{cites.ref('行政处罚法/33', '适用说明')}（不予处罚、初次违法可以不予处罚）。")
+    if any(pid.startswith("检验检测机构监督管理办法") for pid in (*s.penalty, *s.violated)):
+        notes.append(RENUMBER_NOTE)
+    if notes:
+        lines.append("### 适用说明")
+        lines += [f"- {n}" for n in notes]
+        lines.append("")
+
+    basis = _basis_paragraph(s, corpus, past)
+    cases = _matching_cases(corpus, u, cites.ids())
+    ans = Answer(question=u.text, markdown="", intent=u.intent if u.intent != "legal_basis" else "legal_basis",
+                 conclusion=conclusion, penalties=[r.to_dict() for r in sort_records(records)],
+                 confidence=0.9, basis_paragraph=basis)
+    _finish(ans, lines, cites, corpus, cases)
+    return ans
+
+
+RENUMBER_NOTE = ("《检验检测机构监督管理办法》2025年修订（总局令第101号）后条号后移一位：2021版第十三、十四、二十六条"
+                 "对应现行第十四、十五、二十七条，罚款由3万元改为不实报告5万元以下、虚假报告10万元以下；"
+                 "2025年修订施行前作出的决定书引用的是2021版条号。")
+
+
+def _lighter_text(old: list[PenaltyRecord], new: list[PenaltyRecord]) -> str:
+    """Compare the basic institution fines of two texts (行政处罚法第三十七条 从旧兼从轻)."""
+    def band(records: list[PenaltyRecord], tier: str) -> tuple[float | None, float | None] | None:
+        r = next((r for r in records if r.target == "机构" and r.tier == tier and r.has_fine), None)
+        return (r.fine_min, r.fine_max) if r else None
+
+    verdicts = []
+    for tier in ("基本", "情节严重"):
+        a, b = band(old, tier), band(new, tier)
+        if a and b:
+            if a == b:
+                verdicts.append(f"{tier}档罚款幅度相同")
+            elif (b[0] or 0) <= (a[0] or 0) and (b[1] or 0) <= (a[1] or 0):
+                verdicts.append(f"{tier}档新规定较轻")
+            elif (b[0] or 0) >= (a[0] or 0) and (b[1] or 0) >= (a[1] or 0):
+                verdicts.append(f"{tier}档新规定较重")
+            else:
+                verdicts.append(f"{tier}档无法机械比较")
+        elif a or b:
+            verdicts.append(f"{tier}档{'新规定增设罚款，新规定较重' if b else '新规定取消罚款，新规定较轻'}")
+    if not verdicts:
+        return "新旧规定的轻重无法机械判断，请结合案情比较。"
+    lighter_new = any("新规定较轻" in v for v in verdicts) and not any("较重" in v for v in verdicts)
+    tail = "新规定处罚较轻，适用新规定。" if lighter_new else "新规定并不更轻，适用行为时的规定。"
+    if any("无法" in v or "仅" in v for v in verdicts):
+        tail = "请结合案情判断哪一规定对当事人更轻。"
+    return "比较：" + "，".join(verdicts) + "；" + tail
+
+
+def _basis_paragraph(s: Scenario, corpus: Corpus, past: Scenario | None) -> str:
+    """The legal-basis paragraph of a 行政处罚决定书."""
+    def cite(pid: str) -> str:
+        return corpus.provisions[pid].citation
+
+    penalty = past.penalty if past else s.penalty
+    viol = s.violated if not past else ()
+    parts = []
+    if viol:
+        parts.append(f"当事人的上述行为违反了{'、'.join(cite(p) for p in viol)}的规定，")
+    else:
+        parts.append(f"当事人{s.title}的行为，违反了{'、'.join(cite(p) for p in penalty)}的规定，")
+    parts.append(f"构成{s.title}的违法行为。")
+    parts.append(f"依据{'、'.join(cite(p) for p in penalty)}的规定，本机关决定对当事人作出如下行政处罚：……")
+    return "".join(parts)
+
+
+# -- direct lookups -----------------------------------------------------------------------------------------
+
+def answer_lookup(u: Understanding, refs: list[Ref], corpus: Corpus) -> Answer:
+    cites = Citations(corpus)
+    lines: list[str] = []
+    found, missing = [], []
+    for ref in refs[:4]:
+        art = corpus.provisions.get(ref.article_id or "")
+        (found if art else missing).append((ref, art))
+    from corpus.history import old_number_lines
+
+    for ref, _ in missing:
+        doc = corpus.documents.get(ref.doc_key or "")
+        history = old_number_lines(corpus, ref, u.text)
+        if history:
+            lines += history
+            continue
+        n_articles = max((p.article or 0) for p in corpus.provisions.values()
+                         if doc and p.doc_key == doc.key and p.kind == "article") if doc else 0
+        lines.append(f"⚠ 语料中没有{ref.raw}：《{doc.title if doc else ref.name}》共{n_articles}条。"
+                     "不作推测，也不会给出该条的内容或罚款金额。")
+    conclusion = ""
+    records: list[PenaltyRecord] = []
+    for ref, art in found:
+        doc = corpus.documents[art.doc_key]
+        target = corpus.provisions.get(ref.provision_id or "", art)
+        history = old_number_lines(corpus, ref, u.text)
+        if history:
+            lines += history
+            lines.append("")
+        lines.append(f"### {target.citation}{cites.mark(art.id, '查询条文')}")
+        status = "⚠ 已废止" if doc.status == REPEALED else doc.status
+        lines.append(f"《{doc.title}》{doc.version_date or ''}版，{status}。")
+        from corpus.history import describe
+
+        lines += describe(corpus, art.id)
+        if target is not art:
+            lines.append(f"> {target.text}")
+        recs = [r for r in corpus.penalties_for(art.id) if r.kind == "处罚"]
+        if recs:
+            records += recs
+            lines.append("")
+            lines += penalty_table(recs, cites)
+        lines.append("")
+        if not conclusion:
+            conclusion = f"{target.citation}：{retrieve.best_sentence(u.text, target.text)}"
+    if not found:
+        conclusion = "语料中没有所问条文。"
+        near = _nearest(u, corpus, cites)
+        if near:
+            lines.append("最接近的条文（仅供参考）：")
+            lines += near
+    lines = ["### 结论", conclusion, "", *lines]
+    ans = Answer(question=u.text, markdown="", intent="lookup", conclusion=conclusion,
+                 penalties=[r.to_dict() for r in records], confidence=1.0 if found else 0.0,
+                 declined=not found, notice="" if found else "所问条文在语料中不存在")
+    _finish(ans, lines, cites, corpus, [])
+    return ans
+
+
+# -- retrieval answers --------------------------------------------------------------------------------------
+
+def _nearest(u: Understanding, corpus: Corpus, cites: Citations, k: int = 3) -> list[str]:
+    try:
+        hits = retrieve.articles_only(retrieve.search(u.expanded, k=k * 2), corpus)[:k]
+    except retrieve.IndexMissing:
+        return []
+    return [f"- {cites.ref(h.provision.id, '参考')}：{retrieve.best_sentence(u.text, h.provision.text)[:120]}"
+            for h in hits]
+
+
+def answer_retrieval(u: Understanding, corpus: Corpus) -> Answer:
+    cites = Citations(corpus)
+    penalty = u.intent == "penalty"
+    hits = retrieve.articles_only(retrieve.search(u.expanded, k=12, penalty=penalty or None), corpus)
+    if not hits:
+        return _not_found(u, corpus, cites, [])
+    top = hits[0]
+    conf = max(retrieve.overlap(u.text, top.provision.text), retrieve.overlap(u.expanded, top.provision.text) * 0.9)
+    if conf < LOW_CONFIDENCE:
+        return _not_found(u, corpus, cites, hits[:3])
+    lines = ["### 结论"]
+    sentence = retrieve.best_sentence(u.text, top.provision.text)
+    conclusion = f"依据{cites.ref(top.provision.id, '依据')}：“{sentence}”"
+    lines += [conclusion, ""]
+    records: list[PenaltyRecord] = []
+    if penalty:
+        for h in hits[:4]:
+            recs = [r for r in corpus.penalties_for(h.provision.id) if r.kind == "处罚"]
+            if recs:
+                records = recs
+                lines.append("### 处罚依据与幅度")
+                lines += penalty_table(recs, cites)
+                lines.append("")
+                break
+    others = [h for h in hits[1:4] if retrieve.overlap(u.text, h.provision.text) >= LOW_CONFIDENCE / 2]
+    if others:
+        lines.append("### 相关条文")
+        for h in others:
+            lines.append(f"- {cites.ref(h.provision.id, '相关')}：{retrieve.best_sentence(u.text, h.provision.text)[:140]}")
+        lines.append("")
+    ans = Answer(question=u.text, markdown="", intent=u.intent, conclusion=conclusion,
+                 penalties=[r.to_dict() for r in records], confidence=round(min(conf, 0.85), 2))
+    _finish(ans, lines, cites, corpus, _matching_cases(corpus, u, cites.ids()) if penalty else [])
+    return ans
+
+
+def _not_found(u: Understanding, corpus: Corpus, cites: Citations, hits: list[retrieve.Hit]) -> Answer:
+    lines = ["### 结论", "语料中没有找到能直接回答这个问题的条文。不作推测；以下是最接近的条文，仅供参考，请人工核对。", ""]
+    for h in hits:
+        lines.append(f"- {cites.ref(h.provision.id, '参考')}：{retrieve.best_sentence(u.text, h.provision.text)[:120]}")
+    ans = Answer(question=u.text, markdown="", intent="not_found", conclusion="语料中没有找到能直接回答这个问题的条文。",
+                 confidence=0.0, declined=True, notice="检索置信度低")
+    _finish(ans, lines, cites, corpus, [])
+    return ans
+
+
+def answer_plan(u: Understanding, corpus: Corpus) -> Answer:
+    cites = Citations(corpus)
+    hits = retrieve.search(u.expanded, k=6, doc_keys=PLAN_KEYS)
+    hits = [h for h in hits if h.provision.doc_key in PLAN_KEYS]
+    if not hits:
+        return _not_found(u, corpus, cites, [])
+    top = hits[0].provision
+    sentence = retrieve.best_sentence(u.text, top.text)
+    conclusion = f"{cites.ref(top.id, '行动方案')}：“{sentence}”"
+    lines = ["### 结论", conclusion, "", "### 相关部署"]
+    for h in hits[1:4]:
+        lines.append(f"- {cites.ref(h.provision.id, '行动方案')}：{retrieve.best_sentence(u.text, h.provision.text)[:140]}")
+    ans = Answer(question=u.text, markdown="", intent="plan", conclusion=conclusion,
+                 confidence=round(min(0.85, max(0.4, retrieve.overlap(u.text, top.text))), 2))
+    _finish(ans, lines, cites, corpus, [])
+    return ans
+
+
+# -- cases --------------------------------------------------------------------------------------------------
+
+def _matching_cases(corpus: Corpus, u: Understanding, cited_ids: list[str], limit: int = 3) -> list[dict]:
+    cited_docs = {pid.split("/")[0] for pid in cited_ids}
+    sector = {"机动车排放": "机动车", "食品": "食品产品", "产品质量": "食品产品", "农产品": "食品产品"}.get(
+        u.sector or "", u.sector)
+    scored = []
+    for c in corpus.cases:
+        score = 0.0
+        text = f"{c.title}{c.facts}{c.violated}{c.basis}"
+        if sector and sector in c.sectors:
+            score += 2
+        score += sum(1 for d in cited_docs if d in text)
+        if u.conduct == "虚假报告" and re.search(r"虚假|弄虚作假|伪造|篡改", text):
+            score += 1
+        if score >= 2:
+            scored.append((score, c))
+    scored.sort(key=lambda x: -x[0])
+    return [c.to_dict() for _, c in scored[:limit]]
+
+
+def answer_cases(u: Understanding, corpus: Corpus, sess: Session | None) -> Answer:
+    cites = Citations(corpus)
+    prior = sess.cited if sess else []
+    cases = _matching_cases(corpus, u, prior, limit=5) or _matching_cases(corpus, u, prior + ["检验检测机构监督管理办法"], 5)
+    if not cases and not u.sector:
+        cases = [c.to_dict() for c in corpus.cases[:5]]
+    if not cases:
+        lines = ["### 结论", "语料中没有与该情形相符的典型案例。"]
+        ans = Answer(question=u.text, markdown="", intent="cases", conclusion="语料中没有与该情形相符的典型案例。",
+                     confidence=0.2, notice="无匹配案例")
+        _finish(ans, lines, cites, corpus, [])
+        return ans
+    conclusion = f"找到 {len(cases)} 个相关典型案例（要素摘录，条款号为当时有效版本）。"
+    lines = ["### 结论", conclusion, ""]
+    for c in cases:
+        mark = cites.mark(c["id"], "案例")
+        lines.append(f"- **{c['title']}**{mark}：{c['authority'] or '查处机关摘录未含'}；{c['facts'][:120]}"
+                     f"{'；违反：' + c['violated'] if c['violated'] else ''}{'；结果：' + c['penalty'] if c['penalty'] else ''}")
+    ans = Answer(question=u.text, markdown="", intent="cases", conclusion=conclusion, confidence=0.7)
+    _finish(ans, lines, cites, corpus, [])
+    ans.cases = cases
+    return ans
+
+
+# -- finishing ----------------------------------------------------------------------------------------------
+
+def _finish(ans: Answer, lines: list[str], cites: Citations, corpus: Corpus, cases: list[dict]) -> None:
+    if cases:
+        lines.append("### 相关案例")
+        for c in cases:
+            violated = c["violated"] if c["violated"] and "摘录未含" not in c["violated"] else ""
+            lines.append(f"- {c['title']}（{c['publisher'] or c['batch']}，{c['publish_date']}）"
+                         f"{'：违反' + violated if violated else ''}{cites.mark(c['id'], '案例')}")
+        lines.append("- 案例为公开报道的要素摘录，条款号按当时有效版本，引用前请回源核对。")
+        lines.append("")
+        ans.cases = cases
+    validity = validity_lines(cites, corpus)
+    if validity:
+        lines += ["### 版本与效力", *validity, ""]
+    if cites.items:
+        lines += ["### 引用条文", *quote_lines(cites, corpus)]
+    lines += ["---", f"*{DISCLAIMER}*"]
+    ans.markdown = "\n".join(lines)
+    ans.citations = cites.items
+
+
+def _final_check(ans: Answer, corpus: Corpus) -> None:
+    """Run the citation checker over the final Markdown; template answers must pass it."""
+    result = check(ans.markdown, corpus, allow_repealed=True)
+    missing = [c.provision_id for c in ans.citations if c.provision_id not in corpus.provisions]
+    if result.problems or missing:
+        ans.warnings += [f"{f.raw}：{f.reason}" for f in result.problems] + [f"{m}：不存在" for m in missing]
+        ans.markdown = result.text

@@ -1,0 +1,87 @@
+"""The assistant's view of the index: hits as (provision, score), with a clear message when no index exists."""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from dataclasses import dataclass
+
+from corpus.load import Corpus
+from corpus.models import Provision
+
+STOP = set("的 了 是 吗 呢 啊 吧 么 什么 怎么 怎样 如何 多少 哪 哪条 哪个 依据 规定 一个 这个 那个 请问 可以 应该 有 没有 和 与 或 及 对 被 把 在 为".split())
+
+
+class IndexMissing(RuntimeError):
+    """No usable index: the message tells the user how to build one."""
+
+
+@dataclass
+class Hit:
+    provision: Provision
+    score: float
+
+
+_lock = threading.Lock()
+
+
+@functools.lru_cache(maxsize=1)
+def _searcher():  # noqa: ANN202 - index.search.Searcher
+    from index.search import Searcher
+
+    return Searcher()
+
+
+def searcher():  # noqa: ANN201
+    with _lock:
+        try:
+            return _searcher()
+        except Exception as exc:  # the index layer raises its own typed errors
+            _searcher.cache_clear()
+            raise IndexMissing(f"检索索引不可用：{exc}。请先运行 `yiju index build`。") from exc
+
+
+def reset() -> None:
+    """Forget the loaded searcher (after a rebuild, or in tests with another YIJU_HOME)."""
+    _searcher.cache_clear()
+
+
+def search(query: str, k: int = 8, **filters) -> list[Hit]:
+    hits = searcher().search(query, k=k, **filters)
+    return [Hit(h.provision, float(h.score)) for h in hits]
+
+
+@functools.lru_cache(maxsize=4096)
+def terms(text: str) -> frozenset[str]:
+    import jieba
+
+    words = {w.strip() for w in jieba.lcut(text) if len(w.strip()) >= 2}
+    return frozenset(w for w in words if w not in STOP and not re.fullmatch(r"[\W\d_]+", w))
+
+
+def overlap(question: str, text: str) -> float:
+    """Share of the question's content words found in the text (0…1)."""
+    q = terms(question)
+    if not q:
+        return 0.0
+    return sum(1 for w in q if w in text) / len(q)
+
+
+def best_sentence(question: str, text: str) -> str:
+    """The sentence of a provision that shares most words with the question."""
+    sentences = [s for s in re.split(r"(?<=[。；！？])", text.replace("\n", "")) if s.strip()]
+    if not sentences:
+        return text
+    return max(sentences, key=lambda s: (overlap(question, s), -len(s)))
+
+
+def articles_only(hits: list[Hit], corpus: Corpus) -> list[Hit]:
+    """Collapse 款/项 hits into their article, keeping the best score."""
+    out: dict[str, Hit] = {}
+    for h in hits:
+        aid = h.provision.article_id
+        art = corpus.provisions.get(aid, h.provision)
+        if aid not in out or out[aid].score < h.score:
+            out[aid] = Hit(art, h.score)
+    return sorted(out.values(), key=lambda h: -h.score)

@@ -1,0 +1,172 @@
+"""Question understanding: normalise colloquial wording, detect intent and fill slots."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+
+MAX_QUESTION = 2000
+
+# Colloquial → statutory wording, applied to a copy used for retrieval (the user's words are kept too).
+SYNONYMS: list[tuple[str, str]] = [
+    (r"假报告|报告造假|造假报告|虚假的?报告|出假报告", "出具虚假检验检测报告"),
+    (r"不实报告|报告不实|失实报告|报告失实", "出具不实检验检测报告"),
+    (r"车检站|车检所|机动车检测站|机动车检验站|车检机构|检车站|检测站", "机动车安全技术检验机构"),
+    (r"尾气检测|尾气检验|排放检测|环检", "机动车排放检验"),
+    (r"特检院|特检所|特种设备检验院", "特种设备检验机构"),
+    (r"检测公司|检验公司|第三方检测|检测机构|检验机构|实验室", "检验检测机构"),
+    (r"替检|代检|替检代检", "未经检验检测出具报告 替检代检"),
+    (r"改数据|篡改数据|修改数据|伪造数据|数据造假", "伪造、变造原始数据 篡改监测数据"),
+    (r"少检|漏检|减少检验项目|减项", "减少、遗漏应当检验检测的项目"),
+    (r"无证人员|没证的人|无资格人员|没有资格的人", "使用未取得相应资格的人员"),
+    (r"超范围", "超出核准范围 超出资质认定能力范围"),
+    (r"怎么罚|咋罚|罚多少|罚几|罚款多少|怎么处罚|如何处罚|怎么处理", "罚款 处罚 法律责任"),
+]
+
+SECTOR_WORDS: dict[str, tuple[str, ...]] = {
+    "特种设备": ("特种设备", "电梯", "锅炉", "气瓶", "压力容器", "压力管道", "起重机", "游乐设施", "索道", "叉车",
+             "特检", "场（厂）内", "燃气管道"),
+    "机动车排放": ("排放检验", "尾气", "排放检测", "环检", "排气污染"),
+    "机动车": ("机动车", "车检", "车辆", "检测站", "年检", "汽车"),
+    "生态环境": ("环境监测", "监测数据", "监测机构", "生态环境", "排污", "环保"),
+    "建设工程": ("建设工程", "建筑", "工程质量", "混凝土", "试块", "工地", "住建"),
+    "食品": ("食品", "婴幼儿配方", "饮料"),
+    "农产品": ("农产品", "农药残留"),
+    "产品质量": ("产品质量", "产品检验", "儿童用品", "保温材料", "电动自行车"),
+}
+
+CONDUCT_WORDS: dict[str, tuple[str, ...]] = {
+    "虚假报告": ("虚假", "假报告", "造假", "伪造", "编造", "未经检验", "替检", "代检", "不检", "没检", "篡改",
+             "弄虚作假", "改数据", "假数据", "出假"),
+    "不实报告": ("不实", "失实", "错误", "无法复核"),
+    "未经核准或超范围": ("未经核准", "超范围", "超出核准", "超出资质", "没有资质", "无资质", "未取得资质", "未依法取得资质"),
+    "无资格人员": ("无证", "无资格", "没证", "没有资格", "未取得相应资格", "不具备资格"),
+    "减少检验项目": ("少检", "漏检", "减少", "遗漏", "减项", "未按照安全技术规范"),
+    "多处执业": ("两个以上", "兼职", "挂靠", "同时在"),
+    "分包签发": ("分包", "授权签字人", "盖章", "签发", "专用章"),
+    "超标收费": ("收费", "多收", "乱收费"),
+    "失职": ("玩忽职守", "滥用职权", "徇私舞弊", "失职", "不予查处"),
+}
+
+ACTOR_WORDS = [
+    ("监管部门工作人员", ("工作人员", "监管人员", "执法人员", "监管部门", "公务员")),
+    ("直接责任人员", ("直接责任", "主管人员", "负责人", "法定代表人", "法人", "责任人")),
+    ("个人", ("检验员", "检测员", "检验人员", "检测人员", "签字人", "个人", "员工", "人员")),
+    ("机构", ("机构", "公司", "单位", "检测站", "实验室", "企业")),
+]
+
+INTENT_PATTERNS: list[tuple[str, re.Pattern]] = [
+    ("cases", re.compile(r"案例|判例|类似|先例|实际案件|查处过")),
+    ("plan", re.compile(r"行动方案|专项整治|回头看|整治重点|重点领域|综合治理|报送|工作总结|整治期限|为期|方案")),
+    ("penalty", re.compile(r"罚|处罚|怎么处理|如何处理|法律责任|吊销|撤销|没收|后果|追责|处理意见|量罚|处分")),
+    ("authority", re.compile(r"谁来|谁管|哪个部门|什么部门|哪个单位|执法主体|谁负责|主管部门|由谁|归谁")),
+    ("fact", re.compile(r"多久|多长|期限|几年|几天|保存|要求|应当|是否需要|能不能|可以吗|可否|条件|资格|定义|什么是|"
+                        r"属于|是指|怎么认定|如何认定|哪些情形|有哪些")),
+    ("legal_basis", re.compile(r"依据|哪条|哪一条|法条|条款|违反|规定|依法|法律")),
+]
+
+FOLLOW_UP = re.compile(
+    r"^(那|那么|如果|要是|假如|若|换成|改成|对于?|还有|再|另外|同样|此外|呢|情节严重|有没有|有类似)|呢[？?]?$|"
+    r"^(对)?(直接)?责任人员|^这种|^这个|^上述|^该")
+RELATIVE_YEAR = {"今年": 0, "去年": -1, "前年": -2}
+DATE = re.compile(r"(20\d{2}|19\d{2})\s*年(?:\s*(\d{1,2})\s*月)?(?:\s*(\d{1,2})\s*日)?")
+VERSION = re.compile(r"(20\d{2}|19\d{2})\s*(?:年)?(?:版|年版|修订版|修正版)|旧法|旧版|原办法|修订前|老版")
+
+
+@dataclass
+class Understanding:
+    """What the question asks, with the slots it fills."""
+
+    raw: str
+    text: str  # cleaned question
+    expanded: str  # with statutory synonyms appended, for retrieval
+    intent: str
+    intents: list[str] = field(default_factory=list)
+    sector: str | None = None
+    conduct: str | None = None
+    actor: str | None = None
+    aggravated: bool = False
+    conduct_date: str | None = None  # YYYY-MM-DD
+    version_hint: str | None = None
+    follow_up: bool = False
+    truncated: bool = False
+    empty: bool = False
+
+    def slots(self) -> dict:
+        return {k: v for k, v in {
+            "sector": self.sector, "conduct": self.conduct, "actor": self.actor, "aggravated": self.aggravated or None,
+            "conduct_date": self.conduct_date, "version": self.version_hint}.items() if v}
+
+
+def clean(text: str) -> tuple[str, bool]:
+    """Drop control characters and invalid surrogates, collapse spaces, cap the length."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="replace")
+    text = "".join(ch for ch in str(text) if unicodedata.category(ch)[0] != "C" or ch in "\n\t")
+    text = text.encode("utf-8", errors="ignore").decode("utf-8")
+    text = re.sub(r"\s+", " ", text).strip()
+    truncated = len(text) > MAX_QUESTION
+    return text[:MAX_QUESTION], truncated
+
+
+def _first(words: dict[str, tuple[str, ...]], text: str) -> str | None:
+    best, pos = None, len(text) + 1
+    for name, ws in words.items():
+        for w in ws:
+            i = text.find(w)
+            if 0 <= i < pos:
+                best, pos = name, i
+    return best
+
+
+def detect_sector(text: str) -> str | None:
+    if any(w in text for w in SECTOR_WORDS["机动车排放"]):
+        return "机动车排放"
+    hits = [s for s, ws in SECTOR_WORDS.items() if any(w in text for w in ws)]
+    return hits[0] if hits else None
+
+
+def detect_actor(text: str) -> str | None:
+    for name, ws in ACTOR_WORDS:
+        if any(w in text for w in ws):
+            if name == "个人" and re.search(r"机构|公司|单位|检测站", text) and not re.search(r"对.{0,6}(人员|个人)", text):
+                return "机构"
+            return name
+    return None
+
+
+def detect_date(text: str, today: date | None = None) -> str | None:
+    today = today or date.today()
+    if m := DATE.search(text):
+        y, mo, d = int(m.group(1)), int(m.group(2) or 6), int(m.group(3) or 15)
+        try:
+            return date(y, max(1, min(mo, 12)), max(1, min(d, 28))).isoformat()
+        except ValueError:
+            return None
+    for word, delta in RELATIVE_YEAR.items():
+        if word in text:
+            return date(today.year + delta, 6, 30).isoformat()
+    return None
+
+
+def understand(question: str, today: date | None = None) -> Understanding:
+    text, truncated = clean(question)
+    expanded = text
+    for pattern, replacement in SYNONYMS:
+        if re.search(pattern, text):
+            expanded += " " + replacement
+    intents = [name for name, pat in INTENT_PATTERNS if pat.search(text)]
+    intent = intents[0] if intents else "legal_basis"
+    # "罚多少？依据哪条？" is a penalty question first; "有类似案例吗" is about cases even with 罚 in it
+    if "penalty" in intents and intent in ("legal_basis", "fact", "authority"):
+        intent = "penalty"
+    v = VERSION.search(text)
+    return Understanding(
+        raw=question if isinstance(question, str) else repr(question), text=text, expanded=expanded, intent=intent,
+        intents=intents, sector=detect_sector(text), conduct=_first(CONDUCT_WORDS, text), actor=detect_actor(text),
+        aggravated=bool(re.search(r"情节严重|情节特别严重|严重的|后果严重|多次|屡次", text)),
+        conduct_date=detect_date(text, today), version_hint=v.group(0) if v else None,
+        follow_up=bool(FOLLOW_UP.search(text)) and len(text) <= 40, truncated=truncated, empty=not text.strip("？?。.!！ "),
+    )

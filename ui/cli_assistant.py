@@ -1,0 +1,63 @@
+"""`yiju ask` and `yiju verify`: answers with citations, and the citation checker on any text."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+__all__ = ["ask_cmd", "verify_cmd"]
+
+
+@click.command("ask")
+@click.argument("question", required=False)
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON（答案、引用、罚则记录、置信度）。")
+@click.option("--mode", type=click.Choice(["officer", "trainer", "public"]), default="officer", show_default=True,
+              help="回答模式；public 只回答公众咨询范围内的问题。")
+@click.option("--session", "session_id", default=None, help="会话 ID：同一会话中的追问（“那情节严重呢？”）沿用上文。")
+def ask_cmd(question: str | None, as_json: bool, mode: str, session_id: str | None) -> None:
+    """回答一个问题，附逐字引用的条文。不给 QUESTION 时从标准输入读取。
+
+    \b
+    例：yiju ask "检验机构出具虚假报告罚多少？依据哪条？"
+        yiju ask --json "车检站出具虚假检验结果怎么罚"
+    """
+    from assistant import ask
+
+    if question is None:
+        question = sys.stdin.read()
+    answer = ask(question, session=session_id, mode=mode)
+    if as_json:
+        click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(answer.markdown)
+
+
+@click.command("verify")
+@click.argument("text", required=False)
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON。")
+def verify_cmd(text: str | None, as_json: bool) -> None:
+    """核查一段文字中的条文引用：条号是否存在于语料、引文是否逐字一致、是否把已废止条文当作现行依据。
+
+    \b
+    例：yiju verify "依据《中华人民共和国特种设备安全法》第九十三条第一款第（三）项……"
+    不给 TEXT 时从标准输入读取。有问题时退出码为 1。
+    """
+    from assistant.citations import check
+    from corpus.load import load_corpus
+
+    if text is None:
+        text = sys.stdin.read()
+    result = check(text, load_corpus())
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        for ref in result.resolved:
+            click.echo(f"✓ {ref.raw}")
+        for f in result.problems:
+            click.echo(f"✗ {f.raw}：{f.reason}")
+        if not result.resolved and not result.problems:
+            click.echo("未发现条文引用。")
+    if result.problems:
+        sys.exit(1)
