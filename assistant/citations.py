@@ -12,6 +12,7 @@ from corpus.refs import Ref, find_references, unknown_law_refs
 
 QUOTE = re.compile(r"「([^」]{6,})」|“([^”]{12,})”")
 BLOCKQUOTE = re.compile(r"^>\s?(.*)$", re.MULTILINE)
+HEADER = re.compile(r"^\[\d+\] 《[^\n]*$", re.MULTILINE)  # '[n] 《…》第N条（…）' above a blockquote
 REPEAL_CONTEXT = re.compile(r"废止|已失效|行为时|原《|旧法|修订前|此前|当时|2026年8月15日前|已被")
 
 
@@ -84,26 +85,30 @@ def check(text: str, corpus: Corpus, allow_repealed: bool = False) -> CheckResul
 
 
 def _check_quotes(text: str, corpus: Corpus, refs: list[Ref], result: CheckResult) -> None:
-    """Quoted clause text must appear verbatim in the provision cited just before it (or anywhere in the corpus)."""
-    quotes = [(m.start(), m.group(1) or m.group(2)) for m in QUOTE.finditer(text)]
-    quotes += [(m.start(), m.group(1)) for m in BLOCKQUOTE.finditer(text) if len(_norm(m.group(1))) >= 12]
-    for pos, quote in quotes:
-        q = _norm(quote.strip().rstrip("…").removesuffix("……"))
-        q = re.sub(r"^\*\*[^*]*\*\*", "", q)  # a bold label before the verbatim text
-        if not q or re.search(r"[\u4e00-\u9fff]", q) is None:
+    """Quoted clause text must appear verbatim in the provision cited just before it.
+
+    A quotation counts as clause text when a resolved reference stands right before it (“…第N条：「…」”,
+    “…第N条规定“…””) or when it is a blockquote under a citation line (“[n] 《…》第N条” then “> …”)."""
+    quotes = [(m.start(), m.group(1) or m.group(2), 40) for m in QUOTE.finditer(text)]
+    for m in BLOCKQUOTE.finditer(text):
+        if len(_norm(m.group(1))) < 6:
             continue
-        before = [r for r in refs if r.end <= pos and r.doc_key]
-        sources = []
-        if before:
-            aid = before[-1].article_id
-            art = corpus.provisions.get(aid or "")
-            if art:
-                sources.append(_norm(art.text))
-        if any(q in s for s in sources):
+        headers = list(HEADER.finditer(text, 0, m.start()))
+        head = headers[-1] if headers else None
+        if head is not None and "\n\n" not in text[head.end():m.start()]:
+            quotes.append((m.start(), m.group(1), m.start() - head.start()))
+    for pos, quote, reach in quotes:
+        before = [r for r in refs if r.end <= pos and r.doc_key and pos - r.end <= reach]
+        if not before:
             continue
-        if not any(q in _norm(p.text) for p in corpus.provisions.values() if p.kind in ("article", "plan_item",
-                                                                                           "plan_part", "case")):
-            result.problems.append(Finding(quote[:40], "引文与语料原文不一致"))
+        q = _norm(quote.strip()).rstrip("…")
+        if not re.search(r"[\u4e00-\u9fff]", q):
+            continue
+        art = corpus.provisions.get(before[-1].article_id or "")
+        if art is None:
+            continue
+        if q not in _norm(art.text):
+            result.problems.append(Finding(quote[:40], f"引文与{art.citation}原文不一致"))
 
 
 def verify_answer_citations(markdown: str, cited_ids: list[str], corpus: Corpus) -> list[Finding]:

@@ -92,8 +92,11 @@ def summarize(records: list[PenaltyRecord], actor: str | None = None, aggravated
     """One clause per target for the conclusion: '对机构处5万元以上20万元以下罚款；对…；情节严重的，…'."""
     base = [r for r in sort_records(records) if r.tier == "基本" and r.kind == "处罚"]
     serious = [r for r in sort_records(records) if r.tier in ("情节严重", "情节特别严重")]
+    missing = ""
     if actor in ("直接责任人员", "个人"):
         focus = [r for r in base if r.target in ("直接责任人员", "个人")]
+        if not focus:
+            missing = f"所引条文未规定对{TARGET_LABEL[actor]}的罚款，只规定了"
         base = focus or base
         serious = [r for r in serious if r.target in ("直接责任人员", "个人")] or serious
     parts = []
@@ -102,7 +105,7 @@ def summarize(records: list[PenaltyRecord], actor: str | None = None, aggravated
         if text:
             sub = f"（{r.conduct}）" if r.conduct.startswith("出具") and len(r.conduct) < 20 else ""
             parts.append(f"对{TARGET_LABEL.get(r.target, r.target)}{sub}{text}")
-    out = "；".join(parts)
+    out = missing + "；".join(parts)
     if serious:
         s = "；".join(f"对{TARGET_LABEL.get(r.target, r.target)}{sanction_text(r)}" for r in serious if sanction_text(r))
         out = f"{out}；情节严重的，{s}" if out else f"情节严重的，{s}"

@@ -59,7 +59,12 @@ def _ask(question: str, sess: Session | None, mode: str, today: date | None) -> 
     if u.truncated:
         notices.append(f"问题过长，仅按前 {len(u.text)} 个字符理解。")
     if INJECTION.search(u.text):
-        notices.append("检测到要求改变回答规则或编造内容的指令，已忽略；以下仅依据语料原文作答，不会生成语料中不存在的条文或金额。")
+        notices.append("检测到要求改变回答规则或编造内容的指令，已忽略；只依据语料原文作答，不会生成语料中不存在的条文或金额。")
+        rest = "，".join(seg for seg in re.split(r"[，,。；;！!]", u.text) if seg and not INJECTION.search(seg))
+        if not rest.strip():
+            md = "\n".join(f"> ⚠ {n}" for n in notices) + "\n\n请直接提出要查询的问题，例如“特种设备安全法第九十三条”或“车检站出具虚假检验结果怎么罚”。"
+            return Answer(question=u.text, markdown=md, intent="refused", declined=True, notice=notices[0], mode=mode)
+        u = understand(rest, today)
     if sess is not None:
         _merge_follow_up(u, sess)
     refs = find_references(u.text, corpus, bare_numbers=True)
@@ -285,7 +290,7 @@ def answer_lookup(u: Understanding, refs: list[Ref], corpus: Corpus) -> Answer:
     for ref in refs[:4]:
         art = corpus.provisions.get(ref.article_id or "")
         (found if art else missing).append((ref, art))
-    from corpus.history import old_number_lines
+    from corpus.history import OLD_VERSION, old_number_lines, succession
 
     for ref, _ in missing:
         doc = corpus.documents.get(ref.doc_key or "")
@@ -295,7 +300,8 @@ def answer_lookup(u: Understanding, refs: list[Ref], corpus: Corpus) -> Answer:
             continue
         n_articles = max((p.article or 0) for p in corpus.provisions.values()
                          if doc and p.doc_key == doc.key and p.kind == "article") if doc else 0
-        lines.append(f"⚠ 语料中没有{ref.raw}：《{doc.title if doc else ref.name}》共{n_articles}条。"
+        asked = ref.raw[len(ref.name):].strip("》 ") or "该条"
+        lines.append(f"⚠ 《{doc.title if doc else ref.name}》共{n_articles}条，语料中没有所问的“{asked}”。"
                      "不作推测，也不会给出该条的内容或罚款金额。")
     conclusion = ""
     records: list[PenaltyRecord] = []
@@ -303,10 +309,21 @@ def answer_lookup(u: Understanding, refs: list[Ref], corpus: Corpus) -> Answer:
         doc = corpus.documents[art.doc_key]
         target = corpus.provisions.get(ref.provision_id or "", art)
         history = old_number_lines(corpus, ref, u.text)
+        moved = [m.to for m in succession().maps_from(ref.doc_key or "", ref.article)] if history else []
+        lines.append(f"### {target.citation}{cites.mark(art.id, '查询条文')}")
         if history:
             lines += history
+            for pid in moved:
+                recs = [r for r in corpus.penalties_for(pid) if r.kind == "处罚"]
+                lines.append(f"- 对应现行条文：{cites.ref(pid, '条号沿革')}")
+                if recs and pid != art.id:
+                    records += recs
+                    lines += ["", *penalty_table(recs, cites)]
+                if OLD_VERSION.search(u.text) and not conclusion:
+                    m = succession().maps_from(ref.doc_key or "", ref.article)[0]
+                    conclusion = (f"《{doc.title}》{m.label}（{m.topic}）现为{corpus.provisions[pid].citation}。"
+                                  f"旧版罚则：{m.old_penalty or '原文未收录'}；现行罚则：{m.new_penalty or '见下表'}。")
             lines.append("")
-        lines.append(f"### {target.citation}{cites.mark(art.id, '查询条文')}")
         status = "⚠ 已废止" if doc.status == REPEALED else doc.status
         lines.append(f"《{doc.title}》{doc.version_date or ''}版，{status}。")
         from corpus.history import describe

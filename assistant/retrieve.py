@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import re
 import threading
 from dataclasses import dataclass
@@ -56,6 +57,7 @@ def search(query: str, k: int = 8, **filters) -> list[Hit]:
 def terms(text: str) -> frozenset[str]:
     import jieba
 
+    jieba.setLogLevel(logging.WARNING)
     words = {w.strip() for w in jieba.lcut(text) if len(w.strip()) >= 2}
     return frozenset(w for w in words if w not in STOP and not re.fullmatch(r"[\W\d_]+", w))
 

@@ -38,9 +38,11 @@ SANCTIONS: list[tuple[str, re.Pattern]] = [
     ("取消资格", re.compile(r"取消[^，；。]{0,16}资格")),
     ("禁止从业", re.compile(r"禁止从事|不得从事")),
     ("依法给予处分", re.compile(r"给予处分|依法给予.{0,4}处分")),
+    ("依法处理", re.compile(r"依法予以处理")),
     ("追究刑事责任", re.compile(r"追究刑事责任|移送(?:公安|司法)")),
+    ("依照有关规定处罚", re.compile(r"依照[^，；。]{0,30}规定(?:给予|予以)?处罚")),
 ]
-SANCTION_SIGNAL = re.compile(r"罚款|吊销|撤销[^，；。]{0,16}资格|没收|有期徒刑|通报批评|警告|禁止从事|停业整顿|取消[^，；。]{0,16}资格")
+SANCTION_SIGNAL = re.compile(r"罚款|(?:给予|予以)处罚|给予处分|予以处理|移送公安|吊销|撤销[^，；。]{0,16}资格|没收|有期徒刑|通报批评|警告|禁止从事|停业整顿|取消[^，；。]{0,16}资格")
 MITIGATE = re.compile(r"从轻或者减轻(?:行政)?处罚")
 EXEMPT = re.compile(r"不予(?:行政)?处罚")
 TIER_WORDS = [("情节特别严重", "情节特别严重"), ("情节严重", "情节严重"), ("情节较轻", "情节较轻"),
@@ -248,7 +250,8 @@ def parse_provisions(provisions: list[Provision]) -> list[PenaltyRecord]:
     for p in provisions:
         if p.kind == "item":
             items_of.setdefault(p.id.rsplit("/", 1)[0], []).append(p)
-    has_chapters = any(p.chapter for p in provisions if p.kind == "paragraph")
+    # Only documents with a 法律责任/罚则 chapter confine sanctions to it (资质认定管理办法 has none).
+    has_chapters = any(any(w in p.chapter for w in PENALTY_CHAPTER) for p in provisions if p.kind == "paragraph")
     out: list[PenaltyRecord] = []
     for p in provisions:
         if p.kind == "paragraph":

@@ -115,7 +115,7 @@ def test_penalty_special_equipment_law_93(c):
 
 
 def test_penalty_road_traffic_law_94(c):
-    recs = [r for r in c.penalties_for("道路交通安全法/94") if r.tier == "基本"]
+    recs = [r for r in c.penalties_for("道路交通安全法/94/2") if r.tier == "基本"]
     assert len(recs) == 1
     r = recs[0]
     assert r.provision_id == "道路交通安全法/94/2" and r.target == "机构"
@@ -123,6 +123,17 @@ def test_penalty_road_traffic_law_94(c):
     assert r.authority == "公安机关交通管理部门"
     assert "撤销资格" in r.sanctions
     assert r.fine_label() == "所收检验费用5倍以上10倍以下罚款"
+
+
+def test_cross_reference_penalty(c):
+    r = c.penalties_for("道路交通安全法/94/1")[0]
+    assert r.authority == "价格主管部门" and r.sanctions == ["依照有关规定处罚"]
+    assert "价格法" in r.cross_refs[0]
+
+
+def test_no_penalty_chapter_document(c):
+    r = c.penalties_for("检验检测机构资质认定管理办法/34")[0]
+    assert (r.fine_min, r.fine_max) == (30_000, 30_000) and r.fine_label() == "3万元罚款"
 
 
 def test_penalty_supervision_measures_27(c):

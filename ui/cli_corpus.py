@@ -105,3 +105,47 @@ def show(document: str, article: str, as_json: bool) -> None:
             click.echo(f"  [{r.provision_id}] {r.kind}｜对象：{r.target}｜{r.tier}｜"
                        + "；".join(p for p in parts if p)
                        + (f"｜执法主体：{r.authority}" if r.authority else ""))
+
+
+@corpus_group.command("history")
+@click.argument("document")
+@click.argument("article")
+def history(document: str, article: str) -> None:
+    """条文沿革：各版本、旧条号 → 新条号的对应（已确认/待确认）、废止与承继。
+
+    \b
+    例：yiju corpus history 检验检测机构监督管理办法 26
+        yiju corpus history 大气法 112
+    """
+    from corpus.history import history_chain
+    from corpus.load import load_corpus
+    from corpus.numerals import cn_to_int
+
+    c = load_corpus()
+    doc = c.find_document(document)
+    if doc is None:
+        raise click.ClickException(f"未找到文件“{document}”。")
+    try:
+        number = cn_to_int(article.strip().removeprefix("第").removesuffix("条"))
+    except ValueError:
+        raise click.ClickException(f"无法识别条号“{article}”") from None
+    click.echo(f"《{doc.title}》第{article.strip().removeprefix('第').removesuffix('条')}条 沿革：")
+    for line in history_chain(c, doc.key, number):
+        click.echo(f"  {line}")
+
+
+@corpus_group.command("propose-maps")
+@click.argument("old_document")
+@click.argument("new_document")
+@click.option("--threshold", default=0.6, show_default=True, help="文本相似度下限。")
+def propose(old_document: str, new_document: str, threshold: float) -> None:
+    """按文本相似度建议旧文本 → 新文本的条文对应（供人工确认后写入 corpus/data/succession.yaml）。"""
+    from corpus.history import propose_maps
+    from corpus.load import load_corpus
+
+    c = load_corpus()
+    old, new = c.find_document(old_document), c.find_document(new_document)
+    if old is None or new is None:
+        raise click.ClickException("未找到文件。")
+    for a, b, score in propose_maps(c, old.key, new.key, threshold):
+        click.echo(f"{a} → {b}  相似度 {score}")
