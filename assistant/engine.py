@@ -88,6 +88,10 @@ def _ask(question: str, sess: Session | None, mode: str, today: date | None) -> 
     ans.slots = u.slots()
     ans.mode = mode
     _final_check(ans, corpus)
+    from assistant import llm
+
+    if llm.enabled():
+        ans = llm.rephrase(ans, corpus)
     if sess is not None:
         with sess.lock:
             sess.remember(u.text, ans.markdown, ans.intent, u.slots(), scenario.key if scenario else "",
