@@ -1,0 +1,1 @@
+"""Evals: gold set, metrics, benchmarks; drives the assistant from outside."""

@@ -1,0 +1,1 @@
+"""Index: provisions → hits (jieba BM25 + Chroma dense + direct lookup, fused)."""
