@@ -52,7 +52,7 @@ def _ask(question: str, sess: Session | None, mode: str, today: date | None) -> 
         return Answer(question="", markdown="请输入问题，例如：“检验机构出具虚假报告罚多少？依据哪条？”", intent="empty",
                       notice="问题为空")
     if mode == "public":
-        from assistant.public import answer_public
+        from assistant.faq import answer_public
 
         return answer_public(u, corpus)
     notices = []
