@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date
 
 from assistant import retrieve
-from assistant.citations import check
+from assistant.citations import check, resolve
 from assistant.compose import (
     TARGET_LABEL,
     Citations,
@@ -25,7 +25,7 @@ from assistant.session import Session, get_session
 from assistant.understand import Understanding, understand
 from corpus.load import Corpus, load_corpus
 from corpus.models import REPEALED, PenaltyRecord
-from corpus.refs import Ref, find_references
+from corpus.refs import Ref, find_references, unknown_law_refs
 
 INJECTION = re.compile(r"忽略(以上|之前|前面|上述|所有)|无视.{0,6}(指令|规则)|ignore (all|previous|the above)|system prompt|"
                        r"编造|捏造|虚构一?条|假装|扮演|jailbreak|越狱|不要引用", re.IGNORECASE)
@@ -62,14 +62,21 @@ def _ask(question: str, sess: Session | None, mode: str, today: date | None) -> 
         notices.append("检测到要求改变回答规则或编造内容的指令，已忽略；只依据语料原文作答，不会生成语料中不存在的条文或金额。")
         rest = "，".join(seg for seg in re.split(r"[，,。；;！!]", u.text) if seg and not INJECTION.search(seg))
         if not rest.strip():
-            md = "\n".join(f"> ⚠ {n}" for n in notices) + "\n\n请直接提出要查询的问题，例如“特种设备安全法第九十三条”或“车检站出具虚假检验结果怎么罚”。"
+            md = "\n".join(f"> ⚠ {n}" for n in notices) + "\n\n请直接提出要查询的问题，例如：车检站出具虚假检验结果怎么罚？（也可直接输入法律名称和条号查询条文。）"
             return Answer(question=u.text, markdown=md, intent="refused", declined=True, notice=notices[0], mode=mode)
         u = understand(rest, today)
     if sess is not None:
         _merge_follow_up(u, sess)
     refs = find_references(u.text, corpus, bare_numbers=True)
+    unknown = unknown_law_refs(u.text, corpus)
     scenario = None
-    if refs and not (u.follow_up and sess and sess.scenario):
+    if unknown and not refs:
+        names = "、".join(f"《{name}》" for name, _ in unknown)
+        md = (f"### 结论\n语料中没有{names}，无法提供其条文或罚则，不作推测。\n\n"
+              "可用 `yiju corpus stats` 查看已收录的法律法规；如需收录，请把正式文本放入语料目录后重建索引。")
+        ans = Answer(question=u.text, markdown=md, intent="lookup", declined=True, notice=f"语料中没有{names}",
+                     conclusion=f"语料中没有{names}。")
+    elif refs and not (u.follow_up and sess and sess.scenario):
         ans = answer_lookup(u, refs, corpus)
     elif u.intent == "cases":
         ans = answer_cases(u, corpus, sess)
@@ -309,6 +316,7 @@ def answer_lookup(u: Understanding, refs: list[Ref], corpus: Corpus) -> Answer:
                      "不作推测，也不会给出该条的内容或罚款金额。")
     conclusion = ""
     records: list[PenaltyRecord] = []
+    found_problem: list[str] = []
     for ref, art in found:
         doc = corpus.documents[art.doc_key]
         target = corpus.provisions.get(ref.provision_id or "", art)
@@ -335,6 +343,10 @@ def answer_lookup(u: Understanding, refs: list[Ref], corpus: Corpus) -> Answer:
         lines += describe(corpus, art.id)
         if target is not art:
             lines.append(f"> {target.text}")
+        problem = resolve(ref, corpus)
+        if problem:
+            found_problem.append(problem)
+            lines.append(f"⚠ {problem}，语料中没有所问的款项；以下为该条全文，不作推测。")
         recs = [r for r in corpus.penalties_for(art.id) if r.kind == "处罚"]
         if recs:
             records += recs
@@ -350,9 +362,12 @@ def answer_lookup(u: Understanding, refs: list[Ref], corpus: Corpus) -> Answer:
             lines.append("最接近的条文（仅供参考）：")
             lines += near
     lines = ["### 结论", conclusion, "", *lines]
+    if found_problem and len(found) == 1:
+        conclusion = f"语料中没有所问的款项：{found_problem[0]}。"
+    ok = bool(found) and not found_problem
     ans = Answer(question=u.text, markdown="", intent="lookup", conclusion=conclusion,
-                 penalties=[r.to_dict() for r in records], confidence=1.0 if found else 0.0,
-                 declined=not found, notice="" if found else "所问条文在语料中不存在")
+                 penalties=[r.to_dict() for r in records], confidence=1.0 if ok else 0.3 if found else 0.0,
+                 declined=not found, notice="" if ok else "所问条文或款项在语料中不存在")
     _finish(ans, lines, cites, corpus, [])
     return ans
 
