@@ -11,7 +11,7 @@ from corpus.models import REPEALED, PenaltyRecord, Provision
 TARGET_LABEL = {"机构": "机构（单位）", "直接责任人员": "直接负责的主管人员和其他直接责任人员", "个人": "检验检测人员（个人）",
                 "当事人": "当事人", "单位": "单位"}
 TARGET_ORDER = {"机构": 0, "单位": 0, "直接责任人员": 1, "个人": 2, "当事人": 3}
-TIER_ORDER = {"基本": 0, "情节较轻": 1, "情节严重": 2, "情节特别严重": 3, "加重（所列情形）": 3, "构成犯罪": 4}
+TIER_ORDER = {"基本": 0, "逾期未改正": 1, "拒不改正": 1, "情节较轻": 1, "情节严重": 2, "情节特别严重": 3, "加重（所列情形）": 3, "构成犯罪": 4}
 
 
 class Citations:
@@ -92,6 +92,7 @@ def summarize(records: list[PenaltyRecord], actor: str | None = None, aggravated
     """One clause per target for the conclusion: '对机构处5万元以上20万元以下罚款；对…；情节严重的，…'."""
     base = [r for r in sort_records(records) if r.tier == "基本" and r.kind == "处罚"]
     serious = [r for r in sort_records(records) if r.tier in ("情节严重", "情节特别严重")]
+    later = [r for r in sort_records(records) if r.tier in ("逾期未改正", "拒不改正") and r.kind == "处罚"]
     missing = ""
     if actor in ("直接责任人员", "个人"):
         focus = [r for r in base if r.target in ("直接责任人员", "个人")]
@@ -106,6 +107,10 @@ def summarize(records: list[PenaltyRecord], actor: str | None = None, aggravated
             sub = f"（{r.conduct}）" if r.conduct.startswith("出具") and len(r.conduct) < 20 else ""
             parts.append(f"对{TARGET_LABEL.get(r.target, r.target)}{sub}{text}")
     out = missing + "；".join(parts)
+    for r in later:
+        text = sanction_text(r)
+        if text:
+            out = f"{out}；{r.tier}的，对{TARGET_LABEL.get(r.target, r.target)}{text}" if out else f"{r.tier}的，{text}"
     if serious:
         s = "；".join(f"对{TARGET_LABEL.get(r.target, r.target)}{sanction_text(r)}" for r in serious if sanction_text(r))
         out = f"{out}；情节严重的，{s}" if out else f"情节严重的，{s}"

@@ -31,6 +31,7 @@ SANCTIONS: list[tuple[str, re.Pattern]] = [
     ("暂停", re.compile(r"暂停")),
     ("责令停业整顿", re.compile(r"停业整顿")),
     ("责令停产停业", re.compile(r"停产停业|停止生产")),
+    ("责令停业、关闭", re.compile(r"责令停业(?!整顿)")),
     ("降低资质等级", re.compile(r"降低资质等级")),
     ("吊销资质", re.compile(r"吊销[^，；。]{0,16}(?:资质|许可|证书|执照)")),
     ("吊销资格", re.compile(r"吊销[^，；。]{0,16}资格")),
@@ -42,10 +43,11 @@ SANCTIONS: list[tuple[str, re.Pattern]] = [
     ("追究刑事责任", re.compile(r"追究刑事责任|移送(?:公安|司法)")),
     ("依照有关规定处罚", re.compile(r"依照[^，；。]{0,30}规定(?:给予|予以)?处罚")),
 ]
-SANCTION_SIGNAL = re.compile(r"罚款|(?:给予|予以)处罚|给予处分|予以处理|移送公安|吊销|撤销[^，；。]{0,16}资格|没收|有期徒刑|通报批评|警告|禁止从事|停业整顿|取消[^，；。]{0,16}资格")
+SANCTION_SIGNAL = re.compile(r"罚款|责令停业|(?:给予|予以)处罚|给予处分|予以处理|移送公安|吊销|撤销[^，；。]{0,16}资格|没收|有期徒刑|通报批评|警告|禁止从事|停业整顿|取消[^，；。]{0,16}资格")
 MITIGATE = re.compile(r"从轻或者减轻(?:行政)?处罚")
 EXEMPT = re.compile(r"不予(?:行政)?处罚")
-TIER_WORDS = [("情节特别严重", "情节特别严重"), ("情节严重", "情节严重"), ("情节较轻", "情节较轻"),
+TIER_WORDS = [("逾期未改正", "逾期未改正"), ("逾期不改正", "逾期未改正"), ("拒不改正", "拒不改正"),
+              ("情节特别严重", "情节特别严重"), ("情节严重", "情节严重"), ("情节较轻", "情节较轻"),
               ("情节轻微", "情节较轻"), ("构成犯罪", "构成犯罪"), ("触犯刑律", "构成犯罪")]
 PENALTY_CHAPTER = ("法律责任", "罚则", "处理")
 
@@ -135,9 +137,10 @@ def parse_paragraph(prov: Provision, items: list[Provision] | None = None, chapt
         return records[key]
 
     for full_stop in re.split(r"。", compact(sanction_text)):
-        base = next((t for seg in re.split(r"[，,：:；;]", full_stop) if (t := _explicit_target(seg))), default)
-        for sentence in re.split(r"[；;]", full_stop):
-            target, tier, sub = base, "基本", ""  # each clause starts from the subject of its sentence
+        base = _sentence_subject(full_stop, default)
+        for n, sentence in enumerate(re.split(r"[；;]", full_stop)):
+            # each clause starts from the subject of its sentence; the first from the paragraph's subject
+            target, tier, sub = (default if n == 0 else base), "基本", ""
             for seg in re.split(r"[，,：:]", sentence):
                 if not seg:
                     continue
@@ -157,6 +160,16 @@ def parse_paragraph(prov: Provision, items: list[Provision] | None = None, chapt
 
 
 TARGET_PHRASE = re.compile(r"(?:^|[^反应])对(?:其)?([^处给没予依吊撤罚]{1,40})")
+
+
+def _sentence_subject(sentence: str, default: str) -> str:
+    """Who the clauses of a sentence punish: its first explicit target, unless a sanction came first."""
+    for seg in re.split(r"[，,：:；;]", sentence):
+        if t := _explicit_target(seg):
+            return t
+        if _has_fine(seg) or any(pat.search(seg) for _, pat in SANCTIONS):
+            return default
+    return default
 
 
 def _explicit_target(seg: str) -> str | None:
