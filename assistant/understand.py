@@ -7,23 +7,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
-MAX_QUESTION = 2000
+from index.expand import expand
 
-# Colloquial → statutory wording, applied to a copy used for retrieval (the user's words are kept too).
-SYNONYMS: list[tuple[str, str]] = [
-    (r"假报告|报告造假|造假报告|虚假的?报告|出假报告", "出具虚假检验检测报告"),
-    (r"不实报告|报告不实|失实报告|报告失实", "出具不实检验检测报告"),
-    (r"车检站|车检所|机动车检测站|机动车检验站|车检机构|检车站|检测站", "机动车安全技术检验机构"),
-    (r"尾气检测|尾气检验|排放检测|环检", "机动车排放检验"),
-    (r"特检院|特检所|特种设备检验院", "特种设备检验机构"),
-    (r"检测公司|检验公司|第三方检测|检测机构|检验机构|实验室", "检验检测机构"),
-    (r"替检|代检|替检代检", "未经检验检测出具报告 替检代检"),
-    (r"改数据|篡改数据|修改数据|伪造数据|数据造假", "伪造、变造原始数据 篡改监测数据"),
-    (r"少检|漏检|减少检验项目|减项", "减少、遗漏应当检验检测的项目"),
-    (r"无证人员|没证的人|无资格人员|没有资格的人", "使用未取得相应资格的人员"),
-    (r"超范围", "超出核准范围 超出资质认定能力范围"),
-    (r"怎么罚|咋罚|罚多少|罚几|罚款多少|怎么处罚|如何处罚|怎么处理", "罚款 处罚 法律责任"),
-]
+MAX_QUESTION = 2000
 
 SECTOR_WORDS: dict[str, tuple[str, ...]] = {
     "特种设备": ("特种设备", "电梯", "锅炉", "气瓶", "压力容器", "压力管道", "起重机", "游乐设施", "索道", "叉车",
@@ -156,10 +142,7 @@ def detect_date(text: str, today: date | None = None) -> str | None:
 
 def understand(question: str, today: date | None = None) -> Understanding:
     text, truncated = clean(question)
-    expanded = text
-    for pattern, replacement in SYNONYMS:
-        if re.search(pattern, text):
-            expanded += " " + replacement
+    expanded = expand(text)
     intents = [name for name, pat in INTENT_PATTERNS if pat.search(text)]
     intent = intents[0] if intents else "legal_basis"
     # "罚多少？依据哪条？" is a penalty question first; "有类似案例吗" is about cases even with 罚 in it

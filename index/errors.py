@@ -1,0 +1,29 @@
+"""Typed index errors; each message tells the user what to do."""
+
+from __future__ import annotations
+
+
+class IndexError_(RuntimeError):  # noqa: N801 - avoid shadowing the builtin IndexError
+    """Base class of index problems."""
+
+
+class IndexMissing(IndexError_):
+    def __init__(self, where: str) -> None:
+        super().__init__(f"尚未构建检索索引（{where}）。请运行 `yiju index build`。")
+
+
+class IndexCorrupted(IndexError_):
+    def __init__(self, where: str, reason: str) -> None:
+        super().__init__(f"检索索引已损坏（{where}：{reason}）。请运行 `yiju index build --full` 重建。")
+
+
+class IndexBusy(IndexError_):
+    def __init__(self, pid: int) -> None:
+        super().__init__(f"另一个索引构建正在进行（进程 {pid}）。请稍后再试。")
+
+
+class IndexUnavailable(IndexError_):
+    """The Chroma server cannot be reached."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"无法连接 Chroma 服务器 {url}（{reason}）。请检查服务是否运行，稍后重试。")
