@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 NUM = r"[零〇一二两三四五六七八九十百千\d]+"
 TAIL = re.compile(
     rf"\s*第?\s*({NUM})\s*条(?:之([一二三四五六七八九十]+))?"
-    rf"(?:\s*第\s*({NUM})\s*款)?(?:\s*第?\s*[（(]\s*({NUM})\s*[)）]\s*项)?")
+    rf"(?:\s*第\s*({NUM})\s*款)?(?:\s*第?\s*(?:[（(]\s*({NUM})\s*[)）]|({NUM}))\s*项)?")
 BARE_TAIL = re.compile(rf"\s*({NUM})\s*(?:条)?")
 
 
@@ -74,7 +74,8 @@ def find_references(text: str, corpus: Corpus, bare_numbers: bool = False) -> li
         name = m.group(1)
         tail = TAIL.match(text, m.end())
         if tail and tail.group(0).strip():
-            article, suffix, para, item = tail.groups()
+            article, suffix, para, item, bare_item = tail.groups()
+            item = item or bare_item
             end = tail.end()
         elif bare_numbers and (b := BARE_TAIL.match(text, m.end())):
             article, suffix, para, item = b.group(1), None, None, None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -112,8 +113,9 @@ class Searcher:
                doc_types: list[str] | None = None, sectors: list[str] | None = None, include_repealed: bool = False,
                penalty: bool | None = None) -> list[Hit]:
         """Ranked hits, one per article. Odd input gives an empty list, never an exception."""
-        query = re.sub(r"\s+", " ", str(query or ""))[:MAX_QUERY].strip()
-        if not query:
+        query = "".join(ch for ch in str(query or "")[: MAX_QUERY * 4] if unicodedata.category(ch)[0] != "C")
+        query = re.sub(r"\s+", " ", query)[:MAX_QUERY].strip()
+        if not re.search(r"[^\W_]", query):  # nothing but punctuation, symbols or control characters
             return []
         query = expand(query)
         filters = dict(doc_keys=set(doc_keys) if doc_keys else None, doc_types=set(doc_types) if doc_types else None,
