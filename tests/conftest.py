@@ -77,3 +77,31 @@ def chroma_server(tmp_path):
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+OFFICER = ("officer_zhang", "officer-pass-1")
+TRAINER = ("trainer_li", "trainer-pass-1")
+
+
+@pytest.fixture(scope="session")
+def app_server(built_home):
+    """The real app (`yiju serve`) in a subprocess on a loopback port, with one officer and one trainer."""
+    from ui.auth import add_user
+
+    add_user(*OFFICER, role="officer")
+    add_user(*TRAINER, role="trainer")
+    port = free_port()
+    env = dict(os.environ, YIJU_HOME=str(built_home))
+    log = open(built_home / "serve.log", "w")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "serve", "--port", str(port), "--no-build"], env=env,
+                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_http(f"http://127.0.0.1:{port}/", timeout=180)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
