@@ -114,6 +114,7 @@ class PenaltyRecord:
     multiple_min: float | None = None
     multiple_max: float | None = None
     multiple_base: str = ""
+    fine_note: str = ""  # the condition of a fixed range that sits beside a multiple ('检验费用不足一万元的')
     sanctions: list[str] = field(default_factory=list)
     authority: str = ""
     cross_refs: list[str] = field(default_factory=list)
@@ -128,7 +129,11 @@ class PenaltyRecord:
         if self.multiple_max is not None or self.multiple_min is not None:
             lo = f"{_num(self.multiple_min)}倍以上" if self.multiple_min is not None else ""
             hi = f"{_num(self.multiple_max)}倍以下" if self.multiple_max is not None else ""
-            return f"{self.multiple_base}{lo}{hi}罚款"
+            label = f"{self.multiple_base}{lo}{hi}罚款"
+            if self.fine_max is not None:
+                fixed = f"{yuan(self.fine_min)}以上" if self.fine_min is not None else ""
+                label += f"（{self.fine_note or '另'}，{fixed}{yuan(self.fine_max)}以下罚款）"
+            return label
         if not self.has_fine:
             return ""
         if self.fine_min is not None and self.fine_min == self.fine_max:

@@ -142,6 +142,7 @@ def parse_paragraph(prov: Provision, items: list[Provision] | None = None, chapt
         for n, sentence in enumerate(re.split(r"[；;]", full_stop)):
             # each clause starts from the subject of its sentence; the first from the paragraph's subject
             target, tier, sub = (default if n == 0 else base), "基本", ""
+            condition = ""
             for seg in re.split(r"[，,：:]", sentence):
                 if not seg:
                     continue
@@ -153,7 +154,8 @@ def parse_paragraph(prov: Provision, items: list[Provision] | None = None, chapt
                     sm = re.match(r"^(.{2,30}?)的(?:检验检测)?(?:机构|单位|人员)", m.group(1)) if m else None
                     sub = sm.group(1) if sm and not sm.group(1).startswith(("直接", "其")) else ""
                 if _has_fine(seg):
-                    _fines(seg, record(target, tier, sub))
+                    _fines(seg, record(target, tier, sub), condition)
+                condition = seg if seg.endswith("的") and not _has_fine(seg) else ""
                 for part_target, names in _sanctions(seg, target, seen_targets):
                     rec = record(part_target, tier, sub if part_target == target else "")
                     rec.sanctions.extend(n for n in names if n not in rec.sanctions)
@@ -211,7 +213,11 @@ def _has_fine(seg: str) -> bool:
     return "罚款" in seg
 
 
-def _fines(seg: str, rec: PenaltyRecord) -> None:
+def _fines(seg: str, rec: PenaltyRecord, condition: str = "") -> None:
+    if rec.multiple_max is not None and (m := FINE_RANGE.search(seg)):
+        # '…并处检验费用五倍以上十倍以下罚款，检验费用不足一万元的，并处五万元以上十万元以下罚款'
+        rec.fine_min, rec.fine_max, rec.fine_note = _amount(m.group(1)), _amount(m.group(2)), condition
+        return
     if m := MULTIPLE.search(seg):
         rec.multiple_min, rec.multiple_max = _multiple(m.group(2)), _multiple(m.group(3))
         rec.multiple_base = _clean_base(m.group(1))
@@ -219,6 +225,7 @@ def _fines(seg: str, rec: PenaltyRecord) -> None:
         rec.multiple_max, rec.multiple_base = _multiple(m.group(2)), _clean_base(m.group(1))
     elif m := FINE_RANGE.search(seg):
         rec.fine_min, rec.fine_max = _amount(m.group(1)), _amount(m.group(2))
+        rec.fine_note = rec.fine_note or condition
     elif m := FINE_MAX.search(seg):
         rec.fine_max = _amount(m.group(1))
     elif m := FINE_MIN.search(seg):
