@@ -148,7 +148,7 @@ SCENARIOS: list[Scenario] = [
     Scenario(
         key="general_false_report",
         title="检验检测机构出具虚假检验检测报告",
-        sectors=(None,), conducts=("虚假报告",),
+        sectors=(None,), conducts=("虚假报告", "减少检验项目"),
         penalty=("检验检测机构监督管理办法/27",), violated=("检验检测机构监督管理办法/15",),
         authority_basis="检验检测机构监督管理办法/4", criminal=("刑法/229",),
         note=GENERAL_NOTE + "例如：特种设备检验、检测机构适用{特种设备安全法/93}；机动车安全技术检验机构适用"
