@@ -84,7 +84,14 @@ def _ask(question: str, sess: Session | None, mode: str, today: date | None) -> 
         ans = answer_plan(u, corpus)
     else:
         scenario = match(u.sector, u.conduct, u.actor, u.text)
-        if scenario and u.intent in ("penalty", "legal_basis", "authority") or scenario and u.conduct:
+        named = named_documents(u.text, corpus, u.sector)
+        scenario_docs = {pid.split("/")[0] for pid in (scenario.penalty if scenario else ())}
+        if scenario and scenario.predecessor:
+            scenario_docs |= {pid.split("/")[0] for pid in BY_KEY[scenario.predecessor].penalty}
+        if named and not (named & scenario_docs) and u.intent in ("penalty", "legal_basis", "authority"):
+            scenario = None  # the question names another text (监察条例, 监测条例…): answer from that text
+            ans = answer_retrieval(u, corpus, doc_keys=sorted(named))
+        elif scenario and u.intent in ("penalty", "legal_basis", "authority") or scenario and u.conduct:
             ans = answer_scenario(u, scenario, corpus, today)
         else:
             ans = answer_retrieval(u, corpus)
@@ -234,8 +241,10 @@ def answer_scenario(u: Understanding, s: Scenario, corpus: Corpus, today: date |
 
     basis = _basis_paragraph(s, corpus, past)
     cases = _matching_cases(corpus, u, cites.ids())
+    shown = sort_records(records) if not past else sort_records(_records(corpus, past.penalty, u.conduct)) + \
+        sort_records(records)
     ans = Answer(question=u.text, markdown="", intent=u.intent if u.intent != "legal_basis" else "legal_basis",
-                 conclusion=conclusion, penalties=[r.to_dict() for r in sort_records(records)],
+                 conclusion=conclusion, penalties=[r.to_dict() for r in shown],
                  confidence=0.9, basis_paragraph=basis)
     _finish(ans, lines, cites, corpus, cases)
     return ans
@@ -383,10 +392,31 @@ def _nearest(u: Understanding, corpus: Corpus, cites: Citations, k: int = 3) -> 
             for h in hits]
 
 
-def answer_retrieval(u: Understanding, corpus: Corpus) -> Answer:
+SECTOR_REGULATION = {"特种设备": "特种设备安全监察条例", "生态环境": "生态环境监测条例", "机动车": "道路交通安全法实施条例",
+                     "建设工程": "建设工程质量管理条例"}
+
+
+def named_documents(text: str, corpus: Corpus, sector: str | None = None) -> set[str]:
+    """Documents the question names without an article number ('监察条例规定罚多少'); a bare '条例' means the
+    sector's regulation."""
+    out = set()
+    if sector in SECTOR_REGULATION and re.search(r"(^|[^\u4e00-\u9fff]|[按依据照的])条例", text):
+        out.add(SECTOR_REGULATION[sector])
+    for name in sorted(corpus.alias_index, key=len, reverse=True):
+        if len(name) >= 3 and name in text and not name.endswith("方案"):
+            key = corpus.alias_index[name]
+            if not any(key == k or key in k for k in out):
+                out.add(key)
+            text = text.replace(name, "")
+    return out
+
+
+def answer_retrieval(u: Understanding, corpus: Corpus, doc_keys: list[str] | None = None) -> Answer:
     cites = Citations(corpus)
     penalty = u.intent == "penalty"
-    hits = retrieve.articles_only(retrieve.search(u.expanded, k=12, penalty=penalty or None), corpus)
+    include_repealed = bool(doc_keys) and any(corpus.documents[k].status == REPEALED for k in doc_keys)
+    hits = retrieve.articles_only(retrieve.search(u.expanded, k=12, penalty=penalty or None, doc_keys=doc_keys,
+                                                  include_repealed=include_repealed), corpus)
     if not hits:
         return _not_found(u, corpus, cites, [])
     top = hits[0]

@@ -109,6 +109,20 @@ SCENARIOS: list[Scenario] = [
              "弄虚作假规定了相应罚则。两者均为现行有效文本，适用时以法律为准并结合条例的具体规定。",
     ),
     Scenario(
+        key="eco_monitoring_instigation",
+        title="企事业单位实施或者明示、暗示有关单位、个人对监测数据弄虚作假",
+        sectors=("生态环境",), conducts=("指使造假",),
+        penalty=("生态环境监测条例/44",), related=("生态环境法典/1088",),
+        note="{生态环境法典/1088}（法律）对企业事业单位和其他生产经营者指使其委托的监测机构弄虚作假也规定了罚则；"
+             "{生态环境监测条例/44}为行政法规的具体规定。",
+    ),
+    Scenario(
+        key="construction_no_sampling",
+        title="施工单位未对建筑材料、建筑构配件、设备和商品混凝土进行检验，或者未对涉及结构安全的试块、试件以及有关材料取样检测",
+        sectors=("建设工程",), conducts=("未送检",),
+        penalty=("建设工程质量管理条例/65",), violated=("建设工程质量管理条例/31",),
+    ),
+    Scenario(
         key="food_false_report",
         title="食品检验机构、食品检验人员出具虚假检验报告",
         sectors=("食品",), conducts=("虚假报告", None),
