@@ -255,6 +255,8 @@ def write_report(metrics: dict, out_dir: Path | None = None) -> Path:
     lines += ["", "## Gates", "", *(f"- ✗ {g}" for g in gates)] if gates else ["", "## Gates", "", "- ✓ all gates hold"]
     lines += ["", *(f"![{c.stem}]({c.name})" for c in charts)]
     (out / "report.md").write_text("\n".join(lines) + "\n", "utf-8")
+    if out_dir is not None:  # explicit destinations (tests, ad-hoc runs) leave the published summary alone
+        return out
     latest = REPORTS_DIR / "latest.md"
     latest.parent.mkdir(parents=True, exist_ok=True)
     rel = os.path.relpath(out, REPORTS_DIR)
