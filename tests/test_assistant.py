@@ -142,7 +142,8 @@ def test_direct_lookup_and_missing_article(c):
     a = ask("道交法94条")
     assert a.intent == "lookup" and _ids(a) == ["道路交通安全法/94"]
     missing = ask("特种设备安全法第二百条规定罚多少")
-    assert missing.declined and missing.citations == []
+    assert missing.declined and missing.conclusion == "语料中没有所问条文。"
+    assert all(x.role == "参考" and x.provision_id != "特种设备安全法/200" for x in missing.citations)
     assert "共101条" in missing.markdown and "不作推测" in missing.markdown
     assert not re.search(r"\d+万元", missing.markdown)
 
