@@ -40,7 +40,8 @@ def searcher():  # noqa: ANN201
             return _searcher()
         except Exception as exc:  # the index layer raises its own typed errors
             _searcher.cache_clear()
-            raise IndexMissing(f"检索索引不可用：{exc}。请先运行 `yiju index build`。") from exc
+            msg = str(exc) if "yiju index build" in str(exc) or "Chroma" in str(exc) else f"{exc}。请先运行 `yiju index build`"
+            raise IndexMissing(f"检索索引不可用：{msg}") from exc
 
 
 def reset() -> None:
@@ -49,7 +50,14 @@ def reset() -> None:
 
 
 def search(query: str, k: int = 8, **filters) -> list[Hit]:
-    hits = searcher().search(query, k=k, **filters)
+    """Hits from the index; a store that fails mid-query (Chroma server down) becomes IndexMissing, and the
+    searcher is dropped so the next question reconnects."""
+    s = searcher()
+    try:
+        hits = s.search(query, k=k, **filters)
+    except Exception as exc:  # chromadb/httpx errors when the server goes away
+        reset()
+        raise IndexMissing(f"检索服务暂时不可用（{type(exc).__name__}），请稍后重试") from exc
     return [Hit(h.provision, float(h.score)) for h in hits]
 
 
