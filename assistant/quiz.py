@@ -342,13 +342,7 @@ class _Quiz:
         for p in self._text_units():
             for li, line in enumerate(self.norm(p).split("\n")):
                 for si, sentence in enumerate(_sentences(line)):
-                    for m in PERIOD.finditer(sentence):
-                        value = m.group(0)
-                        if _is_date(sentence, m) or sentence.count(value) != 1 or CONTEXT_BOUND.search(sentence):
-                            continue
-                        window = sentence[max(0, m.start() - 8): m.start()] + "|" + sentence[m.end(): m.end() + 4]
-                        if not PERIOD_CUE.search(window) or sentence[max(0, m.start() - 1): m.start()] in ("上", "近"):
-                            continue
+                    for value in _periods(sentence):
                         yield _Candidate("period", p, (p.id, li, si, value), value=value,
                                          extra={"line": li, "sentence": si})
 
@@ -405,8 +399,8 @@ class _Quiz:
             rows = []
             for p in self.c.provisions.values():
                 if p.kind in ("paragraph", "plan_item"):
-                    for m in PERIOD.finditer(self.norm(p)):
-                        rows.append((p.doc_key, m.group(0)))
+                    for sentence in _sentences(self.norm(p)):
+                        rows.extend((p.doc_key, v) for v in _periods(sentence))
             return rows
         values = [v for d, v in self._pool("period", build) if d == doc_key and PERIOD_UNIT.search(v).group(0) == unit]
         values += [f"{_fmt(x)}{unit}" for x in STANDARD_PERIODS.get(unit, [])]
@@ -542,8 +536,16 @@ class _Quiz:
                 if not s or FINE_ANY.search(s) or TIER_WORD.search(s) or s.endswith("的") or "规定" in s:
                     break
                 context.append(s)
-        last_fine = max((k for k in range(gi) if FINE_ANY.search(segs[k])), default=-1)
-        context += [s for s in segs[last_fine + 1:gi] if s]
+        fines_before = [k for k in range(gi) if FINE_ANY.search(segs[k])]
+        if fines_before:
+            # the sentence's opening (conditions, authority, other sanctions) up to the first fine, without the
+            # condition that belongs to that fine; then what follows the last fine before this one
+            opening = segs[: fines_before[0]]
+            if opening and opening[-1].endswith("的"):
+                opening = opening[:-1]
+            context += [s for s in opening + segs[fines_before[-1] + 1:gi] if s]
+        else:
+            context += [s for s in segs[:gi] if s]
         # conduct: the subject with one listed item, else the conduct clause without 另有规定 parts
         conduct_parts = [s for s in re.split(r"[，,]", conduct.rstrip("，,：:")) if s and not re.search(
             r"有[^，]{0,12}规定的|另有规定|从其规定", s)]
@@ -651,14 +653,15 @@ class _Quiz:
         osents = _sentences(originals[li])
         if len(osents) != len(sents):
             osents = sents
-        label = re.compile(r"^[（(][一二三四五六七八九十]+[)）]")
+        label = re.compile(r"^(?:[（(][一二三四五六七八九十]+[)）]|\d+[.．、])")
         core = _clause(sents[si])
         if si == 0:
             core = label.sub("", core)
         # the sentences of the same 句 before this one (since the last 。), for context
         start = si
-        while start > 0 and not sents[start - 1].rstrip().endswith("。"):
-            start -= 1
+        item_line = bool(label.match(lines[li])) and li > 0
+        while start > 0 and (item_line or not sents[start - 1].rstrip().endswith("。")):
+            start -= 1  # an item line is read whole: its opening names the case the period is for
         if start == si and si > 0 and len(core) < 18:
             start = si - 1
         before = label.sub("", "".join(sents[start:si]))
@@ -676,13 +679,16 @@ class _Quiz:
         pos = core.find(value)
         gap_template = core[:pos] + "{gap}" + core[pos + len(value):]
         unit = PERIOD_UNIT.search(value).group(0)
+        same_shape = re.compile(re.escape(core[:pos]) + r"\d+(?:\.\d+)?" + re.escape(unit) + re.escape(core[pos + len(value):]))
+        if not before and len(same_shape.findall(self.norm(self.article_of(p)))) > 1:
+            return None  # the same sentence with another period elsewhere in the article: ambiguous
         number = float(value[: -len(unit)])
         article_text = self.norm(self.article_of(p))
         pool = [v for v in self.period_pool(p.doc_key, unit) if v != value and v not in article_text]
         ranked = sorted(pool, key=lambda v: (abs(math.log(max(float(v[: -len(unit)]), 0.01) / max(number, 0.01))),
                                             float(v[: -len(unit)])))
-        need_article = not self.unique_in_doc(p, core[:pos][-30:] or core[pos + len(value):][:30]) \
-            or p.kind == "plan_item"
+        pieces = [x for x in (core[:pos][-30:], core[pos + len(value):][:30]) if len(x) >= 8]
+        need_article = p.kind == "plan_item" or not any(self.unique_in_doc(p, x) for x in pieces)
         return _Built(self.prefix(p, need_article), lead_ctx + before + gap_template, value, ranked, core,
                       gap_template, quote, numeric=True)
 
@@ -697,13 +703,17 @@ class _Quiz:
         if len(originals) != len(sentences):
             originals = sentences
         snippets = []
+        longest = 60 if qtype == "判断" else 45
         for k, s in enumerate(sentences):
             s = _strip_item(_clause(s))
-            pieces = [s] if len(s) <= 45 else [x for x in re.split(r"[，,]", s) if 10 <= len(x) <= 36]
+            if qtype == "判断":  # a statement to judge must be a whole clause, not a fragment of one
+                pieces = [s] if 12 <= len(s) <= longest else []
+            else:
+                pieces = [s] if len(s) <= longest else [x for x in re.split(r"[，,]", s) if 10 <= len(x) <= 36]
             for x in pieces:
                 if p.heading and (p.heading in x or similarity(p.heading, x) > 0.4):
                     continue
-                if 10 <= len(x) <= 45 and not re.search(r"下列|以下|违反本|本(?:法|条例|办法)自|前款|依照其规定", x) \
+                if 10 <= len(x) <= longest and not re.search(r"下列|以下|违反本|本(?:法|条例|办法)自|前款|依照其规定", x) \
                         and not re.match(r"或者|并且|但是|但|以及|并|且|其中|和|对|由|经|自|除", x) \
                         and not re.search(r"第[一二三四五六七八九十百零]+条", x):
                     score = 2 * bool(re.search(r"应当|不得|禁止|负责|有权|罚款|吊销|保存|期限|必须", x))
@@ -713,7 +723,8 @@ class _Quiz:
         for _, _, snippet, k in snippets[:6]:
             if not self.unique_in_doc(p, snippet):
                 continue
-            pool = [a for a in siblings if snippet not in self.norm(a)]
+            # no distractor article may say the same thing in other words
+            pool = [a for a in siblings if snippet not in self.norm(a) and not _paraphrased(snippet, self.norm(a))]
             ranked = _rank_articles(p, pool)
             labels = {a.id: _article_option(a) for a in ranked}
             wrong_ids = self.pick(rng, [a.id for a in ranked], 3 if qtype == "单选" else 1)
@@ -871,6 +882,22 @@ PERIOD_CUE = re.compile(r"不少于|不得少于|不超过|不得超过|以内|�
 PERIOD_UNIT = re.compile(r"(?:个工作日|工作日|个月|年|日|天|小时|周岁)$")
 
 
+def _periods(sentence: str) -> list[str]:
+    """The periods a question can ask about in a sentence (不少于6年, 30日内…), not dates or enumerations."""
+    if CONTEXT_BOUND.search(sentence) or len(PERIOD.findall(sentence)) > 2:
+        return []
+    out = []
+    for m in PERIOD.finditer(sentence):
+        value = m.group(0)
+        if _is_date(sentence, m) or sentence.count(value) != 1 or re.search(r"[“\"]" + re.escape(value), sentence):
+            continue
+        window = sentence[max(0, m.start() - 8): m.start()] + "|" + sentence[m.end(): m.end() + 4]
+        if not PERIOD_CUE.search(window) or sentence[max(0, m.start() - 1): m.start()] in ("上", "近"):
+            continue
+        out.append(value)
+    return out
+
+
 def _is_date(sentence: str, m: re.Match) -> bool:
     value = m.group(0)
     before = sentence[: m.start()]
@@ -948,7 +975,7 @@ def _sort_key(option: str) -> tuple:
         nums.append(float(m.group(1)) * (10_000 if m.group(2) else 1))
     if "以下" in option and "以上" not in option:
         nums = [0.0, *nums]
-    return (*nums, option) if nums else (math.inf, option)
+    return (tuple(nums) if nums else (math.inf,), option)
 
 
 def _blank_bound(value: str, gap_template: str, parts: list[str]) -> tuple[str, str]:
@@ -1007,6 +1034,14 @@ def _intro(lead: str) -> tuple[str, str]:
     if noun in ("规定", "各项", "几"):
         noun = "事项"
     return intro, noun
+
+
+def _paraphrased(snippet: str, text: str, threshold: float = 0.45) -> bool:
+    """Whether some clause of the text is close to the snippet (bigram similarity)."""
+    for clause in re.split(r"[。；;\n，,]", text):
+        if len(clause) >= 6 and similarity(snippet, clause) >= threshold:
+            return True
+    return similarity(snippet, text) >= threshold
 
 
 def _article_option(a: Provision) -> str:

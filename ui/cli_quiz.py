@@ -1,61 +1,100 @@
-"""`yiju quiz`: build a quiz from provisions and export it."""
+"""`yiju quiz`: build a trainer quiz from provisions and export it (XLSX / GIFT / DOCX / JSON)."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
 __all__ = ["quiz_cmd"]
 
+FORMATS = ("xlsx", "gift", "docx", "json")
+SUFFIX_FORMAT = {".xlsx": "xlsx", ".gift": "gift", ".txt": "gift", ".docx": "docx", ".json": "json"}
+
 
 @click.command("quiz")
-@click.option("--doc", "docs", multiple=True, help="文件名或简称（如 特设法、39号令），可重复；默认全部现行文件。")
-@click.option("--chapter", "chapters", multiple=True, help="只用章节名含此文字的条文（如 法律责任）。")
-@click.option("--topic", "topics", multiple=True, help="只用含此关键词的条文（如 虚假）。")
-@click.option("--n", default=20, show_default=True, help="题目总数（未单独指定各题型数量时平均分配）。")
-@click.option("--single", type=int, help="单选题数量。")
-@click.option("--multi", type=int, help="多选题数量。")
-@click.option("--judge", type=int, help="判断题数量。")
-@click.option("--blank", type=int, help="填空题数量。")
-@click.option("--difficulty", type=click.Choice(["易", "中", "难"]), default="中", show_default=True)
-@click.option("--seed", default=0, show_default=True, help="随机种子：同一种子生成同一套题。")
-@click.option("--format", "fmt", type=click.Choice(["xlsx", "gift", "docx", "json"]), default="xlsx", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="输出文件。")
-def quiz_cmd(docs: tuple[str, ...], chapters: tuple[str, ...], topics: tuple[str, ...], n: int, single: int | None,
-             multi: int | None, judge: int | None, blank: int | None, difficulty: str, seed: int, fmt: str,
-             output: Path) -> None:
-    """从条文生成培训题（单选/多选/判断/填空），含答案、解析与依据，导出 XLSX / GIFT / DOCX / JSON。
+@click.option("--doc", "docs", multiple=True, metavar="NAME",
+              help="文件名或简称，可重复（如 特种设备安全法、特设法、道交法、39号令）。默认：全部现行文件。")
+@click.option("--chapter", "chapters", multiple=True, metavar="TEXT",
+              help="只用章节名含此文字的条文，可重复（如 法律责任、第六章）。")
+@click.option("--topic", "topics", multiple=True, metavar="TEXT",
+              help="只出与此主题相关的题，可重复：条文关键词（如 检验、虚假）或题目类别"
+                   "（罚款数额、倍数罚款、执法主体、期限、条文定位、所列情形）。")
+@click.option("--n", "n", type=click.IntRange(1, 500), default=20, show_default=True,
+              help="题目总数，按 单选4:多选2:判断2:填空2 分配（未用 --single 等单独指定时）。")
+@click.option("--single", type=click.IntRange(0, 500), help="单选题数量。")
+@click.option("--multi", type=click.IntRange(0, 500), help="多选题数量。")
+@click.option("--judge", type=click.IntRange(0, 500), help="判断题数量。")
+@click.option("--blank", type=click.IntRange(0, 500), help="填空题数量。")
+@click.option("--difficulty", type=click.Choice(["易", "中", "难"]), default="中", show_default=True,
+              help="难度：干扰项与正确答案的接近程度（易：题干注明条号、干扰项差别大；难：干扰项最接近）。")
+@click.option("--seed", type=int, default=0, show_default=True, help="随机种子：同一范围、同一种子生成同一套题。")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="导出格式；默认按 -o 的扩展名判断（.xlsx/.docx/.gift/.txt/.json），否则 xlsx。")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="输出文件；gift/json 可用 - 输出到屏幕。")
+def quiz_cmd(docs: tuple[str, ...], chapters: tuple[str, ...], topics: tuple[str, ...], n: int,
+             single: int | None, multi: int | None, judge: int | None, blank: int | None, difficulty: str,
+             seed: int, fmt: str | None, output: Path | None) -> None:
+    """从条文生成培训试题（单选 / 多选 / 判断 / 填空），每题附答案、解析（引用条文原文）和依据。
+
+    题目由条文确定性生成：罚款数额与倍数、执法主体、期限（如“保存期限不少于6年”）、条文定位、所列情形；
+    干扰项取自同类条文，且均不出现在所引条文中，所引条文足以唯一确定答案。
 
     \b
-    例：yiju quiz --doc 特种设备安全法 --n 20 --format xlsx -o quiz.xlsx
+    XLSX 列：题型、题干、选项A、选项B、选项C、选项D、答案、解析、依据（国内考试系统常用导入模板）
+    GIFT：Moodle 题库导入格式；DOCX：试卷，末尾附“答案与解析”。
+
+    \b
+    例：
+      yiju quiz --doc 特种设备安全法 --n 20 --format xlsx -o quiz.xlsx
+      yiju quiz --doc 特设法 --doc 39号令 --single 10 --multi 5 --judge 5 --blank 5 -o 试卷.docx
+      yiju quiz --doc 道交法 --chapter 法律责任 --difficulty 难 --seed 3 --format gift -o quiz.gift
+      yiju quiz --topic 执法主体 --n 10 --format json -o -
     """
-    from assistant.quiz import build_quiz
-    from assistant.quiz_export import to_docx, to_gift, to_json, to_xlsx
+    from assistant.quiz import TYPES, QuizError, build_quiz
+    from assistant.quiz_export import to_gift, to_json, write
     from corpus.load import load_corpus
 
-    corpus = load_corpus()
-    keys = []
-    for d in docs:
-        doc = corpus.find_document(d)
-        if doc is None:
-            known = "、".join(list(corpus.documents)[:8])
-            raise click.ClickException(f"未找到文件“{d}”。已收录的文件如：{known}……")
-        keys.append(doc.key)
+    if fmt is None:
+        fmt = SUFFIX_FORMAT.get(output.suffix.lower(), "xlsx") if output and str(output) != "-" else "xlsx"
+    if output is None:
+        raise click.UsageError("请用 -o 指定输出文件（如 -o quiz.xlsx；gift/json 可用 -o - 输出到屏幕）。")
+    to_stdout = str(output) == "-"
+    if to_stdout and fmt not in ("gift", "json"):
+        raise click.UsageError(f"{fmt} 是二进制格式，不能输出到屏幕，请用 -o 指定文件。")
+
+    explicit = {"单选": single, "多选": multi, "判断": judge, "填空": blank}
     counts = None
-    if any(x is not None for x in (single, multi, judge, blank)):
-        counts = {"单选": single or 0, "多选": multi or 0, "判断": judge or 0, "填空": blank or 0}
-    qs = build_quiz(corpus, doc_keys=keys or None, chapters=list(chapters) or None, topics=list(topics) or None,
-                    counts=counts, n=n, difficulty=difficulty, seed=seed)
+    if any(v is not None for v in explicit.values()):
+        counts = {t: v or 0 for t, v in explicit.items()}
+        if sum(counts.values()) == 0:
+            raise click.UsageError("各题型数量均为 0，没有可生成的题目。")
+
+    corpus = load_corpus()
+    try:
+        qs = build_quiz(corpus, doc_keys=list(docs) or None, chapters=list(chapters) or None,
+                        topics=list(topics) or None, counts=counts, n=n, difficulty=difficulty, seed=seed)
+    except QuizError as exc:
+        raise click.ClickException(str(exc)) from None
     if not qs:
-        raise click.ClickException("所选范围内没有可出题的条文。请放宽文件、章节或关键词。")
-    if fmt == "xlsx":
-        to_xlsx(qs, output)
-    elif fmt == "docx":
-        to_docx(qs, output)
-    elif fmt == "gift":
-        output.write_text(to_gift(qs), "utf-8")
-    else:
-        output.write_text(to_json(qs), "utf-8")
-    by_type = {t: sum(1 for q in qs if q.qtype == t) for t in ("单选", "多选", "判断", "填空")}
-    click.echo(f"已生成 {len(qs)} 题 {by_type} → {output}")
+        raise click.ClickException("所选范围内没有可出题的条文（文件、章节或主题过窄），请放宽条件。")
+
+    wanted = counts or {}
+    got = {t: sum(1 for q in qs if q.qtype == t) for t in TYPES}
+    short = [f"{t}{got[t]}/{wanted[t]}" for t in TYPES if wanted.get(t, 0) > got[t]]
+    if short:
+        click.echo(f"注意：所选范围内可出的题不足，已生成：{'、'.join(short)}。", err=True)
+    elif counts is None and len(qs) < n:
+        click.echo(f"注意：所选范围内只能生成 {len(qs)} 题（要求 {n} 题）。", err=True)
+
+    if to_stdout:
+        sys.stdout.write(to_gift(qs) if fmt == "gift" else to_json(qs) + "\n")
+        return
+    try:
+        path = write(qs, output, fmt)
+    except OSError as exc:
+        raise click.ClickException(f"无法写入 {output}：{exc.strerror or exc}") from None
+    summary = "，".join(f"{t}{got[t]}" for t in TYPES if got[t])
+    click.echo(f"已生成 {len(qs)} 题（{summary}），难度{difficulty}，种子{seed} → {path}（{fmt}）")
