@@ -9,7 +9,7 @@ import click
 
 # Each module defines click commands/groups listed in its __all__; a helper owns one module.
 COMMAND_MODULES = ["ui.cli_corpus", "ui.cli_index", "ui.cli_assistant", "ui.cli_serve", "ui.cli_quiz",
-                   "ui.cli_eval", "ui.cli_users"]
+                   "ui.cli_eval", "ui.cli_users", "ui.cli_load"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
