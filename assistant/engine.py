@@ -68,7 +68,7 @@ def _ask(question: str, sess: Session | None, mode: str, today: date | None) -> 
     if sess is not None:
         _merge_follow_up(u, sess)
     refs = find_references(u.text, corpus, bare_numbers=True)
-    unknown = unknown_law_refs(u.text, corpus)
+    unknown = unknown_law_refs(u.text, corpus) + [(n, n) for n in unknown_regulations(u.text, corpus)]
     scenario = None
     if unknown and not refs:
         names = "、".join(f"《{name}》" for name, _ in unknown)
@@ -390,6 +390,20 @@ def _nearest(u: Understanding, corpus: Corpus, cites: Citations, k: int = 3) -> 
         return []
     return [f"- {cites.ref(h.provision.id, '参考')}：{retrieve.best_sentence(u.text, h.provision.text)[:120]}"
             for h in hits]
+
+
+REGULATION_NAME = re.compile(r"《([^》]{2,40})》|([\u4e00-\u9fff]{4,20}条例)")
+
+
+def unknown_regulations(text: str, corpus: Corpus) -> list[str]:
+    """Regulations the question names that the corpus does not hold ('医疗器械监督管理条例')."""
+    out = []
+    for m in REGULATION_NAME.finditer(text):
+        name = (m.group(1) or m.group(2)).strip()
+        if corpus.find_document(name) is not None or any(name.endswith(a) for a in corpus.alias_index if len(a) >= 3):
+            continue
+        out.append(name)
+    return out
 
 
 SECTOR_REGULATION = {"特种设备": "特种设备安全监察条例", "生态环境": "生态环境监测条例", "机动车": "道路交通安全法实施条例",

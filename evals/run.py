@@ -58,7 +58,7 @@ def index_ranker(mode: str) -> Ranker:
     searcher = Searcher()
 
     def rank(q: str) -> list[str]:
-        return dedupe([h.provision.id for h in searcher.search(q, k=K * 2, mode=mode, include_repealed=True)])[:K]
+        return dedupe([h.provision.id for h in searcher.search(q, k=K * 2, mode=mode)])[:K]
     return rank
 
 

@@ -146,9 +146,9 @@ class Searcher:
             for n in fused:
                 if any(w in self.meta[n]["chapter"] for w in PENALTY_CHAPTERS) or self._has_penalty(n):
                     fused[n] *= 1.25
-        for p in self.lookup(query):  # a cited article goes first
+        for p in self.lookup(query):  # a cited article goes first, even from a repealed text (it was asked for)
             n = self._pos.get(p.article_id)
-            if n is not None and mask[n]:
+            if n is not None and (mask[n] or self._allowed(n, **{**filters, "include_repealed": True})):
                 fused[n] = max(fused.values(), default=0) + 1.0
                 ranks.setdefault(n, {})["lookup"] = 1
         order = sorted(fused, key=lambda n: -fused[n])[:k]
