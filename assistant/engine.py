@@ -84,6 +84,8 @@ def _ask(question: str, sess: Session | None, mode: str, today: date | None) -> 
         ans = answer_plan(u, corpus)
     else:
         scenario = match(u.sector, u.conduct, u.actor, u.text)
+        if scenario and not scenario_available(scenario, corpus):
+            scenario = None  # a configured corpus without the texts this scenario cites: fall back to retrieval
         named = named_documents(u.text, corpus, u.sector)
         scenario_docs = {pid.split("/")[0] for pid in (scenario.penalty if scenario else ())}
         if scenario and scenario.predecessor:
@@ -390,6 +392,14 @@ def _nearest(u: Understanding, corpus: Corpus, cites: Citations, k: int = 3) -> 
         return []
     return [f"- {cites.ref(h.provision.id, '参考')}：{retrieve.best_sentence(u.text, h.provision.text)[:120]}"
             for h in hits]
+
+
+def scenario_available(s: Scenario, corpus: Corpus) -> bool:
+    ids = (*s.penalty, *s.violated, *s.conduct_items, *s.related, *s.general, *s.criminal,
+           *([s.authority_basis] if s.authority_basis else []), *re.findall(r"\{([^{}]+)\}", s.note))
+    if s.predecessor:
+        ids += BY_KEY[s.predecessor].penalty
+    return all(pid in corpus.provisions for pid in ids)
 
 
 REGULATION_NAME = re.compile(r"《([^》]{2,40})》|([\u4e00-\u9fff]{4,20}条例)")

@@ -189,3 +189,14 @@ def test_checker_rejects_fabrications(c):
     assert "第九十三条第三款" not in res.text
     good = check("《中华人民共和国道路交通安全法》第九十四条第二款：“由公安机关交通管理部门处所收检验费用五倍以上十倍以下罚款”", c)
     assert good.ok, good.problems
+
+
+def test_scenarios_need_their_texts(tmp_path, monkeypatch):
+    """With only the national laws configured, curated answers that cite the rules fall back, never crash."""
+    from assistant.engine import scenario_available
+    from assistant.scenarios import BY_KEY
+    from corpus.load import build_corpus
+
+    small = build_corpus(dirs=[tmp_path], laws=["特种设备安全法", "刑法"])
+    assert not scenario_available(BY_KEY["special_equipment_false_report"], small)
+    assert scenario_available(BY_KEY["special_equipment_false_report"], load_corpus())
