@@ -18,9 +18,8 @@ QUESTIONS = ["检验检测报告保存多少年", "车检站出具虚假检验�
 
 
 def _start_app(env: dict, port: int) -> subprocess.Popen:
-    code = f"from ui.api import run; run(port={port})"
-    return subprocess.Popen([sys.executable, "-c", code], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    return subprocess.Popen([sys.executable, "-m", "ui.cli", "serve", "--api", "--no-build", "--port", str(port)],
+                            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def _ask(base: str, token: str, q: str) -> dict:

@@ -1,4 +1,6 @@
-"""Append-only audit log (SQLite) of officer and trainer questions, answers and citations. No secrets."""
+"""Append-only audit log (SQLite in YIJU_HOME) of officer and trainer questions, answers and citations.
+
+INSERT only: triggers abort any UPDATE or DELETE. Nothing secret is written (no passwords, no tokens)."""
 
 from __future__ import annotations
 
@@ -10,8 +12,14 @@ from pathlib import Path
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS audit (
-  id INTEGER PRIMARY KEY AUTOINCREMENT, ts TEXT NOT NULL, user TEXT NOT NULL, role TEXT NOT NULL,
-  action TEXT NOT NULL, question TEXT, answer TEXT, citations TEXT
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  ts TEXT NOT NULL,
+  user TEXT NOT NULL,
+  role TEXT NOT NULL,
+  action TEXT NOT NULL,
+  question TEXT,
+  answer TEXT,
+  citations TEXT NOT NULL DEFAULT '[]'
 );
 CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
   BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
@@ -33,15 +41,28 @@ def _connect() -> sqlite3.Connection:
     return con
 
 
-def record(user: str, role: str, action: str, question: str = "", answer: str = "", citations: list[str] | None = None
-           ) -> None:
-    with _lock, _connect() as con:
-        con.execute("INSERT INTO audit (ts, user, role, action, question, answer, citations) VALUES (?,?,?,?,?,?,?)",
-                    (time.strftime("%Y-%m-%dT%H:%M:%S"), user, role, action, question[:5000], answer[:20000],
-                     json.dumps(citations or [], ensure_ascii=False)))
+def record(user: str, role: str, action: str, question: str = "", answer: str = "",
+           citations: list[str] | None = None) -> None:
+    """Append one row: `action` is ask | quiz | export | login | logout."""
+    with _lock:
+        con = _connect()
+        try:
+            with con:
+                con.execute(
+                    "INSERT INTO audit (ts, user, role, action, question, answer, citations) VALUES (?,?,?,?,?,?,?)",
+                    (time.strftime("%Y-%m-%dT%H:%M:%S%z"), user, role, action, (question or "")[:5000],
+                     (answer or "")[:20000], json.dumps(list(citations or []), ensure_ascii=False)))
+        finally:
+            con.close()
 
 
 def rows(limit: int = 100) -> list[dict]:
-    with _connect() as con:
+    """The newest rows first."""
+    if not db_path().is_file():
+        return []
+    con = _connect()
+    try:
         con.row_factory = sqlite3.Row
         return [dict(r) for r in con.execute("SELECT * FROM audit ORDER BY id DESC LIMIT ?", (limit,))]
+    finally:
+        con.close()

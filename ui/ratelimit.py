@@ -1,4 +1,4 @@
-"""A sliding-window rate limiter for the public mode (per client key)."""
+"""Sliding-window rate limiters for the public mode, enforced in the server-side handler (per client key)."""
 
 from __future__ import annotations
 
@@ -7,20 +7,49 @@ import time
 
 
 class RateLimiter:
-    def __init__(self, limit: int, window_s: float) -> None:
-        self.limit, self.window = limit, window_s
+    """At most `limit` events per `window_s` seconds per key; refused calls do not count."""
+
+    def __init__(self, limit: int, window_s: float, max_keys: int = 10000) -> None:
+        self.limit, self.window, self.max_keys = limit, window_s, max_keys
         self._hits: dict[str, list[float]] = {}
         self._lock = threading.Lock()
 
-    def allow(self, key: str) -> bool:
-        now = time.time()
+    def retry_after(self, key: str, now: float | None = None) -> float:
+        """0 when the call is allowed (and counted); else the seconds until it would be."""
+        now = time.time() if now is None else now
         with self._lock:
             hits = [t for t in self._hits.get(key, []) if now - t < self.window]
             if len(hits) >= self.limit:
                 self._hits[key] = hits
-                return False
+                return max(0.1, self.window - (now - hits[0]))
             hits.append(now)
             self._hits[key] = hits
-            if len(self._hits) > 10000:
+            if len(self._hits) > self.max_keys:
                 self._hits = {k: v for k, v in self._hits.items() if v and now - v[-1] < self.window}
-            return True
+            return 0.0
+
+    def allow(self, key: str) -> bool:
+        return self.retry_after(key) == 0.0
+
+    def reset(self) -> None:
+        with self._lock:
+            self._hits.clear()
+
+
+class PublicLimits:
+    """The public mode's limits: per client address + browser session, and per address (so that a client
+    cannot escape the first by opening new sessions)."""
+
+    def __init__(self, per_session: int = 10, per_address: int = 60, window_s: float = 60) -> None:
+        self.session = RateLimiter(per_session, window_s)
+        self.address = RateLimiter(per_address, window_s)
+
+    def retry_after(self, address: str, session: str) -> float:
+        wait = self.session.retry_after(f"{address}|{session}")
+        if wait:
+            return wait
+        return self.address.retry_after(address)
+
+    def reset(self) -> None:
+        self.session.reset()
+        self.address.reset()
