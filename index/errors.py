@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+REBUILD = "yiju index build"
+
 
 class IndexError_(RuntimeError):  # noqa: N801 - avoid shadowing the builtin IndexError
     """Base class of index problems."""
@@ -9,21 +11,23 @@ class IndexError_(RuntimeError):  # noqa: N801 - avoid shadowing the builtin Ind
 
 class IndexMissing(IndexError_):
     def __init__(self, where: str) -> None:
-        super().__init__(f"尚未构建检索索引（{where}）。请运行 `yiju index build`。")
+        super().__init__(f"尚未构建检索索引（{where}）。请运行 `{REBUILD}`。")
 
 
 class IndexCorrupted(IndexError_):
     def __init__(self, where: str, reason: str) -> None:
-        super().__init__(f"检索索引已损坏（{where}：{reason}）。请运行 `yiju index build --full` 重建。")
+        self.where, self.reason = where, reason
+        super().__init__(f"检索索引已损坏（{where}：{reason}）。请运行 `{REBUILD}` 重建（损坏的索引不会被复用）。")
 
 
 class IndexBusy(IndexError_):
     def __init__(self, pid: int) -> None:
-        super().__init__(f"另一个索引构建正在进行（进程 {pid}）。请稍后再试。")
+        super().__init__(f"另一个索引构建正在进行（进程 {pid}）。请等它结束后再试。")
 
 
 class IndexUnavailable(IndexError_):
     """The Chroma server cannot be reached."""
 
     def __init__(self, url: str, reason: str) -> None:
-        super().__init__(f"无法连接 Chroma 服务器 {url}（{reason}）。请检查服务是否运行，稍后重试。")
+        self.url = url
+        super().__init__(f"无法连接 Chroma 服务器 {url}（{reason}）。请检查服务是否运行（YIJU_CHROMA_URL），稍后重试。")

@@ -24,6 +24,7 @@ SYNONYMS: list[tuple[str, str]] = [
 
 
 def expand(text: str) -> str:
-    """The text plus the statutory words its colloquial words stand for."""
-    extra = [rep for pat, rep in SYNONYMS if re.search(pat, text)]
+    """The text plus the statutory words its colloquial words stand for (idempotent: expanding an expanded
+    text adds nothing)."""
+    extra = list(dict.fromkeys(rep for pat, rep in SYNONYMS if re.search(pat, text) and rep not in text))
     return f"{text} {' '.join(extra)}".strip() if extra else text

@@ -1,11 +1,13 @@
-"""Search: BM25 + Chroma dense, fused by reciprocal rank, with filters, a penalty boost and direct lookup."""
+"""Search: BM25 + Chroma dense fused by weighted reciprocal rank, with filters, a penalty-chapter boost,
+direct lookup of cited provisions and de-duplication of 条 vs its 款/项."""
 
 from __future__ import annotations
 
-import functools
+import contextlib
 import re
 import threading
 import unicodedata
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,158 +17,380 @@ from corpus.load import Corpus, load_corpus
 from corpus.models import REPEALED, Document, Provision
 from corpus.refs import find_references
 from index import dense
-from index.build import require_current
+from index.build import current_dir, index_root, model_id, open_collection, open_store, require_current
+from index.errors import IndexCorrupted, IndexError_
 from index.expand import expand
 
-MAX_QUERY = 500
-RRF_K = 60
-CANDIDATES = 60
-PENALTY_WORDS = re.compile(r"罚|处罚|罚款|怎么处理|如何处理|法律责任|吊销|撤销|没收|追责|后果")
-PENALTY_CHAPTERS = ("法律责任", "罚则")
+MODES = ("hybrid", "bm25", "dense")
+MAX_QUERY = 300  # characters; longer input is cut (a pasted document is not a question)
+RRF_K = 30
+WEIGHTS = {"bm25": 1.0, "dense": 0.7}  # tuned on the gold set (evals/data): BM25 is the stronger system here
+LEXICAL_CANDIDATES = 120  # BM25 units (articles, 款, 项) before collapsing to articles
+DENSE_CANDIDATES = 60
+UNFILTERED_OVERFETCH = 600  # up to this many filtered-out units, query Chroma unfiltered (a `where` costs ~10 ms)
+PENALTY_BOOST = 1.25
+SUB_MATCH = 0.8  # a 款/项 is reported as the match when it scores at least this share of its article
+ITEM_PREFERENCE = 0.9  # …and a 项 instead of its 款 when it scores at least this share of the 款
+PENALTY_QUESTION = re.compile(r"罚|处分|法律责任|吊销|撤销.{0,4}(资格|资质|证书)|没收|追责|追究|怎么处理|如何处理|咋处理|"
+                              r"怎么办|咋办|后果|会怎样|会怎么样|承担什么责任|什么责任|刑事")
+PENALTY_CHAPTERS = ("法律责任", "罚则", "处罚", "责任追究")
+QUERY_THREADS = 1  # a short query embeds as fast on one thread, and does not stall on a busy CPU
 
 
 @dataclass
 class Hit:
+    """One search result: an article (or plan item, case) with the 款/项 that matched, when narrower."""
+
     provision: Provision
     document: Document
     score: float
-    ranks: dict[str, int] = field(default_factory=dict)  # system → 1-based rank
-    matched_id: str = ""  # the 款/项 that matched, when narrower than the article
+    ranks: dict[str, int] = field(default_factory=dict)  # system (bm25, dense, lookup) → 1-based rank
+    matched_id: str = ""  # the 款/项 that matched best, when narrower than the article
+    scores: dict[str, float] = field(default_factory=dict)  # raw BM25 score / cosine similarity
 
     @property
     def id(self) -> str:
         return self.provision.id
 
-
-class Searcher:
-    """Loads the current index once; safe to share between threads."""
-
-    def __init__(self, home: Path | None = None, corpus: Corpus | None = None, embedder: object | None = None) -> None:
-        import bm25s
-
-        from index.tokenize import LegalTokenizer
-
-        self.corpus = corpus or load_corpus()
-        self.build_dir, self.manifest = require_current(home)
-        self.ids: list[str] = self.manifest["ids"]
-        self.meta: list[dict] = self.manifest["meta"]
-        self.bm25 = bm25s.BM25.load(str(self.build_dir / "bm25"))
-        self.tokenize = LegalTokenizer(list(self.corpus.alias_index))
-        self._client = dense.client(self.build_dir / "chroma")
-        self.collection = self._client.get_collection(self.manifest["collection"])
-        self._embedder = embedder
-        self._lock = threading.Lock()
-        self._pos = {pid: n for n, pid in enumerate(self.ids)}
+    @property
+    def status(self) -> str:
+        return self.document.status
 
     @property
-    def embedder(self):  # noqa: ANN201
-        if self._embedder is None:
-            from index.embed import Embedder
+    def citation(self) -> str:
+        return self.provision.citation
 
-            self._embedder = Embedder(self.manifest["model"])
+    def to_dict(self) -> dict:
+        return {"provision_id": self.id, "matched_id": self.matched_id or self.id, "citation": self.citation,
+                "doc_key": self.document.key, "doc_title": self.document.title, "doc_type": self.document.doc_type,
+                "version_date": self.document.version_date, "status": self.status, "chapter": self.provision.chapter,
+                "score": self.score, "ranks": dict(self.ranks), "text": self.provision.text}
+
+
+def clean_query(query: object) -> str:
+    """Printable text, whitespace collapsed, cut to MAX_QUERY characters; '' when nothing searchable is left."""
+    text = str(query or "")[: MAX_QUERY * 4]
+    text = "".join(ch if unicodedata.category(ch)[0] not in "CZ" else " " for ch in text)
+    text = re.sub(r"\s+", " ", text).strip()[:MAX_QUERY].strip()
+    return text if re.search(r"[^\W_]", text) else ""
+
+
+def is_penalty_question(query: str) -> bool:
+    return PENALTY_QUESTION.search(query) is not None
+
+
+def _matched(subs: list[tuple[str, float]], article_score: float) -> str:
+    """The 款/项 that carries an article's match: the best-scoring one if it scores close to the article
+    (else the match is spread over the article); a 项 wins over its 款 when nearly as good (more specific)."""
+    if not subs:
+        return ""
+    uid, score = subs[0]  # candidates come best first
+    if score < SUB_MATCH * article_score:
+        return ""
+    items = [(i, s) for i, s in subs if i.startswith(uid + "/") and s >= ITEM_PREFERENCE * score]
+    return items[0][0] if items else uid
+
+
+_EMBEDDERS: dict[str, object] = {}
+_EMBEDDERS_LOCK = threading.Lock()
+
+
+def shared_embedder():  # noqa: ANN201 - index.embed.Embedder
+    """One Embedder per model and process: Searchers made after a rebuild (or by several layers) share the
+    loaded weights instead of holding a copy each."""
+    from index.embed import Embedder
+
+    emb = Embedder()  # resolves the configured model (converting it on first use); loads nothing yet
+    with _EMBEDDERS_LOCK:
+        return _EMBEDDERS.setdefault(emb.name, emb)
+
+
+@contextlib.contextmanager
+def _torch_threads(n: int):  # noqa: ANN202
+    try:
+        import torch
+    except ImportError:  # pragma: no cover - a non-torch embedder
+        yield
+        return
+    old = torch.get_num_threads()
+    if old != n:
+        torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        if old != n:
+            torch.set_num_threads(old)
+
+
+class Searcher:
+    """Loads the serving index once (BM25, Chroma collection, corpus); safe to share between threads.
+
+    `search()` never raises on odd input; a Chroma server that goes away raises IndexUnavailable.
+    """
+
+    def __init__(self, home: Path | None = None, corpus: Corpus | None = None, embedder: object | None = None) -> None:
+        from index.lexical import LexicalIndex
+
+        self.home = home
+        self.corpus = corpus or load_corpus()
+        self.build_dir, self.manifest = require_current(home)
+        self.build_id: str = self.manifest["build_id"]
+        self.ids: list[str] = self.manifest["ids"]
+        self._pos = {pid: n for n, pid in enumerate(self.ids)}
+        try:
+            self.lexical = LexicalIndex.load(self.build_dir / "bm25")
+            import json
+
+            parents = json.loads((self.build_dir / "bm25" / "parents.json").read_text("utf-8"))
+        except (OSError, ValueError, KeyError) as exc:
+            raise IndexCorrupted(str(self.build_dir), f"BM25 无法读取（{type(exc).__name__}）") from None
+        if len(parents) != len(self.lexical.ids):
+            raise IndexCorrupted(str(self.build_dir), "BM25 与条文列表不一致")
+        self._lex_parent = np.array([self._pos.get(p, -1) for p in parents], dtype=np.int64)
+        self._client = open_store(self.build_dir, self.manifest)
+        self.collection = open_collection(self._client, self.build_dir, self.manifest)
+        self._embedder = embedder
+        self._embed_lock = threading.Lock()
+        self._cache: OrderedDict[str, list[float]] = OrderedDict()
+        self._cache_lock = threading.Lock()
+        self._masks: dict[tuple, np.ndarray] = {}
+        # per unit: its document, whether the live corpus still has it, whether it sits in a liability chapter
+        self._doc_keys = sorted({pid_doc for pid_doc in (self._doc_of(pid) for pid in self.ids)})
+        doc_index = {k: i for i, k in enumerate(self._doc_keys)}
+        self._unit_doc = np.array([doc_index[self._doc_of(pid)] for pid in self.ids], dtype=np.int64)
+        self._exists = np.array([pid in self.corpus.provisions for pid in self.ids], dtype=bool)
+        penalised = {self.corpus.provisions[r.provision_id].article_id for r in self.corpus.penalties
+                     if r.provision_id in self.corpus.provisions}
+        self._liability = np.array([
+            self._exists[n] and (any(w in (self.corpus.provisions[pid].chapter or "") for w in PENALTY_CHAPTERS)
+                                 or pid in penalised)
+            for n, pid in enumerate(self.ids)], dtype=bool)
+
+    def _doc_of(self, pid: str) -> str:
+        p = self.corpus.provisions.get(pid)
+        if p is not None:
+            return p.doc_key
+        return "/".join(pid.split("/")[:2]) if pid.startswith("典型案例/") else pid.split("/")[0]
+
+    # -- lifecycle ----------------------------------------------------------------------------------------
+    @property
+    def embedder(self):  # noqa: ANN201 - index.embed.Embedder
+        if self._embedder is None:
+            with self._embed_lock:
+                if self._embedder is None:
+                    emb = shared_embedder()
+                    if model_id(emb.name) != self.manifest["model"]:
+                        raise IndexCorrupted(str(self.build_dir), f"索引由模型 {self.manifest.get('model_name')} 构建，"
+                                             f"当前配置的模型是 {emb.name}")
+                    self._embedder = emb
         return self._embedder
 
-    @functools.lru_cache(maxsize=2048)  # noqa: B019 - one Searcher per process
-    def _query_vec(self, text: str) -> tuple[float, ...]:
-        with self._lock:
-            return tuple(self.embedder.embed_queries([text])[0].tolist())
+    def warmup(self) -> None:
+        """Load the embedding model and tokenizer now rather than on the first question."""
+        self.search("检验检测机构出具虚假报告怎么处罚", k=1)
+
+    def is_current(self) -> bool:
+        """False once a newer build has been switched in (then make a new Searcher)."""
+        d = current_dir(index_root(self.home))
+        return d is not None and d.name == self.build_id
+
+    def clear_cache(self) -> None:
+        """Forget cached query vectors and tokens (benchmarks measure uncached queries)."""
+        with self._cache_lock:
+            self._cache.clear()
+        self.lexical.tokenizer.clear_cache()
+
+    def close(self) -> None:
+        if not self.manifest.get("chroma_url"):
+            dense.close(self._client)
 
     # -- filters ------------------------------------------------------------------------------------------
-    def _allowed(self, n: int, doc_keys: set[str] | None, doc_types: set[str] | None, sectors: set[str] | None,
-                 include_repealed: bool) -> bool:
-        m = self.meta[n]
-        if doc_keys and m["doc_key"] not in doc_keys:
-            return False
-        if doc_types and m["doc_type"] not in doc_types:
-            return False
-        if sectors and not (set(m["sector"].split(",")) & sectors):
-            return False
-        doc = self.corpus.documents.get(m["doc_key"])
-        if not include_repealed and (doc is None or doc.status == REPEALED):
-            return False
-        return m["provision_id"] in self.corpus.provisions
+    def allowed_documents(self, doc_keys: list[str] | None = None, doc_types: list[str] | None = None,
+                          sectors: list[str] | None = None, include_repealed: bool = False) -> set[str]:
+        """Keys of indexed documents that pass the filters (names and aliases are accepted for documents)."""
+        wanted = None
+        if doc_keys:
+            wanted = set()
+            for name in doc_keys:
+                doc = self.corpus.documents.get(name) or self.corpus.find_document(name)
+                wanted.add(doc.key if doc else name)
+        out = set()
+        for key in self._doc_keys:
+            doc = self.corpus.documents.get(key)
+            if doc is None or (wanted is not None and key not in wanted):
+                continue
+            if doc_types and doc.doc_type not in doc_types:
+                continue
+            if sectors and not set(doc.sectors) & set(sectors):
+                continue
+            if not include_repealed and doc.status == REPEALED:
+                continue
+            out.add(key)
+        return out
 
-    def _mask(self, **f) -> np.ndarray:  # noqa: ANN003
-        return np.array([self._allowed(n, **f) for n in range(len(self.ids))], dtype=bool)
+    def _mask(self, allowed: frozenset[str]) -> np.ndarray:
+        mask = self._masks.get(allowed)
+        if mask is None:
+            ok = np.array([k in allowed for k in self._doc_keys], dtype=bool)
+            mask = ok[self._unit_doc] & self._exists
+            if len(self._masks) > 256:
+                self._masks.clear()
+            self._masks[allowed] = mask
+        return mask
 
     # -- systems ------------------------------------------------------------------------------------------
-    def _bm25(self, query: str, k: int, mask: np.ndarray) -> list[tuple[int, float]]:
-        tokens = self.tokenize(query)
-        if not tokens:
-            return []
-        k = min(k, len(self.ids))
-        docs, scores = self.bm25.retrieve([tokens], k=k, show_progress=False, weight_mask=mask.astype(np.float32))
-        return [(int(d), float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0 and mask[int(d)]]
+    def _query_vec(self, text: str) -> list[float]:
+        with self._cache_lock:
+            vec = self._cache.get(text)
+            if vec is not None:
+                self._cache.move_to_end(text)
+                return vec
+        emb = self.embedder
+        with self._embed_lock, _torch_threads(QUERY_THREADS):
+            vec = emb.embed_queries([text])[0].astype(np.float32).tolist()
+        with self._cache_lock:
+            self._cache[text] = vec
+            while len(self._cache) > 1024:
+                self._cache.popitem(last=False)
+        return vec
 
-    def _dense(self, query: str, k: int, mask: np.ndarray, where: dict | None) -> list[tuple[int, float]]:
-        vec = list(self._query_vec(query))
-        res = self.collection.query(query_embeddings=[vec], n_results=min(k, len(self.ids)), where=where,
-                                    include=["distances"])
+    def _lexical(self, query: str, mask: np.ndarray) -> list[tuple[int, float, str]]:
+        """(unit position, BM25 score, matched sub-provision id or '') per article, best first."""
+        lex_mask = mask[np.maximum(self._lex_parent, 0)] & (self._lex_parent >= 0)
+        order: list[int] = []  # articles by their best unit's rank
+        best: dict[int, float] = {}
+        subs: dict[int, list[tuple[str, float]]] = {}
+        for n, score in self.lexical.search(query, LEXICAL_CANDIDATES, lex_mask):
+            parent = int(self._lex_parent[n])
+            if parent not in best:
+                order.append(parent)
+                best[parent] = score
+            uid = self.lexical.ids[n]
+            if uid != self.ids[parent]:
+                subs.setdefault(parent, []).append((uid, score))
+        return [(n, best[n], _matched(subs.get(n, []), best[n])) for n in order]
+
+    def _dense(self, query: str, mask: np.ndarray, allowed: frozenset[str]) -> list[tuple[int, float]]:
+        vec = self._query_vec(query)
+        allowed_units = int(mask.sum())
+        if allowed_units <= 0:
+            return []
+        excluded = len(self.ids) - allowed_units
+        if excluded <= UNFILTERED_OVERFETCH:  # cheaper to over-fetch and drop than to filter in Chroma
+            where, n_results = None, min(len(self.ids), DENSE_CANDIDATES + excluded)
+        else:
+            where = dense.where_doc_keys(set(allowed), set(self._doc_keys))
+            n_results = min(DENSE_CANDIDATES, allowed_units)
+        res = self._query_store(vec, n_results, where)
         out = []
         for pid, dist in zip(res["ids"][0], res["distances"][0], strict=True):
             n = self._pos.get(pid)
             if n is not None and mask[n]:
                 out.append((n, 1.0 - float(dist)))
-        return out
+        return out[:DENSE_CANDIDATES]
 
+    def _query_store(self, vec: list[float], n_results: int, where: dict | None) -> dict:
+        """Query Chroma; a server that dropped the connection is reconnected once (with backoff), and one
+        that stays down raises IndexUnavailable."""
+        try:
+            return self.collection.query(query_embeddings=[vec], n_results=n_results, where=where,
+                                         include=["distances"])
+        except Exception as exc:  # noqa: BLE001 - httpx/chromadb errors
+            url = self.manifest.get("chroma_url")
+            if not url:
+                raise IndexCorrupted(str(self.build_dir), f"Chroma 查询失败（{type(exc).__name__}）") from exc
+        self._client = dense.client(url=url)  # raises IndexUnavailable when the server stays down
+        self.collection = open_collection(self._client, self.build_dir, self.manifest)
+        return self.collection.query(query_embeddings=[vec], n_results=n_results, where=where, include=["distances"])
+
+    # -- search -------------------------------------------------------------------------------------------
     def search(self, query: str, k: int = 10, mode: str = "hybrid", doc_keys: list[str] | None = None,
                doc_types: list[str] | None = None, sectors: list[str] | None = None, include_repealed: bool = False,
                penalty: bool | None = None) -> list[Hit]:
-        """Ranked hits, one per article. Odd input gives an empty list, never an exception."""
-        query = "".join(ch for ch in str(query or "")[: MAX_QUERY * 4] if unicodedata.category(ch)[0] != "C")
-        query = re.sub(r"\s+", " ", query)[:MAX_QUERY].strip()
-        if not re.search(r"[^\W_]", query):  # nothing but punctuation, symbols or control characters
+        """Ranked hits, one per article, at most k. Repealed texts only with include_repealed. `penalty` None
+        detects penalty questions (罚/处罚/怎么处理/法律责任…) and then prefers 法律责任/罚则 articles.
+        Empty, huge or junk input gives a (possibly empty) list, never an exception."""
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r}; use one of {', '.join(MODES)}")
+        text = clean_query(query)
+        try:
+            k = max(0, int(k))
+        except (TypeError, ValueError):
+            k = 10
+        if not text or k == 0:
             return []
-        query = expand(query)
-        filters = dict(doc_keys=set(doc_keys) if doc_keys else None, doc_types=set(doc_types) if doc_types else None,
-                       sectors=set(sectors) if sectors else None, include_repealed=include_repealed)
-        mask = self._mask(**filters)
+        allowed = frozenset(self.allowed_documents(doc_keys, doc_types, sectors, include_repealed))
+        if not allowed:
+            return []
+        mask = self._mask(allowed)
         if not mask.any():
             return []
-        where = {"doc_key": {"$in": list(filters["doc_keys"])}} if filters["doc_keys"] else None
-        if where and len(filters["doc_keys"]) == 1:
-            where = {"doc_key": next(iter(filters["doc_keys"]))}
-        lists: dict[str, list[tuple[int, float]]] = {}
-        if mode in ("bm25", "hybrid"):
-            lists["bm25"] = self._bm25(query, CANDIDATES, mask)
-        if mode in ("dense", "hybrid"):
-            lists["dense"] = self._dense(query, CANDIDATES, mask, where)
-        if mode not in ("bm25", "dense", "hybrid"):
-            raise ValueError(f"unknown mode {mode!r}")
-        boost = PENALTY_WORDS.search(query) is not None if penalty is None else penalty
-        fused: dict[int, float] = {}
+        expanded = expand(text)
         ranks: dict[int, dict[str, int]] = {}
-        for system, hits in lists.items():
-            for rank, (n, _score) in enumerate(hits, 1):
-                fused[n] = fused.get(n, 0.0) + 1.0 / (RRF_K + rank)
-                ranks.setdefault(n, {})[system] = rank
-        if mode != "hybrid":  # single systems keep their own order
-            fused = {n: 1.0 / (RRF_K + r[mode]) for n, r in ranks.items()}
-        if boost:
+        raw: dict[int, dict[str, float]] = {}
+        matched: dict[int, str] = {}
+        if mode in ("bm25", "hybrid"):
+            for rank, (n, score, sub) in enumerate(self._lexical(expanded, mask), 1):
+                ranks.setdefault(n, {})["bm25"] = rank
+                raw.setdefault(n, {})["bm25"] = round(score, 4)
+                if sub:
+                    matched[n] = sub
+        if mode in ("dense", "hybrid"):
+            for rank, (n, sim) in enumerate(self._dense(expanded, mask, allowed), 1):
+                ranks.setdefault(n, {})["dense"] = rank
+                raw.setdefault(n, {})["dense"] = round(sim, 4)
+        fused = {n: sum(WEIGHTS[s] / (RRF_K + r) for s, r in rs.items()) for n, rs in ranks.items()}
+        if penalty if penalty is not None else is_penalty_question(text):
             for n in fused:
-                if any(w in self.meta[n]["chapter"] for w in PENALTY_CHAPTERS) or self._has_penalty(n):
-                    fused[n] *= 1.25
-        for p in self.lookup(query):  # a cited article goes first, even from a repealed text (it was asked for)
-            n = self._pos.get(p.article_id)
-            if n is not None and (mask[n] or self._allowed(n, **{**filters, "include_repealed": True})):
-                fused[n] = max(fused.values(), default=0) + 1.0
-                ranks.setdefault(n, {})["lookup"] = 1
-        order = sorted(fused, key=lambda n: -fused[n])[:k]
+                if self._liability[n]:
+                    fused[n] *= PENALTY_BOOST
+        top = max(fused.values(), default=0.0)
+        refs = self.lookup_refs(text)
+        for i, (p, sub) in enumerate(refs):  # a cited provision goes first, in the order cited
+            n = self._pos.get(p.id)
+            if n is not None and mask[n]:
+                fused[n] = top + 1.0 + (len(refs) - i) * 1e-3
+                ranks.setdefault(n, {})["lookup"] = i + 1
+                if sub:
+                    matched[n] = sub
+        order = sorted(fused, key=lambda n: (-fused[n], n))[:k]
         out = []
         for n in order:
             prov = self.corpus.provisions[self.ids[n]]
-            out.append(Hit(prov, self.corpus.documents[prov.doc_key], round(fused[n], 6), ranks.get(n, {})))
+            out.append(Hit(prov, self.corpus.documents[prov.doc_key], round(fused[n], 6), ranks.get(n, {}),
+                           matched.get(n, ""), raw.get(n, {})))
         return out
 
-    def _has_penalty(self, n: int) -> bool:
-        return bool(self.corpus.penalties_for(self.ids[n]))
+    def lookup_refs(self, query: str) -> list[tuple[Provision, str]]:
+        """(article, cited 款/项 id or '') for every reference in the text that exists in the corpus."""
+        out: list[tuple[Provision, str]] = []
+        seen: set[str] = set()
+        try:
+            refs = find_references(clean_query(query), self.corpus, bare_numbers=True)
+        except Exception:  # noqa: BLE001 - a parser hiccup on odd text is not worth an error
+            return []
+        for ref in refs:
+            art = self.corpus.provisions.get(ref.article_id or "")
+            if art is None or art.id in seen:
+                continue
+            seen.add(art.id)
+            sub = ref.provision_id if ref.provision_id in self.corpus.provisions and ref.provision_id != art.id else ""
+            out.append((art, sub or ""))
+        return out
 
     def lookup(self, query: str) -> list[Provision]:
-        """Direct references ('道交法94条', '39号令第27条') → provisions that exist."""
-        out = []
-        for ref in find_references(str(query or "")[:MAX_QUERY], self.corpus, bare_numbers=True):
-            pid = ref.provision_id
-            p = self.corpus.provisions.get(pid or "") or self.corpus.provisions.get(ref.article_id or "")
-            if p is not None and p not in out:
-                out.append(p)
-        return out
+        """Direct references ('特种设备安全法第九十三条', '道交法94条', '39号令第27条') → the provisions cited
+        (the 款/项 when one is named), that exist in the corpus."""
+        return [self.corpus.provisions[sub] if sub else art for art, sub in self.lookup_refs(query)]
+
+
+def search(query: str, k: int = 10, **kwargs) -> list[Hit]:
+    """One-off search with a fresh Searcher (scripts; long-lived callers keep a Searcher)."""
+    s = Searcher()
+    try:
+        return s.search(query, k=k, **kwargs)
+    finally:
+        s.close()
+
+
+__all__ = ["Hit", "IndexError_", "Searcher", "clean_query", "is_penalty_question", "search"]

@@ -19,27 +19,53 @@ ARTIFACTS = ROOT / "test-artifacts"
 
 @pytest.fixture(scope="session")
 def built_home(tmp_path_factory) -> Path:
-    from assistant import retrieve
+    """A YIJU_HOME with the full index of the real default corpus, built once per session (model conversion
+    included). Set YIJU_TEST_HOME to reuse one across runs: an unchanged corpus then costs a no-change rebuild."""
     from index.build import build_index
 
     home = Path(os.environ.get("YIJU_TEST_HOME") or tmp_path_factory.mktemp("yiju-home"))
-    old = os.environ.get("YIJU_HOME")
+    home.mkdir(parents=True, exist_ok=True)
+    old = {k: os.environ.get(k) for k in ("YIJU_HOME", "YIJU_CHROMA_URL")}
     os.environ["YIJU_HOME"] = str(home)
-    build_index(progress=False)
-    retrieve.reset()
-    yield home
-    retrieve.reset()
-    if old is None:
-        os.environ.pop("YIJU_HOME", None)
-    else:
-        os.environ["YIJU_HOME"] = old
+    os.environ.pop("YIJU_CHROMA_URL", None)  # the shared index is embedded; server mode has its own test
+    _reset_assistant()
+    try:
+        build_index(progress=False)
+        yield home
+    finally:
+        _reset_assistant()
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
-@pytest.fixture()
+def _reset_assistant() -> None:
+    try:
+        from assistant import retrieve
+    except ImportError:
+        return
+    retrieve.reset()
+
+
+@pytest.fixture(scope="session")
+def model_path(built_home) -> str:
+    """The converted embedding model of the shared home: small test corpora set YIJU_EMBED_MODEL to it
+    instead of converting again."""
+    from index.embed import ensure_model
+
+    return ensure_model()
+
+
+@pytest.fixture(scope="session")
 def searcher(built_home):
+    """One Searcher over the shared index (model loaded once); tests must not change it."""
     from index.search import Searcher
 
-    return Searcher()
+    s = Searcher(home=built_home)
+    yield s
+    s.close()
 
 
 def free_port() -> int:
@@ -61,22 +87,37 @@ def wait_http(url: str, timeout: float = 60) -> None:
     raise TimeoutError(url)
 
 
+def chroma_executable() -> str | None:
+    exe = Path(sys.executable).parent / "chroma"
+    return str(exe) if exe.is_file() else shutil.which("chroma")
+
+
 @pytest.fixture()
 def chroma_server(tmp_path):
-    """A real `chroma run` on loopback, stopped after the test."""
-    exe = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
+    """A real `chroma run` on a free loopback port, stopped after the test: yields (url, process)."""
+    exe = chroma_executable()
+    if exe is None:
+        pytest.skip("the `chroma` executable (chromadb's CLI) is not installed in this environment")
     port = free_port()
+    log = open(tmp_path / "chroma-server.log", "w")  # noqa: SIM115 - closed below
     proc = subprocess.Popen([exe, "run", "--path", str(tmp_path / "chroma-server"), "--host", "127.0.0.1",
-                             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
     try:
-        wait_http(f"http://127.0.0.1:{port}/api/v2/heartbeat")
+        try:
+            wait_http(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=90)
+        except TimeoutError:
+            log.flush()
+            raise RuntimeError("chroma run did not answer: " + (tmp_path / "chroma-server.log").read_text()[-2000:]) from None
         yield f"http://127.0.0.1:{port}", proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        log.close()
 
 
 OFFICER = ("officer_zhang", "officer-pass-1")

@@ -1,0 +1,60 @@
+"""The lexical store: BM25 (bm25s) over jieba tokens, saved next to the tokenizer's user dictionary."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from index.tokenize import LegalTokenizer, tokenizer_for
+
+FILES = ("params.index.json", "vocab.index.json", "ids.json", "words.json")
+
+
+class LexicalIndex:
+    """BM25 over a fixed list of unit ids; `search` returns (position, score) pairs, best first."""
+
+    def __init__(self, bm25, ids: list[str], tokenizer: LegalTokenizer) -> None:  # noqa: ANN001 - bm25s.BM25
+        self.bm25 = bm25
+        self.ids = ids
+        self.tokenizer = tokenizer
+        self._vocab: dict[str, int] = bm25.vocab_dict
+
+    @classmethod
+    def build(cls, ids: list[str], texts: list[str], tokenizer: LegalTokenizer,
+              k1: float = 0.9, b: float = 0.4) -> LexicalIndex:  # low b: long articles are not penalised much
+        import bm25s
+
+        bm25 = bm25s.BM25(k1=k1, b=b)
+        bm25.index([tokenizer(t) or ["∅"] for t in texts], show_progress=False)
+        return cls(bm25, list(ids), tokenizer)
+
+    def save(self, path: Path) -> None:
+        path.mkdir(parents=True, exist_ok=True)
+        self.bm25.save(str(path))
+        (path / "ids.json").write_text(json.dumps(self.ids, ensure_ascii=False), "utf-8")
+        (path / "words.json").write_text(json.dumps(self.tokenizer.words, ensure_ascii=False), "utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> LexicalIndex:
+        import bm25s
+
+        ids = json.loads((path / "ids.json").read_text("utf-8"))
+        words = json.loads((path / "words.json").read_text("utf-8"))
+        bm25 = bm25s.BM25.load(str(path), mmap=False)
+        if bm25.scores["num_docs"] != len(ids):
+            raise ValueError(f"BM25 has {bm25.scores['num_docs']} documents for {len(ids)} ids")
+        return cls(bm25, ids, tokenizer_for(words))
+
+    def search(self, query: str, k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """Top-k positions for a query (tokens de-duplicated); positions outside `mask` never come back."""
+        token_ids = [self._vocab[t] for t in self.tokenizer.query(query) if t in self._vocab]
+        if not token_ids:
+            return []
+        weights = None if mask is None else mask.astype(np.float32)
+        scores = self.bm25.get_scores_from_ids(token_ids, weight_mask=weights)
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(int(n), float(scores[n])) for n in top if scores[n] > 0]
