@@ -88,11 +88,9 @@ def _quality(searcher, mode: str) -> dict:  # noqa: ANN001
 def serve_bench(queries: list[str], repeat: int = 2, quality: bool = True, answer: bool = True) -> dict:
     """The serving side, meant for a fresh process: load a Searcher, time queries per mode (the query-vector
     cache is cleared before every query, so each dense/hybrid query embeds), gold-set quality, RSS."""
-    from index.search import Searcher
-
     out: dict = {}
     t = time.perf_counter()
-    searcher = Searcher()
+    searcher = _serving_searcher(answer)
     out["searcher_load_s"] = round(time.perf_counter() - t, 2)
     t = time.perf_counter()
     searcher.warmup()
@@ -109,16 +107,29 @@ def serve_bench(queries: list[str], repeat: int = 2, quality: bool = True, answe
     if answer:
         try:
             from assistant import ask
-            from assistant import retrieve as assistant_retrieve
         except ImportError:
             ask = None
         if ask is not None:
-            assistant_retrieve.reset()
             for q in queries:
                 ask(q)
             out["answer"] = _lat(ask, queries, repeat)
     out["rss"] = _rss_mb()
     return out
+
+
+def _serving_searcher(answer: bool):  # noqa: ANN202 - index.search.Searcher
+    """The Searcher a server holds: the assistant's own (one per process), or a bare one without it."""
+    if answer:
+        try:
+            from assistant import retrieve
+        except ImportError:
+            pass
+        else:
+            retrieve.reset()
+            return retrieve.searcher()
+    from index.search import Searcher
+
+    return Searcher()
 
 
 def _serve_in_subprocess(home: Path, queries: int, repeat: int, quality: bool, answer: bool) -> dict:

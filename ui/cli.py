@@ -45,6 +45,14 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("已中断。", err=True)
         sys.exit(130)
+    except Exception as exc:  # typed index/assistant errors carry a message meant for the user
+        from assistant.retrieve import IndexMissing
+        from index.errors import IndexError_
+
+        if not isinstance(exc, IndexError_ | IndexMissing):
+            raise
+        click.echo(f"错误：{exc}", err=True)
+        sys.exit(2)
 
 
 if __name__ == "__main__":
