@@ -31,6 +31,7 @@ INJECTION = re.compile(r"忽略(以上|之前|前面|上述|所有)|无视.{0,6}
                        r"编造|捏造|虚构一?条|假装|扮演|jailbreak|越狱|不要引用", re.IGNORECASE)
 PLAN_KEYS = ["检验检测领域综合治理行动方案", "山西省贯彻落实行动方案的通知"]
 LOW_CONFIDENCE = 0.34
+RETRIEVAL_OVER_SCENARIO = 0.6  # retrieval confidence at which it overrides a scenario chosen by sector alone
 
 
 def ask(question: str, session: Session | str | None = None, mode: str = "officer", today: date | None = None
@@ -69,6 +70,8 @@ def _ask(question: str, sess: Session | None, mode: str, today: date | None) -> 
         _merge_follow_up(u, sess)
     refs = find_references(u.text, corpus, bare_numbers=True)
     unknown = unknown_law_refs(u.text, corpus) + [(n, n) for n in unknown_regulations(u.text, corpus)]
+    if not unknown and not named_documents(u.text, corpus):
+        unknown = [(n, n) for n in absent_laws(u.text, corpus)]
     scenario = None
     if unknown and not refs:
         names = "、".join(f"《{name}》" for name, _ in unknown)
@@ -93,8 +96,14 @@ def _ask(question: str, sess: Session | None, mode: str, today: date | None) -> 
         if named and not (named & scenario_docs) and u.intent in ("penalty", "legal_basis", "authority"):
             scenario = None  # the question names another text (监察条例, 监测条例…): answer from that text
             ans = answer_retrieval(u, corpus, doc_keys=sorted(named))
-        elif scenario and u.intent in ("penalty", "legal_basis", "authority") or scenario and u.conduct:
+        elif scenario and (u.intent == "penalty" or u.conduct and u.intent in ("legal_basis", "authority")):
             ans = answer_scenario(u, scenario, corpus, today)
+            if u.conduct is None and u.intent == "penalty":
+                # the scenario was chosen by sector alone: a penalty article that retrieval finds with confidence
+                # and the scenario does not cite ("拒不接受监督检查") describes the conduct better
+                alt = answer_retrieval(u, corpus)
+                if _retrieval_differs(alt, ans, scenario):
+                    ans = alt
         else:
             ans = answer_retrieval(u, corpus)
     if notices:
@@ -394,6 +403,38 @@ def _nearest(u: Understanding, corpus: Corpus, cites: Citations, k: int = 3) -> 
             for h in hits]
 
 
+def _retrieval_differs(alt: Answer, ans: Answer, s: Scenario) -> bool:
+    """A confident retrieval answer with penalty records from an article the scenario does not cite."""
+    if alt.declined or not alt.penalties or alt.confidence < RETRIEVAL_OVER_SCENARIO:
+        return False
+    top = alt.penalties[0]["provision_id"].split("/")
+    article = "/".join(top[:2])
+    cited = {"/".join(pid.split("/")[:2]) for pid in (*s.penalty, *s.violated, *s.related, *s.general)}
+    return article not in cited and article not in {"/".join(c.provision_id.split("/")[:2]) for c in ans.citations}
+
+
+_LAW_NAMES: list[str] = []
+
+
+def absent_laws(text: str, corpus: Corpus) -> list[str]:
+    """National laws (by their names in laws.db) that the question names and the corpus does not hold:
+    '药品管理法对药检所…' must not be answered from another law."""
+    if not _LAW_NAMES:
+        from corpus.config import laws_db
+        from corpus.laws import list_laws
+
+        try:
+            names = {n.removeprefix("中华人民共和国") for _, n, _ in list_laws(laws_db())}
+        except Exception:  # noqa: BLE001 - no readable laws.db: nothing to compare with
+            names = set()
+        _LAW_NAMES.extend(sorted((n for n in names if len(n) >= 4), key=len, reverse=True) or [""])
+    out = []
+    for name in _LAW_NAMES:
+        if name and name in text and corpus.find_document(name) is None and not any(name in o for o in out):
+            out.append(name)
+    return out
+
+
 def scenario_available(s: Scenario, corpus: Corpus) -> bool:
     ids = (*s.penalty, *s.violated, *s.conduct_items, *s.related, *s.general, *s.criminal,
            *([s.authority_basis] if s.authority_basis else []), *re.findall(r"\{([^{}]+)\}", s.note))
@@ -522,28 +563,71 @@ def _matching_cases(corpus: Corpus, u: Understanding, cited_ids: list[str], limi
     return [c.to_dict() for _, c in scored[:limit]]
 
 
-def answer_cases(u: Understanding, corpus: Corpus, sess: Session | None) -> Answer:
-    cites = Citations(corpus)
-    prior = sess.cited if sess else []
-    cases = _matching_cases(corpus, u, prior, limit=5) or _matching_cases(corpus, u, prior + ["检验检测机构监督管理办法"], 5)
-    if not cases and not u.sector:
-        cases = [c.to_dict() for c in corpus.cases[:5]]
-    if not cases:
-        lines = ["### 结论", "语料中没有与该情形相符的典型案例。"]
-        ans = Answer(question=u.text, markdown="", intent="cases", conclusion="语料中没有与该情形相符的典型案例。",
-                     confidence=0.2, notice="无匹配案例")
-        _finish(ans, lines, cites, corpus, [])
-        return ans
-    conclusion = f"找到 {len(cases)} 个相关典型案例（要素摘录，条款号为当时有效版本）。"
+CASE_PARTY = re.compile(r"([\u4e00-\u9fff]{2,6})(?:公司|检测站|检测|集团|科技)")
+GENERIC_PARTY = re.compile(r"^(检验|检测|监测|机构|第三方|环保|一家|某|这家|那家|有家|我们|他们|一个)+$")
+ASKS_RESULT = re.compile(r"罚了|结果|怎么处理的|怎么判|罚多少|多少钱|处理决定")
+NOT_IN_EXTRACT = re.compile(r"未含|截断")
+POINTS_AT_ONE = re.compile(r"那个|那家|那起|这个|这家|这起|叫")
+
+
+def named_party(text: str) -> list[str]:
+    """Names a question gives a party by ('绍兴那个西纺公司…案' → ['绍兴西纺', '西纺']); [] for a generic one.
+    Only questions that point at one case ('那个…', '那家…', '叫…的') name a party."""
+    if not POINTS_AT_ONE.search(text):
+        return []
+    for m in CASE_PARTY.finditer(text):
+        name = re.sub(r"那个|这个|那起|这起|那家|这家|一家|有个|有家", "", m.group(1))
+        name = re.sub(r"(检测|检验|监测)+$", "", name)
+        names = [n for n in (name, name[2:] if len(name) >= 4 else "") if len(n) >= 2 and not GENERIC_PARTY.match(n)]
+        if names:
+            return names
+    return []
+
+
+def _cases_answer(u: Understanding, corpus: Corpus, cites: Citations, conclusion: str, cases: list[dict],
+                  declined: bool) -> Answer:
     lines = ["### 结论", conclusion, ""]
     for c in cases:
         mark = cites.mark(c["id"], "案例")
         lines.append(f"- **{c['title']}**{mark}：{c['authority'] or '查处机关摘录未含'}；{c['facts'][:120]}"
                      f"{'；违反：' + c['violated'] if c['violated'] else ''}{'；结果：' + c['penalty'] if c['penalty'] else ''}")
-    ans = Answer(question=u.text, markdown="", intent="cases", conclusion=conclusion, confidence=0.7)
+    ans = Answer(question=u.text, markdown="", intent="cases", conclusion=conclusion,
+                 confidence=0.2 if declined else 0.7, declined=declined,
+                 notice="案例摘录未含所问内容" if declined and cases else ("无匹配案例" if declined else ""))
     _finish(ans, lines, cites, corpus, [])
     ans.cases = cases
     return ans
+
+
+def answer_cases(u: Understanding, corpus: Corpus, sess: Session | None) -> Answer:
+    cites = Citations(corpus)
+    names = named_party(u.text)
+    if names:  # a particular case: it is in the corpus, or the answer says it is not
+        found = [c for c in corpus.cases if any(n in c.title + c.party for n in names)]
+        if not found:
+            return _cases_answer(u, corpus, cites, f"语料中没有涉及“{names[0]}”的典型案例，无法说明该案情况，不作推测。",
+                                 [], True)
+        if ASKS_RESULT.search(u.text) and all(not c.penalty or NOT_IN_EXTRACT.search(c.penalty) for c in found):
+            return _cases_answer(u, corpus, cites, "语料中的该案例摘录未包含处罚结果（见下），无法回答最后如何处罚，不作推测。",
+                                 [c.to_dict() for c in found], True)
+        return _cases_answer(u, corpus, cites, f"找到 {len(found)} 个相关典型案例（要素摘录，条款号为当时有效版本）。",
+                             [c.to_dict() for c in found], False)
+    prior = sess.cited if sess else []
+    cases = _matching_cases(corpus, u, prior, limit=5) or _matching_cases(corpus, u, prior + ["检验检测机构监督管理办法"], 5)
+    # cases whose facts the question describes come first ("只测一枚就出整件报告的案子")
+    by_id = {c.id: c for c in corpus.cases}
+    try:
+        hits = retrieve.search(u.expanded, k=10)
+    except retrieve.IndexMissing:
+        hits = []
+    described = [by_id[h.provision.id].to_dict() for h in hits if h.provision.id in by_id
+                 and retrieve.overlap(u.text, h.provision.text) >= LOW_CONFIDENCE]
+    cases = list({c["id"]: c for c in [*described, *cases]}.values())[:5]
+    if not cases and not u.sector:
+        cases = [c.to_dict() for c in corpus.cases[:5]]
+    if not cases:
+        return _cases_answer(u, corpus, cites, "语料中没有与该情形相符的典型案例。", [], True)
+    return _cases_answer(u, corpus, cites, f"找到 {len(cases)} 个相关典型案例（要素摘录，条款号为当时有效版本）。", cases, False)
 
 
 # -- finishing ----------------------------------------------------------------------------------------------

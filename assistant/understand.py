@@ -13,7 +13,7 @@ MAX_QUESTION = 2000
 
 SECTOR_WORDS: dict[str, tuple[str, ...]] = {
     "特种设备": ("特种设备", "特检", "电梯", "锅炉", "气瓶", "压力容器", "压力管道", "起重机", "游乐设施", "索道", "叉车",
-             "特检", "场（厂）内", "燃气管道"),
+             "特检", "场（厂）内", "燃气管道", "无损检测"),
     "机动车排放": ("排放检验", "尾气", "排放检测", "环检", "排气污染"),
     "机动车": ("机动车", "车检", "车辆", "检测站", "年检", "汽车"),
     "生态环境": ("环境监测", "监测数据", "监测机构", "监测服务", "监测", "生态环境", "排污", "环保"),
@@ -27,7 +27,8 @@ CONDUCT_WORDS: dict[str, tuple[str, ...]] = {
     "虚假报告": ("虚假", "假报告", "造假", "伪造", "编造", "未经检验", "替检", "代检", "不检", "没检", "篡改",
              "弄虚作假", "改数据", "假数据", "出假"),
     "不实报告": ("不实", "失实", "错误", "无法复核"),
-    "未经核准或超范围": ("未经核准", "超范围", "超出核准", "超出资质", "没有资质", "无资质", "未取得资质", "未依法取得资质"),
+    "未经核准或超范围": ("未经核准", "超范围", "超出核准", "超出资质", "没有资质", "无资质", "未取得资质", "未依法取得资质",
+                   "没CMA", "无CMA", "没有CMA", "未取得CMA"),
     "无资格人员": ("无证", "无资格", "没证", "没有资格", "未取得相应资格", "不具备资格"),
     "减少检验项目": ("少检", "漏检", "减少", "遗漏", "减项", "未按照安全技术规范"),
     "多处执业": ("两个以上", "兼职", "挂靠", "同时在"),
@@ -49,15 +50,19 @@ ACTOR_WORDS = [
 ]
 
 INTENT_PATTERNS: list[tuple[str, re.Pattern]] = [
-    ("cases", re.compile(r"案例|判例|类似|先例|实际案件|查处过")),
+    ("cases", re.compile(r"案例|判例|类似|先例|实际案件|查处过|案最后|案子|那起|案的结果|案[^件例]{0,3}(罚了|判了|结果)")),
     ("plan", re.compile(r"行动方案|专项整治|回头看|整治重点|重点领域|综合治理|报送|工作总结|整治期限|为期|方案")),
     ("penalty", re.compile(r"罚|处罚|怎么处理|如何处理|法律责任|吊销|撤销|没收|后果|追责|处理意见|量罚|处分")),
-    ("authority", re.compile(r"谁来|谁管|哪个部门|什么部门|哪个单位|执法主体|谁负责|主管部门|由谁|归谁")),
-    ("fact", re.compile(r"多久|多长|期限|几年|几天|保存|要求|应当|是否需要|能不能|可以吗|可否|条件|资格|定义|什么是|"
+    ("authority", re.compile(r"谁来|谁管|哪个部门|什么部门|哪个单位|执法主体|谁负责|主管部门|由谁|归谁|哪级|哪一级|"
+                             r"哪个机关|什么机关|谁发|谁颁发|谁核发|谁查处|谁处罚|谁决定|由哪")),
+    ("fact", re.compile(r"多久|多长|期限|几年|几天|多少天|多少年|多少人|几个人|几名|几日|工作日|职称|工作经历|至少|最少|"
+                        r"不少于|保存|要求|应当|是否需要|能不能|可以吗|可否|条件|资格|定义|什么是|"
                         r"属于|是指|怎么认定|如何认定|哪些情形|有哪些")),
     ("legal_basis", re.compile(r"依据|哪条|哪一条|法条|条款|违反|规定|依法|法律")),
 ]
 
+PENALTY_ASK = re.compile(r"罚多少|罚款多少|罚几|怎么罚|如何罚|怎么处罚|如何处罚|怎么处理|如何处理|罚款范围|幅度|区间|"
+                         r"罚款标准|多少钱|最高|最多|上限|下限|倍|法律责任|什么责任|承担|后果|会怎样")
 FOLLOW_UP = re.compile(
     r"^(那|那么|如果|要是|假如|若|换成|改成|对于?|还有|再|另外|同样|此外|呢|情节严重|有没有|有类似)|呢[？?]?$|"
     r"^(对)?(直接)?责任人员|^这种|^这个|^上述|^该")
@@ -150,6 +155,10 @@ def understand(question: str, today: date | None = None) -> Understanding:
     # "罚多少？依据哪条？" is a penalty question first; "有类似案例吗" is about cases even with 罚 in it
     if "penalty" in intents and intent in ("legal_basis", "fact", "authority"):
         intent = "penalty"
+    # …but "吊销资质由哪个机关决定" asks who, and "过了多久就不罚了" asks a fact: the penalty intent holds against
+    # those only when the question asks for the penalty itself (an amount, a range, how to punish, the liability)
+    if intent == "penalty" and {"fact", "authority"} & set(intents) and not PENALTY_ASK.search(text):
+        intent = "authority" if "authority" in intents else "fact"
     v = VERSION.search(text)
     return Understanding(
         raw=question if isinstance(question, str) else repr(question), text=text, expanded=expanded, intent=intent,

@@ -1,0 +1,73 @@
+"""Which answer path a question takes: penalty vs fact vs authority intents, a sector scenario overridden by a
+better-matching penalty article, laws the corpus lacks, and questions about one particular case."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import ask
+from assistant.engine import absent_laws, named_party
+from assistant.understand import understand
+from corpus.load import load_corpus
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def c():
+    return load_corpus()
+
+
+def _articles(answer) -> list[str]:
+    return list(dict.fromkeys("/".join(x.provision_id.split("/")[:2]) for x in answer.citations))
+
+
+@pytest.mark.parametrize("q,intent", [
+    ("检验机构出具虚假报告罚多少？依据哪条？", "penalty"),
+    ("用无资格人员检验的要承担什么法律责任", "penalty"),
+    ("吊销机动车检验机构资格由哪个机关决定", "authority"),
+    ("授权签字人需要什么职称", "fact"),
+    ("违法行为多少年没被发现就不再处罚", "fact"),
+    ("车检站出假报告由谁处罚", "authority"),
+])
+def test_intent_of_penalty_words_depends_on_what_is_asked(q, intent):
+    assert understand(q).intent == intent
+
+
+def test_fact_question_with_a_sector_word_is_answered_from_the_text_not_a_penalty_scenario(built_home):
+    a = ask("生态环境监测机构的授权签字人需要几年相关工作经历")
+    assert not a.penalties
+    assert "检验检测机构资质认定生态环境监测机构评审补充要求（2025年）" in {x.doc_key for x in a.citations} or any(
+        "生态环境监测机构评审补充要求" in x.citation for x in a.citations)
+
+
+def test_sector_scenario_yields_to_the_penalty_article_retrieval_finds(built_home):
+    a = ask("特种设备检验机构拒绝接受监督检查，逾期不改正罚多少")
+    assert _articles(a)[0] == "特种设备安全法/95"
+    assert any(r["provision_id"].startswith("特种设备安全法/95") and r["fine_min"] == 20000 and r["fine_max"] == 200000
+               for r in a.penalties)
+    # a question that names the conduct keeps the curated scenario with its lex-specialis note
+    b = ask("电梯检验机构出具虚假检验报告罚多少")
+    assert _articles(b)[0] == "特种设备安全法/93" and "优先适用" in b.markdown
+
+
+def test_a_law_the_corpus_lacks_is_declined_not_answered_from_another_law(built_home, c):
+    assert absent_laws("药品管理法对药检所出具虚假检验报告怎么处罚", c) == ["药品管理法"]
+    assert absent_laws("产品质量法对检验机构出具虚假报告怎么处罚", c) == []
+    a = ask("按药品管理法，药品检验机构出具虚假检验报告罚多少")
+    assert a.declined and "药品管理法" in a.conclusion and not a.penalties
+
+
+def test_named_case(built_home, c):
+    assert named_party("绍兴那个西纺公司伪造报告案最后罚了多少钱") == ["绍兴西纺", "西纺"]
+    assert named_party("机动车排放检测拔探头的案例有吗") == []
+    # in the corpus, but its extract has no penalty: say so instead of listing other cases' penalties
+    a = ask("浙江那个西纺公司的案子最后怎么处理的")
+    assert a.declined and "未包含处罚结果" in a.conclusion
+    assert any("西纺" in x["title"] for x in a.cases)
+    # not in the corpus at all
+    b = ask("那个叫金盾的检测公司造假案最后罚了多少")
+    assert b.declined and "金盾" in b.conclusion and not b.cases
+    # a described case is found by its facts
+    d = ask("有没有只测了一枚金币就出整批报告的案例")
+    assert any("莆田" in x["title"] for x in d.cases)
