@@ -26,6 +26,7 @@ from assistant.understand import Understanding, understand
 from corpus.load import Corpus, load_corpus
 from corpus.models import REPEALED, PenaltyRecord
 from corpus.refs import Ref, find_references, unknown_law_refs
+from index.expand import expand
 
 INJECTION = re.compile(r"忽略(以上|之前|前面|上述|所有)|无视.{0,6}(指令|规则)|ignore (all|previous|the above)|system prompt|"
                        r"编造|捏造|虚构一?条|假装|扮演|jailbreak|越狱|不要引用", re.IGNORECASE)
@@ -66,6 +67,8 @@ def _ask(question: str, sess: Session | None, mode: str, today: date | None) -> 
             md = "\n".join(f"> ⚠ {n}" for n in notices) + "\n\n请直接提出要查询的问题，例如：车检站出具虚假检验结果怎么罚？（也可直接输入法律名称和条号查询条文。）"
             return Answer(question=u.text, markdown=md, intent="refused", declined=True, notice=notices[0], mode=mode)
         u = understand(rest, today)
+    # a question with no sector and no conduct of its own ("构成犯罪的话按什么罪？") continues the conversation
+    inherits = sess is not None and bool(sess.scenario) and (u.follow_up or (u.sector is None and u.conduct is None))
     if sess is not None:
         _merge_follow_up(u, sess)
     refs = find_references(u.text, corpus, bare_numbers=True)
@@ -93,17 +96,19 @@ def _ask(question: str, sess: Session | None, mode: str, today: date | None) -> 
         scenario_docs = {pid.split("/")[0] for pid in (scenario.penalty if scenario else ())}
         if scenario and scenario.predecessor:
             scenario_docs |= {pid.split("/")[0] for pid in BY_KEY[scenario.predecessor].penalty}
+        # a follow-up ("那是谁来罚？", "情节严重呢？") stays with the scenario the conversation is about
+        continuing = bool(scenario and inherits and sess.scenario == scenario.key)
         if named and not (named & scenario_docs) and u.intent in ("penalty", "legal_basis", "authority"):
             scenario = None  # the question names another text (监察条例, 监测条例…): answer from that text
             ans = answer_retrieval(u, corpus, doc_keys=sorted(named))
-        elif scenario and (u.intent == "penalty" or u.conduct and u.intent in ("legal_basis", "authority")):
+        elif scenario and (u.intent == "penalty" or (continuing or u.conduct) and u.intent in ("legal_basis", "authority")):
             ans = answer_scenario(u, scenario, corpus, today)
-            if u.conduct is None and u.intent == "penalty":
+            if u.conduct is None and u.intent == "penalty" and not continuing:
                 # the scenario was chosen by sector alone: a penalty article that retrieval finds with confidence
                 # and the scenario does not cite ("拒不接受监督检查") describes the conduct better
                 alt = answer_retrieval(u, corpus)
                 if _retrieval_differs(alt, ans, scenario):
-                    ans = alt
+                    ans, scenario = alt, None
         else:
             ans = answer_retrieval(u, corpus)
     if notices:
@@ -614,14 +619,19 @@ def answer_cases(u: Understanding, corpus: Corpus, sess: Session | None) -> Answ
                              [c.to_dict() for c in found], False)
     prior = sess.cited if sess else []
     cases = _matching_cases(corpus, u, prior, limit=5) or _matching_cases(corpus, u, prior + ["检验检测机构监督管理办法"], 5)
-    # cases whose facts the question describes come first ("只测一枚就出整件报告的案子")
+    # cases whose facts the question describes come first ("只测一枚就出整件报告的案子"); a follow-up
+    # ("有类似案例吗？") describes them by the conversation's earlier questions
     by_id = {c.id: c for c in corpus.cases}
+    context = " ".join(q for q, _ in sess.history[-3:]) if sess is not None and u.follow_up else ""
     try:
-        hits = retrieve.search(u.expanded, k=10)
+        hits = retrieve.search(expand(f"{context} {u.text}".strip()), k=30 if context else 10)
     except retrieve.IndexMissing:
         hits = []
-    described = [by_id[h.provision.id].to_dict() for h in hits if h.provision.id in by_id
-                 and retrieve.overlap(u.text, h.provision.text) >= LOW_CONFIDENCE]
+    if context:
+        described = [by_id[h.provision.id].to_dict() for h in hits if h.provision.id in by_id][:3]
+    else:
+        described = [by_id[h.provision.id].to_dict() for h in hits if h.provision.id in by_id
+                     and retrieve.overlap(u.text, h.provision.text) >= LOW_CONFIDENCE]
     cases = list({c["id"]: c for c in [*described, *cases]}.values())[:5]
     if not cases and not u.sector:
         cases = [c.to_dict() for c in corpus.cases[:5]]
