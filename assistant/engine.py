@@ -473,7 +473,9 @@ def named_documents(text: str, corpus: Corpus, sector: str | None = None) -> set
     if sector in SECTOR_REGULATION and re.search(r"(^|[^\u4e00-\u9fff]|[按依据照的])条例", text):
         out.add(SECTOR_REGULATION[sector])
     for name in sorted(corpus.alias_index, key=len, reverse=True):
-        if len(name) >= 3 and name in text and not name.endswith("方案"):
+        if len(name) < 3 and not re.search(rf"(^|[^\u4e00-\u9fff]|[按依据照的和及与、]){name}", text):
+            continue  # '消法', '刑法' as words of their own, not the tail of '民法典' or '违法'
+        if name in text and not name.endswith("方案"):
             key = corpus.alias_index[name]
             if not any(key == k or key in k for k in out):
                 out.add(key)

@@ -53,6 +53,15 @@ SCENARIOS: list[Scenario] = [
         note="{特种设备安全监察条例/92}对聘用未取得检验检测人员证书的人员另有罚则（行政法规）；同一行为法律已有规定的，优先适用{特种设备安全法/93}。",
     ),
     Scenario(
+        key="special_equipment_user_unqualified",
+        title="特种设备生产、经营、使用单位使用未取得相应资格的人员从事特种设备安全管理、检测和作业",
+        sectors=("特种设备",), conducts=("无资格人员",),
+        penalty=("特种设备安全法/86/1",), conduct_items=("特种设备安全法/86/1/2",), authority_basis="特种设备安全法/5",
+        keywords=("使用单位", "生产单位", "经营单位", "物业", "产权单位", "维保单位", "施工单位", "工厂", "厂里"),
+        note="本项针对特种设备生产、经营、使用单位；检验、检测机构使用未取得相应资格的人员从事检验、检测的，"
+             "适用{特种设备安全法/93}。",
+    ),
+    Scenario(
         key="special_equipment_procedure",
         title="特种设备检验、检测机构未按照安全技术规范的要求进行检验、检测",
         sectors=("特种设备",), conducts=("减少检验项目",),
@@ -94,6 +103,13 @@ SCENARIOS: list[Scenario] = [
              "{大气污染防治法/112}，但新规定处罚较轻的适用新规定。",
     ),
     Scenario(
+        key="emission_equipment_distortion",
+        title="机动车排放检验等生态环境技术服务机构未使用符合规定的设施、设备，或者未遵守有关技术规范导致数据失真",
+        sectors=("机动车排放",), conducts=("设备不合规",),
+        penalty=("生态环境法典/1230/1",), general=("检验检测机构监督管理办法/27",),
+        note="弄虚作假、出具虚假报告的，适用{生态环境法典/1230}第二款、第三款，处罚更重。",
+    ),
+    Scenario(
         key="emission_false_report_2018",
         title="伪造机动车排放检验结果或者出具虚假排放检验报告（2026年8月15日前的行为）",
         sectors=(), conducts=(), penalty=("大气污染防治法/112/1",), criminal=("刑法/229",),
@@ -107,6 +123,23 @@ SCENARIOS: list[Scenario] = [
         general=("检验检测机构监督管理办法/27",), criminal=("刑法/229",),
         note="{生态环境法典/1091}是法律；{生态环境监测条例/45}是行政法规，对接受委托开展监测服务的技术服务机构"
              "弄虚作假规定了相应罚则。两者均为现行有效文本，适用时以法律为准并结合条例的具体规定。",
+    ),
+    Scenario(
+        key="eco_enterprise_data_fraud",
+        title="企业事业单位和其他生产经营者对生态环境监测数据弄虚作假",
+        sectors=("生态环境",), conducts=("虚假报告",),
+        penalty=("生态环境法典/1088/1",), related=("生态环境监测条例/44",),
+        keywords=("排污单位", "排污企业", "生产经营者", "企事业单位", "企业事业单位", "企业自行监测", "企业对监测数据",
+                  "企业的监测数据", "企业伪造", "企业篡改", "工厂", "厂里"),
+        note="{生态环境法典/1088}是法律，对企业事业单位和其他生产经营者自身的监测数据弄虚作假规定了罚则；"
+             "{生态环境监测条例/44}是行政法规，对实施或者明示、暗示弄虚作假的单位也有规定，适用时以法律为准。",
+    ),
+    Scenario(
+        key="eco_obstruct_inspection",
+        title="拒绝、阻挠监督检查，或者在接受监督检查时弄虚作假、拒不提供必要资料",
+        sectors=("生态环境",), conducts=("虚假报告", "拒绝检查", None),
+        penalty=("生态环境法典/1229/1",),
+        keywords=("检查时", "接受检查", "接受监督检查", "不提供资料", "拒不提供", "阻挠", "拒绝检查", "不让检查"),
     ),
     Scenario(
         key="eco_monitoring_instigation",
@@ -142,6 +175,23 @@ SCENARIOS: list[Scenario] = [
         sectors=("产品质量",), conducts=("虚假报告", None),
         penalty=("产品质量法/57/1",), general=("检验检测机构监督管理办法/15", "检验检测机构监督管理办法/27"),
         authority_basis="产品质量法/8", criminal=("刑法/229",), note=GENERAL_NOTE,
+    ),
+    Scenario(
+        key="safety_service_false_report",
+        title="承担安全评价、认证、检测、检验职责的机构租借资质、挂靠、出具虚假报告",
+        sectors=("安全生产",), conducts=("虚假报告", "冒用资质", None),
+        penalty=("安全生产法/92/2", "安全生产法/92/3"),
+        general=("检验检测机构监督管理办法/15", "检验检测机构监督管理办法/27"),
+        authority_basis="安全生产法/115", criminal=("刑法/229",),
+        note="{安全生产法/92}是法律对安全生产领域承担安全评价、认证、检测、检验职责的机构的专门规定，优先适用。" + GENERAL_NOTE,
+    ),
+    Scenario(
+        key="safety_service_untrue_report",
+        title="承担安全评价、认证、检测、检验职责的机构出具失实报告",
+        sectors=("安全生产",), conducts=("不实报告",),
+        penalty=("安全生产法/92/1",), general=("检验检测机构监督管理办法/14", "检验检测机构监督管理办法/27"),
+        authority_basis="安全生产法/115",
+        note="{安全生产法/92}是法律对安全生产领域检测、检验机构的专门规定，优先适用。" + GENERAL_NOTE,
     ),
     Scenario(
         key="product_untrue_report",

@@ -123,6 +123,8 @@ def parse_paragraph(prov: Provision, items: list[Provision] | None = None, chapt
         clause = re.search(r"[^，；。]*(?:有规定|另有规定)的，(?:依照其规定|从其规定)", lead)
         cross.append(clause.group(0) if clause else "从其规定")
     default = _default_target(conduct) if conduct else "机构"
+    if default == "个人" and any(w in sanction_text for w in DIRECT):
+        default = "机构"  # only a unit has 直接负责的主管人员 ('…阻挠执法人员…的，处…；对直接负责的主管人员…')
     records: dict[tuple[str, str, str], PenaltyRecord] = {}
     seen_targets: list[str] = []
 

@@ -71,3 +71,34 @@ def test_named_case(built_home, c):
     # a described case is found by its facts
     d = ask("有没有只测了一枚金币就出整批报告的案例")
     assert any("莆田" in x["title"] for x in d.cases)
+
+
+def _fine(answer, pid_prefix: str, target: str, lo: float | None, hi: float | None, tier: str = "基本") -> bool:
+    return any(r["provision_id"].startswith(pid_prefix) and r["target"] == target and r["tier"] == tier
+               and r["fine_min"] == lo and r["fine_max"] == hi for r in answer.penalties)
+
+
+@pytest.mark.parametrize("q,pid,target,lo,hi,tier", [
+    # 安全生产法 for safety assessment / testing bodies; 没有违法所得 → the fixed range beside the multiple
+    ("做安全评价的机构出了假报告怎么罚", "安全生产法/92/2", "机构", 100000, 200000, "基本"),
+    ("安全生产检测检验机构报告失实罚多少", "安全生产法/92/1", "机构", 30000, 100000, "基本"),
+    # the polluting enterprise itself, not a monitoring body
+    ("排污单位篡改自己的监测数据，按法典罚多少", "生态环境法典/1088/1", "机构", 100000, 1000000, "基本"),
+    # obstructing an inspection; the unit is fined (the text names no subject but punishes its 主管人员)
+    ("环境监测公司在接受检查时拒不提供资料，罚多少", "生态环境法典/1229/1", "机构", 50000, 200000, "基本"),
+    ("排放检验站设备不达标导致数据失真，罚款多少", "生态环境法典/1230/1", "机构", 20000, 200000, "基本"),
+    # a user of special equipment, not an inspection body
+    ("物业公司让无证人员操作电梯，逾期不改罚多少", "特种设备安全法/86/1", "机构", 10000, 50000, "逾期未改正"),
+])
+def test_conducts_with_their_own_penalty_articles(built_home, q, pid, target, lo, hi, tier):
+    a = ask(q)
+    assert _fine(a, pid, target, lo, hi, tier), [(r["provision_id"], r["target"], r["tier"], r["fine_min"], r["fine_max"])
+                                                 for r in a.penalties]
+    assert not a.declined
+
+
+def test_short_law_alias_names_its_law_but_not_inside_another_word(c):
+    from assistant.engine import named_documents
+
+    assert named_documents("伪造商品检验结果，消法怎么罚", c) == {"消费者权益保护法"}
+    assert named_documents("违法所得怎么计算", c) == set()
