@@ -26,6 +26,7 @@ from assistant.understand import Understanding, understand
 from corpus.load import Corpus, load_corpus
 from corpus.models import REPEALED, PenaltyRecord
 from corpus.refs import Ref, find_references, unknown_law_refs
+from corpus.refs import named_documents as refs_named_documents
 from index.expand import expand
 
 INJECTION = re.compile(r"忽略(以上|之前|前面|上述|所有)|无视.{0,6}(指令|规则)|ignore (all|previous|the above)|system prompt|"
@@ -472,14 +473,9 @@ def named_documents(text: str, corpus: Corpus, sector: str | None = None) -> set
     out = set()
     if sector in SECTOR_REGULATION and re.search(r"(^|[^\u4e00-\u9fff]|[按依据照的])条例", text):
         out.add(SECTOR_REGULATION[sector])
-    for name in sorted(corpus.alias_index, key=len, reverse=True):
-        if len(name) < 3 and not re.search(rf"(^|[^\u4e00-\u9fff]|[按依据照的和及与、]){name}", text):
-            continue  # '消法', '刑法' as words of their own, not the tail of '民法典' or '违法'
-        if name in text and not name.endswith("方案"):
-            key = corpus.alias_index[name]
-            if not any(key == k or key in k for k in out):
-                out.add(key)
-            text = text.replace(name, "")
+    for key in refs_named_documents(text, corpus):
+        if not any(key == k or key in k for k in out):
+            out.add(key)
     return out
 
 

@@ -102,3 +102,18 @@ def unknown_law_refs(text: str, corpus: Corpus) -> list[tuple[str, str]]:
         if corpus.find_document(m.group(1)) is None:
             out.append((m.group(1), m.group(0)))
     return out
+
+
+def named_documents(text: str, corpus: Corpus) -> set[str]:
+    """Keys of the documents a text names by title or alias, longest name first ('道路交通安全法实施条例' does not
+    also name '道路交通安全法'). Two-character aliases ('消法', '刑法') count only as words of their own, not as
+    the tail of '民法典' or '违法'; the action plan's '方案' is too common a word to count."""
+    out: set[str] = set()
+    for name in sorted(corpus.alias_index, key=len, reverse=True):
+        if name not in text or name.endswith("方案"):
+            continue
+        if len(name) < 3 and not re.search(rf"(^|[^\u4e00-\u9fff]|[按依据照的和及与、]){re.escape(name)}", text):
+            continue
+        out.add(corpus.alias_index[name])
+        text = text.replace(name, "")
+    return out

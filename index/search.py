@@ -15,7 +15,7 @@ import numpy as np
 
 from corpus.load import Corpus, load_corpus
 from corpus.models import REPEALED, Document, Provision
-from corpus.refs import find_references
+from corpus.refs import find_references, named_documents
 from index import dense
 from index.build import current_dir, index_root, model_id, open_collection, open_store, require_current
 from index.errors import IndexCorrupted, IndexError_
@@ -29,6 +29,7 @@ LEXICAL_CANDIDATES = 120  # BM25 units (articles, 款, 项) before collapsing to
 DENSE_CANDIDATES = 60
 UNFILTERED_OVERFETCH = 600  # up to this many filtered-out units, query Chroma unfiltered (a `where` costs ~10 ms)
 PENALTY_BOOST = 1.25
+NAMED_BOOST = 1.5  # units of a document the question names ('按安全生产法…')
 SUB_MATCH = 0.8  # a 款/项 is reported as the match when it scores at least this share of its article
 ITEM_PREFERENCE = 0.9  # …and a 项 instead of its 款 when it scores at least this share of the 款
 PENALTY_QUESTION = re.compile(r"罚|处分|法律责任|吊销|撤销.{0,4}(资格|资质|证书)|没收|追责|追究|怎么处理|如何处理|咋处理|"
@@ -319,7 +320,11 @@ class Searcher:
             k = 10
         if not text or k == 0:
             return []
-        allowed = frozenset(self.allowed_documents(doc_keys, doc_types, sectors, include_repealed))
+        allowed = self.allowed_documents(doc_keys, doc_types, sectors, include_repealed)
+        if not include_repealed and not doc_keys and (named := self.named_repealed(text)):
+            # "按大气法…", "大气法第一百一十二条现在还能用吗": a question naming a repealed text gets it (marked 已废止)
+            allowed |= self.allowed_documents(sorted(named), doc_types, sectors, include_repealed=True)
+        allowed = frozenset(allowed)
         if not allowed:
             return []
         mask = self._mask(allowed)
@@ -344,6 +349,12 @@ class Searcher:
             for n in fused:
                 if self._liability[n]:
                     fused[n] *= PENALTY_BOOST
+        named = self.named_documents(text) & allowed
+        if named and len(named) < len(allowed):  # "消法哪条管", "按评审准则": the named text's articles first
+            ok = np.array([k in named for k in self._doc_keys], dtype=bool)
+            for n in fused:
+                if ok[self._unit_doc[n]]:
+                    fused[n] *= NAMED_BOOST
         top = max(fused.values(), default=0.0)
         refs = self.lookup_refs(text)
         for i, (p, sub) in enumerate(refs):  # a cited provision goes first, in the order cited
@@ -360,6 +371,14 @@ class Searcher:
             out.append(Hit(prov, self.corpus.documents[prov.doc_key], round(fused[n], 6), ranks.get(n, {}),
                            matched.get(n, ""), raw.get(n, {})))
         return out
+
+    def named_documents(self, text: str) -> set[str]:
+        """Keys of documents the text names by title or alias (corpus.refs.named_documents)."""
+        return named_documents(text, self.corpus)
+
+    def named_repealed(self, text: str) -> set[str]:
+        """Keys of repealed documents the text names."""
+        return {k for k in self.named_documents(text) if self.corpus.documents[k].status == REPEALED}
 
     def lookup_refs(self, query: str) -> list[tuple[Provision, str]]:
         """(article, cited 款/项 id or '') for every reference in the text that exists in the corpus."""

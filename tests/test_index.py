@@ -153,3 +153,17 @@ def test_cli_search_and_status(built_home):
     assert r.exit_code == 0 and '"provision_id": "道路交通安全法/94"' in r.output
     r = CliRunner().invoke(cli, ["index", "status"])
     assert r.exit_code == 0 and "与语料一致" in r.output
+
+
+def test_a_question_naming_a_repealed_law_gets_it_and_sees_it_marked(searcher):
+    hits = searcher.search("按大气法，伪造机动车排放检验结果怎么罚", k=5)
+    old = [h for h in hits if h.document.key == "大气污染防治法"]
+    assert old and old[0].status == "已废止"
+    # without naming it, the repealed law stays out by default
+    assert all(h.document.key != "大气污染防治法" for h in searcher.search("伪造机动车排放检验结果怎么罚", k=20))
+
+
+def test_a_named_document_ranks_its_own_articles_first(searcher):
+    hits = searcher.search("商店伪造商品检验结果，消法哪条管", k=5)
+    assert "消费者权益保护法/56" in [h.id for h in hits]
+    assert searcher.named_documents("违法所得、民法典") == set()
