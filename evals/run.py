@@ -15,12 +15,15 @@ from corpus.catalog import short_name
 DATA_DIR = Path(__file__).resolve().parent / "data"
 REPORTS_DIR = Path(__file__).resolve().parent / "reports"
 K = 10
-# CI quality gates on the fast subset: a regression below any of these fails the build.
+# CI quality gates on the whole gold set (tests/test_eval_gate.py): a regression below any of these fails the build.
+# Measured 2026-12-01: hybrid hit@5 0.923, penalty_exact 1.0, answer_contains 0.93, decline 0.946, dialogue 0.944.
 GATES = {
-    "retrieval.hybrid.hit@5": 0.8,  # measured 0.84 on the fast subset (2026-11-24); a floor against regressions
+    "retrieval.hybrid.hit@5": 0.9,
     "assistant.penalty_exact": 0.95,
     "assistant.citation_verifiability": 1.0,
     "assistant.decline_accuracy": 0.9,
+    "assistant.answer_contains": 0.85,
+    "assistant.dialogue_turn_accuracy": 0.85,
 }
 
 Ranker = Callable[[str], list[str]]
