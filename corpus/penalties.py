@@ -119,6 +119,8 @@ def parse_paragraph(prov: Provision, items: list[Provision] | None = None, chapt
     authority_m = AUTHORITY.search(lead)
     authority = authority_m.group(1) if authority_m else ""
     cross = [_cross_label(m) for m in CROSS_REF.finditer(lead)]
+    if m := re.search(r"[^，；。]*(?:有|另有)(?:行政处罚)?规定的，依照[^，；。]{0,30}?(?:执行|处罚|处理)", lead):
+        cross.append(m.group(0))
     if "从其规定" in lead:
         clause = re.search(r"[^，；。]*(?:有规定|另有规定)的，(?:依照其规定|从其规定)", lead)
         cross.append(clause.group(0) if clause else "从其规定")
@@ -146,8 +148,8 @@ def parse_paragraph(prov: Provision, items: list[Provision] | None = None, chapt
             target, tier, sub = (default if n == 0 else base), "基本", ""
             condition = ""
             for seg in re.split(r"[，,：:]", sentence):
-                if not seg:
-                    continue
+                if not seg or CROSS_CONDITION.search(seg):
+                    continue  # '法律、法规对撤销、吊销…有规定的' names another text's sanctions, not this one's
                 tier = next((name for word, name in TIER_WORDS if word in seg), tier)
                 if t := _explicit_target(seg):
                     target = t
@@ -164,6 +166,7 @@ def parse_paragraph(prov: Provision, items: list[Provision] | None = None, chapt
     return [r for r in records.values() if r.has_fine or r.sanctions]
 
 
+CROSS_CONDITION = re.compile(r"^(?:法律|法规|规章|法律、(?:行政)?法规)[^，；]{0,40}(?:有|另有)(?:行政处罚)?规定的$")
 TARGET_PHRASE = re.compile(r"(?:^|[^反应])对(?:其)?([^处给没予依吊撤罚]{1,40})")
 
 

@@ -285,3 +285,17 @@ def test_missing_corpus_dir_is_reported(tmp_path):
     c = build_corpus(dirs=[tmp_path / "nope"], laws=["不存在的法"])
     assert c.missing_laws == ["不存在的法"]
     assert any("不存在" in e.reason for e in c.errors)
+
+
+def test_sanctions_named_by_a_deferring_clause_are_not_this_articles_own(c):
+    # 资质认定管理办法36: "法律、法规对撤销、吊销…有行政处罚规定的，依照法律、法规的规定执行；…处3万元罚款"
+    recs = [r for r in c.penalties_for("检验检测机构资质认定管理办法/36/1") if r.kind == "处罚"]
+    assert [(r.target, r.fine_min, r.fine_max) for r in recs] == [("机构", 30000, 30000)]
+    assert "吊销资质" not in recs[0].sanctions and "责令限期改正" in recs[0].sanctions
+    assert any("依照法律、法规的规定执行" in x for x in recs[0].cross_refs)
+
+
+def test_a_fine_without_a_named_subject_beside_its_managers_falls_on_the_unit(c):
+    # 生态环境法典1229: "…拒绝、阻挠监督检查…的，…处五万元以上二十万元以下的罚款；对直接负责的主管人员…"
+    recs = {(r.target, r.fine_min, r.fine_max) for r in c.penalties_for("生态环境法典/1229/1") if r.kind == "处罚"}
+    assert recs == {("机构", 50000, 200000), ("直接责任人员", 5000, 50000)}
