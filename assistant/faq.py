@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from assistant import retrieve
 from assistant.compose import Citations, quote_lines
-from assistant.models import DISCLAIMER, Answer
+from assistant.models import PUBLIC_DISCLAIMER, Answer
 from assistant.understand import Understanding
 from corpus.load import Corpus
 
@@ -60,6 +60,6 @@ def answer_public(u: Understanding, corpus: Corpus) -> Answer:
     for pid in topic.provisions:
         p = corpus.provisions[pid]
         lines.append(f"- {cites.ref(pid, '公众咨询')}：“{retrieve.best_sentence(u.text + topic.title, p.text)}”")
-    lines += ["", "### 引用条文", *quote_lines(cites, corpus), "---", f"*{DISCLAIMER}*"]
+    lines += ["", "### 引用条文", *quote_lines(cites, corpus), "---", f"*{PUBLIC_DISCLAIMER}*"]
     return Answer(question=u.text, markdown="\n".join(lines), intent=f"faq:{topic.key}", conclusion=topic.lead,
                   citations=cites.items, confidence=0.8, mode="public")

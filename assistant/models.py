@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 DISCLAIMER = "本回答依据语料库中的条文自动整理，供执法办案参考，不替代法制审核与集体讨论。"
+PUBLIC_DISCLAIMER = "本回答依据公开的法律、法规、规章条文整理，仅供参考；具体事项请以当地市场监督管理等主管部门的答复为准。"
 
 
 @dataclass
