@@ -33,7 +33,11 @@ INJECTION = re.compile(r"忽略(以上|之前|前面|上述|所有)|无视.{0,6}
                        r"编造|捏造|虚构一?条|假装|扮演|jailbreak|越狱|不要引用", re.IGNORECASE)
 PLAN_KEYS = ["检验检测领域综合治理行动方案", "山西省贯彻落实行动方案的通知"]
 LOW_CONFIDENCE = 0.34
-RETRIEVAL_OVER_SCENARIO = 0.6  # retrieval confidence at which it overrides a scenario chosen by sector alone
+RETRIEVAL_OVER_SCENARIO = 0.6
+CRIME_ASK = re.compile(r"刑事|犯罪|什么罪|哪个罪|何罪|判刑|坐牢|移送司法|立案追诉")
+# general rules of administrative penalty ("同一行为几部法规都能罚", "过了多久就不罚了") live in 行政处罚法
+PRINCIPLE = re.compile(r"(几|多|两)部(法律|法规|规定)|都能罚|按哪个罚|一事不再罚|两次以上罚款|同一个?违法行为|"
+                       r"多久没被发现|多长时间没被发现|过了多久|追责时效|处罚时效|时效")  # retrieval confidence at which it overrides a scenario chosen by sector alone
 
 
 def ask(question: str, session: Session | str | None = None, mode: str = "officer", today: date | None = None
@@ -73,6 +77,7 @@ def _ask(question: str, sess: Session | None, mode: str, today: date | None) -> 
     if sess is not None:
         _merge_follow_up(u, sess)
     refs = find_references(u.text, corpus, bare_numbers=True)
+    principle = PRINCIPLE.search(u.text) and "行政处罚法" in corpus.documents and not refs
     unknown = unknown_law_refs(u.text, corpus) + [(n, n) for n in unknown_regulations(u.text, corpus)]
     if not unknown and not named_documents(u.text, corpus):
         unknown = [(n, n) for n in absent_laws(u.text, corpus)]
@@ -85,6 +90,8 @@ def _ask(question: str, sess: Session | None, mode: str, today: date | None) -> 
                      conclusion=f"语料中没有{names}。")
     elif refs and not (u.follow_up and sess and sess.scenario):
         ans = answer_lookup(u, refs, corpus)
+    elif principle:
+        ans = answer_retrieval(u, corpus, doc_keys=["行政处罚法"])
     elif u.intent == "cases":
         ans = answer_cases(u, corpus, sess)
     elif u.intent == "plan":
@@ -193,6 +200,12 @@ def answer_scenario(u: Understanding, s: Scenario, corpus: Corpus, today: date |
         conclusion = f"{s.title}的，依据{penalty_refs}" + (f"（行为见{item_refs}）" if item_refs else "") + \
             (f"：{summary}。" if summary else "。")
     lines += ["### 结论", conclusion, ""]
+    if s.criminal and CRIME_ASK.search(u.text):  # "够刑事吗？哪个罪": the criminal provisions come first
+        lines.append("### 刑事责任")
+        for pid in s.criminal:
+            text = corpus.provisions[pid].text
+            lines.append(f"- {cites.ref(pid, '刑事责任')}：“{retrieve.best_sentence(u.text, text)}”")
+        lines += ["- 是否构成犯罪由司法机关认定；行政机关发现涉嫌犯罪的，应依法移送。", ""]
 
     # 2. 违法行为认定
     lines.append("### 违法行为认定")

@@ -24,6 +24,7 @@ class Scenario:
     criminal: tuple[str, ...] = ()
     note: str = ""
     keywords: tuple[str, ...] = field(default_factory=tuple)  # extra words that select this scenario
+    excludes: tuple[str, ...] = field(default_factory=tuple)  # words that show the question is about something else
     valid_from: str = ""  # ISO date: conduct before this date falls under `predecessor`
     predecessor: str = ""  # scenario key applicable before valid_from
 
@@ -81,7 +82,7 @@ SCENARIOS: list[Scenario] = [
         title="机动车安全技术检验机构不按照机动车国家安全技术标准进行检验，出具虚假检验结果",
         sectors=("机动车",), conducts=("虚假报告", "不实报告", "减少检验项目", None),
         penalty=("道路交通安全法/94/2",), general=("检验检测机构监督管理办法/15", "检验检测机构监督管理办法/27"),
-        criminal=("刑法/229",),
+        criminal=("刑法/229",), excludes=("合格标志", "号牌", "行驶证", "登记证书", "车管所", "年检标志", "入股", "指定"),
         note="机动车安全技术检验机构出具虚假检验结果，由公安机关交通管理部门依照{道路交通安全法/94}处罚（法律的专门规定），"
              "罚款以所收检验费用的倍数计算，并撤销检验资格。" + GENERAL_NOTE
              + "机动车排放检验弄虚作假另由生态环境部门依照《生态环境法典》处理。",
@@ -280,9 +281,12 @@ def match(sector: str | None, conduct: str | None, actor: str | None, text: str)
     """The best scenario for the slots, or None when nothing fits."""
     if actor == "监管部门工作人员" and conduct is None:
         conduct = "失职"
-    candidates = [s for s in SCENARIOS if sector in s.sectors and (conduct in s.conducts)]
+    pool = [s for s in SCENARIOS if not any(x in text for x in s.excludes)]
+    candidates = [s for s in pool if sector in s.sectors and (conduct in s.conducts)]
+    if not candidates and any(sector in s.sectors and conduct in s.conducts for s in SCENARIOS):
+        return None  # the sector's own scenario does not fit ('伪造检验合格标志'): no general one either
     if not candidates and conduct is not None and sector is not None:
-        candidates = [s for s in SCENARIOS if None in s.sectors and conduct in s.conducts]
+        candidates = [s for s in pool if None in s.sectors and conduct in s.conducts]
     if not candidates:
         return None
     with_keywords = [s for s in candidates if s.keywords and any(k in text for k in s.keywords)]

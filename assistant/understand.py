@@ -60,7 +60,7 @@ INTENT_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("authority", re.compile(r"谁来|谁管|哪个部门|什么部门|哪个单位|执法主体|谁负责|主管部门|由谁|归谁|哪级|哪一级|"
                              r"哪个机关|什么机关|谁发|谁颁发|谁核发|谁查处|谁处罚|谁决定|由哪")),
     ("fact", re.compile(r"多久|多长|期限|几年|几天|多少天|多少年|多少人|几个人|几名|几日|工作日|职称|工作经历|至少|最少|"
-                        r"不少于|保存|要求|应当|是否需要|能不能|可以吗|可否|条件|资格|定义|什么是|"
+                        r"不少于|算不算|算是|是不是属于|属不属于|还是伪造|还是篡改|什么叫|何为|指什么|保存|要求|应当|是否需要|能不能|可以吗|可否|条件|资格|定义|什么是|"
                         r"属于|是指|怎么认定|如何认定|哪些情形|有哪些")),
     ("legal_basis", re.compile(r"依据|哪条|哪一条|法条|条款|违反|规定|依法|法律")),
 ]
@@ -128,6 +128,15 @@ def detect_sector(text: str) -> str | None:
     return hits[0] if hits else None
 
 
+def detect_conduct(text: str) -> str | None:
+    """The conduct named first; a forged or proxy signature is a false report (监督管理办法15(五)), whichever
+    word comes first ('授权签字人的签名是别人代签伪造的')."""
+    conduct = _first(CONDUCT_WORDS, text)
+    if conduct == "分包签发" and re.search(r"伪造|代签|冒签|假签|冒名", text):
+        return "虚假报告"
+    return conduct
+
+
 def detect_actor(text: str) -> str | None:
     for name, ws in ACTOR_WORDS:
         if any(w in text for w in ws):
@@ -166,7 +175,7 @@ def understand(question: str, today: date | None = None) -> Understanding:
     v = VERSION.search(text)
     return Understanding(
         raw=question if isinstance(question, str) else repr(question), text=text, expanded=expanded, intent=intent,
-        intents=intents, sector=detect_sector(text), conduct=_first(CONDUCT_WORDS, text), actor=detect_actor(text),
+        intents=intents, sector=detect_sector(text), conduct=detect_conduct(text), actor=detect_actor(text),
         aggravated=bool(re.search(r"情节严重|情节特别严重|严重的|后果严重|多次|屡次", text)),
         conduct_date=detect_date(text, today), version_hint=v.group(0) if v else None,
         follow_up=bool(FOLLOW_UP.search(text)) and len(text) <= 40, truncated=truncated, empty=not text.strip("？?。.!！ "),

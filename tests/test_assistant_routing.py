@@ -102,3 +102,34 @@ def test_short_law_alias_names_its_law_but_not_inside_another_word(c):
 
     assert named_documents("伪造商品检验结果，消法怎么罚", c) == {"消费者权益保护法"}
     assert named_documents("违法所得怎么计算", c) == set()
+
+
+def test_definition_questions_are_answered_from_the_defining_text(built_home):
+    a = ask("采样口被人用东西挡住，算不算篡改监测数据")
+    assert _articles(a)[0] == "环境监测数据弄虚作假行为判定及处理办法/4" and not a.penalties
+
+
+def test_general_rules_of_penalty_come_from_the_administrative_penalty_law(built_home):
+    a = ask("一个出假报告的行为被两部法规都规定了罚款，怎么罚")
+    assert _articles(a)[0] == "行政处罚法/29"
+    b = ask("违法行为两年都没被发现，过了多久就不能再处罚")
+    assert _articles(b)[0] == "行政处罚法/36"
+
+
+def test_a_crime_question_puts_the_criminal_provision_first(built_home):
+    a = ask("检测人员故意出具虚假检测报告，情节严重的构成什么罪")
+    assert "### 刑事责任" in a.markdown and "刑法/229" in _articles(a)[:2]
+
+
+def test_a_forged_signature_is_a_false_report_not_a_signing_lapse(built_home):
+    assert understand("报告上授权签字人的签名是伪造的").conduct == "虚假报告"
+    assert understand("报告未经授权签字人签发").conduct == "分包签发"
+    a = ask("报告上授权签字人的签名是别人冒签的，依据哪条处理")
+    assert "检验检测机构监督管理办法/15" in _articles(a)[:3]
+
+
+def test_forged_inspection_marks_are_not_an_inspection_bodys_false_report(built_home):
+    a = ask("有人伪造机动车检验合格标志，怎么处理")
+    assert _articles(a)[0] == "道路交通安全法/96"
+    b = ask("车检站伪造检验数据出具合格报告，怎么处理")
+    assert _articles(b)[0] == "道路交通安全法/94"
