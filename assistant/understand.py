@@ -134,6 +134,8 @@ def detect_conduct(text: str) -> str | None:
     conduct = _first(CONDUCT_WORDS, text)
     if conduct == "分包签发" and re.search(r"伪造|代签|冒签|假签|冒名", text):
         return "虚假报告"
+    if conduct is None and re.search(r"(没|未|不)[^，。；？]{0,12}(取样|送检)", text):
+        return "未送检"  # '没对混凝土试块取样送检'
     return conduct
 
 

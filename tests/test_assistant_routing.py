@@ -133,3 +133,13 @@ def test_forged_inspection_marks_are_not_an_inspection_bodys_false_report(built_
     assert _articles(a)[0] == "道路交通安全法/96"
     b = ask("车检站伪造检验数据出具合格报告，怎么处理")
     assert _articles(b)[0] == "道路交通安全法/94"
+
+
+def test_construction_follow_up_on_the_units_managers_cites_the_percentage_rule(built_home):
+    from assistant.session import get_session
+
+    s = get_session("routing-construction")
+    first = ask("施工单位没把钢筋拿去取样检测就用上了，怎么罚", session=s)
+    assert _fine(first, "建设工程质量管理条例/65", "机构", 100000, 200000)
+    follow = ask("对单位负责人呢？", session=s)
+    assert "建设工程质量管理条例/73" in _articles(follow) and "5%以上10%以下" in follow.markdown
