@@ -39,6 +39,8 @@ SANCTIONS: list[tuple[str, re.Pattern]] = [
     ("撤销资格", re.compile(r"撤销[^，；。]{0,16}资格")),
     ("取消资格", re.compile(r"取消[^，；。]{0,16}资格")),
     ("禁止从业", re.compile(r"禁止从事|不得从事")),
+    ("停止执业", re.compile(r"停止执业")),
+    ("行政拘留", re.compile(r"日以下拘留")),
     ("依法给予处分", re.compile(r"给予处分|依法给予.{0,4}处分")),
     ("依法处理", re.compile(r"依法予以处理")),
     ("追究刑事责任", re.compile(r"追究刑事责任|移送(?:公安|司法)")),
@@ -161,6 +163,14 @@ def parse_paragraph(prov: Provision, items: list[Provision] | None = None, chapt
                     _fines(seg, record(target, tier, sub), condition)
                 condition = seg if seg.endswith("的") and not _has_fine(seg) else ""
                 for part_target, names in _sanctions(seg, target, seen_targets):
+                    if "行政拘留" in names and part_target == "机构":  # only a person can be detained
+                        names = [n for n in names if n != "行政拘留"]
+                        person = "直接责任人员" if "直接责任人员" in seen_targets else "个人"
+                        detain = record(person, tier, "")
+                        if "行政拘留" not in detain.sanctions:
+                            detain.sanctions.append("行政拘留")
+                        if not names:
+                            continue
                     rec = record(part_target, tier, sub if part_target == target else "")
                     rec.sanctions.extend(n for n in names if n not in rec.sanctions)
     return [r for r in records.values() if r.has_fine or r.sanctions]

@@ -299,3 +299,11 @@ def test_a_fine_without_a_named_subject_beside_its_managers_falls_on_the_unit(c)
     # 生态环境法典1229: "…拒绝、阻挠监督检查…的，…处五万元以上二十万元以下的罚款；对直接负责的主管人员…"
     recs = {(r.target, r.fine_min, r.fine_max) for r in c.penalties_for("生态环境法典/1229/1") if r.kind == "处罚"}
     assert recs == {("机构", 50000, 200000), ("直接责任人员", 5000, 50000)}
+
+
+def test_suspension_of_practice_and_detention_are_sanctions_and_detention_falls_on_persons(c):
+    severe = [r for r in c.penalties_for("特种设备安全监察条例/96/1") if r.tier == "情节严重"]
+    assert severe and "停止执业" in severe[0].sanctions
+    detained = [r for r in c.penalties if "行政拘留" in r.sanctions]
+    assert detained and all(r.target in ("个人", "直接责任人员") for r in detained)
+    assert any(r.provision_id == "道路交通安全法/96/2" for r in detained)
