@@ -34,6 +34,10 @@ INJECTION = re.compile(r"忽略(以上|之前|前面|上述|所有)|无视.{0,6}
 PLAN_KEYS = ["检验检测领域综合治理行动方案", "山西省贯彻落实行动方案的通知"]
 LOW_CONFIDENCE = 0.34
 RETRIEVAL_OVER_SCENARIO = 0.6
+RERANK_MARGIN = 0.15  # overlap (share of question words) by which a lower hit must beat the top one
+# questions about texts not yet made ("2027年办法会改成什么样", "明年收费标准涨多少"): no corpus can answer them
+FUTURE = re.compile(r"会改成|会怎么改|将怎么改|会不会(修改|修订|调整|取消)|(明年|后年|今后|将来|未来|以后|下一版)[^，。？]{0,16}"
+                    r"(修改|修订|改成|调整|涨|降|出台)|涨多少|(20[3-9]\d|202[7-9])年[^，。？]{0,20}(会|将)")
 CRIME_ASK = re.compile(r"刑事|犯罪|什么罪|哪个罪|何罪|判刑|坐牢|移送司法|立案追诉")
 # general rules of administrative penalty ("同一行为几部法规都能罚", "过了多久就不罚了") live in 行政处罚法
 PRINCIPLE = re.compile(r"(几|多|两)部(法律|法规|规定)|都能罚|按哪个罚|一事不再罚|两次以上罚款|同一个?违法行为|"
@@ -90,6 +94,12 @@ def _ask(question: str, sess: Session | None, mode: str, today: date | None) -> 
                      conclusion=f"语料中没有{names}。")
     elif refs and not (u.follow_up and sess and sess.scenario):
         ans = answer_lookup(u, refs, corpus)
+    elif FUTURE.search(u.text):
+        conclusion = "语料只收录已经公布的法律、法规、规章和文件，无法回答尚未公布的修订、调整或未来的安排，不作推测。"
+        md = (f"### 结论\n{conclusion}\n\n可查询现行文本及其版本与效力，例如：“检验检测机构监督管理办法现行版本是哪一年的？”"
+              "；条文沿革见 `yiju corpus history`。")
+        ans = Answer(question=u.text, markdown=md, intent="not_found", declined=True, confidence=0.0,
+                     notice="问题涉及未公布的内容", conclusion=conclusion)
     elif principle:
         ans = answer_retrieval(u, corpus, doc_keys=["行政处罚法"])
     elif u.intent == "cases":
@@ -500,6 +510,7 @@ def answer_retrieval(u: Understanding, corpus: Corpus, doc_keys: list[str] | Non
                                                   include_repealed=include_repealed), corpus)
     if not hits:
         return _not_found(u, corpus, cites, [])
+    hits = _rerank_by_wording(u, hits)
     top = hits[0]
     conf = max(retrieve.overlap(u.text, top.provision.text), retrieve.overlap(u.expanded, top.provision.text) * 0.9)
     if conf < LOW_CONFIDENCE:
@@ -528,6 +539,18 @@ def answer_retrieval(u: Understanding, corpus: Corpus, doc_keys: list[str] | Non
                  penalties=[r.to_dict() for r in records], confidence=round(min(conf, 0.85), 2))
     _finish(ans, lines, cites, corpus, _matching_cases(corpus, u, cites.ids()) if penalty else [])
     return ans
+
+
+def _rerank_by_wording(u: Understanding, hits: list[retrieve.Hit]) -> list[retrieve.Hit]:
+    """Among the first three hits, the one whose text shares clearly more of the question's words goes first
+    (a semantic near-miss like '故意刁难' for '拒绝配合监督检查' does not outrank the article that says it)."""
+    head = hits[:3]
+    scored = [(max(retrieve.overlap(u.text, h.provision.text), retrieve.overlap(u.expanded, h.provision.text)), n, h)
+              for n, h in enumerate(head)]
+    best = max(scored, key=lambda x: (x[0], -x[1]))
+    if best[1] != 0 and best[0] >= scored[0][0] + RERANK_MARGIN:
+        return [best[2], *(h for h in hits if h is not best[2])]
+    return hits
 
 
 def _not_found(u: Understanding, corpus: Corpus, cites: Citations, hits: list[retrieve.Hit]) -> Answer:

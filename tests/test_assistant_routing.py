@@ -143,3 +143,15 @@ def test_construction_follow_up_on_the_units_managers_cites_the_percentage_rule(
     assert _fine(first, "建设工程质量管理条例/65", "机构", 100000, 200000)
     follow = ask("对单位负责人呢？", session=s)
     assert "建设工程质量管理条例/73" in _articles(follow) and "5%以上10%以下" in follow.markdown
+
+
+@pytest.mark.parametrize("q", ["监督管理办法明年会怎么修订", "2028年特种设备安全法会改成什么样", "明年车检收费涨多少"])
+def test_questions_about_unpublished_changes_are_declined(built_home, q):
+    a = ask(q)
+    assert a.declined and "不作推测" in a.conclusion and not a.penalties
+
+
+def test_the_article_that_says_it_outranks_a_semantic_near_miss(built_home):
+    # retrieval alone ranks 监察条例95 (故意刁难) near the top; the answer must rest on 特设法95 (拒不接受监督检查)
+    a = ask("锅炉检验公司拒绝配合监督检查，到期还不整改，罚多少")
+    assert _fine(a, "特种设备安全法/95", "机构", 20000, 200000, "逾期未改正")
