@@ -202,6 +202,8 @@ def run_bench(cold: bool = True, repeat: int = 2, queries: int = 50, quality: bo
         REPORTS.mkdir(exist_ok=True)
         path = REPORTS / f"bench-{datetime.now():%Y%m%d-%H%M%S}.json"
         path.write_text(json.dumps(out, ensure_ascii=False, indent=2), "utf-8")
+        if cold:  # the published figures (README) are those of the latest full run
+            (REPORTS / "bench-latest.json").write_text(json.dumps(out, ensure_ascii=False, indent=2), "utf-8")
         out["written_to"] = str(path)
     return out
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import statistics
 import time
 from collections.abc import Callable
@@ -269,10 +270,14 @@ def write_report(metrics: dict, out_dir: Path | None = None) -> Path:
     (out / "report.md").write_text("\n".join(lines) + "\n", "utf-8")
     if out_dir is not None:  # explicit destinations (tests, ad-hoc runs) leave the published summary alone
         return out
-    latest = REPORTS_DIR / "latest.md"
-    latest.parent.mkdir(parents=True, exist_ok=True)
-    rel = os.path.relpath(out, REPORTS_DIR)
-    latest.write_text("\n".join(lines).replace("](", f"]({rel}/") + "\n", "utf-8")
+    # the published copy: evals/reports/latest/ (tracked) and the summary latest.md that links into it
+    published = REPORTS_DIR / "latest"
+    tmp = REPORTS_DIR / ".latest-tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    shutil.copytree(out, tmp)
+    shutil.rmtree(published, ignore_errors=True)
+    tmp.rename(published)
+    (REPORTS_DIR / "latest.md").write_text("\n".join(lines).replace("](", "](latest/") + "\n", "utf-8")
     return out
 
 
@@ -293,7 +298,7 @@ def _charts(metrics: dict, out: Path) -> list[Path]:
     ax.set_xticks([x + width * (len(systems) - 1) / 2 for x in range(len(keys))], keys)
     ax.set_ylim(0, 1)
     ax.set_title("Retrieval by system")
-    ax.legend()
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=len(systems), frameon=False)
     fig.tight_layout()
     paths.append(out / "retrieval_by_system.png")
     fig.savefig(paths[-1], dpi=110)
@@ -308,7 +313,7 @@ def _charts(metrics: dict, out: Path) -> list[Path]:
         ax.set_xticks([x + width * (len(systems) - 1) / 2 for x in range(len(types))], types)
         ax.set_ylim(0, 1)
         ax.set_title("hit@5 by question type")
-        ax.legend()
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=len(systems), frameon=False)
         fig.tight_layout()
         paths.append(out / "hit5_by_type.png")
         fig.savefig(paths[-1], dpi=110)
