@@ -283,43 +283,38 @@ def write_report(metrics: dict, out_dir: Path | None = None) -> Path:
 
 
 def _charts(metrics: dict, out: Path) -> list[Path]:
+    """retrieval_by_system.png (each metric, systems side by side) and hit5_by_type.png."""
+    systems = list(metrics["retrieval"])
+    keys = ["hit@1", "hit@5", "hit@10", "mrr@10", "ndcg@10"]
+    paths = [_bar_chart(out / "retrieval_by_system.png", "Retrieval by system", keys, systems,
+                        lambda k, s: metrics["retrieval"][s].get(k, 0))]
+    types = list(metrics.get("by_type", {}))
+    if types:
+        paths.append(_bar_chart(out / "hit5_by_type.png", "hit@5 by question type", types, systems,
+                                lambda t, s: metrics["by_type"][t].get(s, {}).get("hit@5", 0)))
+    return paths
+
+
+def _bar_chart(path: Path, title: str, groups: list[str], systems: list[str],
+               value: Callable[[str, str], float]) -> Path:
+    """Grouped bars: one group per x label, one bar per system, values in 0…1."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    paths = []
-    systems = list(metrics["retrieval"])
-    keys = ["hit@1", "hit@5", "hit@10", "mrr@10", "ndcg@10"]
     fig, ax = plt.subplots(figsize=(8, 4))
     width = 0.8 / max(1, len(systems))
     for n, s in enumerate(systems):
-        ax.bar([x + n * width for x in range(len(keys))], [metrics["retrieval"][s].get(k, 0) for k in keys],
-               width, label=s)
-    ax.set_xticks([x + width * (len(systems) - 1) / 2 for x in range(len(keys))], keys)
+        ax.bar([x + n * width for x in range(len(groups))], [value(g, s) for g in groups], width, label=s)
+    ax.set_xticks([x + width * (len(systems) - 1) / 2 for x in range(len(groups))], groups)
     ax.set_ylim(0, 1)
-    ax.set_title("Retrieval by system")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=len(systems), frameon=False)
+    ax.set_title(title)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=max(1, len(systems)), frameon=False)
     fig.tight_layout()
-    paths.append(out / "retrieval_by_system.png")
-    fig.savefig(paths[-1], dpi=110)
+    fig.savefig(path, dpi=110)
     plt.close(fig)
-    types = list(metrics.get("by_type", {}))
-    if types:
-        fig, ax = plt.subplots(figsize=(8, 4))
-        width = 0.8 / max(1, len(systems))
-        for n, s in enumerate(systems):
-            ax.bar([x + n * width for x in range(len(types))],
-                   [metrics["by_type"][t].get(s, {}).get("hit@5", 0) for t in types], width, label=s)
-        ax.set_xticks([x + width * (len(systems) - 1) / 2 for x in range(len(types))], types)
-        ax.set_ylim(0, 1)
-        ax.set_title("hit@5 by question type")
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=len(systems), frameon=False)
-        fig.tight_layout()
-        paths.append(out / "hit5_by_type.png")
-        fig.savefig(paths[-1], dpi=110)
-        plt.close(fig)
-    return paths
+    return path
 
 
 def run(fast: bool = False, baseline: bool = True, out_dir: Path | None = None) -> tuple[dict, Path]:
