@@ -82,7 +82,9 @@ def _ask(question: str, sess: Session | None, mode: str, today: date | None) -> 
         _merge_follow_up(u, sess)
     refs = find_references(u.text, corpus, bare_numbers=True)
     principle = PRINCIPLE.search(u.text) and "行政处罚法" in corpus.documents and not refs
-    unknown = unknown_law_refs(u.text, corpus) + [(n, n) for n in unknown_regulations(u.text, corpus)]
+    unknown = unknown_law_refs(u.text, corpus)
+    if u.intent != "plan":  # '方案提没提要搞检验检测管理条例立法' asks about the plan, not that regulation
+        unknown += [(n, n) for n in unknown_regulations(u.text, corpus)]
     if not unknown and not named_documents(u.text, corpus):
         unknown = [(n, n) for n in absent_laws(u.text, corpus)]
     scenario = None

@@ -79,11 +79,12 @@ def overlap(question: str, text: str) -> float:
 
 
 def best_sentence(question: str, text: str) -> str:
-    """The sentence of a provision that shares most words with the question."""
+    """The sentence of a provision that shares most words with the question; on a tie the earlier one (an
+    article states its main rule first: '…的，处…罚款' before '情节严重的，…')."""
     sentences = [s for s in re.split(r"(?<=[。；！？])", text.replace("\n", "")) if s.strip()]
     if not sentences:
         return text
-    return max(sentences, key=lambda s: (overlap(question, s), -len(s)))
+    return max(enumerate(sentences), key=lambda x: (overlap(question, x[1]), -x[0]))[1]
 
 
 def articles_only(hits: list[Hit], corpus: Corpus) -> list[Hit]:

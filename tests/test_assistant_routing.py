@@ -155,3 +155,26 @@ def test_the_article_that_says_it_outranks_a_semantic_near_miss(built_home):
     # retrieval alone ranks 监察条例95 (故意刁难) near the top; the answer must rest on 特设法95 (拒不接受监督检查)
     a = ask("锅炉检验公司拒绝配合监督检查，到期还不整改，罚多少")
     assert _fine(a, "特种设备安全法/95", "机构", 20000, 200000, "逾期未改正")
+
+
+def test_supervisors_signing_substandard_materials_is_their_own_conduct(built_home):
+    a = ask("工程监理把不合格的钢筋按合格签了字，怎么罚")
+    assert _fine(a, "建设工程质量管理条例/67/1", "机构", 500000, 1000000)
+    assert "建筑法/69" in _articles(a)
+
+
+def test_an_unregistered_change_is_not_a_signing_lapse(built_home):
+    assert understand("授权签字人换了人，没办变更").conduct == "未办变更"
+    a = ask("技术负责人换了人，没办变更，逾期还不改，罚多少")
+    assert _fine(a, "检验检测机构资质认定管理办法/35/1", "机构", None, 10000, "逾期未改正")
+
+
+def test_a_plan_question_naming_a_future_regulation_is_answered_from_the_plan(built_home):
+    a = ask("行动方案里有没有提推动检验检测管理条例立法研究")
+    assert not a.declined and _articles(a)[0] == "检验检测领域综合治理行动方案/16"
+
+
+def test_selling_cheat_devices_is_not_an_inspection_bodys_false_report(built_home):
+    a = ask("有人卖尾气检测作弊器，怎么处理")
+    assert not any(x.startswith("检验检测机构监督管理办法/27") for x in _articles(a))
+    assert any(x.startswith("生态环境法典/") for x in _articles(a)[:2])
