@@ -123,7 +123,8 @@ def _ask(question: str, sess: Session | None, mode: str, today: date | None) -> 
             ans = answer_retrieval(u, corpus, doc_keys=sorted(named))
         elif scenario and (u.intent == "penalty" or (continuing or u.conduct) and u.intent in ("legal_basis", "authority")):
             ans = answer_scenario(u, scenario, corpus, today)
-            if u.conduct is None and u.intent == "penalty" and not continuing:
+            by_keyword = any(k in u.text for k in scenario.keywords)
+            if u.conduct is None and u.intent == "penalty" and not continuing and not by_keyword:
                 # the scenario was chosen by sector alone: a penalty article that retrieval finds with confidence
                 # and the scenario does not cite ("拒不接受监督检查") describes the conduct better
                 alt = answer_retrieval(u, corpus)

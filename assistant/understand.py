@@ -140,6 +140,8 @@ def detect_conduct(text: str) -> str | None:
         return "虚假报告"
     if conduct is None and re.search(r"(没|未|不)[^，。；？]{0,12}(取样|送检)", text):
         return "未送检"  # '没对混凝土试块取样送检'
+    if conduct is None and re.search(r"(没|不|未)(按|依|遵守)(照)?[^，。；？]{0,6}(技术规范|规范|标准)(来|的要求|要求)?(检验|检测|进行|做|来|，|。|$)", text):
+        return "减少检验项目"  # '没按安全技术规范检验': the procedure the inspection must follow
     if conduct is None and re.search(r"(拒绝|拒不|不肯|不让|不)(配合|接受)[^，。；？]{0,4}检查", text):
         return "拒绝检查"  # '拒绝配合监督检查'
     return conduct

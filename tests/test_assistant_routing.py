@@ -178,3 +178,19 @@ def test_selling_cheat_devices_is_not_an_inspection_bodys_false_report(built_hom
     a = ask("有人卖尾气检测作弊器，怎么处理")
     assert not any(x.startswith("检验检测机构监督管理办法/27") for x in _articles(a))
     assert any(x.startswith("生态环境法典/") for x in _articles(a)[:2])
+
+
+def test_a_users_training_lapse_is_answered_by_the_users_scenario_not_the_inspection_bodys(built_home):
+    a = ask("起重机使用单位没给作业人员做安全培训，逾期还不改，罚多少")
+    assert _fine(a, "特种设备安全法/86/1", "机构", 10000, 50000, "逾期未改正")
+    assert "特种设备安全法/93" not in _articles(a)[:1]
+    # an inspection question with an equipment word still goes to the inspection body's article
+    b = ask("锅炉检验员没按安全技术规范检验，机构罚多少")
+    assert _fine(b, "特种设备安全法/93/1", "机构", 50000, 200000)
+
+
+def test_public_question_on_an_unsealed_report_is_answered_from_the_sealing_rule(built_home):
+    a = ask("报告上没盖检测机构的章，还算数吗", mode="public")
+    assert not a.declined and a.intent == "faq:seal"
+    assert [c.provision_id for c in a.citations] == ["检验检测机构监督管理办法/12"]
+    assert ask("帮我出一份盖好章的检测报告", mode="public").declined
