@@ -38,6 +38,9 @@ RERANK_MARGIN = 0.15  # overlap (share of question words) by which a lower hit m
 # questions about texts not yet made ("2027年办法会改成什么样", "明年收费标准涨多少"): no corpus can answer them
 FUTURE = re.compile(r"会改成|会怎么改|将怎么改|会不会(修改|修订|调整|取消)|(明年|后年|今后|将来|未来|以后|下一版)[^，。？]{0,16}"
                     r"(修改|修订|改成|调整|涨|降|出台)|涨多少|(20[3-9]\d|202[7-9])年[^，。？]{0,20}(会|将)")
+# enforcement statistics ("一共查了多少案子", "罚没了多少"): the corpus holds texts and case extracts, no totals
+STATS = re.compile(r"(一共|总共|共计|累计|总计)[^，。？]{0,8}(查|查处|处罚|办理|罚没|立案|办)了?[^，。？]{0,6}多少|"
+                   r"(查处|立案|办结|罚没)了多少|罚没(款|金额)?(一共|总共|共)?多少|多少(起|件)案")
 CRIME_ASK = re.compile(r"刑事|犯罪|什么罪|哪个罪|何罪|判刑|坐牢|移送司法|立案追诉")
 # general rules of administrative penalty ("同一行为几部法规都能罚", "过了多久就不罚了") live in 行政处罚法
 PRINCIPLE = re.compile(r"(几|多|两)部(法律|法规|规定)|都能罚|按哪个罚|一事不再罚|两次以上罚款|同一个?违法行为|"
@@ -96,6 +99,11 @@ def _ask(question: str, sess: Session | None, mode: str, today: date | None) -> 
                      conclusion=f"语料中没有{names}。")
     elif refs and not (u.follow_up and sess and sess.scenario):
         ans = answer_lookup(u, refs, corpus)
+    elif STATS.search(u.text):
+        conclusion = "语料收录的是法律、法规、规章、行动方案和典型案例摘录，不含执法统计数据或工作总结，无法回答查处数量、罚没金额等统计问题，不作推测。"
+        md = f"### 结论\n{conclusion}\n\n如需某一类行为的典型案例，可问：“有没有检测机构出具虚假报告的典型案例？”"
+        ans = Answer(question=u.text, markdown=md, intent="not_found", declined=True, confidence=0.0,
+                     notice="问题涉及语料不含的统计数据", conclusion=conclusion)
     elif FUTURE.search(u.text):
         conclusion = "语料只收录已经公布的法律、法规、规章和文件，无法回答尚未公布的修订、调整或未来的安排，不作推测。"
         md = (f"### 结论\n{conclusion}\n\n可查询现行文本及其版本与效力，例如：“检验检测机构监督管理办法现行版本是哪一年的？”"

@@ -194,3 +194,12 @@ def test_public_question_on_an_unsealed_report_is_answered_from_the_sealing_rule
     assert not a.declined and a.intent == "faq:seal"
     assert [c.provision_id for c in a.citations] == ["检验检测机构监督管理办法/12"]
     assert ask("帮我出一份盖好章的检测报告", mode="public").declined
+
+
+@pytest.mark.parametrize("q,declined", [("今年全市一共查处了多少起检测造假案件", True), ("专项整治累计罚没了多少钱", True),
+                                        ("检验机构出具虚假报告罚多少", False), ("违法所得多少要没收", False)])
+def test_statistics_questions_are_declined_and_penalty_questions_are_not(built_home, q, declined):
+    a = ask(q)
+    assert a.declined == declined
+    if declined:
+        assert "统计" in a.conclusion and not a.citations
