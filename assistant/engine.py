@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import replace
 from datetime import date
@@ -33,7 +34,7 @@ INJECTION = re.compile(r"忽略(以上|之前|前面|上述|所有)|无视.{0,6}
                        r"编造|捏造|虚构一?条|假装|扮演|jailbreak|越狱|不要引用", re.IGNORECASE)
 PLAN_KEYS = ["检验检测领域综合治理行动方案", "山西省贯彻落实行动方案的通知"]
 LOW_CONFIDENCE = 0.34
-RETRIEVAL_OVER_SCENARIO = 0.6
+RETRIEVAL_OVER_SCENARIO = 0.6  # retrieval confidence at which it overrides a scenario chosen by sector alone
 RERANK_MARGIN = 0.15  # overlap (share of question words) by which a lower hit must beat the top one
 # questions about texts not yet made ("2027年办法会改成什么样", "明年收费标准涨多少"): no corpus can answer them
 FUTURE = re.compile(r"会改成|会怎么改|将怎么改|会不会(修改|修订|调整|取消)|(明年|后年|今后|将来|未来|以后|下一版)[^，。？]{0,16}"
@@ -44,7 +45,7 @@ STATS = re.compile(r"(一共|总共|共计|累计|总计)[^，。？]{0,8}(查|�
 CRIME_ASK = re.compile(r"刑事|犯罪|什么罪|哪个罪|何罪|判刑|坐牢|移送司法|立案追诉")
 # general rules of administrative penalty ("同一行为几部法规都能罚", "过了多久就不罚了") live in 行政处罚法
 PRINCIPLE = re.compile(r"(几|多|两)部(法律|法规|规定)|都能罚|按哪个罚|一事不再罚|两次以上罚款|同一个?违法行为|"
-                       r"多久没被发现|多长时间没被发现|过了多久|追责时效|处罚时效|时效")  # retrieval confidence at which it overrides a scenario chosen by sector alone
+                       r"多久没被发现|多长时间没被发现|过了多久|追责时效|处罚时效|时效")
 
 
 def ask(question: str, session: Session | str | None = None, mode: str = "officer", today: date | None = None
@@ -443,34 +444,39 @@ def _nearest(u: Understanding, corpus: Corpus, cites: Citations, k: int = 3) -> 
             for h in hits]
 
 
+def _article(pid: str) -> str:
+    """'特种设备安全法/93/1/3' → '特种设备安全法/93'."""
+    return "/".join(pid.split("/")[:2])
+
+
 def _retrieval_differs(alt: Answer, ans: Answer, s: Scenario) -> bool:
     """A confident retrieval answer with penalty records from an article the scenario does not cite."""
     if alt.declined or not alt.penalties or alt.confidence < RETRIEVAL_OVER_SCENARIO:
         return False
-    top = alt.penalties[0]["provision_id"].split("/")
-    article = "/".join(top[:2])
-    cited = {"/".join(pid.split("/")[:2]) for pid in (*s.penalty, *s.violated, *s.related, *s.general)}
-    return article not in cited and article not in {"/".join(c.provision_id.split("/")[:2]) for c in ans.citations}
+    article = _article(alt.penalties[0]["provision_id"])
+    cited = {_article(pid) for pid in (*s.penalty, *s.violated, *s.related, *s.general)}
+    return article not in cited and article not in {_article(c.provision_id) for c in ans.citations}
 
 
-_LAW_NAMES: list[str] = []
+@functools.cache
+def _law_names() -> tuple[str, ...]:
+    """Short names of every law in laws.db (at least four characters), longest first; () without a laws.db."""
+    from corpus.config import laws_db
+    from corpus.laws import list_laws
+
+    try:
+        names = {n.removeprefix("中华人民共和国") for _, n, _ in list_laws(laws_db())}
+    except Exception:  # noqa: BLE001 - no readable laws.db: nothing to compare with
+        return ()
+    return tuple(sorted((n for n in names if len(n) >= 4), key=len, reverse=True))
 
 
 def absent_laws(text: str, corpus: Corpus) -> list[str]:
     """National laws (by their names in laws.db) that the question names and the corpus does not hold:
     '药品管理法对药检所…' must not be answered from another law."""
-    if not _LAW_NAMES:
-        from corpus.config import laws_db
-        from corpus.laws import list_laws
-
-        try:
-            names = {n.removeprefix("中华人民共和国") for _, n, _ in list_laws(laws_db())}
-        except Exception:  # noqa: BLE001 - no readable laws.db: nothing to compare with
-            names = set()
-        _LAW_NAMES.extend(sorted((n for n in names if len(n) >= 4), key=len, reverse=True) or [""])
-    out = []
-    for name in _LAW_NAMES:
-        if name and name in text and corpus.find_document(name) is None and not any(name in o for o in out):
+    out: list[str] = []
+    for name in _law_names():
+        if name in text and corpus.find_document(name) is None and not any(name in o for o in out):
             out.append(name)
     return out
 
