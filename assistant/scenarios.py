@@ -173,8 +173,7 @@ SCENARIOS: list[Scenario] = [
     Scenario(
         key="change_not_registered",
         title="检验检测机构未按照规定办理资质认定变更手续",
-        sectors=(None, "特种设备", "机动车", "机动车排放", "生态环境", "建设工程", "食品", "农产品", "产品质量"),
-        conducts=("未办变更",),
+        sectors=(None,), conducts=("未办变更",),  # any sector: match() falls back to the sector-less scenarios
         penalty=("检验检测机构资质认定管理办法/35/1",), violated=("检验检测机构资质认定管理办法/14",),
         conduct_items=("检验检测机构资质认定管理办法/35/1/1",),
     ),

@@ -321,9 +321,11 @@ class Searcher:
         if not text or k == 0:
             return []
         allowed = self.allowed_documents(doc_keys, doc_types, sectors, include_repealed)
-        if not include_repealed and not doc_keys and (named := self.named_repealed(text)):
+        named_docs = self.named_documents(text)
+        repealed = {k for k in named_docs if self.corpus.documents[k].status == REPEALED}
+        if not include_repealed and not doc_keys and repealed:
             # "按大气法…", "大气法第一百一十二条现在还能用吗": a question naming a repealed text gets it (marked 已废止)
-            allowed |= self.allowed_documents(sorted(named), doc_types, sectors, include_repealed=True)
+            allowed |= self.allowed_documents(sorted(repealed), doc_types, sectors, include_repealed=True)
         allowed = frozenset(allowed)
         if not allowed:
             return []
@@ -349,7 +351,7 @@ class Searcher:
             for n in fused:
                 if self._liability[n]:
                     fused[n] *= PENALTY_BOOST
-        named = self.named_documents(text) & allowed
+        named = named_docs & allowed
         if named and len(named) < len(allowed):  # "消法哪条管", "按评审准则": the named text's articles first
             ok = np.array([k in named for k in self._doc_keys], dtype=bool)
             for n in fused:
@@ -375,10 +377,6 @@ class Searcher:
     def named_documents(self, text: str) -> set[str]:
         """Keys of documents the text names by title or alias (corpus.refs.named_documents)."""
         return named_documents(text, self.corpus)
-
-    def named_repealed(self, text: str) -> set[str]:
-        """Keys of repealed documents the text names."""
-        return {k for k in self.named_documents(text) if self.corpus.documents[k].status == REPEALED}
 
     def lookup_refs(self, query: str) -> list[tuple[Provision, str]]:
         """(article, cited 款/项 id or '') for every reference in the text that exists in the corpus."""
