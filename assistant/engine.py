@@ -7,7 +7,7 @@ import re
 from dataclasses import replace
 from datetime import date
 
-from assistant import retrieve
+from assistant import retrieve, scenarios
 from assistant.citations import check, resolve
 from assistant.compose import (
     TARGET_LABEL,
@@ -21,7 +21,8 @@ from assistant.compose import (
     validity_lines,
 )
 from assistant.models import DISCLAIMER, Answer
-from assistant.scenarios import BY_KEY, Scenario, match
+from assistant.rank import MIN_SCORE, Ranking, rank
+from assistant.scenarios import Scenario
 from assistant.session import Session, get_session
 from assistant.understand import Understanding, understand
 from corpus.load import Corpus, load_corpus
@@ -81,7 +82,8 @@ def _ask(question: str, sess: Session | None, mode: str, today: date | None) -> 
             return Answer(question=u.text, markdown=md, intent="refused", declined=True, notice=notices[0], mode=mode)
         u = understand(rest, today)
     # a question with no sector and no conduct of its own ("构成犯罪的话按什么罪？") continues the conversation
-    inherits = sess is not None and bool(sess.scenario) and (u.follow_up or (u.sector is None and u.conduct is None))
+    inherits = sess is not None and bool(sess.scenario) and (u.follow_up or (
+        u.sector is None and u.conduct is None and u.who is None and on_topic(u, [])))
     if sess is not None:
         _merge_follow_up(u, sess)
     refs = find_references(u.text, corpus, bare_numbers=True)
@@ -117,30 +119,10 @@ def _ask(question: str, sess: Session | None, mode: str, today: date | None) -> 
         ans = answer_cases(u, corpus, sess)
     elif u.intent == "plan":
         ans = answer_plan(u, corpus)
+    elif not on_topic(u, refs) and not inherits:
+        ans = _off_topic(u)
     else:
-        scenario = match(u.sector, u.conduct, u.actor, u.text)
-        if scenario and not scenario_available(scenario, corpus):
-            scenario = None  # a configured corpus without the texts this scenario cites: fall back to retrieval
-        named = named_documents(u.text, corpus, u.sector)
-        scenario_docs = {pid.split("/")[0] for pid in (scenario.penalty if scenario else ())}
-        if scenario and scenario.predecessor:
-            scenario_docs |= {pid.split("/")[0] for pid in BY_KEY[scenario.predecessor].penalty}
-        # a follow-up ("那是谁来罚？", "情节严重呢？") stays with the scenario the conversation is about
-        continuing = bool(scenario and inherits and sess.scenario == scenario.key)
-        if named and not (named & scenario_docs) and u.intent in ("penalty", "legal_basis", "authority"):
-            scenario = None  # the question names another text (监察条例, 监测条例…): answer from that text
-            ans = answer_retrieval(u, corpus, doc_keys=sorted(named))
-        elif scenario and (u.intent == "penalty" or (continuing or u.conduct) and u.intent in ("legal_basis", "authority")):
-            ans = answer_scenario(u, scenario, corpus, today)
-            by_keyword = any(k in u.text for k in scenario.keywords)
-            if u.conduct is None and u.intent == "penalty" and not continuing and not by_keyword:
-                # the scenario was chosen by sector alone: a penalty article that retrieval finds with confidence
-                # and the scenario does not cite ("拒不接受监督检查") describes the conduct better
-                alt = answer_retrieval(u, corpus)
-                if _retrieval_differs(alt, ans, scenario):
-                    ans, scenario = alt, None
-        else:
-            ans = answer_retrieval(u, corpus)
+        ans, scenario = answer_conduct(u, corpus, sess if inherits else None, today)
     if notices:
         ans.notice = " ".join([*notices, ans.notice]).strip()
         ans.markdown = "\n".join(f"> ⚠ {n}" for n in notices) + "\n\n" + ans.markdown
@@ -154,9 +136,80 @@ def _ask(question: str, sess: Session | None, mode: str, today: date | None) -> 
         ans = llm.rephrase(ans, corpus)
     if sess is not None:
         with sess.lock:
-            sess.remember(u.text, ans.markdown, ans.intent, u.slots(), scenario.key if scenario else "",
+            sess.remember(u.text, ans.markdown, ans.intent, u.slots() | ({"who": u.who} if u.who else {}),
+                          scenario.key if scenario else "",
                           [c.provision_id for c in ans.citations])
     return ans
+
+
+LEGAL_WORDS = re.compile(r"检验|检测|监测|报告|资质|罚|处罚|违法|法|条例|办法|条|规定|依据|责任|机构|单位|执法|监管|许可|证书|"
+                         r"标志|登记|定期|数据|造假|虚假|弄虚作假|事故|整治|方案|通知|犯罪|投诉|举报|电梯|锅炉|车|排污|工程")
+
+
+def on_topic(u: Understanding, refs: list) -> bool:
+    """Whether a question is about inspection & testing law at all ('今天天气怎么样' is not)."""
+    return bool(refs or u.sector or u.conduct or u.who or LEGAL_WORDS.search(u.text))
+
+
+def _off_topic(u: Understanding) -> Answer:
+    conclusion = "这个问题与检验检测监管的法律依据无关，Yiju 只回答法律、法规、规章条文和行动方案方面的问题。"
+    md = f"### 结论\n{conclusion}\n\n例如可以问：“检验机构出具虚假报告罚多少？依据哪条？”"
+    return Answer(question=u.text, markdown=md, intent="out_of_scope", declined=True, notice="问题与本系统无关",
+                  conclusion=conclusion, route="off_topic")
+
+
+def answer_conduct(u: Understanding, corpus: Corpus, sess: Session | None, today: date | None
+                   ) -> tuple[Answer, Scenario | None]:
+    """Rank the conduct catalogue; answer from the best entry, show two readings when a rival is close."""
+    named = named_documents(u.text, corpus, u.sector)
+    if sess is not None and (s := scenarios.by_key(sess.scenario, corpus)) and scenarios.available(s, corpus):
+        return _conduct_answer(u, s, corpus, today, None, 1.0), s  # a follow-up stays with its conduct
+    penaltyish = u.intent in ("penalty", "legal_basis") or bool(CRIME_ASK.search(u.text)) or (
+        u.intent == "authority" and u.conduct is not None)
+    if not penaltyish:
+        return answer_retrieval(u, corpus, doc_keys=sorted(named) or None), None
+    r = rank(u.expanded, u.who, u.sector, corpus, curated=scenarios.curated_ids())
+    if named and r.top and r.top.entry.doc_key not in named:
+        r = Ranking([c for c in r.candidates if c.entry.doc_key in named])
+        r = rank_margin(r)
+    if not r.top or r.top.score < MIN_SCORE:
+        return answer_retrieval(u, corpus, doc_keys=sorted(named) or None), None
+    s = scenarios.for_entry(r.top.entry, u.sector)
+    if not scenarios.available(s, corpus):
+        return answer_retrieval(u, corpus), None
+    rival = scenarios.for_entry(r.rival.entry, u.sector) if r.doubt and r.rival else None
+    if rival is not None and (set(rival.penalty) == set(s.penalty) or not scenarios.available(rival, corpus)):
+        rival = None
+    return _conduct_answer(u, s, corpus, today, rival, r.margin), s
+
+
+def rank_margin(r: Ranking) -> Ranking:
+    from assistant.rank import _with_margin
+
+    return _with_margin(r.candidates)
+
+
+def _conduct_answer(u: Understanding, s: Scenario, corpus: Corpus, today: date | None, rival: Scenario | None,
+                    margin: float) -> Answer:
+    ans = answer_scenario(u, s, corpus, today)
+    ans.route = "conduct"
+    ans.lead = s.criminal[0] if s.criminal and CRIME_ASK.search(u.text) else s.penalty[0]
+    ans.confidence = round(min(0.95, 0.6 + 0.35 * min(margin, 1.0)), 2)
+    if rival is None:
+        return ans
+    own, other = _reading(s, corpus), _reading(rival, corpus)
+    ans.readings = [s.penalty[0], rival.penalty[0]]
+    ans.confidence = min(ans.confidence, 0.45)
+    head = ("### 两种理解\n问题中的行为主体或行为不够明确，以下两种理解的依据不同，请按实际情况选用：\n"
+            f"- 如果是{own}\n- 如果是{other}\n\n")
+    ans.markdown = head + ans.markdown
+    ans.conclusion = f"存在两种理解：如果是{own}；如果是{other}"
+    ans.notice = (ans.notice + " 存在两种理解，请核对行为主体和行为").strip()
+    return ans
+
+
+def _reading(s: Scenario, corpus: Corpus) -> str:
+    return f"{s.title}，依据{corpus.provisions[s.penalty[0]].citation}"
 
 
 def _merge_follow_up(u: Understanding, sess: Session) -> None:
@@ -167,6 +220,7 @@ def _merge_follow_up(u: Understanding, sess: Session) -> None:
     u.sector = u.sector or prev.get("sector")
     u.conduct = u.conduct or prev.get("conduct")
     u.actor = u.actor or prev.get("actor")
+    u.who = u.who or prev.get("who")
     u.conduct_date = u.conduct_date or prev.get("conduct_date")
     if u.intent == "legal_basis" and sess.intent in ("penalty", "legal_basis", "authority"):
         u.intent = "penalty" if ("penalty" in u.intents or sess.intent == "penalty") else sess.intent
@@ -204,7 +258,7 @@ def answer_scenario(u: Understanding, s: Scenario, corpus: Corpus, today: date |
     when = u.conduct_date
     past = None
     if s.valid_from and when and when < s.valid_from and s.predecessor:
-        past = BY_KEY[s.predecessor]
+        past = scenarios.by_key(s.predecessor, corpus)
     records = _records(corpus, s.penalty, u.conduct)
     lines: list[str] = []
     penalty_refs = "、".join(cites.ref(pid, "处罚依据") for pid in s.penalty)
@@ -479,14 +533,6 @@ def absent_laws(text: str, corpus: Corpus) -> list[str]:
         if name in text and corpus.find_document(name) is None and not any(name in o for o in out):
             out.append(name)
     return out
-
-
-def scenario_available(s: Scenario, corpus: Corpus) -> bool:
-    ids = (*s.penalty, *s.violated, *s.conduct_items, *s.related, *s.general, *s.criminal,
-           *([s.authority_basis] if s.authority_basis else []), *re.findall(r"\{([^{}]+)\}", s.note))
-    if s.predecessor:
-        ids += BY_KEY[s.predecessor].penalty
-    return all(pid in corpus.provisions for pid in ids)
 
 
 REGULATION_NAME = re.compile(r"《([^》]{2,40})》|([\u4e00-\u9fff]{4,20}条例)")

@@ -46,6 +46,11 @@ class Answer:
     basis_paragraph: str = ""  # 行政处罚决定书 legal-basis paragraph
     mode: str = "officer"  # officer | trainer | public
     generator: str = "extractive"  # extractive | llm
+    lead: str = ""  # the provision the answer rests on (its first 依据)
+    readings: list[str] = field(default_factory=list)  # lead provisions of the readings shown side by side
+    clarify: str = ""  # the one clarifying question asked instead of guessing
+    route: str = ""  # which path answered (conduct, lookup, plan, retrieval, …)
+    script: str = "simplified"  # the user's script; 'traditional' answers are converted back
 
     def to_dict(self) -> dict:
         return asdict(self)

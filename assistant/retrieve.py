@@ -22,6 +22,7 @@ class IndexMissing(RuntimeError):
 class Hit:
     provision: Provision
     score: float
+    matched_id: str = ""  # the 款/项 whose words matched, when deeper than the article
 
 
 _lock = threading.Lock()
@@ -58,7 +59,7 @@ def search(query: str, k: int = 8, **filters) -> list[Hit]:
     except Exception as exc:  # chromadb/httpx errors when the server goes away
         reset()
         raise IndexMissing(f"检索服务暂时不可用（{type(exc).__name__}），请稍后重试") from exc
-    return [Hit(h.provision, float(h.score)) for h in hits]
+    return [Hit(h.provision, float(h.score), getattr(h, "matched_id", "") or "") for h in hits]
 
 
 @functools.lru_cache(maxsize=4096)

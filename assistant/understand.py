@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -96,6 +97,9 @@ class Understanding:
     follow_up: bool = False
     truncated: bool = False
     empty: bool = False
+    who: str | None = None  # the actor (actors.yaml) who did the conduct, not the asker
+    asker: str | None = None  # 'authority' when an officer describes someone else's conduct
+    script: str = "simplified"  # 'traditional' when the question was written in 繁體
 
     def slots(self) -> dict:
         return {k: v for k, v in {
@@ -171,8 +175,50 @@ def detect_date(text: str, today: date | None = None) -> str | None:
     return None
 
 
+ASKER = re.compile(r"(我局|本局|我们局|我所|我队|我大队|我支队|我们(执法|检查)?人员|执法人员|监管人员|我们|我(市|县|区|省)[^，。；]{0,12}"
+                   r"(局|队|部门)|(市场监管|市场监督管理|生态环境|住建|公安|交警|交通运输)[^，。；]{0,8}(部门|局|队|所))"
+                   r"[^，。；]{0,16}?(在|对|于)?[^，。；]{0,16}?(检查|核查|抽查|巡查|调查|执法|双随机|飞行检查|约谈)"
+                   r"[^，。；]{0,6}?(中|时|过程中|期间)?[，,]?(发现|查明|查实|认定)?")
+
+
+def detect_who(text: str) -> tuple[str | None, str | None]:
+    """(actor, asker): the actor is named by everyday words once the asker's own clause is removed; among
+    several actors the one named last before the first conduct word did it ('物业找的检测公司出了假报告')."""
+    from corpus.knowledge import actors, thesaurus
+
+    asker = "authority" if ASKER.search(text) else None
+    body = ASKER.sub("，", text)
+    conduct_at = min((m.start() for t in thesaurus() if t.conduct for m in [re.search("|".join(t.words), body)] if m),
+                     default=len(body))
+    best: tuple[int, int, str] | None = None  # (before conduct, position, actor)
+    for a in actors():
+        for w in a.question:
+            for m in re.finditer(re.escape(w), body):
+                key = (m.start() < conduct_at, m.start() if m.start() < conduct_at else -m.start(), a.name)
+                if best is None or key[:2] > best[:2]:
+                    best = key
+    return (best[2] if best else None), asker
+
+
+def to_simplified(text: str) -> tuple[str, str]:
+    """Traditional Chinese → simplified (OpenCC t2s); returns (text, script)."""
+    try:
+        simple = _t2s().convert(text)
+    except ImportError:
+        return text, "simplified"
+    return simple, ("traditional" if simple != text and sum(a != b for a, b in zip(simple, text, strict=False)) >= 2 else "simplified")
+
+
+@functools.cache
+def _t2s():  # noqa: ANN202 - opencc.OpenCC
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
 def understand(question: str, today: date | None = None) -> Understanding:
     text, truncated = clean(question)
+    text, script = to_simplified(text)
     expanded = expand(text)
     intents = [name for name, pat in INTENT_PATTERNS if pat.search(text)]
     intent = intents[0] if intents else "legal_basis"
@@ -184,10 +230,12 @@ def understand(question: str, today: date | None = None) -> Understanding:
     if intent == "penalty" and {"fact", "authority"} & set(intents) and not PENALTY_ASK.search(text):
         intent = "authority" if "authority" in intents else "fact"
     v = VERSION.search(text)
+    who, asker = detect_who(text)
     return Understanding(
         raw=question if isinstance(question, str) else repr(question), text=text, expanded=expanded, intent=intent,
         intents=intents, sector=detect_sector(text), conduct=detect_conduct(text), actor=detect_actor(text),
         aggravated=bool(re.search(r"情节严重|情节特别严重|严重的|后果严重|多次|屡次", text)),
         conduct_date=detect_date(text, today), version_hint=v.group(0) if v else None,
         follow_up=bool(FOLLOW_UP.search(text)) and len(text) <= 40, truncated=truncated, empty=not text.strip("？?。.!！ "),
+        who=who, asker=asker, script=script,
     )

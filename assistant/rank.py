@@ -1,0 +1,135 @@
+"""Rank the conduct catalogue by evidence: which sanctioned conduct does a question describe?
+
+Candidates are catalogue entries (corpus/conduct.py). Each gets features, all in [−1, 1]:
+
+* lex — BM25 of the expanded question over the entry's subject + conduct text (normalised to the best entry);
+* ret — reciprocal rank of the entry's 项/款/article among the hybrid index hits (BM25 + dense over the corpus);
+* actor — +1 when the question's actor is the entry's sanctioned subject, −1 when both are known and differ;
+* sector — +1 same sector, −1 a different special sector (a general text, 综合, scores 0);
+* rank — 1 for a law, 0.5 for an administrative regulation, 0 below (lex specialis and hierarchy);
+* curated — 1 when curated knowledge (corpus/data/knowledge.yaml) is attached.
+
+The score is a weighted sum (WEIGHTS, set by hand and checked on the dev set; see README). `margin` and `doubt`
+say whether the top candidate clearly beats the best one from another article.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+from assistant import retrieve
+from corpus.conduct import Entry, catalogue
+from corpus.knowledge import actors
+from corpus.load import Corpus
+
+WEIGHTS = {"lex": 1.0, "ret": 0.8, "actor": 0.7, "sector": 0.5, "rank": 0.25, "curated": 0.15}
+MIN_LEX = 0.25  # below this share of the best lexical score an entry is not a candidate
+DOUBT_MARGIN = 0.25  # a rival from another article within this margin makes the answer show both readings
+MIN_SCORE = 0.9  # a top score below this is no answer: retrieval takes over
+
+
+@dataclass
+class Candidate:
+    entry: Entry
+    score: float
+    features: dict = field(default_factory=dict)
+
+
+@dataclass
+class Ranking:
+    candidates: list[Candidate]
+    margin: float = 1.0
+    rival: Candidate | None = None
+
+    @property
+    def top(self) -> Candidate | None:
+        return self.candidates[0] if self.candidates else None
+
+    @property
+    def doubt(self) -> bool:
+        return self.rival is not None and self.margin < DOUBT_MARGIN
+
+
+@functools.cache
+def _family() -> dict[str, str]:
+    return {a.name: a.family for a in actors()}
+
+
+def _lexical(corpus: Corpus):  # noqa: ANN202 - (LexicalIndex, entries)
+    cached = getattr(corpus, "_conduct_lexical", None)
+    if cached is None:
+        from index.lexical import LexicalIndex
+        from index.tokenize import tokenizer_for
+
+        entries = [e for e in catalogue(corpus) if e.in_force]
+        tok = tokenizer_for(sorted(corpus.alias_index))
+        index = LexicalIndex.build([e.id for e in entries], [e.text for e in entries], tok)
+        cached = (index, entries)
+        object.__setattr__(corpus, "_conduct_lexical", cached)
+    return cached
+
+
+def actor_feature(who: str | None, entry: Entry) -> float:
+    if not who or not entry.actors:
+        return 0.0
+    if who in entry.actors:
+        return 1.0
+    fam = _family()
+    return 0.3 if fam.get(who) in {fam.get(a) for a in entry.actors} else -1.0
+
+
+def sector_feature(sector: str | None, entry: Entry) -> float:
+    if not sector or not entry.sector or entry.sector == "综合":
+        return 0.0
+    if sector == entry.sector:
+        return 1.0
+    return 0.3 if "机动车排放" in (sector, entry.sector) and {sector, entry.sector} & {"机动车", "生态环境"} else -1.0
+
+
+def _retrieval_ranks(query: str) -> dict[str, int]:
+    try:
+        hits = retrieve.search(query, k=20, penalty=True)
+    except retrieve.IndexMissing:
+        return {}
+    out: dict[str, int] = {}
+    for n, h in enumerate(hits, 1):
+        for pid in (getattr(h, "matched_id", "") or h.provision.id, h.provision.id):
+            out.setdefault(pid, n)
+    return out
+
+
+def _ret_feature(entry: Entry, ranks: dict[str, int]) -> float:
+    best = min((r for pid in (entry.id, entry.penalty_id, entry.article_id) if (r := ranks.get(pid))), default=0)
+    return 1.0 / best ** 0.5 if best else 0.0
+
+
+def rank(query: str, who: str | None, sector: str | None, corpus: Corpus, crime: bool = False,
+         curated: frozenset[str] = frozenset()) -> Ranking:
+    """Catalogue entries for a question, best first."""
+    index, entries = _lexical(corpus)
+    lex = index.search(query, k=60)
+    if not lex:
+        return Ranking([])
+    top_lex = lex[0][1]
+    ranks = _retrieval_ranks(query)
+    out = []
+    for n, score in lex:
+        e = entries[n]
+        if score < MIN_LEX * top_lex or e.criminal != crime:
+            continue
+        f = {"lex": score / top_lex, "ret": _ret_feature(e, ranks), "actor": actor_feature(who, e),
+             "sector": sector_feature(sector, e), "rank": {0: 1.0, 1: 0.5}.get(e.rank, 0.0),
+             "curated": 1.0 if e.id in curated or e.penalty_id in curated else 0.0}
+        out.append(Candidate(e, sum(WEIGHTS[k] * v for k, v in f.items()), f))
+    out.sort(key=lambda c: -c.score)
+    return _with_margin(out)
+
+
+def _with_margin(cands: list[Candidate]) -> Ranking:
+    if not cands:
+        return Ranking([])
+    top = cands[0]
+    rival = next((c for c in cands[1:] if c.entry.article_id != top.entry.article_id), None)
+    margin = top.score - rival.score if rival else 1.0
+    return Ranking(cands, round(margin, 3), rival)

@@ -1,0 +1,145 @@
+"""The conduct catalogue, generated from the texts: one entry per sanctioned conduct.
+
+Every sanctioning provision (a 款 with parsed penalty records) yields an entry per conduct it sanctions: one per
+项 when it lists items ("有下列行为之一的"), one per sub-conduct when one sentence sanctions several (监督管理办法
+第二十七条: 不实 / 虚假), else one for the 款. An entry names the sanctioned subject as the text does, normalised
+to the actor vocabulary (corpus/data/actors.yaml), the conduct text, the obligation articles it cites
+(违反本法第X条), its sector, its document's rank (law > regulation > rule) and whether it is in force.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from corpus.knowledge import actors, sector_of_document, sectors
+from corpus.load import Corpus
+from corpus.models import REPEALED, PenaltyRecord
+from corpus.numerals import cn_to_int
+
+RANK = {"法律": 0, "行政法规": 1, "部门规章": 2, "规范性文件": 3}
+OBLIGATION = re.compile(r"违反本(?:法|条例|办法|规定)(?:第([零〇一二两三四五六七八九十百]+)条(?:第([一二三四五六七八九十]+)款)?"
+                        r"((?:、第[零〇一二两三四五六七八九十百]+条)*))")
+MORE = re.compile(r"第([零〇一二两三四五六七八九十百]+)条")
+PREVIOUS = re.compile(r"前款|前两款|本条第一款")
+SUBJECT_END = re.compile(r"有下列(?:行为|情形)之一|违反|未经|未|不|擅自|在|对|伪造|出具|拒绝|拒不|使用|同时")
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str  # the 项 or 款 the conduct is stated in
+    penalty_id: str  # the 款 whose penalty records apply
+    article_id: str
+    doc_key: str
+    subject: str  # the subject clause as the text names it
+    actors: tuple[str, ...]  # canonical actors (empty: the text names none)
+    conduct: str  # the conduct text (the 项 with its lead-in, or the 款's conduct clause)
+    label: str  # sub-conduct label inside one sentence ('出具虚假检验检测报告'), else ''
+    obligations: tuple[str, ...]
+    sector: str | None
+    rank: int
+    in_force: bool
+    criminal: bool = False
+
+    @property
+    def text(self) -> str:
+        return f"{self.subject} {self.conduct}".strip()
+
+
+def _subject(clause: str) -> str:
+    """'特种设备使用单位有下列行为之一的' → '特种设备使用单位'; '违反本法规定，X…' drops the lead."""
+    clause = re.sub(r"^违反本(?:法|条例|办法|规定)(?:第[^，]{1,30}条)?(?:规定|的规定)?，", "", clause)
+    m = SUBJECT_END.search(clause)
+    return clause[: m.start()] if m else clause
+
+
+def actors_in(text: str, vocabulary: str = "text") -> tuple[str, ...]:
+    """Canonical actors whose words occur in `text` (statute words by default)."""
+    out = []
+    for a in actors():
+        if any(w in text for w in getattr(a, vocabulary)):
+            out.append(a.name)
+    return tuple(out)
+
+
+def _obligations(corpus: Corpus, doc_key: str, text: str) -> tuple[str, ...]:
+    out = []
+    for m in OBLIGATION.finditer(text):
+        if not m.group(1):
+            continue
+        nums = [m.group(1)] + MORE.findall(m.group(3) or "")
+        for n in nums:
+            pid = f"{doc_key}/{cn_to_int(n)}"
+            if pid in corpus.provisions:
+                out.append(pid)
+    return tuple(dict.fromkeys(out))
+
+
+def _sector(doc_key: str, text: str) -> str | None:
+    default = sector_of_document(doc_key)
+    for s in sectors():
+        if s.name != default and s.text and s.name == "机动车排放" and any(w in text for w in s.text):
+            return s.name
+    return default
+
+
+def _entries_for(corpus: Corpus, pid: str, records: list[PenaltyRecord], previous: tuple[str, ...]) -> list[Entry]:
+    """The entries of one sanctioning 款."""
+    prov = corpus.provisions[pid]
+    doc = corpus.documents[prov.doc_key]
+    lead = records[0].conduct
+    subject = _subject(lead)
+    found = actors_in(subject) or actors_in(lead)
+    if not found and PREVIOUS.search(lead):
+        found = previous
+    base = dict(penalty_id=pid, article_id=prov.article_id, doc_key=prov.doc_key, sector=None,
+                rank=RANK.get(doc.doc_type, 4), in_force=doc.status != REPEALED,
+                criminal=records[0].kind == "刑罚", obligations=_obligations(corpus, prov.doc_key, prov.text))
+    items = list(dict.fromkeys(i for r in records for i in r.conduct_refs if i in corpus.provisions))
+    if items:
+        out = []
+        for iid in items:
+            text = corpus.provisions[iid].text
+            acts = found or actors_in(_subject(re.sub(r"^[（(][^）)]+[）)]", "", text)))
+            obligations = _obligations(corpus, prov.doc_key, text) or base["obligations"]
+            out.append(Entry(id=iid, subject=subject, actors=acts, conduct=f"{lead}：{text}", label="",
+                             **base | {"sector": _sector(prov.doc_key, f"{lead}{text}"), "obligations": obligations}))
+        return out
+    base["sector"] = _sector(prov.doc_key, corpus.provisions[prov.article_id].text)
+    labels = [r.conduct for r in records if r.conduct and r.conduct != lead and r.conduct in prov.text]
+    acts = found
+    out = [Entry(id=pid, subject=subject, actors=acts, conduct=lead or prov.text[:120], label="", **base)]
+    for label in dict.fromkeys(labels):
+        out.append(Entry(id=pid, subject=subject, actors=acts, conduct=f"{lead}，{label}", label=label, **base))
+    return out if not labels else out[1:]
+
+
+def build_catalogue(corpus: Corpus) -> list[Entry]:
+    """Every sanctioned conduct of the corpus, in corpus order."""
+    by_pid: dict[str, list[PenaltyRecord]] = {}
+    for r in corpus.penalties:
+        if r.kind in ("处罚", "刑罚") and r.provision_id in corpus.provisions:
+            by_pid.setdefault(r.provision_id, []).append(r)
+    out: list[Entry] = []
+    previous: dict[str, tuple[str, ...]] = {}
+    for pid, records in by_pid.items():
+        art = corpus.provisions[pid].article_id
+        entries = _entries_for(corpus, pid, records, previous.get(art, ()))
+        if entries:
+            previous[art] = entries[0].actors or previous.get(art, ())
+        out += entries
+    return out
+
+
+def catalogue(corpus: Corpus) -> list[Entry]:
+    """The catalogue of a corpus, built once per corpus object."""
+    cached = getattr(corpus, "_catalogue", None)
+    if cached is None:
+        cached = build_catalogue(corpus)
+        object.__setattr__(corpus, "_catalogue", cached)
+    return cached
+
+
+def unparsed(entries: list[Entry]) -> list[Entry]:
+    """Entries whose sanctioned subject could not be named (listed by tests for the mission documents)."""
+    return [e for e in entries if not e.actors]

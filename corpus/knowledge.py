@@ -1,0 +1,160 @@
+"""Legal knowledge kept as data (corpus/data/*.yaml): actors, sectors, thesaurus, curated enforcement notes.
+
+Each file is validated on load: an unknown key, a missing field or a wrong type raises KnowledgeError naming the
+file and the entry, so a typo in data never silently changes an answer.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+import yaml
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+class KnowledgeError(ValueError):
+    """A knowledge file does not have the expected shape."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    family: str
+    text: tuple[str, ...]
+    question: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Sector:
+    name: str
+    question: tuple[str, ...]
+    text: tuple[str, ...]
+    documents: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Term:
+    """A thesaurus entry: everyday words → the statutory wording they stand for."""
+
+    words: tuple[str, ...]
+    means: str
+    conduct: str = ""  # a conduct label (虚假报告, 不实报告…) the words name, if any
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """Curated notes attached to catalogue entries (see corpus/data/knowledge.yaml)."""
+
+    key: str
+    title: str
+    penalty: tuple[str, ...]
+    violated: tuple[str, ...] = ()
+    conduct_items: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    general: tuple[str, ...] = ()
+    criminal: tuple[str, ...] = ()
+    authority_basis: str = ""
+    note: str = ""
+    valid_from: str = ""
+    predecessor: str = ""
+    conduct: str = ""  # only for entries whose conduct label is this (监督管理办法27: 虚假 vs 不实)
+    sectors: tuple[str, ...] = ()  # only for questions in these sectors
+
+    def ids(self) -> tuple[str, ...]:
+        return (*self.penalty, *self.violated, *self.conduct_items, *self.related, *self.general, *self.criminal,
+                *([self.authority_basis] if self.authority_basis else ()))
+
+
+def _load(name: str) -> dict:
+    path = DATA / name
+    try:
+        data = yaml.safe_load(path.read_text("utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise KnowledgeError(f"{path}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise KnowledgeError(f"{path}: 顶层应为映射")
+    return data
+
+
+def _build(cls: type, where: str, raw: dict, **extra: object) -> object:
+    """Instantiate a frozen dataclass from a mapping, refusing unknown keys and coercing lists to tuples."""
+    if not isinstance(raw, dict):
+        raise KnowledgeError(f"{where}: 应为映射，得到 {type(raw).__name__}")
+    known = {f.name: f for f in fields(cls)}
+    unknown = set(raw) - set(known)
+    if unknown:
+        raise KnowledgeError(f"{where}: 未知字段 {sorted(unknown)}")
+    values = {}
+    for key, value in {**raw, **extra}.items():
+        if isinstance(value, list):
+            if not all(isinstance(v, str) for v in value):
+                raise KnowledgeError(f"{where}.{key}: 列表只能包含字符串")
+            value = tuple(value)
+        elif value is not None and not isinstance(value, str):
+            raise KnowledgeError(f"{where}.{key}: 应为字符串或字符串列表")
+        values[key] = value
+    try:
+        return cls(**values)
+    except TypeError as exc:
+        raise KnowledgeError(f"{where}: {exc}") from exc
+
+
+@functools.cache
+def actors() -> tuple[Actor, ...]:
+    data = _load("actors.yaml")
+    return tuple(_build(Actor, f"actors.yaml:{name}", raw, name=name) for name, raw in data["actors"].items())
+
+
+@functools.cache
+def sectors() -> tuple[Sector, ...]:
+    data = _load("sectors.yaml")
+    return tuple(_build(Sector, f"sectors.yaml:{name}", raw, name=name) for name, raw in data["sectors"].items())
+
+
+@functools.cache
+def thesaurus() -> tuple[Term, ...]:
+    data = _load("thesaurus.yaml")
+    return tuple(_build(Term, f"thesaurus.yaml:{n}", raw) for n, raw in enumerate(data["terms"]))
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    entries: tuple[Knowledge, ...]
+    shared_notes: dict = field(default_factory=dict)
+
+    def by_key(self, key: str) -> Knowledge | None:
+        return next((k for k in self.entries if k.key == key), None)
+
+
+@functools.cache
+def knowledge() -> KnowledgeBase:
+    data = _load("knowledge.yaml")
+    unknown = set(data) - {"shared_notes", "knowledge"}
+    if unknown:
+        raise KnowledgeError(f"knowledge.yaml: 未知顶层字段 {sorted(unknown)}")
+    shared = data.get("shared_notes") or {}
+    entries = []
+    for n, raw in enumerate(data["knowledge"]):
+        k = _build(Knowledge, f"knowledge.yaml:{raw.get('key', n)}", raw)
+        for name, text in shared.items():
+            k = k if "{{" + name + "}}" not in k.note else _replace_note(k, k.note.replace("{{" + name + "}}", text))
+        if "{{" in k.note:
+            raise KnowledgeError(f"knowledge.yaml:{k.key}: 未定义的共享说明 {k.note[k.note.index('{{'):][:20]}")
+        entries.append(k)
+    keys = [k.key for k in entries]
+    if len(keys) != len(set(keys)):
+        raise KnowledgeError("knowledge.yaml: key 重复")
+    return KnowledgeBase(tuple(entries), shared)
+
+
+def _replace_note(k: Knowledge, note: str) -> Knowledge:
+    from dataclasses import replace
+
+    return replace(k, note=note)
+
+
+def sector_of_document(doc_key: str) -> str | None:
+    return next((s.name for s in sectors() if doc_key in s.documents), None)

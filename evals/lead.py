@@ -1,0 +1,165 @@
+"""Lead-citation evaluator for the blind dev set and the sealed test set (evals/data/dev, evals/data/sealed).
+
+Contract (one evaluator per file, like sentence-transformers' evaluators): `LeadEvaluator(items)(ask)` returns a
+metrics dict. Per question it records:
+
+* lead right — the answer's lead provision (article level) is one of the item's `lead` ids; a `decline` item is
+  right when the answer declines;
+* doubt — the answer flags doubt (declined, several readings shown, a clarifying question, or confidence < 0.5);
+* confident-wrong — lead wrong and no doubt flagged: the headline failure;
+* citation recall — share of the item's `relevant` ids cited anywhere in the answer;
+* conclusion holds — for items with `answer_contains`, every phrase is in the conclusion itself;
+* script consistency — the same question in traditional Chinese gets the same lead (OpenCC s2t).
+
+Breakdowns by kind, actor, sector and style; a reliability table of confidence bins.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+DEV_DIR = DATA_DIR / "dev"
+SEALED_DIR = DATA_DIR / "sealed"
+DOUBT_CONFIDENCE = 0.5
+BINS = ((0.0, 0.5), (0.5, 0.7), (0.7, 0.85), (0.85, 1.01))
+
+
+def load(directory: Path) -> list[dict]:
+    items = []
+    for path in sorted(directory.glob("*.jsonl")):
+        items += [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    return items
+
+
+def article_id(pid: str) -> str:
+    parts = pid.split("/")
+    return "/".join(parts[:3]) if parts[0] == "典型案例" else "/".join(parts[:2])
+
+
+def lead_of(answer) -> str:  # noqa: ANN001 - assistant.models.Answer
+    """The answer's lead provision: its declared lead, else its first citation."""
+    if getattr(answer, "lead", ""):
+        return article_id(answer.lead)
+    return article_id(answer.citations[0].provision_id) if answer.citations else ""
+
+
+def doubted(answer) -> bool:  # noqa: ANN001
+    return bool(answer.declined or getattr(answer, "readings", None) or getattr(answer, "clarify", "")
+                or answer.confidence < DOUBT_CONFIDENCE)
+
+
+def judge(item: dict, answer) -> dict:  # noqa: ANN001
+    """One item's outcome."""
+    lead = lead_of(answer)
+    if item["kind"] == "decline":
+        right = bool(answer.declined)
+    else:
+        readings = [article_id(r) for r in getattr(answer, "readings", None) or []]
+        right = lead in item["lead"] or (item.get("ambiguous") and bool(set(readings) & set(item["lead"])))
+    cited = {article_id(c.provision_id) for c in answer.citations}
+    relevant = item.get("relevant") or item.get("lead") or []
+    phrases = item.get("answer_contains") or []
+    return {
+        "id": item["id"], "lead": lead, "right": bool(right), "doubt": doubted(answer),
+        "confidence": round(float(answer.confidence), 2),
+        "recall": (sum(1 for r in relevant if r in cited) / len(relevant)) if relevant else None,
+        "conclusion_holds": all(p in answer.conclusion for p in phrases) if phrases else None,
+    }
+
+
+def _rate(rows: list[dict], key: str) -> float | None:
+    vals = [r[key] for r in rows if r.get(key) is not None]
+    return round(sum(vals) / len(vals), 3) if vals else None
+
+
+def summary(rows: list[dict]) -> dict:
+    cw = [r for r in rows if not r["right"] and not r["doubt"]]
+    return {"n": len(rows), "lead_accuracy": _rate(rows, "right"),
+            "confident_wrong": round(len(cw) / len(rows), 3) if rows else None,
+            "doubt_rate": _rate(rows, "doubt"), "citation_recall": _rate(rows, "recall"),
+            "conclusion_holds": _rate(rows, "conclusion_holds")}
+
+
+def reliability(rows: list[dict]) -> list[dict]:
+    """Accuracy per confidence bin (answers that flag no doubt and those that do, together)."""
+    out = []
+    for lo, hi in BINS:
+        b = [r for r in rows if lo <= r["confidence"] < hi]
+        out.append({"bin": f"{lo:.2f}–{min(hi, 1.0):.2f}", "n": len(b), "lead_accuracy": _rate(b, "right")})
+    return out
+
+
+class LeadEvaluator:
+    """Runs items through `ask(question, mode=...)` and scores the answers."""
+
+    def __init__(self, items: list[dict], traditional: bool = True) -> None:
+        self.items = items
+        self.traditional = traditional
+
+    def __call__(self, ask: Callable) -> dict:
+        rows, by = [], {"kind": defaultdict(list), "actor": defaultdict(list), "sector": defaultdict(list),
+                        "style": defaultdict(list)}
+        same = 0
+        to_trad = _converter() if self.traditional else None
+        for item in self.items:
+            answer = ask(item["question"], mode=item.get("mode", "officer"))
+            row = judge(item, answer) | {"question": item["question"]}
+            rows.append(row)
+            for key, groups in by.items():
+                groups[item.get(key) or "—"].append(row)
+            if to_trad is not None:
+                same += lead_of(ask(to_trad(item["question"]), mode=item.get("mode", "officer"))) == row["lead"]
+        out = summary(rows) | {"reliability": reliability(rows), "rows": rows}
+        out["breakdown"] = {key: {g: summary(rs) for g, rs in sorted(groups.items())} for key, groups in by.items()}
+        if to_trad is not None and rows:
+            out["traditional_same_lead"] = round(same / len(rows), 3)
+        return out
+
+
+def _converter() -> Callable[[str], str] | None:
+    try:
+        import opencc
+    except ImportError:
+        return None
+    return opencc.OpenCC("s2t").convert
+
+
+def report_lines(name: str, m: dict) -> list[str]:
+    """Markdown for a metrics dict of this evaluator."""
+    lines = [f"## {name} (n={m['n']})", "",
+             "| metric | value |", "|---|---|"]
+    for key in ("lead_accuracy", "confident_wrong", "doubt_rate", "citation_recall", "conclusion_holds",
+                "traditional_same_lead"):
+        lines.append(f"| {key} | {m.get(key)} |")
+    for key, groups in m["breakdown"].items():
+        lines += ["", f"**by {key}**", "", "| group | n | lead | confident-wrong | recall |", "|---|---|---|---|---|"]
+        lines += [f"| {g} | {s['n']} | {s['lead_accuracy']} | {s['confident_wrong']} | {s['citation_recall']} |"
+                  for g, s in groups.items()]
+    lines += ["", "**reliability** (confidence bin → lead accuracy)", "", "| bin | n | lead accuracy |",
+              "|---|---|---|"]
+    lines += [f"| {b['bin']} | {b['n']} | {b['lead_accuracy']} |" for b in m["reliability"]]
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m evals.lead dev|sealed [OUT.json]`: run a set through the real assistant, print the summary."""
+    import sys
+
+    args = argv if argv is not None else sys.argv[1:]
+    which = args[0] if args else "dev"
+    items = load(SEALED_DIR if which == "sealed" else DEV_DIR)
+    from assistant import ask
+
+    metrics = LeadEvaluator(items)(ask)
+    print("\n".join(report_lines(f"{which} set", metrics)))
+    if len(args) > 1:
+        Path(args[1]).write_text(json.dumps(metrics, ensure_ascii=False, indent=1), "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,48 @@
+"""The conduct catalogue generated from the texts: subjects, items, sub-conducts, obligations."""
+
+from __future__ import annotations
+
+from corpus.conduct import catalogue, unparsed
+from corpus.load import load_corpus
+
+# documents whose every sanctioning provision must name its subject (the inspection-and-testing core)
+CORE = ("检验检测机构监督管理办法", "检验检测机构资质认定管理办法", "特种设备安全监察条例")
+
+
+def _entries(pid: str) -> list:
+    return [e for e in catalogue(load_corpus()) if e.id == pid]
+
+
+def test_items_are_entries_with_their_subject():
+    (e,) = _entries("特种设备安全法/93/1/3")
+    assert {"检验检测机构", "检验检测人员"} <= set(e.actors)
+    assert e.penalty_id == "特种设备安全法/93/1" and e.sector == "特种设备" and e.rank == 0
+    assert "出具虚假的检验、检测结果" in e.conduct
+    (user,) = _entries("特种设备安全法/84/1/1")
+    assert user.actors == ("特种设备使用单位",)
+
+
+def test_sub_conducts_of_one_sentence_are_separate_entries():
+    labels = {e.label for e in _entries("检验检测机构监督管理办法/27/1")}
+    assert labels == {"出具不实检验检测报告", "出具虚假检验检测报告"}
+
+
+def test_obligations_cited_by_the_text_are_parsed():
+    (e,) = _entries("检验检测机构监督管理办法/26/1/2")
+    assert e.obligations == ("检验检测机构监督管理办法/11",)
+
+
+def test_previous_paragraph_subject_is_inherited():
+    (e,) = [x for x in _entries("生态环境法典/1230/2")]
+    assert "检验检测机构" in e.actors and e.sector == "机动车排放"
+
+
+def test_repealed_texts_are_marked():
+    old = [e for e in catalogue(load_corpus()) if e.doc_key == "大气污染防治法"]
+    assert old and not any(e.in_force for e in old)
+
+
+def test_core_documents_name_every_subject():
+    """Lists every entry of the core documents whose subject could not be parsed (must be none)."""
+    missing = [(e.id, e.conduct[:40]) for e in unparsed(catalogue(load_corpus())) if e.doc_key in CORE]
+    assert not missing, missing

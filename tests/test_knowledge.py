@@ -1,0 +1,65 @@
+"""Knowledge files (corpus/data/*.yaml) are validated, and every id and word in them is real."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from corpus import knowledge as kb
+from corpus.load import load_corpus
+
+
+def test_unknown_key_is_refused(tmp_path, monkeypatch):
+    (tmp_path / "actors.yaml").write_text("actors:\n  X:\n    family: a\n    text: [x]\n    question: [x]\n    colour: red\n",
+                                          "utf-8")
+    monkeypatch.setattr(kb, "DATA", tmp_path)
+    kb.actors.cache_clear()
+    try:
+        with pytest.raises(kb.KnowledgeError, match="colour"):
+            kb.actors()
+    finally:
+        kb.actors.cache_clear()
+
+
+def test_wrong_type_is_refused(tmp_path, monkeypatch):
+    (tmp_path / "thesaurus.yaml").write_text("terms:\n  - words: [a, 3]\n    means: b\n", "utf-8")
+    monkeypatch.setattr(kb, "DATA", tmp_path)
+    kb.thesaurus.cache_clear()
+    try:
+        with pytest.raises(kb.KnowledgeError, match="字符串"):
+            kb.thesaurus()
+    finally:
+        kb.thesaurus.cache_clear()
+
+
+def test_every_knowledge_id_is_in_the_corpus():
+    corpus = load_corpus()
+    for k in kb.knowledge().entries:
+        missing = [pid for pid in (*k.ids(), *re.findall(r"\{([^{}]+)\}", k.note)) if pid not in corpus.provisions]
+        assert not missing, (k.key, missing)
+        if k.predecessor:
+            assert kb.knowledge().by_key(k.predecessor), k.key
+
+
+def test_every_sector_document_exists():
+    corpus = load_corpus()
+    for s in kb.sectors():
+        assert all(d in corpus.documents for d in s.documents), s.name
+
+
+def test_every_thesaurus_entry_compiles_and_means_real_words():
+    corpus_text = "".join(p.text for p in load_corpus().provisions.values())
+    for t in kb.thesaurus():
+        for w in t.words:
+            re.compile(w)
+        assert t.means or t.conduct, t.words
+        for word in t.means.split():
+            assert word in corpus_text, (t.words, word)
+
+
+def test_every_actor_statute_word_occurs_in_the_texts():
+    corpus_text = "".join(p.text for p in load_corpus().provisions.values())
+    for a in kb.actors():
+        unused = [w for w in a.text if w not in corpus_text]
+        assert not unused, (a.name, unused)
