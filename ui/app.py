@@ -4,20 +4,26 @@ Access control lives in the handlers, not in the page:
 
 * a login puts a random token into gr.State. Gradio keeps State on the server (it is never sent to the
   browser and cannot be supplied by an API caller), and the token is bound to the client address;
+* both chat histories are kept server-side too (gr.State, plain role + text messages): a history sent by a
+  client is never read, so it cannot smuggle file references into the reply;
 * every officer/trainer handler calls `auth.check(token, roles, address)` itself and refuses without a valid
   login. These handlers are `api_visibility="private"` (left out of the API docs and the Python client), but
   that is only a convenience: a raw HTTP call by fn_index reaches the same check;
 * the only public endpoint is `/public_ask`: it always calls the assistant with mode="public" (so FAQ scope
-  only, see assistant.public) and is rate-limited per client address + session and per address.
+  only, see assistant.public) and is rate-limited per client address + session and per address, with counters
+  shared by all workers;
+* quiz exports are downloaded through a one-time link (`download/<key>`, see ui.api) that only works for the
+  login and client address that made the export, for EXPORT_TTL_S seconds; the files are then deleted.
 """
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import logging
 import math
-import tempfile
+import shutil
 import uuid
 from collections import Counter
 from pathlib import Path
@@ -25,6 +31,7 @@ from pathlib import Path
 import gradio as gr
 
 from ui import audit, auth, feedback
+from ui.downloads import EXPORT_TTL_S
 from ui.ratelimit import PublicLimits
 
 log = logging.getLogger("yiju.ui")
@@ -39,9 +46,11 @@ OFFICER_EXAMPLES = [
     "检验检测报告保存多少年？",
 ]
 MAX_QUESTION = 1000  # characters taken from one question (the assistant truncates further)
-MAX_HISTORY = 40  # chat messages kept per page (the history comes back from the browser)
+MAX_HISTORY = 40  # chat messages kept per page (server-side)
+MAX_MESSAGE = 20_000  # characters kept of one chat message
+HISTORY_TTL_S = 3600  # an idle page's chat history is dropped after this
 MAX_QUIZ = 200
-PUBLIC_LIMITS = PublicLimits(per_session=10, per_address=60, window_s=60)
+PUBLIC_LIMITS = PublicLimits(per_session=10, per_address=60, window_s=60, name="public-page")
 PANEL_EMPTY = "<p class='hint'>提问后在此显示引用的条文（条文出处、文件、版本日期、效力与原文）。</p>"
 ARTICLE_EMPTY = "<p class='hint'>点击右侧（或下方）任一引用条文，查看整条原文及其相邻条文。</p>"
 NEED_LOGIN = "请先登录（执法人员或培训账号）。"
@@ -101,11 +110,32 @@ def _text(value: object, limit: int = MAX_QUESTION) -> str:
     return (value if isinstance(value, str) else "")[:limit]
 
 
-def _history(history: object) -> list:
-    """The chat history the browser sent back, trimmed; anything malformed is dropped."""
+def _plain(content: object) -> str | None:
+    """The text of a chat message: a string, or the text parts of a list of typed parts; None otherwise."""
+    if isinstance(content, str):
+        return content[:MAX_MESSAGE]
+    if isinstance(content, list):
+        parts = [p["text"] for p in content if isinstance(p, dict) and p.get("type", "text") == "text"
+                 and isinstance(p.get("text"), str) and set(p) <= {"type", "text"}]
+        return "".join(parts)[:MAX_MESSAGE] if parts else None
+    return None
+
+
+def _history(history: object) -> list[dict]:
+    """A chat history as plain messages ({"role": user|assistant, "content": str}), the newest MAX_HISTORY; files,
+    components, metadata and anything malformed are dropped (one log line for the whole request)."""
     if not isinstance(history, list):
         return []
-    return [m for m in history if isinstance(m, dict) and m.get("role") in ("user", "assistant")][-MAX_HISTORY:]
+    out, dropped = [], 0
+    for m in history[-MAX_HISTORY:]:
+        text = _plain(m.get("content")) if isinstance(m, dict) and m.get("role") in ("user", "assistant") else None
+        if text is None:
+            dropped += 1
+        else:
+            out.append({"role": m["role"], "content": text})
+    if dropped:
+        log.warning("chat history: %d malformed message(s) dropped", dropped)
+    return out
 
 
 def _corpus():
@@ -191,27 +221,27 @@ def quiz_rows(questions: list) -> list[list[str]]:
 
 def do_login(user: str, password: str, old_token: str, request: gr.Request):
     auth.logout(old_token)
-    r = auth.login(_text(user, 64), _text(password, 200), _address(request))
+    r = auth.login(_text(user, 64), _text(password, 200), _address(request))  # audited by auth.login
     if not r.ok:
         return "", r.message, "", gr.update()
-    audit.record(r.user, r.role, "login")
     return r.token, f"**{r.message}**", "", gr.Tabs(selected="officer" if r.role == "officer" else "trainer")
 
 
 def do_logout(token: str, sid: str, request: gr.Request):
     who = _who(token, auth.ROLES, request)
     if who:
-        audit.record(who[0], who[1], "logout")
+        audit.record(who[0], who[1], "logout", client=_address(request))
         from assistant.session import STORE
 
         STORE.drop(f"{who[0]}:{sid}")
     auth.logout(token)
     return ("", "已退出。", [], "", {}, PANEL_EMPTY, gr.Accordion(open=False), ARTICLE_EMPTY, "", [], [], None,
-            "")
+            "", [])
 
 
 def officer_ask(question: str, history: list, token: str, sid: str, request: gr.Request):
-    """Outputs: chat, question box, session id, last answer, clause panel, basis box, article box, article."""
+    """`history` is the server-side chat state. Outputs: chat, question box, session id, last answer, clause
+    panel, basis box, article box, article (the chat value is also stored back into the state)."""
     history = _history(history)
     q = _text(question).strip()
     who = _who(token, ("officer", "trainer"), request)
@@ -230,7 +260,7 @@ def officer_ask(question: str, history: list, token: str, sid: str, request: gr.
         history += [{"role": "user", "content": q}, {"role": "assistant", "content": "⚠ 内部错误，请稍后重试。"}]
         return history, "", sid, {}, PANEL_EMPTY, "", gr.update(), gr.update()
     cited = [c.provision_id for c in a.citations]
-    audit.record(who[0], who[1], "ask", a.question or q, a.markdown, cited)
+    audit.record(who[0], who[1], "ask", a.question or q, a.markdown, cited, client=_address(request))
     history += [{"role": "user", "content": q}, {"role": "assistant", "content": a.markdown}]
     last = {"question": a.question or q, "markdown": a.markdown, "basis": a.basis_paragraph, "citations": cited}
     return (history, "", sid, last, clause_panel(a.citations, a.warnings), "", gr.Accordion(open=False),
@@ -243,7 +273,7 @@ def new_chat(token: str, sid: str, request: gr.Request):
         from assistant.session import STORE
 
         STORE.drop(f"{who[0]}:{sid}")
-    return [], "", {}, PANEL_EMPTY, "", gr.Accordion(open=False), ARTICLE_EMPTY
+    return [], "", {}, PANEL_EMPTY, "", gr.Accordion(open=False), ARTICLE_EMPTY, []
 
 
 def show_basis(last: dict, token: str, request: gr.Request) -> str:
@@ -317,7 +347,7 @@ def quiz_make(token: str, docs: list, chapters: list, topics: list, n_single: fl
         log.exception("quiz failed")
         return [], [], "⚠ 出题失败，请调整条件后重试。"
     audit.record(who[0], who[1], "quiz", json.dumps(selection, ensure_ascii=False), f"{len(qs)} 题",
-                 list(dict.fromkeys(q.provision_id for q in qs)))
+                 list(dict.fromkeys(q.provision_id for q in qs)), client=_address(request))
     got = Counter(q.qtype for q in qs)
     short = [f"{t}{counts[t] - got[t]}题" for t in counts if got[t] < counts[t]]
     msg = (f"已生成 {len(qs)} 题（" + "，".join(f"{t}{got[t]}" for t in counts if got[t]) + "）。"
@@ -326,13 +356,32 @@ def quiz_make(token: str, docs: list, chapters: list, topics: list, n_single: fl
     return quiz_rows(qs), [q.to_dict() for q in qs], msg
 
 
-_EXPORT_DIR: list[Path] = []
+def _write_export(fmt: str, questions: list) -> tuple[Path, int]:
+    from assistant.quiz import Question
+    from assistant.quiz_export import to_docx, to_gift, to_xlsx
+    from ui import downloads
+
+    qs = [Question(**q) for q in questions]
+    name = {"xlsx": "yiju-quiz.xlsx", "docx": "yiju-quiz.docx", "gift": "yiju-quiz-gift.txt"}[fmt]
+    out = downloads.new_folder() / name
+    try:
+        if fmt == "xlsx":
+            to_xlsx(qs, out)
+        elif fmt == "docx":
+            to_docx(qs, out)
+        else:
+            out.write_text(to_gift(qs), "utf-8")
+    except BaseException:
+        shutil.rmtree(out.parent, ignore_errors=True)
+        raise
+    return out, len(qs)
 
 
-def _export_dir() -> Path:
-    if not _EXPORT_DIR:
-        _EXPORT_DIR.append(Path(tempfile.mkdtemp(prefix="yiju-quiz-")))
-    return _EXPORT_DIR[0]
+def download_link(key: str, name: str) -> str:
+    """The one-time link (relative, so it also works under a reverse proxy's sub-path)."""
+    return (f"<a class='download' href='download/{html.escape(key, quote=True)}' "
+            f"download='{html.escape(name, quote=True)}'>下载 {html.escape(name)}</a>"
+            f"<p class='hint'>链接仅限本次登录、本机使用一次，{EXPORT_TTL_S // 60} 分钟内有效。</p>")
 
 
 def export(fmt: str):
@@ -340,28 +389,19 @@ def export(fmt: str):
         who = _who(token, ("trainer",), request)
         if who is None:
             return None, NEED_LOGIN
-        if not questions:
+        if not questions or not isinstance(questions, list):
             return None, "请先生成题目，再导出。"
-        from assistant.quiz import Question
-        from assistant.quiz_export import to_docx, to_gift, to_xlsx
+        from ui import downloads
 
-        qs = [Question(**q) for q in questions]
-        name = {"xlsx": "yiju-quiz.xlsx", "docx": "yiju-quiz.docx", "gift": "yiju-quiz-gift.txt"}[fmt]
-        folder = _export_dir() / uuid.uuid4().hex
-        folder.mkdir()
-        out = folder / name
         try:
-            if fmt == "xlsx":
-                to_xlsx(qs, out)
-            elif fmt == "docx":
-                to_docx(qs, out)
-            else:
-                out.write_text(to_gift(qs), "utf-8")
+            out, n = _write_export(fmt, questions)
         except Exception:  # noqa: BLE001 - never show a traceback in the page
             log.exception("export failed")
             return None, "⚠ 导出失败，请重新生成题目后再试。"
-        audit.record(who[0], who[1], "export", fmt, f"{len(qs)} 题", list(dict.fromkeys(q.provision_id for q in qs)))
-        return str(out), f"已导出 {len(qs)} 题（{fmt.upper()}），请在下方下载。"
+        key = downloads.register(token, _address(request), out, out.name)
+        audit.record(who[0], who[1], "export", fmt, f"{n} 题", list(dict.fromkeys(q["provision_id"] for q in questions)),
+                     client=_address(request))
+        return download_link(key, out.name), f"已导出 {n} 题（{fmt.upper()}），请在下方下载。"
 
     handler.__name__ = f"export_{fmt}"
     return handler
@@ -390,6 +430,17 @@ def public_ask(question: str, history: list, request: gr.Request):
     return history, ""
 
 
+def _keeps_history(fn):
+    """Register `fn` so that its first output (the chat shown) is also written to the server-side history state."""
+
+    @functools.wraps(fn)
+    def handler(*args, **kwargs):
+        out = fn(*args, **kwargs)
+        return (*out, out[0])
+
+    return handler
+
+
 def public_topics(entries) -> list:
     """The FAQ entries the assistant answers now (assistant.faq's topics), so that the page offers no example
     question that would be declined."""
@@ -412,11 +463,13 @@ def build_app() -> gr.Blocks:
     public_examples = [q for e in faq for q in e.examples[:2]]
     default_docs = [k for k in QUIZ_DEFAULT_DOCS if k in corpus.documents]
 
-    with gr.Blocks(title=TITLE) as demo:
+    with gr.Blocks(title=TITLE, delete_cache=(600, 3600)) as demo:
         token = gr.State("")
         session_id = gr.State("")
         last = gr.State({})
         quiz_state = gr.State([])
+        chat_state = gr.State([], time_to_live=HISTORY_TTL_S)  # the officer chat, server-side
+        pub_state = gr.State([], time_to_live=HISTORY_TTL_S)  # the public chat, server-side
         gr.Markdown(f"# {TITLE}\n离线检索法律、法规、规章与《检验检测领域综合治理行动方案》，逐字引用条文并标注版本与效力。"
                     "回答供执法办案参考，不替代法制审核与集体讨论。")
         with gr.Accordion("登录（执法人员、培训模式需要登录；公众咨询无需登录）", open=True, elem_id="login-box"):
@@ -482,7 +535,7 @@ def build_app() -> gr.Blocks:
                     ex_xlsx = gr.Button("导出 XLSX", elem_id="quiz-xlsx")
                     ex_gift = gr.Button("导出 Moodle GIFT", elem_id="quiz-gift")
                     ex_docx = gr.Button("导出 DOCX 试卷", elem_id="quiz-docx")
-                quiz_file = gr.File(label="下载", elem_id="quiz-file", interactive=False, height=110)
+                quiz_file = gr.HTML("", elem_id="quiz-file", label="下载")
             with gr.Tab("公众咨询", id="public", elem_id="tab-public"):
                 gr.Markdown("### 公众咨询（无需登录）\n可咨询：" + "；".join(e.title for e in faq) +
                             "。\n\n本模式不解答执法裁量、内部执法安排或个案处理问题；回答均引用公开的法规原文。")
@@ -498,11 +551,13 @@ def build_app() -> gr.Blocks:
               [token, login_msg, password, tabs], concurrency_limit=2, concurrency_id="login", **private)
         logout_btn.click(do_logout, [token, session_id],
                          [token, login_msg, chat, question, last, panel, article_box, article, basis, preview,
-                          quiz_state, quiz_file, quiz_msg], **private)
-        gr.on([send.click, question.submit], officer_ask, [question, chat, token, session_id],
-              [chat, question, session_id, last, panel, basis, article_box, article],
+                          quiz_state, quiz_file, quiz_msg, chat_state], **private)
+        # Chat histories are inputs only as server-side State: whatever a client sends for them is ignored.
+        gr.on([send.click, question.submit], _keeps_history(officer_ask), [question, chat_state, token, session_id],
+              [chat, question, session_id, last, panel, basis, article_box, article, chat_state],
               concurrency_limit=2, concurrency_id="answer", **private)
-        clear.click(new_chat, [token, session_id], [chat, question, last, panel, basis, article_box, article], **private)
+        clear.click(new_chat, [token, session_id],
+                    [chat, question, last, panel, basis, article_box, article, chat_state], **private)
         basis_btn.click(show_basis, [last, token], [basis], **private).then(
             None, [basis], None, js=COPY_BASIS, **private)
         panel.select(show_article, [token], [article_box, article], **private).then(
@@ -516,7 +571,8 @@ def build_app() -> gr.Blocks:
         for btn, fmt in ((ex_xlsx, "xlsx"), (ex_gift, "gift"), (ex_docx, "docx")):
             btn.click(export(fmt), [token, quiz_state], [quiz_file, quiz_msg], **quiz, **private)
         # The one public endpoint. Its own concurrency group, so public traffic cannot starve officers.
-        gr.on([pub_send.click, pub_q.submit], public_ask, [pub_q, pub_chat], [pub_chat, pub_q], api_name="public_ask",
+        gr.on([pub_send.click, pub_q.submit], _keeps_history(public_ask), [pub_q, pub_state], [pub_chat, pub_q, pub_state],
+              api_name="public_ask",
               api_description="公众咨询：只解答查询机构资质、投诉举报渠道、检验检测报告常识与公众权利（限频）。",
               concurrency_limit=2, concurrency_id="public")
     # Answers are CPU-bound and take well under a second on 2 cores. Groups: "answer" (officer/trainer questions,
@@ -535,10 +591,8 @@ def warm_up() -> None:
     ask("什么是检验检测报告？", mode="public")
 
 
-def serve(host: str = "127.0.0.1", port: int = 7860, share: bool = False) -> None:
-    from corpus.config import home
+def serve(host: str = "127.0.0.1", port: int = 7860) -> None:
+    """The page alone, with the same protections as `serve --api` (see ui.api.create_app)."""
+    from ui.api import run
 
-    warm_up()
-    build_app().launch(server_name=host, server_port=port, share=share, css=CSS, show_error=False, max_threads=16,
-                       footer_links=["api"], blocked_paths=[str(home())], max_file_size="1mb", mcp_server=False,
-                       enable_monitoring=False, ssr_mode=False, quiet=False)
+    run(host, port, with_api=False)
