@@ -11,6 +11,17 @@ from assistant.quiz import FALSE, LETTERS, TRUE, TYPES, Question
 XLSX_HEADER = ["题型", "题干", "选项A", "选项B", "选项C", "选项D", "答案", "解析", "依据"]
 SECTION_TITLES = {"单选": "单项选择题", "多选": "多项选择题", "判断": "判断题", "填空": "填空题"}
 CN_ORDINALS = "一二三四五六七八九十"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a cell starting with one of these could run as a formula
+
+
+def set_text(cell, value: object) -> None:  # noqa: ANN001 - an openpyxl cell
+    """Write `value` as plain text: openpyxl would store a string starting with `=` as a live formula (and
+    spreadsheet tools evaluate `+ - @` too), so such a cell is typed as a string with Excel's quote prefix."""
+    text = "" if value is None else str(value)
+    cell.value = text
+    if text.startswith(FORMULA_START):
+        cell.data_type = "s"
+        cell.quotePrefix = True
 
 
 # -- XLSX ----------------------------------------------------------------------------------------------------------
@@ -26,9 +37,10 @@ def to_xlsx(questions: list[Question], path: Path | str) -> Path:
     ws.append(XLSX_HEADER)
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    for q in questions:
+    for r, q in enumerate(questions, 2):
         options = (list(q.options) + [""] * 4)[:4] if q.qtype in ("单选", "多选") else [""] * 4
-        ws.append([q.qtype, q.stem, *options, q.answer, q.explanation, q.citation])
+        for c, value in enumerate([q.qtype, q.stem, *options, q.answer, q.explanation, q.citation], 1):
+            set_text(ws.cell(row=r, column=c), value)
     for col, width in zip("ABCDEFGHI", (8, 60, 26, 26, 26, 26, 10, 70, 36), strict=True):
         ws.column_dimensions[col].width = width
     for row in ws.iter_rows(min_row=2):

@@ -280,6 +280,7 @@ def create_app(with_api: bool = True) -> FastAPI:
     # Gradio runs its own "was this file uploaded by a user / may this file be served" checks only for an app
     # that has been launched; a mounted app is never launched, so it is marked here.
     demo.has_launched = True
+    app.state.yiju_blocks = demo
     app.add_middleware(Guard, max_body=max_body_bytes())
     return app
 

@@ -1,4 +1,5 @@
-"""`yiju users …`: accounts for the officer and trainer modes (bcrypt-hashed in $YIJU_HOME/users.json)."""
+"""`yiju users …`: accounts for the officer and trainer modes (bcrypt-hashed in $YIJU_HOME/users.json), their
+open sessions; `yiju audit …`: the audit log's hash chain."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import sys
 
 import click
 
-__all__ = ["users_group"]
+__all__ = ["users_group", "audit_group"]
 
 
 @click.group("users")
@@ -55,3 +56,47 @@ def remove(name: str) -> None:
     if not remove_user(name):
         raise click.ClickException(f"没有用户 {name}。")
     click.echo(f"已删除用户 {name}。")
+
+
+@users_group.command("sessions")
+def sessions_cmd() -> None:
+    """列出已登录的会话（用户、角色、客户端地址、到期时间；不显示 token）。"""
+    import time
+
+    from ui.auth import sessions
+
+    rows = sessions()
+    if not rows:
+        click.echo("没有已登录的会话。")
+    for user, role, client, expires in rows:
+        click.echo(f"{user}\t{role}\t{client}\t{time.strftime('%Y-%m-%d %H:%M', time.localtime(expires))}")
+
+
+@users_group.command("revoke")
+@click.argument("name")
+def revoke(name: str) -> None:
+    """立即结束某用户的全部会话（所有工作进程；网页与 API 的 token 都随即失效）。"""
+    from ui.auth import revoke_user
+
+    click.echo(f"已结束 {name} 的 {revoke_user(name)} 个会话。")
+
+
+@click.group("audit")
+def audit_group() -> None:
+    """审计日志（只追加，带哈希链）。"""
+
+
+@audit_group.command("verify")
+def verify_cmd() -> None:
+    """逐行核对审计日志的哈希链：内容被改、行被删或插入都会被发现。有问题时退出码为 1。"""
+    from ui.audit import db_path, verify
+
+    v = verify()
+    for problem in v.problems[:50]:
+        click.echo(f"  ✗ {problem}", err=True)
+    if not v.ok:
+        click.echo(f"审计日志校验失败：{len(v.problems)} 处问题（{db_path()}）。", err=True)
+        sys.exit(1)
+    legacy = f"（其中 {v.legacy} 行早于哈希链）" if v.legacy else ""
+    click.echo(f"审计日志完好：{v.rows} 行{legacy}。链尾哈希：{v.head or '（空）'}")
+    click.echo("请把链尾哈希另行保存；日后再核对时，它应仍出现在链中。")
