@@ -1,8 +1,9 @@
 """A bounded load test (loopback only): concurrent sessions asking questions, with latency and isolation checks.
 
 Two drivers: `inprocess` (threads calling assistant.ask with per-session follow-ups, checking that no session
-sees another's context) and `http` (threads with their own gradio_client sessions against a running server's
-public endpoint, checking that each reply answers its own question)."""
+sees another's context) and `http` against a running server: officers (each session logs in for its own token
+and asks follow-ups through the JSON API, checked like in-process) or, without an account, the public endpoint
+(each reply must answer its own question)."""
 
 from __future__ import annotations
 
@@ -84,45 +85,94 @@ def run_inprocess(sessions: int = 50, questions: int = 20, workers: int = 16) ->
     return report
 
 
-def run_http(url: str, sessions: int = 50, questions: int = 20, workers: int = 16) -> LoadReport:
-    """Drive a running server's public endpoint on loopback, one gradio_client session per simulated user."""
+def _record(report: LoadReport, lock: threading.Lock, *, error: str = "", leak: str = "",
+            latency_ms: float | None = None) -> None:
+    with lock:
+        if error:
+            report.errors.append(error)
+        if leak:
+            report.leaks.append(leak)
+        if latency_ms is not None:
+            report.latencies_ms.append(latency_ms)
+
+
+def _officer_session(url: str, n: int, questions: int, user: str, password: str, report: LoadReport,
+                     lock: threading.Lock) -> None:
+    """One officer: its own login (token), follow-ups in its own session, then logout."""
+    import httpx
+
+    first, expected = SESSION_PLANS[n % len(SESSION_PLANS)]
+    with httpx.Client(base_url=url, timeout=120) as http:
+        r = http.post("/api/login", json={"user": user, "password": password})
+        if r.status_code != 200:
+            _record(report, lock, error=f"session {n}: login {r.status_code}: {r.text[:100]}")
+            return
+        headers = {"Authorization": f"Bearer {r.json()['token']}"}
+        session = f"load-{n}-{time.time_ns()}"
+        for i in range(questions):
+            q = first if i % 5 == 0 else FOLLOW_UPS[(i - 1) % len(FOLLOW_UPS)]
+            t = time.perf_counter()
+            try:
+                r = http.post("/api/ask", json={"question": q, "session": session}, headers=headers)
+            except httpx.HTTPError as exc:
+                _record(report, lock, error=f"session {n}: {type(exc).__name__}: {str(exc)[:100]}")
+                continue
+            if r.status_code != 200:
+                _record(report, lock, error=f"session {n}: {r.status_code}: {r.text[:100]}")
+                continue
+            cited = [c["provision_id"] for c in r.json()["citations"]]
+            leak = "" if expected in cited else f"session {n} asked {q!r}: expected {expected}, got {cited[:3]}"
+            _record(report, lock, leak=leak, latency_ms=(time.perf_counter() - t) * 1000)
+        http.post("/api/logout", headers=headers)
+
+
+def _text(content: object) -> str:
+    """A chat message's text (Gradio 6 sends a list of typed parts)."""
+    if isinstance(content, list):
+        return "".join(p.get("text", "") for p in content if isinstance(p, dict))
+    return str(content or "")
+
+
+def _public_session(url: str, n: int, questions: int, report: LoadReport, lock: threading.Lock) -> None:
+    """One member of the public on the page's endpoint (its own gradio_client session)."""
     from gradio_client import Client
 
+    try:
+        client = Client(url, verbose=False)
+    except Exception as exc:  # noqa: BLE001
+        _record(report, lock, error=f"session {n}: connect: {type(exc).__name__}")
+        return
+    for i in range(questions):
+        q, must = PUBLIC_QUESTIONS[(n + i) % len(PUBLIC_QUESTIONS)]
+        t = time.perf_counter()
+        try:
+            history, _ = client.predict(q, api_name="/public_ask")
+        except Exception as exc:  # noqa: BLE001
+            _record(report, lock, error=f"session {n}: {type(exc).__name__}: {str(exc)[:100]}")
+            continue
+        asked, reply = (_text(m.get("content")) for m in history[-2:]) if len(history) >= 2 else ("", "")
+        if "过于频繁" in reply:
+            _record(report, lock, error=f"session {n}: rate limited", latency_ms=(time.perf_counter() - t) * 1000)
+        else:
+            leak = "" if must in reply and asked == q else f"session {n} asked {q!r}: reply does not answer it"
+            _record(report, lock, leak=leak, latency_ms=(time.perf_counter() - t) * 1000)
+
+
+def run_http(url: str, sessions: int = 50, questions: int = 20, workers: int = 16, user: str | None = None,
+             password: str | None = None) -> LoadReport:
+    """Drive a running server on loopback. With `user`/`password` (an officer account) every simulated officer
+    logs in for its own token and asks follow-ups through /api/ask (`yiju serve --api`), governed by the
+    per-token officer limits; without, anonymous sessions use the page's public endpoint, which the per-address
+    public limits throttle by design (all sessions share 127.0.0.1)."""
     _check_loopback(url)
     report = LoadReport(sessions, questions)
     lock = threading.Lock()
 
-    def text_of(history: list) -> str:
-        content = history[-1]["content"] if history else ""
-        if isinstance(content, list):
-            return "".join(p.get("text", "") for p in content if isinstance(p, dict))
-        return str(content)
-
     def one(n: int) -> None:
-        try:
-            client = Client(url, verbose=False)
-        except Exception as exc:  # noqa: BLE001
-            with lock:
-                report.errors.append(f"session {n}: connect: {type(exc).__name__}")
-            return
-        for i in range(questions):
-            q, must = PUBLIC_QUESTIONS[(n + i) % len(PUBLIC_QUESTIONS)]
-            t = time.perf_counter()
-            try:
-                history, _ = client.predict(q, api_name="/public_ask")
-            except Exception as exc:  # noqa: BLE001
-                with lock:
-                    report.errors.append(f"session {n}: {type(exc).__name__}: {str(exc)[:100]}")
-                continue
-            with lock:
-                report.latencies_ms.append((time.perf_counter() - t) * 1000)
-            reply = text_of(history)
-            if "过于频繁" in reply:
-                with lock:
-                    report.errors.append(f"session {n}: rate limited")
-            elif must not in reply or len(history) != 2:
-                with lock:
-                    report.leaks.append(f"session {n} asked {q!r}: reply does not answer it")
+        if user:
+            _officer_session(url.rstrip("/"), n, questions, user, password or "", report, lock)
+        else:
+            _public_session(url, n, questions, report, lock)
 
     t0 = time.perf_counter()
     with ThreadPoolExecutor(max_workers=workers) as pool:
