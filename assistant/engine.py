@@ -25,6 +25,7 @@ from assistant.rank import MIN_SCORE, Ranking, rank
 from assistant.scenarios import Scenario
 from assistant.session import Session, get_session
 from assistant.understand import Understanding, understand
+from corpus.knowledge import scope
 from corpus.load import Corpus, load_corpus
 from corpus.models import REPEALED, PenaltyRecord
 from corpus.refs import Ref, find_references, unknown_law_refs
@@ -38,15 +39,16 @@ LOW_CONFIDENCE = 0.34
 RETRIEVAL_OVER_SCENARIO = 0.6  # retrieval confidence at which it overrides a scenario chosen by sector alone
 RERANK_MARGIN = 0.15  # overlap (share of question words) by which a lower hit must beat the top one
 # questions about texts not yet made ("2027年办法会改成什么样", "明年收费标准涨多少"): no corpus can answer them
-FUTURE = re.compile(r"会改成|会怎么改|将怎么改|会不会(修改|修订|调整|取消)|(明年|后年|今后|将来|未来|以后|下一版)[^，。？]{0,16}"
-                    r"(修改|修订|改成|调整|涨|降|出台)|涨多少|(20[3-9]\d|202[7-9])年[^，。？]{0,20}(会|将)")
+FUTURE = re.compile("|".join(scope().future))
+OFF_TOPIC = re.compile("|".join(scope().off_topic))
 # enforcement statistics ("一共查了多少案子", "罚没了多少"): the corpus holds texts and case extracts, no totals
 STATS = re.compile(r"(一共|总共|共计|累计|总计)[^，。？]{0,8}(查|查处|处罚|办理|罚没|立案|办)了?[^，。？]{0,6}多少|"
                    r"(查处|立案|办结|罚没)了多少|罚没(款|金额)?(一共|总共|共)?多少|多少(起|件)案")
-CRIME_ASK = re.compile(r"刑事|犯罪|什么罪|哪个罪|何罪|判刑|坐牢|移送司法|立案追诉")
+CRIME_ASK = re.compile(r"刑事|犯罪|什么罪|哪个罪|何罪|罪名|判刑|判几年|坐牢|蹲监狱|移送司法|立案追诉|量刑|刑法")
+# a question that asks for the legal basis of a conduct (not a fact, a definition or a duty)
+BASIS_ASK = re.compile(r"依据|哪条|哪一条|违反|定性|法条|条款|违法|处理|处罚|罚|责任|追究|查处|怎么办|后果|算什么行为")
 # general rules of administrative penalty ("同一行为几部法规都能罚", "过了多久就不罚了") live in 行政处罚法
-PRINCIPLE = re.compile(r"(几|多|两)部(法律|法规|规定)|都能罚|按哪个罚|一事不再罚|两次以上罚款|同一个?违法行为|"
-                       r"多久没被发现|多长时间没被发现|过了多久|追责时效|处罚时效|时效")
+PRINCIPLE = re.compile("|".join(scope().general_rules))
 
 
 def ask(question: str, session: Session | str | None = None, mode: str = "officer", today: date | None = None
@@ -100,6 +102,8 @@ def _ask(question: str, sess: Session | None, mode: str, today: date | None) -> 
               "可用 `yiju corpus stats` 查看已收录的法律法规；如需收录，请把正式文本放入语料目录后重建索引。")
         ans = Answer(question=u.text, markdown=md, intent="lookup", declined=True, notice=f"语料中没有{names}",
                      conclusion=f"语料中没有{names}。")
+    elif refs and not (u.follow_up and sess and sess.scenario) and (ans := answer_counterpart(u, refs[0], corpus)):
+        pass
     elif refs and not (u.follow_up and sess and sess.scenario):
         ans = answer_lookup(u, refs, corpus)
     elif STATS.search(u.text):
@@ -119,7 +123,7 @@ def _ask(question: str, sess: Session | None, mode: str, today: date | None) -> 
         ans = answer_cases(u, corpus, sess)
     elif u.intent == "plan":
         ans = answer_plan(u, corpus)
-    elif not on_topic(u, refs) and not inherits:
+    elif (not on_topic(u, refs) or OFF_TOPIC.search(u.text)) and not inherits:
         ans = _off_topic(u)
     else:
         ans, scenario = answer_conduct(u, corpus, sess if inherits else None, today)
@@ -134,6 +138,8 @@ def _ask(question: str, sess: Session | None, mode: str, today: date | None) -> 
 
     if llm.enabled():
         ans = llm.rephrase(ans, corpus)
+    if u.script == "traditional":
+        _to_traditional(ans)
     if sess is not None:
         with sess.lock:
             sess.remember(u.text, ans.markdown, ans.intent, u.slots() | ({"who": u.who} if u.who else {}),
@@ -164,11 +170,14 @@ def answer_conduct(u: Understanding, corpus: Corpus, sess: Session | None, today
     named = named_documents(u.text, corpus, u.sector)
     if sess is not None and (s := scenarios.by_key(sess.scenario, corpus)) and scenarios.available(s, corpus):
         return _conduct_answer(u, s, corpus, today, None, 1.0), s  # a follow-up stays with its conduct
-    penaltyish = u.intent in ("penalty", "legal_basis") or bool(CRIME_ASK.search(u.text)) or (
-        u.intent == "authority" and u.conduct is not None)
+    crime = bool(CRIME_ASK.search(u.text))
+    penaltyish = u.intent == "penalty" or crime or (u.intent in ("legal_basis", "authority") and bool(
+        BASIS_ASK.search(u.text)) and (u.conduct is not None or u.who is not None or u.intent == "legal_basis"))
     if not penaltyish:
         return answer_retrieval(u, corpus, doc_keys=sorted(named) or None), None
-    r = rank(u.expanded, u.who, u.sector, corpus, curated=scenarios.curated_ids())
+    r = rank(u.expanded, u.who, u.sector, corpus, curated=scenarios.curated_ids(), on=u.conduct_date)
+    if crime:
+        return answer_crime(u, r, corpus, today), None
     if named and r.top and r.top.entry.doc_key not in named:
         r = Ranking([c for c in r.candidates if c.entry.doc_key in named])
         r = rank_margin(r)
@@ -183,6 +192,37 @@ def answer_conduct(u: Understanding, corpus: Corpus, sess: Session | None, today
     return _conduct_answer(u, s, corpus, today, rival, r.margin), s
 
 
+def answer_crime(u: Understanding, r: Ranking, corpus: Corpus, today: date | None) -> Answer:
+    """'会坐牢吗' leads with the criminal provision the conduct may reach; the administrative answer follows."""
+    crimes = rank(u.expanded, u.who, u.sector, corpus, crime=True, on=u.conduct_date)
+    admin = scenarios.for_entry(r.top.entry, u.sector) if r.top and r.top.score >= MIN_SCORE else None
+    linked = set(admin.criminal) if admin else set()
+    pool = [c for c in crimes.candidates if c.entry.doc_key == "刑法"]
+    best = max(pool, key=lambda c: c.score + (0.6 if c.entry.article_id in linked else 0.0), default=None)
+    if best is None:
+        return answer_retrieval(u, corpus, doc_keys=["刑法"])
+    cites = Citations(corpus)
+    art = corpus.provisions[best.entry.article_id]
+    sentence = retrieve.answer_sentences(u.text, corpus.provisions[best.entry.penalty_id].text)[0]
+    conclusion = (f"可能涉及{cites.ref(art.id, '刑事责任')}：“{sentence}”是否构成犯罪由司法机关认定；"
+                  "行政机关发现涉嫌犯罪的，应当依法移送。")
+    lines = ["### 结论", conclusion, ""]
+    others = [c for c in pool[:6] if c.entry.article_id != art.id][:2]
+    if others:
+        lines.append("### 可能相关的其他罪名")
+        lines += [f"- {cites.ref(c.entry.article_id, '刑事责任')}：{c.entry.conduct[:80]}" for c in others]
+        lines.append("")
+    if admin is not None and scenarios.available(admin, corpus):
+        lines.append("### 行政处罚")
+        lines.append(f"- {admin.title}的，行政处罚依据{'、'.join(cites.ref(p, '处罚依据') for p in admin.penalty)}。")
+        lines.append("")
+    margin = best.score - max((c.score for c in others), default=0.0)
+    ans = Answer(question=u.text, markdown="", intent="crime", conclusion=conclusion, lead=art.id, route="crime",
+                 confidence=round(min(0.85, 0.5 + 0.3 * min(margin, 1.0)), 2))
+    _finish(ans, lines, cites, corpus, [])
+    return ans
+
+
 def rank_margin(r: Ranking) -> Ranking:
     from assistant.rank import _with_margin
 
@@ -193,7 +233,13 @@ def _conduct_answer(u: Understanding, s: Scenario, corpus: Corpus, today: date |
                     margin: float) -> Answer:
     ans = answer_scenario(u, s, corpus, today)
     ans.route = "conduct"
-    ans.lead = s.criminal[0] if s.criminal and CRIME_ASK.search(u.text) else s.penalty[0]
+    pred = scenarios.by_key(s.predecessor, corpus) if s.predecessor else None
+    past = pred is not None and bool(u.conduct_date) and u.conduct_date < s.valid_from
+    ans.lead = pred.penalty[0] if past else s.penalty[0]
+    doc = corpus.documents[s.penalty[0].split("/")[0]]
+    if doc.status == REPEALED:
+        ans.markdown = (f"> ⚠ {doc.title}已废止；行为发生在废止前，依《中华人民共和国行政处罚法》第三十七条适用行为时的规定，"
+                        "但新的规定处罚较轻或者不认为是违法的，适用新的规定。\n\n") + ans.markdown
     ans.confidence = round(min(0.95, 0.6 + 0.35 * min(margin, 1.0)), 2)
     if rival is None:
         return ans
@@ -210,6 +256,24 @@ def _conduct_answer(u: Understanding, s: Scenario, corpus: Corpus, today: date |
 
 def _reading(s: Scenario, corpus: Corpus) -> str:
     return f"{s.title}，依据{corpus.provisions[s.penalty[0]].citation}"
+
+
+@functools.cache
+def _s2t():  # noqa: ANN202 - opencc.OpenCC
+    import opencc
+
+    return opencc.OpenCC("s2t")
+
+
+def _to_traditional(ans: Answer) -> None:
+    """Give the answer back in the user's script; the cited clauses (panel, JSON) stay verbatim (简体 originals)."""
+    try:
+        conv = _s2t().convert
+    except ImportError:
+        return
+    ans.markdown = conv(ans.markdown) + "\n\n*（回答已轉為繁體顯示；條文原文以簡體官方文本為準。）*"
+    ans.conclusion = conv(ans.conclusion)
+    ans.script = "traditional"
 
 
 def _merge_follow_up(u: Understanding, sess: Session) -> None:
@@ -409,6 +473,71 @@ def _basis_paragraph(s: Scenario, corpus: Corpus, past: Scenario | None) -> str:
 
 # -- direct lookups -----------------------------------------------------------------------------------------
 
+COUNTERPART = re.compile(r"对应|第几条|哪一条|哪条|现在是|现行.{0,6}(是|在)|变成|改到|挪到|在[^，。？]{1,12}(里|中)是|新法|修订后|施行后")
+
+
+def _counterparts(corpus: Corpus, ref: Ref, text: str) -> tuple[list[str], str]:
+    """Where an old article now lives: (ids, how) — 'confirmed'/'proposed' maps of succession.yaml, or a text
+    comparison with the successor of a repealed law ('similar', never shown as settled)."""
+    from corpus.history import OLD_VERSION, propose_maps, succession
+
+    doc = corpus.documents.get(ref.doc_key or "")
+    maps = succession().maps_from(ref.doc_key or "", ref.article or 0)
+    if doc is None or not maps and doc.status != REPEALED:
+        return [], ""
+    if maps and (OLD_VERSION.search(text) or doc.status == REPEALED or ref.article_id not in corpus.provisions):
+        return [m.to for m in maps if m.to in corpus.provisions], maps[0].status
+    successor = succession().repeals.get(doc.key, {}).get("successor")
+    if doc.status != REPEALED or not successor or ref.article_id not in corpus.provisions:
+        return [], ""
+    old = corpus.provisions[ref.article_id]
+    sub = build_sub(corpus, [old.id], successor)
+    best = [new for old_id, new, _ in propose_maps(sub, old.doc_key, successor, threshold=0.3) if old_id == old.id]
+    return best[:1], "similar"
+
+
+def build_sub(corpus: Corpus, old_ids: list[str], new_doc: str) -> Corpus:
+    """A corpus view holding only some old articles and one new document (for a quick text comparison)."""
+    view = Corpus(documents=corpus.documents)
+    view.provisions = {pid: p for pid, p in corpus.provisions.items() if pid in old_ids or
+                       (p.doc_key == new_doc and p.kind == "article")}
+    return view
+
+
+def answer_counterpart(u: Understanding, ref: Ref, corpus: Corpus) -> Answer | None:
+    """'大气法第一百一十二条在法典里是哪一条' / '2021版第二十六条现在是第几条': lead with where the text now is."""
+    if not COUNTERPART.search(u.text):
+        return None
+    ids, how = _counterparts(corpus, ref, u.text)
+    if not ids:
+        return None
+    cites = Citations(corpus)
+    old = corpus.provisions.get(ref.article_id or "")
+    new = corpus.provisions[ids[0]]
+    label = {"confirmed": "已核对", "proposed": "按条号后移规则推定，未逐条核对", "similar": "按文本相似度自动比对，未经人工确认"}[how]
+    from corpus.history import succession
+
+    maps = succession().maps_from(ref.doc_key or "", ref.article or 0)
+    if old and corpus.documents[old.doc_key].status == REPEALED:
+        old_text = cites.ref(old.id, "条号沿革")
+    else:
+        old_text = f"《{corpus.documents[ref.doc_key].title}》{maps[0].label}" if maps else ref.raw
+    conclusion = f"{old_text}的内容现为{cites.ref(new.id, '现行条文')}（{label}）：“{retrieve.answer_sentences(u.text, new.text)[0]}”"
+    lines = ["### 结论", conclusion, ""]
+    recs = [r for r in corpus.penalties_for(new.id) if r.kind == "处罚"]
+    if recs:
+        lines += ["### 现行罚则", *penalty_table(recs, cites), ""]
+    from corpus.history import describe
+
+    lines += describe(corpus, new.id)
+    ans = Answer(question=u.text, markdown="", intent="lookup", conclusion=conclusion, route="counterpart",
+                 lead=new.id, penalties=[r.to_dict() for r in recs],
+                 confidence={"confirmed": 0.9, "proposed": 0.6}.get(how, 0.45),
+                 notice="" if how == "confirmed" else f"条文对应关系{label}，请核对")
+    _finish(ans, lines, cites, corpus, [])
+    return ans
+
+
 def answer_lookup(u: Understanding, refs: list[Ref], corpus: Corpus) -> Answer:
     cites = Citations(corpus)
     lines: list[str] = []
@@ -480,7 +609,8 @@ def answer_lookup(u: Understanding, refs: list[Ref], corpus: Corpus) -> Answer:
     if found_problem and len(found) == 1:
         conclusion = f"语料中没有所问的款项：{found_problem[0]}。"
     ok = bool(found) and not found_problem
-    ans = Answer(question=u.text, markdown="", intent="lookup", conclusion=conclusion,
+    ans = Answer(question=u.text, markdown="", intent="lookup", conclusion=conclusion, route="lookup",
+                 lead=found[0][1].id if found else "",
                  penalties=[r.to_dict() for r in records], confidence=1.0 if ok else 0.3 if found else 0.0,
                  declined=not found, notice="" if ok else "所问条文或款项在语料中不存在")
     _finish(ans, lines, cites, corpus, [])
@@ -535,14 +665,17 @@ def absent_laws(text: str, corpus: Corpus) -> list[str]:
     return out
 
 
-REGULATION_NAME = re.compile(r"《([^》]{2,40})》|([\u4e00-\u9fff]{4,20}条例)")
+REGULATION_NAME = re.compile(r"《([^》]{2,40})》|([\u4e00-\u9fff]{4,20}条例)|([\u4e00-\u9fff]{6,20}(?:管理规定|实施细则|管理办法|技术规范))")
+NOT_A_NAME = re.compile(r"^(违反|按照|依照|根据|依据|按|依|本|该|这个|那个|有关|相关|国家)")
 
 
 def unknown_regulations(text: str, corpus: Corpus) -> list[str]:
     """Regulations the question names that the corpus does not hold ('医疗器械监督管理条例')."""
     out = []
     for m in REGULATION_NAME.finditer(text):
-        name = (m.group(1) or m.group(2)).strip()
+        name = (m.group(1) or m.group(2) or m.group(3)).strip()
+        if m.group(3) and NOT_A_NAME.search(name):
+            continue
         if corpus.find_document(name) is not None or any(name.endswith(a) for a in corpus.alias_index if len(a) >= 3):
             continue
         out.append(name)
@@ -579,7 +712,7 @@ def answer_retrieval(u: Understanding, corpus: Corpus, doc_keys: list[str] | Non
     if conf < LOW_CONFIDENCE:
         return _not_found(u, corpus, cites, hits[:3])
     lines = ["### 结论"]
-    sentence = retrieve.best_sentence(u.text, top.provision.text)
+    sentence = retrieve.answer_sentences(u.text, top.provision.text)[0]
     conclusion = f"依据{cites.ref(top.provision.id, '依据')}：“{sentence}”"
     lines += [conclusion, ""]
     records: list[PenaltyRecord] = []
@@ -598,8 +731,8 @@ def answer_retrieval(u: Understanding, corpus: Corpus, doc_keys: list[str] | Non
         for h in others:
             lines.append(f"- {cites.ref(h.provision.id, '相关')}：{retrieve.best_sentence(u.text, h.provision.text)[:140]}")
         lines.append("")
-    ans = Answer(question=u.text, markdown="", intent=u.intent, conclusion=conclusion,
-                 penalties=[r.to_dict() for r in records], confidence=round(min(conf, 0.85), 2))
+    ans = Answer(question=u.text, markdown="", intent=u.intent, conclusion=conclusion, lead=top.provision.id,
+                 route="retrieval", penalties=[r.to_dict() for r in records], confidence=round(min(conf, 0.85), 2))
     _finish(ans, lines, cites, corpus, _matching_cases(corpus, u, cites.ids()) if penalty else [])
     return ans
 
@@ -608,8 +741,13 @@ def _rerank_by_wording(u: Understanding, hits: list[retrieve.Hit]) -> list[retri
     """Among the first three hits, the one whose text shares clearly more of the question's words goes first
     (a semantic near-miss like '故意刁难' for '拒绝配合监督检查' does not outrank the article that says it)."""
     head = hits[:3]
-    scored = [(max(retrieve.overlap(u.text, h.provision.text), retrieve.overlap(u.expanded, h.provision.text)), n, h)
-              for n, h in enumerate(head)]
+    cues = [b for a, b in retrieve.ASK_CUES if a.search(u.text)]
+
+    def fit(h: retrieve.Hit) -> float:
+        words = max(retrieve.overlap(u.text, h.provision.text), retrieve.overlap(u.expanded, h.provision.text))
+        best = retrieve.answer_sentences(u.text, h.provision.text)[0]
+        return words + 0.1 * sum(1 for b in cues if b.search(best))
+    scored = [(fit(h), n, h) for n, h in enumerate(head)]
     best = max(scored, key=lambda x: (x[0], -x[1]))
     if best[1] != 0 and best[0] >= scored[0][0] + RERANK_MARGIN:
         return [best[2], *(h for h in hits if h is not best[2])]
@@ -626,19 +764,39 @@ def _not_found(u: Understanding, corpus: Corpus, cites: Citations, hits: list[re
     return ans
 
 
+NOTICE_WORDS = re.compile(r"山西|晋市监|193号|省局|省市场监管局|我省|全省|各市|省里")
+PLAN_WORDS = re.compile(r"总局|80号|全国|国家|五部门|5部门|各省|国市监")
+COMPARE = re.compile(r"哪个(早|先|晚|后)|分别|区别|相比|比较|和[^，。？]{1,20}(各|分别|哪个)|两个时间|两个期限")
+
+
+def _plan_hits(u: Understanding) -> list[retrieve.Hit]:
+    """Plan/notice hits; a question naming the Shanxi notice (or the national plan) gets that document first."""
+    hits = [h for h in retrieve.search(u.expanded, k=8, doc_keys=PLAN_KEYS) if h.provision.doc_key in PLAN_KEYS]
+    notice, plan = bool(NOTICE_WORDS.search(u.text)), bool(PLAN_WORDS.search(u.text))
+    if notice != plan:
+        first = PLAN_KEYS[1] if notice else PLAN_KEYS[0]
+        hits.sort(key=lambda h: h.provision.doc_key != first)
+    return hits
+
+
 def answer_plan(u: Understanding, corpus: Corpus) -> Answer:
     cites = Citations(corpus)
-    hits = retrieve.search(u.expanded, k=6, doc_keys=PLAN_KEYS)
-    hits = [h for h in hits if h.provision.doc_key in PLAN_KEYS]
+    hits = _plan_hits(u)
     if not hits:
         return _not_found(u, corpus, cites, [])
     top = hits[0].provision
-    sentence = retrieve.best_sentence(u.text, top.text)
-    conclusion = f"{cites.ref(top.id, '行动方案')}：“{sentence}”"
+    compare = bool(COMPARE.search(u.text))
+    sentences = retrieve.answer_sentences(u.text, top.text, top.heading, n=2 if compare else 1)
+    conclusion = f"{cites.ref(top.id, '行动方案')}：“{''.join(sentences)}”"
+    other = next((h.provision for h in hits[1:] if h.provision.doc_key != top.doc_key), None) if compare else None
+    if other is not None:
+        extra = retrieve.answer_sentences(u.text, other.text, other.heading)[0]
+        conclusion += f"；{cites.ref(other.id, '行动方案')}：“{extra}”"
     lines = ["### 结论", conclusion, "", "### 相关部署"]
     for h in hits[1:4]:
-        lines.append(f"- {cites.ref(h.provision.id, '行动方案')}：{retrieve.best_sentence(u.text, h.provision.text)[:140]}")
-    ans = Answer(question=u.text, markdown="", intent="plan", conclusion=conclusion,
+        lines.append(f"- {cites.ref(h.provision.id, '行动方案')}："
+                     f"{retrieve.answer_sentences(u.text, h.provision.text, h.provision.heading)[0][:140]}")
+    ans = Answer(question=u.text, markdown="", intent="plan", conclusion=conclusion, lead=top.id, route="plan",
                  confidence=round(min(0.85, max(0.4, retrieve.overlap(u.text, top.text))), 2))
     _finish(ans, lines, cites, corpus, [])
     return ans

@@ -51,7 +51,16 @@ def answer_public(u: Understanding, corpus: Corpus) -> Answer:
             return False, "公众咨询范围未配置"
 
     allowed, reason = classify_public(u.text)
+    from corpus.refs import find_references
+
+    refs = find_references(u.text, corpus) if allowed else []
+    if refs:  # statute text is public: show the article itself (text only, no penalty table or notes)
+        return _public_text(u, corpus, refs[0])
     topic = pick_topic(u.text) if allowed else None
+    if allowed and topic is None:
+        ans = _public_retrieval(u, corpus)
+        if ans is not None:
+            return ans
     if not allowed or topic is None:
         return Answer(question=u.text, markdown=DECLINE, intent="out_of_scope", declined=True, mode="public",
                       notice=reason or "不在公众咨询范围内", conclusion=DECLINE)
@@ -62,4 +71,38 @@ def answer_public(u: Understanding, corpus: Corpus) -> Answer:
         lines.append(f"- {cites.ref(pid, '公众咨询')}：“{retrieve.best_sentence(u.text + topic.title, p.text)}”")
     lines += ["", "### 引用条文", *quote_lines(cites, corpus), "---", f"*{PUBLIC_DISCLAIMER}*"]
     return Answer(question=u.text, markdown="\n".join(lines), intent=f"faq:{topic.key}", conclusion=topic.lead,
-                  citations=cites.items, confidence=0.8, mode="public")
+                  citations=cites.items, confidence=0.8, mode="public", lead=topic.provisions[0], route="faq")
+
+
+def _public_text(u: Understanding, corpus: Corpus, ref) -> Answer:  # noqa: ANN001 - corpus.refs.Ref
+    """The text of an article the visitor names, with its version and status."""
+    art = corpus.provisions.get(ref.article_id or "")
+    if art is None:
+        msg = f"语料中没有所问的条文（{ref.raw}），无法提供其内容。"
+        return Answer(question=u.text, markdown=msg, intent="lookup", declined=True, mode="public", conclusion=msg,
+                      route="public_text")
+    cites = Citations(corpus)
+    doc = corpus.documents[art.doc_key]
+    conclusion = f"{cites.ref(art.id, '条文')}原文如下（{doc.version_date or ''}版，{doc.status}）。"
+    lines = ["### 条文原文", conclusion, "", f"> {art.text}", "", "---", f"*{PUBLIC_DISCLAIMER}*"]
+    return Answer(question=u.text, markdown="\n".join(lines), intent="lookup", conclusion=conclusion,
+                  citations=cites.items, confidence=0.9, mode="public", lead=art.id, route="public_text")
+
+
+def _public_retrieval(u: Understanding, corpus: Corpus) -> Answer | None:
+    """A public question outside the FAQ topics, answered from the statute texts (no penalty tables, no
+    enforcement notes); None when nothing fits with confidence."""
+    from dataclasses import replace
+
+    from assistant.engine import answer_retrieval
+
+    try:
+        ans = answer_retrieval(replace(u, intent="fact"), corpus)
+    except retrieve.IndexMissing:
+        return None
+    if ans.declined:
+        return None
+    body = ans.markdown.split("### 版本与效力")[0].split("### 引用条文")[0]
+    ans.markdown = body + "\n---\n" + f"*{PUBLIC_DISCLAIMER}*"
+    ans.mode, ans.penalties, ans.cases, ans.route = "public", [], [], "public_retrieval"
+    return ans

@@ -18,6 +18,8 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from assistant import retrieve
 from corpus.conduct import Entry, catalogue
 from corpus.knowledge import actors
@@ -27,6 +29,8 @@ WEIGHTS = {"lex": 1.0, "ret": 0.8, "actor": 0.7, "sector": 0.5, "rank": 0.25, "c
 MIN_LEX = 0.25  # below this share of the best lexical score an entry is not a candidate
 DOUBT_MARGIN = 0.25  # a rival from another article within this margin makes the answer show both readings
 MIN_SCORE = 0.9  # a top score below this is no answer: retrieval takes over
+PRECEDENCE_MARGIN = 0.6  # a higher-rank or sector-specific text on the same conduct wins within this margin
+SAME_CONDUCT = 0.3  # token overlap (Jaccard) of two conduct texts above which they describe the same conduct
 
 
 @dataclass
@@ -62,7 +66,7 @@ def _lexical(corpus: Corpus):  # noqa: ANN202 - (LexicalIndex, entries)
         from index.lexical import LexicalIndex
         from index.tokenize import tokenizer_for
 
-        entries = [e for e in catalogue(corpus) if e.in_force]
+        entries = list(catalogue(corpus))
         tok = tokenizer_for(sorted(corpus.alias_index))
         index = LexicalIndex.build([e.id for e in entries], [e.text for e in entries], tok)
         cached = (index, entries)
@@ -104,11 +108,35 @@ def _ret_feature(entry: Entry, ranks: dict[str, int]) -> float:
     return 1.0 / best ** 0.5 if best else 0.0
 
 
+def valid_on(entry: Entry, corpus: Corpus, on: str | None) -> bool:
+    """In force on a date (today's texts when no date): a law not yet in force, or repealed by then, is out."""
+    if on is None:
+        return entry.in_force
+    doc = corpus.documents[entry.doc_key]
+    if doc.effective_date and on < doc.effective_date:
+        return False
+    if entry.in_force:
+        return True
+    from corpus.history import succession
+
+    repealed = succession().repeals.get(entry.doc_key, {}).get("repealed_on", "")
+    return bool(repealed) and on < repealed
+
+
+def _mask(corpus: Corpus, entries: list[Entry], on: str | None) -> np.ndarray:
+    key = f"_conduct_mask_{on}"
+    cached = getattr(corpus, key, None)
+    if cached is None:
+        cached = np.array([valid_on(e, corpus, on) for e in entries], dtype=bool)
+        object.__setattr__(corpus, key, cached)
+    return cached
+
+
 def rank(query: str, who: str | None, sector: str | None, corpus: Corpus, crime: bool = False,
-         curated: frozenset[str] = frozenset()) -> Ranking:
-    """Catalogue entries for a question, best first."""
+         curated: frozenset[str] = frozenset(), on: str | None = None) -> Ranking:
+    """Catalogue entries for a question (valid on the conduct's date, if given), best first."""
     index, entries = _lexical(corpus)
-    lex = index.search(query, k=60)
+    lex = index.search(query, k=60, mask=_mask(corpus, entries, on))
     if not lex:
         return Ranking([])
     top_lex = lex[0][1]
@@ -123,13 +151,38 @@ def rank(query: str, who: str | None, sector: str | None, corpus: Corpus, crime:
              "curated": 1.0 if e.id in curated or e.penalty_id in curated else 0.0}
         out.append(Candidate(e, sum(WEIGHTS[k] * v for k, v in f.items()), f))
     out.sort(key=lambda c: -c.score)
-    return _with_margin(out)
+    return _with_margin(prefer_special(out, sector, index.tokenizer))
+
+
+def prefer_special(cands: list[Candidate], sector: str | None, tokenize) -> list[Candidate]:  # noqa: ANN001
+    """Lex superior and lex specialis: a law over a regulation over a rule, and a sector's own text over the
+    general one (综合), when both describe the same conduct for the same actor and score within a margin."""
+    if len(cands) < 2:
+        return cands
+    top = cands[0]
+    words = set(tokenize(top.entry.conduct))
+
+    def better(c: Candidate) -> bool:
+        if top.score - c.score > PRECEDENCE_MARGIN or c.features["actor"] < top.features["actor"]:
+            return False
+        specific = bool(sector) and top.entry.sector == "综合" and c.entry.sector == sector
+        if not (c.entry.rank < top.entry.rank or specific):
+            return False
+        other = set(tokenize(c.entry.conduct))
+        return len(words & other) / max(1, len(words | other)) >= SAME_CONDUCT
+
+    winner = next((c for c in cands[1:12] if better(c)), None)
+    if winner is None:
+        return cands
+    top.features["superseded"] = 1.0  # the same conduct in a lower or general text: not a rival reading
+    return [winner, *(c for c in cands if c is not winner)]
 
 
 def _with_margin(cands: list[Candidate]) -> Ranking:
     if not cands:
         return Ranking([])
     top = cands[0]
-    rival = next((c for c in cands[1:] if c.entry.article_id != top.entry.article_id), None)
-    margin = top.score - rival.score if rival else 1.0
+    rival = next((c for c in cands[1:] if c.entry.article_id != top.entry.article_id
+                  and not c.features.get("superseded")), None)
+    margin = max(0.0, top.score - rival.score) if rival else 1.0
     return Ranking(cands, round(margin, 3), rival)

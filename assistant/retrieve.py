@@ -88,6 +88,34 @@ def best_sentence(question: str, text: str) -> str:
     return max(enumerate(sentences), key=lambda x: (overlap(question, x[1]), -x[0]))[1]
 
 
+# what a question asks for → what the answering sentence looks like (a duration, a date, who, how many, measures)
+ASK_CUES: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple((re.compile(a), re.compile(b)) for a, b in (
+    (r"多久|多长时间|多长|为期|几个月|几年|期限|持续", r"为期|\d+个月|\d+年|个月|年内|日内|工作日"),
+    (r"什么时候|何时|几号|截止|之前|日前|时间节点|哪天|时限|多会儿|啥时候", r"\d+月\d+日|\d+日前|月底|年底|日前|前[，。；将报]"),
+    (r"谁|哪个部门|哪些部门|哪个单位|报给|报送|牵头|负责|哪些机构|哪些单位|什么机构", r"局|部门|司|机构|单位|厅"),
+    (r"多少|几个|几家|几次|几项|比例|百分之|覆盖", r"\d|[一二三四五六七八九十两]+(个|家|次|项|类)|%|百分之|全覆盖"),
+    (r"哪些措施|怎么(做|搞|整治|查)|如何(开展|整治|落实)|措施|重点|要求|任务|内容", r"开展|推进|加强|建立|严厉|组织|重点|严格"),
+))
+
+
+def answer_sentences(question: str, text: str, heading: str = "", n: int = 1) -> list[str]:
+    """The sentences of a text that answer a question: shared words, plus the shape of what is asked (a
+    duration, a deadline, who, how many, which measures); a bare heading sentence answers nothing."""
+    sentences = [s for s in re.split(r"(?<=[。；！？])", text.replace("\n", "")) if s.strip()]
+    if not sentences:
+        return [text]
+    cues = [b for a, b in ASK_CUES if a.search(question)]
+
+    def score(i: int, s: str) -> tuple[float, int]:
+        bonus = 0.5 * sum(1 for b in cues if b.search(s))
+        bare = heading and re.sub(r"^[（(][^）)]+[）)]|^[一二三四五六七八九十]+、|[。.]", "", s).strip() == heading.strip("。")
+        return overlap(question, s) + bonus - (0.6 if bare and len(sentences) > 1 else 0.0), -i
+
+    ranked = sorted(enumerate(sentences), key=lambda x: score(*x), reverse=True)
+    chosen = sorted(ranked[:n], key=lambda x: x[0])
+    return [s for _, s in chosen]
+
+
 def articles_only(hits: list[Hit], corpus: Corpus) -> list[Hit]:
     """Collapse 款/项 hits into their article, keeping the best score."""
     out: dict[str, Hit] = {}

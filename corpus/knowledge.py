@@ -156,5 +156,17 @@ def _replace_note(k: Knowledge, note: str) -> Knowledge:
     return replace(k, note=note)
 
 
+@dataclass(frozen=True)
+class Scope:
+    off_topic: tuple[str, ...]
+    future: tuple[str, ...]
+    general_rules: tuple[str, ...]
+
+
+@functools.cache
+def scope() -> Scope:
+    return _build(Scope, "scope.yaml", _load("scope.yaml"))
+
+
 def sector_of_document(doc_key: str) -> str | None:
     return next((s.name for s in sectors() if doc_key in s.documents), None)

@@ -268,6 +268,10 @@ def write_report(metrics: dict, out_dir: Path | None = None) -> Path:
             lines.append(f"| {system} | {m.get('n')} | {m.get('hit@1', 0):.3f} | {m.get('hit@5', 0):.3f} | "
                          f"{m.get('hit@10', 0):.3f} | {m.get('mrr@10', 0):.3f} | {m.get('ndcg@10', 0):.3f} |")
         lines += ["", "| metric | value |", "|---|---|", *(f"| {k} | {v} |" for k, v in h["assistant"].items())]
+    if metrics.get("dev"):
+        from evals.lead import report_lines
+
+        lines += ["", *report_lines("Blind dev set (lead citation, confident-wrong)", metrics["dev"])]
     gates = check_gates(metrics)
     lines += ["", "## Gates", "", *(f"- ✗ {g}" for g in gates)] if gates else ["", "## Gates", "", "- ✓ all gates hold"]
     lines += ["", *(f"![{c.stem}]({c.name})" for c in charts)]
@@ -330,4 +334,11 @@ def run(fast: bool = False, baseline: bool = True, out_dir: Path | None = None) 
     holdout = load_gold(HOLDOUT_DIR, fast=fast) if HOLDOUT_DIR.is_dir() else []
     if holdout:
         metrics["holdout"] = evaluate(holdout, rankers)
+    from evals import lead
+
+    dev = lead.load(lead.DEV_DIR) if lead.DEV_DIR.is_dir() else []
+    if dev and not fast:
+        from assistant import ask
+
+        metrics["dev"] = lead.LeadEvaluator(dev)(ask)
     return metrics, write_report(metrics, out_dir)

@@ -12,7 +12,7 @@ import pytest
 
 from assistant import ask
 from assistant.citations import check
-from assistant.scenarios import SCENARIOS
+from corpus.knowledge import knowledge
 from assistant.session import get_session
 from assistant.understand import understand
 from corpus.load import load_corpus
@@ -32,7 +32,7 @@ def _rec(answer, pid, target, tier="基本"):
 
 
 def test_every_scenario_points_at_real_provisions(c):
-    for s in SCENARIOS:
+    for s in knowledge().entries:
         for pid in (*s.penalty, *s.violated, *s.conduct_items, *s.related, *s.general, *s.criminal):
             assert pid in c.provisions, (s.key, pid)
         if s.authority_basis:
@@ -193,10 +193,10 @@ def test_checker_rejects_fabrications(c):
 
 def test_scenarios_need_their_texts(tmp_path, monkeypatch):
     """With only the national laws configured, curated answers that cite the rules fall back, never crash."""
-    from assistant.engine import scenario_available
-    from assistant.scenarios import BY_KEY
+    from assistant.scenarios import available
     from corpus.load import build_corpus
 
     small = build_corpus(dirs=[tmp_path], laws=["特种设备安全法", "刑法"])
-    assert not scenario_available(BY_KEY["special_equipment_false_report"], small)
-    assert scenario_available(BY_KEY["special_equipment_false_report"], load_corpus())
+    s = knowledge().by_key("special_equipment_false_report")
+    assert not available(s, small)
+    assert available(s, load_corpus())

@@ -1,0 +1,67 @@
+"""Answers chosen from the conduct catalogue: the actor's own provision, the asker is not the actor, doubt is
+shown as two readings, off-topic follow-ups are declined, traditional Chinese gets the same lead."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import ask
+from assistant.session import get_session
+from assistant.understand import detect_who, understand
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.parametrize("text,who,asker", [
+    ("物业找的检测公司出了假报告怎么罚", "检验检测机构", None),
+    ("我局执法人员检查发现某小区物业的电梯没有年检，应如何定性", "特种设备使用单位", "authority"),
+    ("市场监管部门核查发现检测机构篡改数据，应如何定性", "检验检测机构", "authority"),
+    ("车主用了伪造的检验合格标志", "机动车所有人", None),
+])
+def test_actor_is_who_did_it_not_who_asks(text, who, asker):
+    assert detect_who(text) == (who, asker)
+
+
+def test_traditional_is_read_as_simplified():
+    u = understand("電梯檢驗機構出具虛假報告罰多少？")
+    assert u.script == "traditional" and "检验机构" in u.text
+
+
+@pytest.mark.usefixtures("built_home")
+def test_an_officer_describing_a_lab_gets_the_labs_article_not_the_officials():
+    a = ask("市场监管部门核查发现某检验检测机构出具虚假检验检测报告，应如何定性处罚？")
+    assert not a.lead.startswith("检验检测机构监督管理办法/28"), a.lead
+    assert a.lead.startswith("检验检测机构监督管理办法/27"), a.lead
+
+
+@pytest.mark.usefixtures("built_home")
+def test_an_elevator_user_gets_the_users_article():
+    a = ask("小区物业管理的电梯使用登记都没办就投入使用了，怎么处罚？")
+    leads = [a.lead, *a.readings]
+    assert any(x.startswith("特种设备安全法/83") for x in leads), leads
+    assert not any(x.startswith("特种设备安全法/93") for x in leads), leads
+
+
+@pytest.mark.usefixtures("built_home")
+def test_traditional_question_gets_the_same_lead_and_a_traditional_answer():
+    s = ask("检验机构出具虚假报告罚多少？依据哪条？")
+    t = ask("檢驗機構出具虛假報告罰多少？依據哪條？")
+    assert t.lead == s.lead and t.script == "traditional"
+    assert "罰款" in t.markdown and t.citations[0].text == s.citations[0].text  # clauses stay verbatim
+
+
+@pytest.mark.usefixtures("built_home")
+def test_off_topic_follow_up_does_not_inherit_the_previous_answer():
+    sess = get_session("off-topic-test")
+    first = ask("电梯检验机构出具虚假报告怎么罚", session=sess)
+    assert first.lead.startswith("特种设备安全法/93")
+    other = ask("今天天气怎么样", session=sess)
+    assert other.declined and not other.citations
+    again = ask("那情节严重呢？", session=sess)
+    assert again.lead.startswith("特种设备安全法/93")
+
+
+@pytest.mark.usefixtures("built_home")
+def test_close_rivals_are_shown_as_two_readings_not_a_guess():
+    a = ask("设备出问题了报告也不对，罚多少")
+    assert a.declined or a.readings or a.confidence < 0.5
