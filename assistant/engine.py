@@ -665,8 +665,8 @@ def absent_laws(text: str, corpus: Corpus) -> list[str]:
     return out
 
 
-REGULATION_NAME = re.compile(r"《([^》]{2,40})》|([\u4e00-\u9fff]{4,20}条例)|([\u4e00-\u9fff]{6,20}(?:管理规定|实施细则|管理办法|技术规范))")
-NOT_A_NAME = re.compile(r"^(违反|按照|依照|根据|依据|按|依|本|该|这个|那个|有关|相关|国家)")
+REGULATION_NAME = re.compile(r"《([^》]{2,40})》|([\u4e00-\u9fff]{4,20}条例)|([\u4e00-\u9fff]{6,20}(?:管理规定|实施细则|管理办法))")
+NOT_A_NAME = re.compile(r"^(违反|按照|依照|根据|依据|按|依|本|该|这个|那个|有关|相关|国家)|不按|没有|没|未|不")
 
 
 def unknown_regulations(text: str, corpus: Corpus) -> list[str]:

@@ -179,6 +179,8 @@ def detect_who(text: str) -> tuple[str | None, str | None]:
                 key = (m.start() < conduct_at, m.start() if m.start() < conduct_at else -m.start(), a.name)
                 if best is None or key[:2] > best[:2]:
                     best = key
+    if best is None and re.search(r"(假|虚假|不实|失实|造假|伪造)[^，。？]{0,4}(检验|检测|监测)?报告|出(具)?[^，。？]{0,6}报告", body):
+        return "检验检测机构", asker  # a report is issued by an inspection or testing body
     return (best[2] if best else None), asker
 
 

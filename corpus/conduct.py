@@ -40,10 +40,11 @@ class Entry:
     rank: int
     in_force: bool
     criminal: bool = False
+    context: str = ""  # the previous paragraph's conduct, for '前款所列机构…' / '有前款规定情形的'
 
     @property
     def text(self) -> str:
-        return f"{self.subject} {self.conduct}".strip()
+        return f"{self.context} {self.subject} {self.conduct}".strip()
 
 
 def _subject(clause: str) -> str:
@@ -83,16 +84,19 @@ def _sector(doc_key: str, text: str) -> str | None:
     return default
 
 
-def _entries_for(corpus: Corpus, pid: str, records: list[PenaltyRecord], previous: tuple[str, ...]) -> list[Entry]:
-    """The entries of one sanctioning 款."""
+def _entries_for(corpus: Corpus, pid: str, records: list[PenaltyRecord], previous: tuple[tuple[str, ...], str]
+                 ) -> list[Entry]:
+    """The entries of one sanctioning 款 (`previous`: the actors and conduct of the article's previous 款)."""
     prov = corpus.provisions[pid]
     doc = corpus.documents[prov.doc_key]
     lead = records[0].conduct
     subject = _subject(lead)
     found = actors_in(subject) or actors_in(lead)
-    if not found and PREVIOUS.search(lead):
-        found = previous
+    refers_back = bool(PREVIOUS.search(lead))
+    if not found and refers_back:
+        found = previous[0]
     base = dict(penalty_id=pid, article_id=prov.article_id, doc_key=prov.doc_key, sector=None,
+                context=previous[1] if refers_back else "",
                 rank=RANK.get(doc.doc_type, 4), in_force=doc.status != REPEALED,
                 criminal=records[0].kind == "刑罚", obligations=_obligations(corpus, prov.doc_key, prov.text))
     items = list(dict.fromkeys(i for r in records for i in r.conduct_refs if i in corpus.provisions))
@@ -121,12 +125,13 @@ def build_catalogue(corpus: Corpus) -> list[Entry]:
         if r.kind in ("处罚", "刑罚") and r.provision_id in corpus.provisions:
             by_pid.setdefault(r.provision_id, []).append(r)
     out: list[Entry] = []
-    previous: dict[str, tuple[str, ...]] = {}
+    previous: dict[str, tuple[tuple[str, ...], str]] = {}
     for pid, records in by_pid.items():
         art = corpus.provisions[pid].article_id
-        entries = _entries_for(corpus, pid, records, previous.get(art, ()))
+        before = previous.get(art, ((), ""))
+        entries = _entries_for(corpus, pid, records, before)
         if entries:
-            previous[art] = entries[0].actors or previous.get(art, ())
+            previous[art] = (entries[0].actors or before[0], f"{entries[0].context} {entries[0].conduct}".strip())
         out += entries
     return out
 
