@@ -45,6 +45,7 @@ OFF_TOPIC = re.compile("|".join(scope().off_topic))
 STATS = re.compile(r"(一共|总共|共计|累计|总计)[^，。？]{0,8}(查|查处|处罚|办理|罚没|立案|办)了?[^，。？]{0,6}多少|"
                    r"(查处|立案|办结|罚没)了多少|罚没(款|金额)?(一共|总共|共)?多少|多少(起|件)案")
 CRIME_ASK = re.compile(r"刑事|犯罪|什么罪|哪个罪|何罪|罪名|判刑|判几年|坐牢|蹲监狱|移送司法|立案追诉|量刑|刑法")
+ADMIN_ASK = re.compile(r"行政处罚|罚多少|罚款|怎么罚|如何罚|怎么处罚|如何处罚|给予.{0,4}处罚|怎么处理|如何处理")
 # a question that asks for the legal basis of a conduct (not a fact, a definition or a duty)
 BASIS_ASK = re.compile(r"依据|哪条|哪一条|违反|定性|法条|条款|违法|处理|处罚|罚|责任|追究|查处|怎么办|后果|算什么行为")
 # general rules of administrative penalty ("同一行为几部法规都能罚", "过了多久就不罚了") live in 行政处罚法
@@ -176,7 +177,7 @@ def answer_conduct(u: Understanding, corpus: Corpus, sess: Session | None, today
     if not penaltyish:
         return answer_retrieval(u, corpus, doc_keys=sorted(named) or None), None
     r = rank(u.expanded, u.who, u.sector, corpus, curated=scenarios.curated_ids(), on=u.conduct_date)
-    if crime:
+    if crime and not ADMIN_ASK.search(u.text):  # '罚多少？是否涉嫌犯罪' leads with the administrative penalty
         return answer_crime(u, r, corpus, today), None
     if named and r.top and r.top.entry.doc_key not in named:
         r = Ranking([c for c in r.candidates if c.entry.doc_key in named])

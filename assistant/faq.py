@@ -36,8 +36,12 @@ DECLINE = ("抱歉，公众咨询模式只解答查询机构资质、投诉举�
            "不提供执法裁量、内部工作要求或个案处理意见。如需反映具体问题，可向当地市场监督管理部门投诉举报。")
 
 
+def topic_hits(topic: Topic, text: str) -> int:
+    return sum(1 for w in topic.words if w.lower() in text.lower())
+
+
 def pick_topic(text: str) -> Topic | None:
-    scored = [(sum(1 for w in t.words if w.lower() in text.lower()), t) for t in TOPICS]
+    scored = [(topic_hits(t, text), t) for t in TOPICS]
     best = max(scored, key=lambda x: x[0])
     return best[1] if best[0] > 0 else None
 
@@ -57,9 +61,11 @@ def answer_public(u: Understanding, corpus: Corpus) -> Answer:
     if refs:  # statute text is public: show the article itself (text only, no penalty table or notes)
         return _public_text(u, corpus, refs[0])
     topic = pick_topic(u.text) if allowed else None
-    if allowed and topic is None:
-        ans = _public_retrieval(u, corpus)
-        if ans is not None:
+    if allowed:
+        ans = _public_retrieval(u, corpus)  # the statute text answers unless a FAQ topic fits at least as well
+        weak = topic is None or topic_hits(topic, u.text) < 2
+        if ans is not None and (topic is None or ans.confidence >= (0.5 if weak else 0.6)
+                                and ans.lead not in topic.provisions):
             return ans
     if not allowed or topic is None:
         return Answer(question=u.text, markdown=DECLINE, intent="out_of_scope", declined=True, mode="public",
@@ -71,7 +77,8 @@ def answer_public(u: Understanding, corpus: Corpus) -> Answer:
         lines.append(f"- {cites.ref(pid, '公众咨询')}：“{retrieve.best_sentence(u.text + topic.title, p.text)}”")
     lines += ["", "### 引用条文", *quote_lines(cites, corpus), "---", f"*{PUBLIC_DISCLAIMER}*"]
     return Answer(question=u.text, markdown="\n".join(lines), intent=f"faq:{topic.key}", conclusion=topic.lead,
-                  citations=cites.items, confidence=0.8, mode="public", lead=topic.provisions[0], route="faq")
+                  citations=cites.items, confidence=0.8 if topic_hits(topic, u.text) >= 2 else 0.45, mode="public",
+                  lead=topic.provisions[0], route="faq")
 
 
 def _public_text(u: Understanding, corpus: Corpus, ref) -> Answer:  # noqa: ANN001 - corpus.refs.Ref

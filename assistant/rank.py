@@ -26,11 +26,11 @@ from corpus.knowledge import actors
 from corpus.load import Corpus
 
 WEIGHTS = {"lex": 1.0, "ret": 0.8, "actor": 0.7, "sector": 0.5, "rank": 0.25, "curated": 0.15}
-MIN_LEX = 0.25  # below this share of the best lexical score an entry is not a candidate
+MIN_LEX = 0.15  # below this share of the best lexical score an entry is not a candidate
 DOUBT_MARGIN = 0.25  # a rival from another article within this margin makes the answer show both readings
 MIN_SCORE = 0.9  # a top score below this is no answer: retrieval takes over
-PRECEDENCE_MARGIN = 0.6  # a higher-rank or sector-specific text on the same conduct wins within this margin
-SAME_CONDUCT = 0.3  # token overlap (Jaccard) of two conduct texts above which they describe the same conduct
+PRECEDENCE_MARGIN = 0.8  # a higher-rank or sector-specific text on the same conduct wins within this margin
+SAME_CONDUCT = 0.5  # share of the shorter conduct's words found in the other: above this, the same conduct
 
 
 @dataclass
@@ -68,7 +68,8 @@ def _lexical(corpus: Corpus):  # noqa: ANN202 - (LexicalIndex, entries)
 
         entries = list(catalogue(corpus))
         tok = tokenizer_for(sorted(corpus.alias_index))
-        index = LexicalIndex.build([e.id for e in entries], [e.text for e in entries], tok)
+        # standard length normalisation: a short law article must not lose to a long regulation for being short
+        index = LexicalIndex.build([e.id for e in entries], [e.text for e in entries], tok, k1=1.2, b=0.75)
         cached = (index, entries)
         object.__setattr__(corpus, "_conduct_lexical", cached)
     return cached
@@ -84,16 +85,18 @@ def actor_feature(who: str | None, entry: Entry) -> float:
 
 
 def sector_feature(sector: str | None, entry: Entry) -> float:
-    if not sector or not entry.sector or entry.sector == "综合":
+    if not entry.sector or entry.sector == "综合":
         return 0.0
+    if not sector:
+        return -0.3  # a sector's own text when the question names no sector: its condition is not shown
     if sector == entry.sector:
         return 1.0
     return 0.3 if "机动车排放" in (sector, entry.sector) and {sector, entry.sector} & {"机动车", "生态环境"} else -1.0
 
 
-def _retrieval_ranks(query: str) -> dict[str, int]:
+def _retrieval_ranks(query: str, crime: bool) -> dict[str, int]:
     try:
-        hits = retrieve.search(query, k=20, penalty=True)
+        hits = retrieve.search(query, k=20, doc_keys=["刑法"]) if crime else retrieve.search(query, k=20, penalty=True)
     except retrieve.IndexMissing:
         return {}
     out: dict[str, int] = {}
@@ -140,15 +143,15 @@ def rank(query: str, who: str | None, sector: str | None, corpus: Corpus, crime:
     if not lex:
         return Ranking([])
     top_lex = lex[0][1]
-    ranks = _retrieval_ranks(query)
+    ranks = _retrieval_ranks(query, crime)
     out = []
     for n, score in lex:
         e = entries[n]
-        if score < MIN_LEX * top_lex or e.criminal != crime:
+        if score < MIN_LEX * top_lex or e.criminal != crime or crime and e.doc_key != "刑法":
             continue
         f = {"lex": score / top_lex, "ret": _ret_feature(e, ranks), "actor": actor_feature(who, e),
              "sector": sector_feature(sector, e), "rank": {0: 1.0, 1: 0.5}.get(e.rank, 0.0),
-             "curated": 1.0 if e.id in curated or e.penalty_id in curated else 0.0}
+             "curated": 1.0 if {e.id, e.penalty_id, e.article_id} & curated else 0.0}
         out.append(Candidate(e, sum(WEIGHTS[k] * v for k, v in f.items()), f))
     out.sort(key=lambda c: -c.score)
     return _with_margin(prefer_special(out, sector, index.tokenizer))
@@ -165,11 +168,18 @@ def prefer_special(cands: list[Candidate], sector: str | None, tokenize) -> list
     def better(c: Candidate) -> bool:
         if top.score - c.score > PRECEDENCE_MARGIN or c.features["actor"] < top.features["actor"]:
             return False
+        if top.features["curated"] and not c.features["curated"]:
+            return False  # curated knowledge already states which text leads (建设工程质量管理条例67 over 建筑法69)
         specific = bool(sector) and top.entry.sector == "综合" and c.entry.sector == sector
-        if not (c.entry.rank < top.entry.rank or specific):
+        general = not sector and top.entry.sector not in (None, "综合") and c.entry.sector == "综合"
+        if general:
+            pass  # no sector named: the general rule answers, the special laws go in its note
+        elif specific:
+            pass
+        elif c.entry.rank >= top.entry.rank or not sector and c.entry.sector not in (None, "综合"):
             return False
         other = set(tokenize(c.entry.conduct))
-        return len(words & other) / max(1, len(words | other)) >= SAME_CONDUCT
+        return len(words & other) / max(1, min(len(words), len(other))) >= SAME_CONDUCT
 
     winner = next((c for c in cands[1:12] if better(c)), None)
     if winner is None:

@@ -184,6 +184,13 @@ def detect_who(text: str) -> tuple[str | None, str | None]:
     return (best[2] if best else None), asker
 
 
+def _implied_sector(who: str | None) -> str | None:
+    """The sector an actor implies when the question names none (物业 → 特种设备 only via its elevator word)."""
+    from corpus.knowledge import actors
+
+    return next((a.sector for a in actors() if a.name == who and a.sector), None)
+
+
 def to_simplified(text: str) -> tuple[str, str]:
     """Traditional Chinese → simplified (OpenCC t2s); returns (text, script)."""
     try:
@@ -215,9 +222,10 @@ def understand(question: str, today: date | None = None) -> Understanding:
         intent = "authority" if "authority" in intents else "fact"
     v = VERSION.search(text)
     who, asker = detect_who(text)
+    sector = detect_sector(text) or _implied_sector(who)
     return Understanding(
         raw=question if isinstance(question, str) else repr(question), text=text, expanded=expanded, intent=intent,
-        intents=intents, sector=detect_sector(text), conduct=detect_conduct(text), actor=detect_actor(text),
+        intents=intents, sector=sector, conduct=detect_conduct(text), actor=detect_actor(text),
         aggravated=bool(re.search(r"情节严重|情节特别严重|严重的|后果严重|多次|屡次", text)),
         conduct_date=detect_date(text, today), version_hint=v.group(0) if v else None,
         follow_up=bool(FOLLOW_UP.search(text)) and len(text) <= 40, truncated=truncated, empty=not text.strip("？?。.!！ "),

@@ -77,9 +77,12 @@ def _obligations(corpus: Corpus, doc_key: str, text: str) -> tuple[str, ...]:
 
 
 def _sector(doc_key: str, text: str) -> str | None:
+    """The document's sector, refined by the text: 机动车排放 inside the environment code, and any sector for a
+    general document (刑法's 食品 or 特种设备 offences)."""
     default = sector_of_document(doc_key)
     for s in sectors():
-        if s.name != default and s.text and s.name == "机动车排放" and any(w in text for w in s.text):
+        refines = s.name == "机动车排放" or default in (None, "综合")
+        if s.name != default and s.text and refines and any(w in text for w in s.text):
             return s.name
     return default
 
@@ -99,6 +102,9 @@ def _entries_for(corpus: Corpus, pid: str, records: list[PenaltyRecord], previou
                 context=previous[1] if refers_back else "",
                 rank=RANK.get(doc.doc_type, 4), in_force=doc.status != REPEALED,
                 criminal=records[0].kind == "刑罚", obligations=_obligations(corpus, prov.doc_key, prov.text))
+    if base["criminal"]:  # a criminal provision's whole paragraph defines the offence
+        return [Entry(id=pid, subject=subject, actors=found, conduct=prov.text, label="", **base | {
+            "sector": _sector(prov.doc_key, prov.text)})]
     items = list(dict.fromkeys(i for r in records for i in r.conduct_refs if i in corpus.provisions))
     if items:
         out = []

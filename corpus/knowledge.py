@@ -25,6 +25,7 @@ class Actor:
     family: str
     text: tuple[str, ...]
     question: tuple[str, ...]
+    sector: str = ""
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,7 @@ def judge(item: dict, answer) -> dict:  # noqa: ANN001
     phrases = item.get("answer_contains") or []
     return {
         "id": item["id"], "lead": lead, "right": bool(right), "doubt": doubted(answer),
+        "route": getattr(answer, "route", ""),
         "confidence": round(float(answer.confidence), 2),
         "recall": (sum(1 for r in relevant if r in cited) / len(relevant)) if relevant else None,
         "conclusion_holds": all(p in answer.conclusion for p in phrases) if phrases else None,
