@@ -12,9 +12,9 @@ import pytest
 
 from assistant import ask
 from assistant.citations import check
-from corpus.knowledge import knowledge
 from assistant.session import get_session
 from assistant.understand import understand
+from corpus.knowledge import knowledge
 from corpus.load import load_corpus
 
 
