@@ -177,6 +177,34 @@ def test_parallel_wrong_passwords_over_http(server):
                          json={"user": "race_user", "password": "race-pass-123"}).status_code == 429
 
 
+def test_parallel_logins_do_not_stall_officer_answers(server):
+    """40 parallel (right) passwords: at most two bcrypt checks run at a time, in their own threads, so officer
+    questions meanwhile are still answered promptly and every login gets its token."""
+    base = server.base
+    with http_from("127.0.0.9") as http:
+        token = http.post(f"{base}/api/login", json={"user": OFFICER[0], "password": OFFICER[1]}).json()["token"]
+        headers = {"Authorization": f"Bearer {token}"}
+
+        def login(_: int) -> int:
+            with http_from("127.0.0.9") as h:
+                return h.post(f"{base}/api/login", json={"user": OFFICER[0], "password": OFFICER[1]},
+                              timeout=120).status_code
+
+        with ThreadPoolExecutor(40) as pool:
+            logins = [pool.submit(login, n) for n in range(40)]
+            time.sleep(0.5)  # the logins are under way
+            waits = []
+            for _ in range(3):
+                t = time.perf_counter()
+                r = http.post(f"{base}/api/ask", json={"question": PENALTY_Q}, headers=headers, timeout=120)
+                waits.append(time.perf_counter() - t)
+                assert r.status_code == 200
+            codes = [f.result() for f in logins]
+    assert codes == [200] * 40
+    assert max(waits) < 3.0, waits
+    print("officer answer seconds during 40 logins:", [round(w, 2) for w in waits])
+
+
 # -- 4: tokens -------------------------------------------------------------------------------------------------------------
 
 def test_token_rules_over_http(server):
