@@ -11,7 +11,8 @@ __all__ = ["serve_cmd"]
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址（对外服务时请放在反向代理之后）。")
 @click.option("--port", default=7860, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--no-build", is_flag=True, help="索引缺失或过期时不自动构建，直接报错退出。")
-@click.option("--api", "with_api", is_flag=True, help="同时提供 JSON 接口（/api/health、/api/login、/api/ask、/api/public/ask）。")
+@click.option("--api", "with_api", is_flag=True,
+              help="同时提供 JSON 接口（/api/health、/api/login、/api/logout、/api/ask、/api/public/ask）。")
 def serve_cmd(host: str, port: int, no_build: bool, with_api: bool) -> None:
     """启动网页：执法人员问答（需登录）、培训出题（需登录）、公众咨询（无需登录）。"""
     from index.build import index_status
@@ -37,12 +38,20 @@ def serve_cmd(host: str, port: int, no_build: bool, with_api: bool) -> None:
 
     if not list_users():
         click.echo("提示：尚无登录账号，执法人员和培训模式需要登录。创建账号：yiju users add 姓名 --role officer")
+    _proxy_note(host)
     click.echo(f"Yiju 正在启动：http://{host}:{port}" + ("（含 JSON 接口 /api/…）" if with_api else ""))
-    if with_api:
-        from ui.api import run
+    from ui.api import run
 
-        run(host, port)
-        return
-    from ui.app import serve
+    run(host, port, with_api=with_api)
 
-    serve(host, port)
+
+def _proxy_note(host: str) -> None:
+    """Say which address lockouts and rate limits key on."""
+    from corpus.config import trusted_proxies
+
+    proxies = trusted_proxies()
+    if proxies:
+        click.echo(f"信任以下反向代理转发的客户端地址（X-Forwarded-For）：{', '.join(proxies)}")
+    elif host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo("提示：未设置 YIJU_TRUSTED_PROXIES，客户端地址取 TCP 对端（X-Forwarded-For 一律不信任）。"
+                   "在反向代理之后运行时，请把代理地址写入 YIJU_TRUSTED_PROXIES，否则所有用户共用代理地址的限频与锁定。")
