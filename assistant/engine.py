@@ -7,7 +7,7 @@ import re
 from dataclasses import replace
 from datetime import date
 
-from assistant import retrieve, scenarios
+from assistant import calibrate, retrieve, scenarios
 from assistant.citations import check, resolve
 from assistant.compose import (
     TARGET_LABEL,
@@ -25,6 +25,7 @@ from assistant.rank import MIN_SCORE, Ranking, rank
 from assistant.scenarios import Scenario
 from assistant.session import Session, get_session
 from assistant.understand import Understanding, understand
+from corpus.config import calibration_enabled
 from corpus.knowledge import scope
 from corpus.load import Corpus, load_corpus
 from corpus.models import REPEALED, PenaltyRecord
@@ -139,6 +140,8 @@ def _ask(question: str, sess: Session | None, mode: str, today: date | None) -> 
 
     if llm.enabled():
         ans = llm.rephrase(ans, corpus)
+    if calibration_enabled():
+        calibrate.apply(ans, u.slots())
     if u.script == "traditional":
         _to_traditional(ans)
     if sess is not None:
@@ -187,10 +190,15 @@ def answer_conduct(u: Understanding, corpus: Corpus, sess: Session | None, today
     s = scenarios.for_entry(r.top.entry, u.sector)
     if not scenarios.available(s, corpus):
         return answer_retrieval(u, corpus), None
-    rival = scenarios.for_entry(r.rival.entry, u.sector) if r.doubt and r.rival else None
+    evidence = {"score": r.top.score, "margin": r.margin, **{f"f_{k}": v for k, v in r.top.features.items()}}
+    p = calibrate.predict(evidence, u.slots(), "conduct", u.text, 0.0) if calibration_enabled() else None
+    unsure = r.doubt or (p is not None and p < calibrate.DOUBT)
+    rival = scenarios.for_entry(r.rival.entry, u.sector) if unsure and r.rival else None
     if rival is not None and (set(rival.penalty) == set(s.penalty) or not scenarios.available(rival, corpus)):
         rival = None
-    return _conduct_answer(u, s, corpus, today, rival, r.margin), s
+    ans = _conduct_answer(u, s, corpus, today, rival, r.margin)
+    ans.evidence = evidence
+    return ans, s
 
 
 def answer_crime(u: Understanding, r: Ranking, corpus: Corpus, today: date | None) -> Answer:
@@ -219,7 +227,8 @@ def answer_crime(u: Understanding, r: Ranking, corpus: Corpus, today: date | Non
         lines.append("")
     margin = best.score - max((c.score for c in others), default=0.0)
     ans = Answer(question=u.text, markdown="", intent="crime", conclusion=conclusion, lead=art.id, route="crime",
-                 confidence=round(min(0.85, 0.5 + 0.3 * min(margin, 1.0)), 2))
+                 confidence=round(min(0.85, 0.5 + 0.3 * min(margin, 1.0)), 2),
+                 evidence={"score": best.score, "margin": margin, "f_linked": float(art.id in linked)})
     _finish(ans, lines, cites, corpus, [])
     return ans
 
@@ -249,6 +258,8 @@ def _conduct_answer(u: Understanding, s: Scenario, corpus: Corpus, today: date |
     ans.confidence = min(ans.confidence, 0.45)
     head = ("### 两种理解\n问题中的行为主体或行为不够明确，以下两种理解的依据不同，请按实际情况选用：\n"
             f"- 如果是{own}\n- 如果是{other}\n\n")
+    ans.clarify = f"请补充说明：实际情况是“{s.title}”，还是“{rival.title}”？"
+    head += f"**{ans.clarify}**\n\n"
     ans.markdown = head + ans.markdown
     ans.conclusion = f"存在两种理解：如果是{own}；如果是{other}"
     ans.notice = (ans.notice + " 存在两种理解，请核对行为主体和行为").strip()
@@ -732,8 +743,10 @@ def answer_retrieval(u: Understanding, corpus: Corpus, doc_keys: list[str] | Non
         for h in others:
             lines.append(f"- {cites.ref(h.provision.id, '相关')}：{retrieve.best_sentence(u.text, h.provision.text)[:140]}")
         lines.append("")
+    gap = (hits[0].score - hits[1].score) / max(hits[0].score, 1e-9) if len(hits) > 1 else 1.0
     ans = Answer(question=u.text, markdown="", intent=u.intent, conclusion=conclusion, lead=top.provision.id,
-                 route="retrieval", penalties=[r.to_dict() for r in records], confidence=round(min(conf, 0.85), 2))
+                 route="retrieval", penalties=[r.to_dict() for r in records], confidence=round(min(conf, 0.85), 2),
+                 evidence={"overlap": conf, "margin": gap})
     _finish(ans, lines, cites, corpus, _matching_cases(corpus, u, cites.ids()) if penalty else [])
     return ans
 

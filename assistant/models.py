@@ -51,6 +51,7 @@ class Answer:
     clarify: str = ""  # the one clarifying question asked instead of guessing
     route: str = ""  # which path answered (conduct, lookup, plan, retrieval, …)
     script: str = "simplified"  # the user's script; 'traditional' answers are converted back
+    evidence: dict = field(default_factory=dict)  # what the confidence is computed from (assistant/calibrate.py)
 
     def to_dict(self) -> dict:
         return asdict(self)

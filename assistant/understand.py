@@ -86,7 +86,8 @@ class Understanding:
     def slots(self) -> dict:
         return {k: v for k, v in {
             "sector": self.sector, "conduct": self.conduct, "actor": self.actor, "aggravated": self.aggravated or None,
-            "conduct_date": self.conduct_date, "version": self.version_hint}.items() if v}
+            "conduct_date": self.conduct_date, "version": self.version_hint, "who": self.who,
+            "asker": self.asker}.items() if v}
 
 
 def clean(text: str) -> tuple[str, bool]:

@@ -60,3 +60,8 @@ def max_body_bytes() -> int:
 def max_password_checks() -> int:
     """Concurrent bcrypt password checks per worker (`YIJU_MAX_PASSWORD_CHECKS`, default 2)."""
     return _int_env("YIJU_MAX_PASSWORD_CHECKS", 2)
+
+
+def calibration_enabled() -> bool:
+    """YIJU_NO_CALIBRATION=1 keeps each route's own confidence (used when refitting the calibration)."""
+    return os.environ.get("YIJU_NO_CALIBRATION", "") in ("", "0")

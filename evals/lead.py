@@ -21,10 +21,11 @@ from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
+from assistant.calibrate import DOUBT as DOUBT_CONFIDENCE  # the threshold below which answers say they doubt
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEV_DIR = DATA_DIR / "dev"
 SEALED_DIR = DATA_DIR / "sealed"
-DOUBT_CONFIDENCE = 0.5
 BINS = ((0.0, 0.5), (0.5, 0.7), (0.7, 0.85), (0.85, 1.01))
 
 

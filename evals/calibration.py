@@ -1,0 +1,95 @@
+"""Fit the confidence calibration (assistant/calibration.json) on the blind dev set.
+
+    python -m evals.calibration            # fit, report out-of-fold figures, write the weights
+
+Per answer route, a logistic regression (scikit-learn, L2, C=1) predicts whether the lead provision is right from
+the answer's evidence (assistant.calibrate.FEATURES). Routes with fewer than MIN_ROUTE dev answers share one
+pooled model. The figures reported are out-of-fold (5-fold cross-validation), so they are not the training fit;
+the sealed test set is the unseen check.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date
+
+from assistant.calibrate import DOUBT, FEATURES, WEIGHTS_FILE, vector
+from evals.lead import DEV_DIR, judge, load
+
+MIN_ROUTE = 25
+FOLDS = 5
+
+
+def collect(items: list[dict]) -> list[dict]:
+    """Each dev item through the assistant with calibration off: route, features, right."""
+    os.environ["YIJU_NO_CALIBRATION"] = "1"
+    from assistant import ask
+
+    rows = []
+    for item in items:
+        a = ask(item["question"], mode=item.get("mode", "officer"))
+        if a.declined or item["kind"] == "decline":
+            continue
+        rows.append({"id": item["id"], "route": a.route, "right": judge(item, a)["right"],
+                     "x": vector(a.evidence, a.slots, a.route, a.question,
+                                 a.confidence, len(a.readings))})
+    os.environ.pop("YIJU_NO_CALIBRATION", None)
+    return rows
+
+
+def _fit(xs: list[list[float]], ys: list[bool]) -> list[float]:
+    from sklearn.linear_model import LogisticRegression
+
+    if len(set(ys)) < 2:
+        return [4.0 if ys[0] else -4.0] + [0.0] * (len(FEATURES) - 1)
+    m = LogisticRegression(C=1.0, fit_intercept=False, max_iter=2000).fit(xs, ys)
+    return [round(float(w), 4) for w in m.coef_[0]]
+
+
+def _groups(rows: list[dict]) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    for r in rows:
+        big = sum(1 for x in rows if x["route"] == r["route"]) >= MIN_ROUTE
+        out.setdefault(r["route"] if big else "pooled", []).append(r)
+    return out
+
+
+def out_of_fold(rows: list[dict]) -> list[float]:
+    """Cross-validated P(right) for every row (its own fold never sees it)."""
+    import numpy as np
+
+    from assistant.calibrate import probability
+
+    preds = [0.0] * len(rows)
+    index = {id(r): n for n, r in enumerate(rows)}
+    for fold in range(FOLDS):
+        train = [r for n, r in enumerate(rows) if n % FOLDS != fold]
+        table = {"routes": {g: _fit([r["x"] for r in rs], [r["right"] for r in rs]) for g, rs in _groups(train).items()}}
+        for n, r in enumerate(rows):
+            if n % FOLDS == fold:
+                route = r["route"] if r["route"] in table["routes"] else "pooled"
+                preds[index[id(r)]] = probability(route, r["x"], table) or 0.5
+    return list(np.round(preds, 3))
+
+
+def main() -> int:
+    rows = collect(load(DEV_DIR))
+    oof = out_of_fold(rows)
+    cw = sum(1 for r, p in zip(rows, oof, strict=True) if not r["right"] and p >= DOUBT)
+    bins = []
+    for lo, hi in ((0, 0.3), (0.3, 0.5), (0.5, 0.7), (0.7, 0.85), (0.85, 1.01)):
+        b = [r["right"] for r, p in zip(rows, oof, strict=True) if lo <= p < hi]
+        bins.append({"bin": f"{lo}-{min(hi, 1.0)}", "n": len(b), "accuracy": round(sum(b) / len(b), 3) if b else None})
+    routes = {g: _fit([r["x"] for r in rs], [r["right"] for r in rs]) for g, rs in _groups(rows).items()}
+    report = {"fitted_on": f"evals/data/dev ({len(rows)} answered items)", "date": date.today().isoformat(),
+              "features": list(FEATURES), "routes": routes,
+              "out_of_fold": {"confident_wrong_of_answered": round(cw / len(rows), 3), "reliability": bins}}
+    WEIGHTS_FILE.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    print(json.dumps(report["out_of_fold"], ensure_ascii=False, indent=1))
+    print(f"weights → {WEIGHTS_FILE}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
