@@ -128,15 +128,23 @@ def test_history_sent_by_a_client_is_not_used(server):
     assert msg.get("success") and "FORGED" not in text and "检验检测报告" in text
 
 
-def test_malformed_history_is_one_log_line_at_most(server):
+def test_malformed_input_is_one_log_line_at_most(server):
+    """A 5,000-message junk history (ignored: the history is server-side), a history of file references and
+    other malformed inputs (refused before Gradio sees them): at most one log line per request."""
     cfg = httpx.get(f"{server.base}/config", timeout=30).json()
-    index = fn_index(cfg, "public_ask")
+    public, quiz = fn_index(cfg, "public_ask"), fn_index(cfg, "quiz_make")
+    calls = [(public, ["什么是检验检测报告？", [{"role": "user", "content": 5}] * 5000]),
+             (public, ["什么是检验检测报告？", file_payloads("/etc/passwd") * 2000]),
+             (public, [["x"] * 5000, None]), (public, []),
+             (quiz, [None, list(range(5000)), [], [], 3, 0, 0, 0, "中", 0]),
+             (quiz, [None, [], [], [], [1] * 5000, 0, 0, 0, ["z"] * 5000, 0])]
     before = server.log.read_text("utf-8").count("\n")
-    raw_call(server.base, index, ["什么是检验检测报告？", [{"role": "user", "content": 5}] * 5000], uuid.uuid4().hex)
-    raw_call(server.base, index, ["什么是检验检测报告？", file_payloads("/etc/passwd") * 2000], uuid.uuid4().hex)
+    for index, data in calls:
+        raw_call(server.base, index, data, uuid.uuid4().hex)
     time.sleep(1)
     added = server.log.read_text("utf-8").count("\n") - before
-    assert added <= 2, server.log.read_text("utf-8")[-3000:]
+    assert added <= len(calls) and "Traceback" not in server.log.read_text("utf-8"), \
+        server.log.read_text("utf-8")[-3000:]
 
 
 # -- 2: X-Forwarded-For ---------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ a clear message, never a traceback. The client address is the TCP peer unless it
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import shutil
@@ -172,12 +173,51 @@ def _has_file_reference(value: object, depth: int = 0) -> bool:
     return False
 
 
-class Guard:
-    """ASGI middleware: body cap (413 before reading), no uploads, no file references in Gradio calls, and one
-    log line per rejected request."""
+def _fits(component, value: object) -> bool:  # noqa: ANN001 - a Gradio component
+    """Whether `value` has the shape the page itself sends for `component` (else Gradio would print a traceback)."""
+    import gradio as gr
 
-    def __init__(self, app, max_body: int) -> None:  # noqa: ANN001 - an ASGI app
-        self.app, self.max_body = app, max_body
+    if component.stateful or value is None:
+        return True  # State inputs are ignored by the server
+    if isinstance(component, gr.Textbox):
+        return isinstance(value, str) and len(value) <= 20_000
+    if isinstance(component, gr.Number):
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if isinstance(component, gr.Dropdown | gr.Radio):
+        values = value if isinstance(value, list) and getattr(component, "multiselect", False) else [value]
+        choices = {c[1] if isinstance(c, tuple | list) else c for c in (component.choices or [])}
+        custom = getattr(component, "allow_custom_value", False)
+        return len(values) <= 100 and all(isinstance(v, str) and (custom or v in choices) for v in values)
+    return isinstance(value, str | int | float | list) and not _has_file_reference(value)
+
+
+def gradio_call_problem(demo, payload: object) -> str:  # noqa: ANN001 - gr.Blocks
+    """Why a Gradio call (queue/join body) does not fit its event's inputs; "" when it does or is not a call."""
+    if not isinstance(payload, dict):
+        return ""
+    if _has_file_reference(payload.get("data")):
+        return "请求中不能包含文件引用。"
+    fn = demo.fns.get(payload.get("fn_index")) if isinstance(payload.get("fn_index"), int) else None
+    if fn is None:
+        return ""  # Gradio answers an unknown event itself
+    data = payload.get("data")
+    if not isinstance(data, list) or len(data) != len(fn.inputs):
+        return "输入个数不符。"
+    if not all(_fits(c, v) for c, v in zip(fn.inputs, data, strict=True)):
+        return "输入格式不符。"
+    return ""
+
+
+def _no_files(payload: object) -> str:
+    return "请求中不能包含文件引用。" if isinstance(payload, dict) and _has_file_reference(payload.get("data")) else ""
+
+
+class Guard:
+    """ASGI middleware: body cap (413 before reading), no uploads, Gradio calls whose data does not fit their
+    event (file references, wrong shapes) refused, and one log line per rejected request."""
+
+    def __init__(self, app, max_body: int, check=_no_files) -> None:  # noqa: ANN001 - ASGI app, callable
+        self.app, self.max_body, self.check = app, max_body, check
 
     async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001 - ASGI
         if scope["type"] != "http":
@@ -195,8 +235,9 @@ class Guard:
             body, too_big = await self._read(receive)
             if too_big:
                 return await self._refuse(send, 413, "请求体过大。", method, path, client)
-            if not path.startswith("/api/") and self._carries_files(body):
-                return await self._refuse(send, 400, "请求中不能包含文件引用。", method, path, client)
+            problem = "" if path.startswith("/api/") else self._problem(body)
+            if problem:
+                return await self._refuse(send, 400, problem, method, path, client)
         await self.app(scope, self._replay(body, receive) if body else receive, self._watch(send, method, path, client))
 
     async def _read(self, receive) -> tuple[bytes, bool]:  # noqa: ANN001
@@ -214,13 +255,15 @@ class Guard:
                 break
         return b"".join(chunks), False
 
-    @staticmethod
-    def _carries_files(body: bytes) -> bool:
+    def _problem(self, body: bytes) -> str:
         try:
-            data = json.loads(body)
+            payload = json.loads(body)
         except (ValueError, RecursionError):
-            return False  # not JSON: the route answers 4xx itself
-        return _has_file_reference(data.get("data") if isinstance(data, dict) else data)
+            return ""  # not JSON: the route answers 4xx itself
+        try:
+            return self.check(payload)
+        except RecursionError:
+            return "请求嵌套过深。"
 
     @staticmethod
     def _replay(body: bytes, receive):  # noqa: ANN001, ANN205
@@ -281,7 +324,7 @@ def create_app(with_api: bool = True) -> FastAPI:
     # that has been launched; a mounted app is never launched, so it is marked here.
     demo.has_launched = True
     app.state.yiju_blocks = demo
-    app.add_middleware(Guard, max_body=max_body_bytes())
+    app.add_middleware(Guard, max_body=max_body_bytes(), check=functools.partial(gradio_call_problem, demo))
     return app
 
 
@@ -299,6 +342,11 @@ def run(host: str = "127.0.0.1", port: int = 7860, with_api: bool = True) -> Non
 
     from ui.app import warm_up
 
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    yiju = logging.getLogger("yiju")
+    yiju.addHandler(handler)
+    yiju.setLevel(logging.WARNING)
+    yiju.propagate = False
     warm_up()
     uvicorn.run(create_app(with_api), host=host, port=port, **uvicorn_options())
