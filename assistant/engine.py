@@ -258,7 +258,7 @@ def _conduct_answer(u: Understanding, s: Scenario, corpus: Corpus, today: date |
     ans.confidence = min(ans.confidence, 0.45)
     head = ("### 两种理解\n问题中的行为主体或行为不够明确，以下两种理解的依据不同，请按实际情况选用：\n"
             f"- 如果是{own}\n- 如果是{other}\n\n")
-    ans.clarify = f"请补充说明：实际情况是“{s.title}”，还是“{rival.title}”？"
+    ans.clarify = f"请补充说明实际情况：是{s.title}，还是{rival.title}？"
     head += f"**{ans.clarify}**\n\n"
     ans.markdown = head + ans.markdown
     ans.conclusion = f"存在两种理解：如果是{own}；如果是{other}"
@@ -714,8 +714,10 @@ def answer_retrieval(u: Understanding, corpus: Corpus, doc_keys: list[str] | Non
     cites = Citations(corpus)
     penalty = u.intent == "penalty"
     include_repealed = bool(doc_keys) and any(corpus.documents[k].status == REPEALED for k in doc_keys)
+    include_repealed = include_repealed or bool(u.conduct_date and u.conduct_date < date.today().isoformat())
     hits = retrieve.articles_only(retrieve.search(u.expanded, k=12, penalty=penalty or None, doc_keys=doc_keys,
                                                   include_repealed=include_repealed), corpus)
+    hits = [h for h in hits if _valid_on(corpus, h.provision.doc_key, u.conduct_date)]
     if not hits:
         return _not_found(u, corpus, cites, [])
     hits = _rerank_by_wording(u, hits)
@@ -751,9 +753,23 @@ def answer_retrieval(u: Understanding, corpus: Corpus, doc_keys: list[str] | Non
     return ans
 
 
+def _valid_on(corpus: Corpus, doc_key: str, on: str | None) -> bool:
+    """A document applies to conduct on a date: in force then (today's texts when no date is given)."""
+    from corpus.history import succession
+
+    doc = corpus.documents[doc_key]
+    if on is None:
+        return True  # the searcher already leaves repealed texts out unless the question names them
+    if doc.effective_date and on < doc.effective_date:
+        return False
+    repealed = succession().repeals.get(doc_key, {}).get("repealed_on", "")
+    return doc.status != REPEALED or bool(repealed) and on < repealed
+
+
 def _rerank_by_wording(u: Understanding, hits: list[retrieve.Hit]) -> list[retrieve.Hit]:
     """Among the first three hits, the one whose text shares clearly more of the question's words goes first
-    (a semantic near-miss like '故意刁难' for '拒绝配合监督检查' does not outrank the article that says it)."""
+    (a semantic near-miss like '故意刁难' for '拒绝配合监督检查' does not outrank the article that says it); then
+    a law stating the same as a regulation or rule ahead of it goes first (lex superior)."""
     head = hits[:3]
     cues = [b for a, b in retrieve.ASK_CUES if a.search(u.text)]
 
@@ -764,7 +780,23 @@ def _rerank_by_wording(u: Understanding, hits: list[retrieve.Hit]) -> list[retri
     scored = [(fit(h), n, h) for n, h in enumerate(head)]
     best = max(scored, key=lambda x: (x[0], -x[1]))
     if best[1] != 0 and best[0] >= scored[0][0] + RERANK_MARGIN:
-        return [best[2], *(h for h in hits if h is not best[2])]
+        hits = [best[2], *(h for h in hits if h is not best[2])]
+    return _law_first(hits, scored)
+
+
+def _law_first(hits: list[retrieve.Hit], scored: list[tuple]) -> list[retrieve.Hit]:
+    from corpus.load import load_corpus
+
+    corpus = load_corpus()
+    rank = {"法律": 0, "行政法规": 1, "部门规章": 2}
+    top = hits[0]
+    top_rank = rank.get(corpus.documents[top.provision.doc_key].doc_type, 3)
+    fit = {id(h): f for f, _, h in scored}
+    for h in hits[1:3]:
+        same = retrieve.overlap(top.provision.text[:300], h.provision.text) >= 0.5
+        close = fit.get(id(h), 0.0) >= fit.get(id(top), 0.0) - RERANK_MARGIN
+        if same and close and rank.get(corpus.documents[h.provision.doc_key].doc_type, 3) < top_rank:
+            return [h, *(x for x in hits if x is not h)]
     return hits
 
 
@@ -793,8 +825,17 @@ def _plan_hits(u: Understanding) -> list[retrieve.Hit]:
     return hits
 
 
+PLAN_ITEM = re.compile(r"第?[（(]([一二三四五六七八九十]+)[)）]项?")
+
+
 def answer_plan(u: Understanding, corpus: Corpus) -> Answer:
     cites = Citations(corpus)
+    from corpus.numerals import cn_to_int
+
+    named = [cn_to_int(m.group(1)) for m in PLAN_ITEM.finditer(u.text)]
+    key = PLAN_KEYS[1] if NOTICE_WORDS.search(u.text) else PLAN_KEYS[0]
+    if named and not any(f"{key}/{n}" in corpus.provisions for n in named):
+        return _not_found(u, corpus, cites, [])  # an item the document does not have ('第（二十五）项')
     hits = _plan_hits(u)
     if not hits:
         return _not_found(u, corpus, cites, [])
