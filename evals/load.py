@@ -85,6 +85,17 @@ def run_inprocess(sessions: int = 50, questions: int = 20, workers: int = 16) ->
     return report
 
 
+def _check_api(url: str) -> None:
+    import httpx
+
+    try:
+        r = httpx.get(f"{url.rstrip('/')}/api/health", timeout=30)
+    except httpx.HTTPError as exc:
+        raise ValueError(f"无法连接 {url}：{type(exc).__name__}") from None
+    if r.status_code == 404:
+        raise ValueError("该服务没有开启 JSON 接口：执法人员负载测试需要 `yiju serve --api`。")
+
+
 def _record(report: LoadReport, lock: threading.Lock, *, error: str = "", leak: str = "",
             latency_ms: float | None = None) -> None:
     with lock:
@@ -165,6 +176,8 @@ def run_http(url: str, sessions: int = 50, questions: int = 20, workers: int = 1
     per-token officer limits; without, anonymous sessions use the page's public endpoint, which the per-address
     public limits throttle by design (all sessions share 127.0.0.1)."""
     _check_loopback(url)
+    if user:
+        _check_api(url)
     report = LoadReport(sessions, questions)
     lock = threading.Lock()
 

@@ -69,3 +69,7 @@ def test_two_workers_share_tokens_lockouts_and_limits(workers):
         codes = [http.post(f"{(a, b)[n % 2]}/api/public/ask", json={"question": "什么是检验检测报告？"}).status_code
                  for n in range(70)]
     assert codes[:60] == [200] * 60 and set(codes[60:]) == {429}
+    from ui import audit  # both workers appended to one hash chain
+
+    v = audit.verify()
+    assert v.ok and {"login", "login-failed", "lockout", "api-ask", "logout"} <= {r["action"] for r in audit.rows(100)}
