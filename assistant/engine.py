@@ -90,7 +90,8 @@ def _ask(question: str, sess: Session | None, mode: str, today: date | None) -> 
         u.sector is None and u.conduct is None and u.who is None and on_topic(u, [])))
     if sess is not None:
         _merge_follow_up(u, sess)
-    refs = find_references(u.text, corpus, bare_numbers=True)
+    refs = [r for r in find_references(u.text, corpus, bare_numbers=True)
+            if not (r.doc_key in PLAN_KEYS and "第" not in r.raw)]  # '行动方案一共七部分' names no item
     principle = PRINCIPLE.search(u.text) and "行政处罚法" in corpus.documents and not refs
     unknown = unknown_law_refs(u.text, corpus)
     if u.intent != "plan":  # '方案提没提要搞检验检测管理条例立法' asks about the plan, not that regulation
@@ -726,7 +727,8 @@ def answer_retrieval(u: Understanding, corpus: Corpus, doc_keys: list[str] | Non
     if conf < LOW_CONFIDENCE:
         return _not_found(u, corpus, cites, hits[:3])
     lines = ["### 结论"]
-    sentence = retrieve.answer_sentences(u.text, top.provision.text)[0]
+    sentences = retrieve.answer_sentences(u.text, top.provision.text, n=2)
+    sentence = sentences[0] if len(sentences) == 1 or len("".join(sentences)) > 160 else "".join(sentences)
     conclusion = f"依据{cites.ref(top.provision.id, '依据')}：“{sentence}”"
     lines += [conclusion, ""]
     records: list[PenaltyRecord] = []
@@ -819,13 +821,27 @@ def _plan_hits(u: Understanding) -> list[retrieve.Hit]:
     """Plan/notice hits; a question naming the Shanxi notice (or the national plan) gets that document first."""
     hits = [h for h in retrieve.search(u.expanded, k=8, doc_keys=PLAN_KEYS) if h.provision.doc_key in PLAN_KEYS]
     notice, plan = bool(NOTICE_WORDS.search(u.text)), bool(PLAN_WORDS.search(u.text))
-    if notice != plan:
-        first = PLAN_KEYS[1] if notice else PLAN_KEYS[0]
+    if notice != plan or not notice:  # the national plan unless the question points at the Shanxi notice
+        first = PLAN_KEYS[1] if notice and not plan else PLAN_KEYS[0]
         hits.sort(key=lambda h: h.provision.doc_key != first)
     return hits
 
 
 PLAN_ITEM = re.compile(r"第?[（(]([一二三四五六七八九十]+)[)）]项?")
+PLAN_PART = re.compile(r"第([一二三四五六七八九十])部分|(最后)一(个)?部分")
+
+
+def _named_parts(text: str, key: str, corpus: Corpus) -> set[str]:
+    """'第三部分' / '最后一部分' → the plan part ids they name."""
+    parts = sorted((p for p in corpus.provisions.values() if p.doc_key == key and p.kind == "plan_part"),
+                   key=lambda p: p.article or 0)
+    out = set()
+    for m in PLAN_PART.finditer(text):
+        if m.group(2) and parts:
+            out.add(parts[-1].id)
+        elif m.group(1) and f"{key}/part-{m.group(1)}" in corpus.provisions:
+            out.add(f"{key}/part-{m.group(1)}")
+    return out
 
 
 def answer_plan(u: Understanding, corpus: Corpus) -> Answer:
@@ -837,11 +853,14 @@ def answer_plan(u: Understanding, corpus: Corpus) -> Answer:
     if named and not any(f"{key}/{n}" in corpus.provisions for n in named):
         return _not_found(u, corpus, cites, [])  # an item the document does not have ('第（二十五）项')
     hits = _plan_hits(u)
+    wanted = {f"{key}/{n}" for n in named} | _named_parts(u.text, key, corpus)
+    hits += [retrieve.Hit(corpus.provisions[w], 0.0) for w in wanted if w not in {h.provision.id for h in hits}]
+    hits.sort(key=lambda h: h.provision.id not in wanted)
     if not hits:
         return _not_found(u, corpus, cites, [])
     top = hits[0].provision
     compare = bool(COMPARE.search(u.text))
-    sentences = retrieve.answer_sentences(u.text, top.text, top.heading, n=2 if compare else 1)
+    sentences = retrieve.answer_sentences(u.text, top.text, top.heading, n=2)  # plan items are dense: two sentences
     conclusion = f"{cites.ref(top.id, '行动方案')}：“{''.join(sentences)}”"
     other = next((h.provision for h in hits[1:] if h.provision.doc_key != top.doc_key), None) if compare else None
     if other is not None:

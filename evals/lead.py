@@ -64,12 +64,15 @@ def judge(item: dict, answer) -> dict:  # noqa: ANN001
     cited = {article_id(c.provision_id) for c in answer.citations}
     relevant = item.get("relevant") or item.get("lead") or []
     phrases = item.get("answer_contains") or []
+    conclusion = answer.conclusion
+    if getattr(answer, "script", "") == "traditional" and (t2s := _converter("t2s")) is not None:
+        conclusion = t2s(conclusion)  # the phrases are written in the sources' script
     return {
         "id": item["id"], "lead": lead, "right": bool(right), "doubt": doubted(answer),
         "route": getattr(answer, "route", ""),
         "confidence": round(float(answer.confidence), 2),
         "recall": (sum(1 for r in relevant if r in cited) / len(relevant)) if relevant else None,
-        "conclusion_holds": all(p in answer.conclusion for p in phrases) if phrases else None,
+        "conclusion_holds": all(p in conclusion for p in phrases) if phrases else None,
     }
 
 
@@ -122,12 +125,12 @@ class LeadEvaluator:
         return out
 
 
-def _converter() -> Callable[[str], str] | None:
+def _converter(config: str = "s2t") -> Callable[[str], str] | None:
     try:
         import opencc
     except ImportError:
         return None
-    return opencc.OpenCC("s2t").convert
+    return opencc.OpenCC(config).convert
 
 
 def report_lines(name: str, m: dict) -> list[str]:
