@@ -17,6 +17,16 @@ def home() -> Path:
     return path
 
 
+def sessions_path() -> Path:
+    """SQLite of conversation sessions, shared by CLI processes, the API and every worker on this YIJU_HOME."""
+    return home() / "sessions.sqlite"
+
+
+def session_ttl() -> float:
+    """Seconds a conversation session lives after its last question (`YIJU_SESSION_TTL`, default 8 h)."""
+    return float(_int_env("YIJU_SESSION_TTL", 8 * 3600))
+
+
 def corpus_dirs() -> list[Path]:
     """Directories of extra documents. `corpus/documents/` in the repo is always read first."""
     raw = os.environ.get("YIJU_CORPUS_DIRS")
