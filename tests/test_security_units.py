@@ -388,3 +388,26 @@ def test_forwarded_for_is_ignored_unless_the_proxy_is_trusted(monkeypatch):
     monkeypatch.setenv("YIJU_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8")
     assert uvicorn_options()["forwarded_allow_ips"] == ["127.0.0.1", "10.0.0.0/8"]
     assert _peer_seen(uvicorn_options(), spoof) == "203.0.113.9"
+
+
+def test_gradio_calls_must_fit_their_event():
+    import gradio as gr
+
+    from ui.api import gradio_call_problem
+
+    with gr.Blocks() as demo:
+        q, hist, level = gr.Textbox(), gr.State([]), gr.Radio(["易", "中"])
+        docs = gr.Dropdown(["甲", "乙"], multiselect=True)
+        out = gr.Textbox()
+        gr.Button().click(lambda *a: "", [q, hist, level, docs], out, api_name="ask")
+    index = next(i for i, f in demo.fns.items() if f.api_name == "ask")
+    join = "/gradio_api/queue/join"
+    assert gradio_call_problem(demo, {"fn_index": index, "data": ["问", "ignored", "中", ["甲"]]}, join) == ""
+    for data in (["问"], [["问"], None, "中", []], ["问", None, "难", []], ["问", None, "中", ["丙"]],
+                 ["问", None, "中", list(range(5))], ["x" * 30_000, None, None, None]):
+        assert gradio_call_problem(demo, {"fn_index": index, "data": data}, join), data
+    assert gradio_call_problem(demo, {"fn_index": index, "data": [{"path": "/etc/passwd"}, None, None, None]}, join)
+    assert gradio_call_problem(demo, {"data": ["问", "中", ["甲"]]}, "/gradio_api/call/ask") == ""  # State skipped
+    assert gradio_call_problem(demo, {"data": [5, "中", ["甲"]]}, "/gradio_api/call/ask")
+    assert gradio_call_problem(demo, {"q": "问"}, "/gradio_api/call/v2/ask") == ""
+    assert gradio_call_problem(demo, {"q": ["问"]}, "/gradio_api/call/v2/ask")

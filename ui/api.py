@@ -191,24 +191,43 @@ def _fits(component, value: object) -> bool:  # noqa: ANN001 - a Gradio componen
     return isinstance(value, str | int | float | list) and not _has_file_reference(value)
 
 
-def gradio_call_problem(demo, payload: object) -> str:  # noqa: ANN001 - gr.Blocks
-    """Why a Gradio call (queue/join body) does not fit its event's inputs; "" when it does or is not a call."""
+def _event(demo, payload: dict, path: str):  # noqa: ANN001, ANN202 - gr.Blocks → BlockFunction | None
+    """The event a Gradio call targets: by fn_index (queue/join) or by the api_name in /call/[v2/]<name>."""
+    if isinstance(payload.get("fn_index"), int):
+        return demo.fns.get(payload["fn_index"])
+    if "/call/" in path:
+        name = path.rstrip("/").rsplit("/", 1)[-1]
+        return next((f for f in demo.fns.values() if f.api_name == name), None)
+    return None
+
+
+def gradio_call_problem(demo, payload: object, path: str = "") -> str:  # noqa: ANN001 - gr.Blocks
+    """Why a Gradio call (queue/join or /call/ body) does not fit its event's inputs; "" when it does or when it
+    is no call (Gradio answers those itself)."""
     if not isinstance(payload, dict):
         return ""
-    if _has_file_reference(payload.get("data")):
+    if _has_file_reference(payload.get("data")) or _has_file_reference(payload):
         return "请求中不能包含文件引用。"
-    fn = demo.fns.get(payload.get("fn_index")) if isinstance(payload.get("fn_index"), int) else None
+    fn = _event(demo, payload, path)
     if fn is None:
-        return ""  # Gradio answers an unknown event itself
+        return ""
+    inputs = fn.inputs
     data = payload.get("data")
-    if not isinstance(data, list) or len(data) != len(fn.inputs):
+    if "/call/v2/" in path:  # named parameters, one per input shown in the API
+        inputs, data = [c for c in fn.inputs if not c.skip_api], list(payload.values())
+        if len(data) > len(inputs):
+            return "输入个数不符。"
+        data = data + [None] * (len(inputs) - len(data))
+    elif "/call/" in path and isinstance(data, list) and len(data) != len(inputs):
+        inputs = [c for c in fn.inputs if not c.skip_api]
+    if not isinstance(data, list) or len(data) != len(inputs):
         return "输入个数不符。"
-    if not all(_fits(c, v) for c, v in zip(fn.inputs, data, strict=True)):
+    if not all(_fits(c, v) for c, v in zip(inputs, data, strict=True)):
         return "输入格式不符。"
     return ""
 
 
-def _no_files(payload: object) -> str:
+def _no_files(payload: object, path: str = "") -> str:
     return "请求中不能包含文件引用。" if isinstance(payload, dict) and _has_file_reference(payload.get("data")) else ""
 
 
@@ -235,7 +254,7 @@ class Guard:
             body, too_big = await self._read(receive)
             if too_big:
                 return await self._refuse(send, 413, "请求体过大。", method, path, client)
-            problem = "" if path.startswith("/api/") else self._problem(body)
+            problem = "" if path.startswith("/api/") else self._problem(body, path)
             if problem:
                 return await self._refuse(send, 400, problem, method, path, client)
         await self.app(scope, self._replay(body, receive) if body else receive, self._watch(send, method, path, client))
@@ -255,13 +274,13 @@ class Guard:
                 break
         return b"".join(chunks), False
 
-    def _problem(self, body: bytes) -> str:
+    def _problem(self, body: bytes, path: str) -> str:
         try:
             payload = json.loads(body)
         except (ValueError, RecursionError):
             return ""  # not JSON: the route answers 4xx itself
         try:
-            return self.check(payload)
+            return self.check(payload, path)
         except RecursionError:
             return "请求嵌套过深。"
 
