@@ -75,7 +75,7 @@ def _ask(question: str, sess: Session | None, mode: str, today: date | None) -> 
         from assistant.faq import answer_public
 
         return answer_public(u, corpus)
-    notices = []
+    notices = [missing] if (missing := missing_banner(corpus)) else []
     if u.truncated:
         notices.append(f"问题过长，仅按前 {len(u.text)} 个字符理解。")
     if INJECTION.search(u.text):
@@ -98,6 +98,7 @@ def _ask(question: str, sess: Session | None, mode: str, today: date | None) -> 
         unknown += [(n, n) for n in unknown_regulations(u.text, corpus)]
     if not unknown and not named_documents(u.text, corpus):
         unknown = [(n, n) for n in absent_laws(u.text, corpus)]
+    unknown += [(n, n) for n in catalogued_but_absent(u.text, corpus) if (n, n) not in unknown]
     scenario = None
     if unknown and not refs:
         names = "、".join(f"《{name}》" for name, _ in unknown)
@@ -143,6 +144,8 @@ def _ask(question: str, sess: Session | None, mode: str, today: date | None) -> 
         ans = llm.rephrase(ans, corpus)
     if calibration_enabled():
         calibrate.apply(ans, u.slots())
+    if missing:
+        ans.confidence = min(ans.confidence, 0.45)  # an incomplete corpus: no answer is settled
     if u.script == "traditional":
         _to_traditional(ans)
     if sess is not None:
@@ -666,6 +669,34 @@ def _law_names() -> tuple[str, ...]:
     except Exception:  # noqa: BLE001 - no readable laws.db: nothing to compare with
         return ()
     return tuple(sorted((n for n in names if len(n) >= 4), key=len, reverse=True))
+
+
+def missing_banner(corpus: Corpus) -> str:
+    """A loud line when a mission document is not in the configured corpus (a mistyped YIJU_CORPUS_DIRS)."""
+    from corpus.catalog import MISSION_DOCUMENTS
+    from corpus.config import corpus_dirs
+
+    missing = [label for label, key in MISSION_DOCUMENTS.items()
+               if not any(k == key or k.startswith(key) for k in corpus.documents)]
+    if not missing:
+        return ""
+    dirs = "、".join(str(d) for d in corpus_dirs()) or "（未配置）"
+    return (f"语料缺少任务文件：{'、'.join(missing)}（查找的语料目录：{dirs}）。回答只依据现有语料，可能不完整；"
+            "请检查 YIJU_CORPUS_DIRS 后运行 `yiju index build`。")
+
+
+def catalogued_but_absent(text: str, corpus: Corpus) -> list[str]:
+    """Documents the catalogue knows by name (监督管理办法, 39号令…) that this corpus does not hold: a question
+    naming one is declined, never answered from another text."""
+    from corpus.catalog import ALIASES
+
+    out = []
+    for key, aliases in ALIASES.items():
+        if key in corpus.documents:
+            continue
+        if any(len(n) >= 4 and n in text for n in (key, *aliases)):
+            out.append(key)
+    return out
 
 
 def absent_laws(text: str, corpus: Corpus) -> list[str]:

@@ -94,21 +94,25 @@ def sector_feature(sector: str | None, entry: Entry) -> float:
     return 0.3 if "机动车排放" in (sector, entry.sector) and {sector, entry.sector} & {"机动车", "生态环境"} else -1.0
 
 
-def _retrieval_ranks(query: str, crime: bool) -> dict[str, int]:
+def _retrieval_ranks(query: str, crime: bool) -> dict[str, float]:
     try:
         hits = retrieve.search(query, k=20, doc_keys=["刑法"]) if crime else retrieve.search(query, k=20, penalty=True)
     except retrieve.IndexMissing:
         return {}
-    out: dict[str, int] = {}
+    out: dict[str, float] = {}  # provision id → credit (reciprocal root rank)
     for n, h in enumerate(hits, 1):
-        for pid in (getattr(h, "matched_id", "") or h.provision.id, h.provision.id):
-            out.setdefault(pid, n)
+        matched = h.matched_id or h.provision.id
+        article = h.provision.article_id
+        out.setdefault(matched, 1.0 / n ** 0.5)
+        # the whole article matched: every 项 shares the credit; one 项 matched: its siblings get half
+        out.setdefault(article, (1.0 if matched == article else 0.5) / n ** 0.5)
     return out
 
 
-def _ret_feature(entry: Entry, ranks: dict[str, int]) -> float:
-    best = min((r for pid in (entry.id, entry.penalty_id, entry.article_id) if (r := ranks.get(pid))), default=0)
-    return 1.0 / best ** 0.5 if best else 0.0
+def _ret_feature(entry: Entry, ranks: dict[str, float]) -> float:
+    """Credit of the entry's own 项/款 among the index hits, else of its article (half when another 项 of the
+    article was the one that matched)."""
+    return max((ranks.get(pid, 0.0) for pid in (entry.id, entry.penalty_id, entry.article_id)), default=0.0)
 
 
 def valid_on(entry: Entry, corpus: Corpus, on: str | None) -> bool:

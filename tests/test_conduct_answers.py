@@ -65,3 +65,22 @@ def test_off_topic_follow_up_does_not_inherit_the_previous_answer():
 def test_close_rivals_are_shown_as_two_readings_not_a_guess():
     a = ask("设备出问题了报告也不对，罚多少")
     assert a.declined or a.readings or a.confidence < 0.5
+
+
+def test_missing_mission_document_is_said_at_the_top_and_named_documents_are_declined(tmp_path, monkeypatch):
+    """A mistyped corpus directory: every answer says which mission documents are missing and where it looked;
+    a question naming one of them is declined instead of answered from another law."""
+    from assistant import retrieve
+    from corpus import load as corpus_load
+
+    monkeypatch.setenv("YIJU_CORPUS_DIRS", str(tmp_path / "nope"))
+    corpus_load._cached.cache_clear()
+    try:
+        a = ask("检验检测机构监督管理办法第二十七条怎么规定的")
+        assert a.declined and "检验检测机构监督管理办法" in a.conclusion
+        assert "语料缺少任务文件" in a.markdown.split("###")[0] and str(tmp_path / "nope") in a.markdown
+        b = ask("今天天气怎么样")
+        assert "语料缺少任务文件" in b.markdown and b.confidence < 0.5
+    finally:
+        corpus_load._cached.cache_clear()
+        retrieve.reset()
