@@ -2,7 +2,7 @@
 
 A logistic regression over a few features (FEATURES) per answer route, fitted on the blind dev set by
 `python -m evals.calibration` and saved with its provenance in assistant/calibration.json (the weights are data,
-like bm25s saves its parameters with the index). An answer whose calibrated confidence is below DOUBT says so at
+like bm25s saves its parameters with the index). An answer whose calibrated confidence is below `doubt_below()` says so at
 the top instead of reading as settled. Without the file, confidences stay as the routes set them.
 """
 
@@ -14,7 +14,7 @@ import math
 from pathlib import Path
 
 WEIGHTS_FILE = Path(__file__).resolve().parent / "calibration.json"
-DOUBT = 0.7  # chosen on the dev set's out-of-fold predictions: below it about a third of leads were wrong
+DEFAULT_DOUBT = 0.7
 ROUTES = ("conduct", "crime", "retrieval", "plan", "faq", "public_retrieval", "counterpart", "lookup")
 FEATURES = ("bias", "score", "margin", "f_lex", "f_ret", "f_actor", "f_sector", "f_rank", "f_curated", "overlap",
             "who", "sector", "conduct", "asker", "long")
@@ -39,6 +39,11 @@ def weights() -> dict:
         return {}
 
 
+def doubt_below() -> float:
+    """Answers less likely right than this say so (the threshold is fitted with the weights, see evals/calibration)."""
+    return float(weights().get("doubt_below", DEFAULT_DOUBT))
+
+
 def probability(route: str, x: list[float], table: dict | None = None) -> float | None:
     table = weights() if table is None else table
     w = (table.get("routes") or {}).get(route)
@@ -61,8 +66,8 @@ def apply(ans, slots: dict) -> None:  # noqa: ANN001 - assistant.models.Answer
     if p is None:
         return
     ans.evidence["calibrated"] = round(p, 3)
-    ans.confidence = round(min(p, DOUBT - 0.01) if ans.readings else p, 2)
-    if ans.confidence < DOUBT and not ans.readings:
+    ans.confidence = round(min(p, doubt_below() - 0.01) if ans.readings else p, 2)
+    if ans.confidence < doubt_below() and not ans.readings:
         note = ("把握不大：问题中的行为主体、行为或领域与所引条文的对应不够确定，请核对条文原文，"
                 "或补充说明是谁实施了什么行为、属于哪个领域。")
         ans.notice = f"{ans.notice} {note}".strip()

@@ -196,7 +196,7 @@ def answer_conduct(u: Understanding, corpus: Corpus, sess: Session | None, today
         return answer_retrieval(u, corpus), None
     evidence = {"score": r.top.score, "margin": r.margin, **{f"f_{k}": v for k, v in r.top.features.items()}}
     p = calibrate.predict(evidence, u.slots(), "conduct", u.text, 0.0) if calibration_enabled() else None
-    unsure = r.doubt or (p is not None and p < calibrate.DOUBT)
+    unsure = r.doubt or (p is not None and p < calibrate.doubt_below())
     rival = scenarios.for_entry(r.rival.entry, u.sector) if unsure and r.rival else None
     if rival is not None and (set(rival.penalty) == set(s.penalty) or not scenarios.available(rival, corpus)):
         rival = None

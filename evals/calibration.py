@@ -14,11 +14,12 @@ import json
 import os
 from datetime import date
 
-from assistant.calibrate import DOUBT, FEATURES, WEIGHTS_FILE, vector
+from assistant.calibrate import FEATURES, WEIGHTS_FILE, vector
 from evals.lead import DEV_DIR, judge, load
 
 MIN_ROUTE = 25
 FOLDS = 5
+TARGET_CONFIDENT_WRONG = 0.06  # the doubt threshold is the lowest that keeps out-of-fold confident-wrong under this
 
 
 def collect(items: list[dict]) -> list[dict]:
@@ -73,18 +74,29 @@ def out_of_fold(rows: list[dict]) -> list[float]:
     return list(np.round(preds, 3))
 
 
+def threshold(rows: list[dict], oof: list[float]) -> float:
+    """The lowest doubt threshold whose out-of-fold confident-wrong share stays within the target."""
+    for t in [x / 100 for x in range(50, 96)]:
+        if sum(1 for r, p in zip(rows, oof, strict=True) if not r["right"] and p >= t) <= TARGET_CONFIDENT_WRONG * len(rows):
+            return t
+    return 0.95
+
+
 def main() -> int:
     rows = collect(load(DEV_DIR))
     oof = out_of_fold(rows)
-    cw = sum(1 for r, p in zip(rows, oof, strict=True) if not r["right"] and p >= DOUBT)
+    doubt = threshold(rows, oof)
+    cw = sum(1 for r, p in zip(rows, oof, strict=True) if not r["right"] and p >= doubt)
+    confident = sum(1 for p in oof if p >= doubt)
     bins = []
     for lo, hi in ((0, 0.3), (0.3, 0.5), (0.5, 0.7), (0.7, 0.85), (0.85, 1.01)):
         b = [r["right"] for r, p in zip(rows, oof, strict=True) if lo <= p < hi]
         bins.append({"bin": f"{lo}-{min(hi, 1.0)}", "n": len(b), "accuracy": round(sum(b) / len(b), 3) if b else None})
     routes = {g: _fit([r["x"] for r in rs], [r["right"] for r in rs]) for g, rs in _groups(rows).items()}
     report = {"fitted_on": f"evals/data/dev ({len(rows)} answered items)", "date": date.today().isoformat(),
-              "features": list(FEATURES), "routes": routes,
-              "out_of_fold": {"confident_wrong_of_answered": round(cw / len(rows), 3), "reliability": bins}}
+              "features": list(FEATURES), "routes": routes, "doubt_below": doubt,
+              "out_of_fold": {"confident_wrong_of_answered": round(cw / len(rows), 3),
+                              "confident_share_of_answered": round(confident / len(rows), 3), "reliability": bins}}
     WEIGHTS_FILE.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", "utf-8")
     print(json.dumps(report["out_of_fold"], ensure_ascii=False, indent=1))
     print(f"weights → {WEIGHTS_FILE}")

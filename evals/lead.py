@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
-from assistant.calibrate import DOUBT as DOUBT_CONFIDENCE  # the threshold below which answers say they doubt
+from assistant.calibrate import doubt_below  # the threshold below which answers say they doubt
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEV_DIR = DATA_DIR / "dev"
@@ -50,7 +50,7 @@ def lead_of(answer) -> str:  # noqa: ANN001 - assistant.models.Answer
 
 def doubted(answer) -> bool:  # noqa: ANN001
     return bool(answer.declined or getattr(answer, "readings", None) or getattr(answer, "clarify", "")
-                or answer.confidence < DOUBT_CONFIDENCE)
+                or answer.confidence < doubt_below())
 
 
 def judge(item: dict, answer) -> dict:  # noqa: ANN001
