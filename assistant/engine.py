@@ -148,7 +148,7 @@ def _ask(question: str, sess: Session | None, mode: str, today: date | None) -> 
         ans.confidence = min(ans.confidence, 0.45)  # an incomplete corpus: no answer is settled
     if u.script == "traditional":
         _to_traditional(ans)
-    if sess is not None:
+    if sess is not None and ans.route != "off_topic":  # an aside does not end the conversation's topic
         with sess.lock:
             sess.remember(u.text, ans.markdown, ans.intent, u.slots() | ({"who": u.who} if u.who else {}),
                           scenario.key if scenario else "",
@@ -176,7 +176,10 @@ def answer_conduct(u: Understanding, corpus: Corpus, sess: Session | None, today
                    ) -> tuple[Answer, Scenario | None]:
     """Rank the conduct catalogue; answer from the best entry, show two readings when a rival is close."""
     named = named_documents(u.text, corpus, u.sector)
-    if sess is not None and (s := scenarios.by_key(sess.scenario, corpus)) and scenarios.available(s, corpus):
+    prev = sess.slots if sess is not None else {}
+    same_subject = u.sector == prev.get("sector") and u.who == prev.get("who")
+    if sess is not None and same_subject and (s := scenarios.by_key(sess.scenario, corpus)) and \
+            scenarios.available(s, corpus):
         return _conduct_answer(u, s, corpus, today, None, 1.0), s  # a follow-up stays with its conduct
     crime = bool(CRIME_ASK.search(u.text))
     penaltyish = u.intent == "penalty" or crime or (u.intent in ("legal_basis", "authority") and bool(
@@ -191,7 +194,7 @@ def answer_conduct(u: Understanding, corpus: Corpus, sess: Session | None, today
         r = rank_margin(r)
     if not r.top or r.top.score < MIN_SCORE:
         return answer_retrieval(u, corpus, doc_keys=sorted(named) or None), None
-    s = scenarios.for_entry(r.top.entry, u.sector)
+    s = scenarios.successor(scenarios.for_entry(r.top.entry, u.sector), u.conduct_date)
     if not scenarios.available(s, corpus):
         return answer_retrieval(u, corpus), None
     evidence = {"score": r.top.score, "margin": r.margin, **{f"f_{k}": v for k, v in r.top.features.items()}}
@@ -265,7 +268,7 @@ def _conduct_answer(u: Understanding, s: Scenario, corpus: Corpus, today: date |
     ans.clarify = f"请补充说明实际情况：是{s.title}，还是{rival.title}？"
     head += f"**{ans.clarify}**\n\n"
     ans.markdown = head + ans.markdown
-    ans.conclusion = f"存在两种理解：如果是{own}；如果是{other}"
+    ans.conclusion = f"{ans.conclusion}（另一种理解：如果是{other}）"
     ans.notice = (ans.notice + " 存在两种理解，请核对行为主体和行为").strip()
     return ans
 

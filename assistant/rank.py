@@ -94,9 +94,12 @@ def sector_feature(sector: str | None, entry: Entry) -> float:
     return 0.3 if "机动车排放" in (sector, entry.sector) and {sector, entry.sector} & {"机动车", "生态环境"} else -1.0
 
 
-def _retrieval_ranks(query: str, crime: bool) -> dict[str, float]:
+def _retrieval_ranks(query: str, crime: bool, on: str | None = None) -> dict[str, float]:
     try:
-        hits = retrieve.search(query, k=20, doc_keys=["刑法"]) if crime else retrieve.search(query, k=20, penalty=True)
+        if crime:
+            hits = retrieve.search(query, k=20, doc_keys=["刑法"])
+        else:  # conduct in the past may fall under a text repealed since
+            hits = retrieve.search(query, k=20, penalty=True, include_repealed=bool(on))
     except retrieve.IndexMissing:
         return {}
     out: dict[str, float] = {}  # provision id → credit (reciprocal root rank)
@@ -147,7 +150,7 @@ def rank(query: str, who: str | None, sector: str | None, corpus: Corpus, crime:
     if not lex:
         return Ranking([])
     top_lex = lex[0][1]
-    ranks = _retrieval_ranks(query, crime)
+    ranks = _retrieval_ranks(query, crime, on)
     out = []
     for n, score in lex:
         e = entries[n]
@@ -158,7 +161,7 @@ def rank(query: str, who: str | None, sector: str | None, corpus: Corpus, crime:
              "curated": 1.0 if {e.id, e.penalty_id, e.article_id} & curated else 0.0}
         out.append(Candidate(e, sum(WEIGHTS[k] * v for k, v in f.items()), f))
     out.sort(key=lambda c: -c.score)
-    return _with_margin(prefer_special(out, sector, index.tokenizer))
+    return _with_margin(prefer_special(out, sector, index.tokenizer), sector, index.tokenizer)
 
 
 def prefer_special(cands: list[Candidate], sector: str | None, tokenize) -> list[Candidate]:  # noqa: ANN001
@@ -183,7 +186,8 @@ def prefer_special(cands: list[Candidate], sector: str | None, tokenize) -> list
         elif c.entry.rank >= top.entry.rank or not sector and c.entry.sector not in (None, "综合"):
             return False
         other = set(tokenize(c.entry.conduct))
-        return len(words & other) / max(1, min(len(words), len(other))) >= SAME_CONDUCT
+        need = SAME_CONDUCT * 0.6 if specific else SAME_CONDUCT  # both fit the question; the sector's text is named
+        return len(words & other) / max(1, min(len(words), len(other))) >= need
 
     winner = next((c for c in cands[1:12] if better(c)), None)
     if winner is None:
@@ -192,11 +196,23 @@ def prefer_special(cands: list[Candidate], sector: str | None, tokenize) -> list
     return [winner, *(c for c in cands if c is not winner)]
 
 
-def _with_margin(cands: list[Candidate]) -> Ranking:
+def _with_margin(cands: list[Candidate], sector: str | None = None, tokenize=None) -> Ranking:  # noqa: ANN001
+    """The margin over the best rival reading: another article, not the same conduct in another text, and not a
+    sector's special law when the question names no sector and the general rule leads (its note names them)."""
     if not cands:
         return Ranking([])
     top = cands[0]
-    rival = next((c for c in cands[1:] if c.entry.article_id != top.entry.article_id
-                  and not c.features.get("superseded")), None)
-    margin = max(0.0, top.score - rival.score) if rival else 1.0
-    return Ranking(cands, round(margin, 3), rival)
+    words = set(tokenize(top.entry.conduct)) if tokenize else set()
+
+    def rival(c: Candidate) -> bool:
+        if c.entry.article_id == top.entry.article_id or c.features.get("superseded"):
+            return False
+        if not sector and top.entry.sector in (None, "综合") and c.entry.sector not in (None, "综合"):
+            return False
+        other = set(tokenize(c.entry.conduct)) if tokenize else set()
+        same = bool(words and other) and len(words & other) / min(len(words), len(other)) >= SAME_CONDUCT
+        return not (same and c.entry.rank != top.entry.rank)
+
+    best = next((c for c in cands[1:] if rival(c)), None)
+    margin = max(0.0, top.score - best.score) if best else 1.0
+    return Ranking(cands, round(margin, 3), best)

@@ -63,6 +63,15 @@ def for_entry(entry: Entry, sector: str | None = None) -> Scenario:
                      violated=entry.obligations, conduct_items=(entry.id,) if entry.id != entry.penalty_id else ())
 
 
+def successor(s: Scenario, conduct_date: str | None) -> Scenario:
+    """A repealed text's scenario, seen from the text that replaced it: the answer then shows the law at the time
+    and today's side by side (行政处罚法第三十七条)."""
+    newer = next((k for k in knowledge().entries if k.predecessor == s.key), None)
+    if newer is not None and conduct_date and conduct_date < newer.valid_from:
+        return newer
+    return s
+
+
 def by_key(key: str, corpus: Corpus) -> Scenario | None:
     """The scenario a session remembered."""
     if not key.startswith(ENTRY_PREFIX):

@@ -56,7 +56,7 @@ def test_understanding_colloquial():
 
 def test_general_false_report_answer(c):
     a = ask("检验机构出具虚假报告罚多少？依据哪条？")
-    assert a.intent == "penalty" and a.confidence >= 0.8
+    assert a.intent == "penalty" and not a.readings and a.lead.startswith("检验检测机构监督管理办法/27")
     assert _ids(a)[0] == "检验检测机构监督管理办法/27"
     assert "检验检测机构监督管理办法/15" in _ids(a)
     fines = [r for r in a.penalties if r["fine_max"]]
