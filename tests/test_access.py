@@ -163,7 +163,8 @@ def test_passwords_hashed_and_login_throttled(built_home, app_server):
 
 def test_login_throttle_over_http(app_server):
     """Five wrong passwords from a client lock that user for the client, even with the right password."""
-    user = ("throttle_wang", "throttle-pass-1")
+    # a fresh name: failed attempts are kept in YIJU_HOME for 5 minutes (shared by workers, kept over restarts)
+    user = (f"throttle_{uuid.uuid4().hex[:8]}", "throttle-pass-1")
     auth.add_user(*user, role="trainer")  # the server reads the users file at each login
     cfg = config(app_server)
     login = fn_index(cfg, "do_login")
