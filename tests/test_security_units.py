@@ -304,7 +304,9 @@ def test_guard_caps_bodies_refuses_uploads_and_file_references(caplog):
     file_ref = {"data": ["q", [{"role": "user", "content": {"path": "/etc/passwd"}}]], "fn_index": 0}
     assert c.post("/gradio_api/queue/join", json=file_ref).status_code == 400
     assert c.post("/gradio_api/queue/join", json={"data": ["q", []], "fn_index": 0}).json() == {"ok": True}
-    assert len([r for r in caplog.records if "rejected" in r.getMessage()]) == 4  # one line per rejection
+    deep = b'{"data": ' + b"[" * 50_000 + b"]" * 50_000 + b"}"
+    assert _guarded(200_000).post("/gradio_api/queue/join", content=deep).status_code == 400
+    assert len([r for r in caplog.records if "rejected" in r.getMessage()]) == 5  # one line per rejection
 
 
 # -- 1: history and Gradio's own file checks -------------------------------------------------------------------------

@@ -277,12 +277,11 @@ class Guard:
     def _problem(self, body: bytes, path: str) -> str:
         try:
             payload = json.loads(body)
-        except (ValueError, RecursionError):
-            return ""  # not JSON: the route answers 4xx itself
-        try:
             return self.check(payload, path)
         except RecursionError:
             return "请求嵌套过深。"
+        except ValueError:
+            return ""  # not JSON: the route answers 4xx itself
 
     @staticmethod
     def _replay(body: bytes, receive):  # noqa: ANN001, ANN205
