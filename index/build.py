@@ -154,7 +154,7 @@ def current_dir(root: Path) -> Path | None:
 def read_manifest(build_dir: Path) -> dict:
     try:
         m = json.loads((build_dir / MANIFEST).read_text("utf-8"))
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, EOFError) as exc:
         raise IndexCorrupted(str(build_dir), f"manifest 无法读取（{type(exc).__name__}）") from None
     if not isinstance(m, dict) or m.get("format") != FORMAT or not isinstance(m.get("ids"), list):
         raise IndexCorrupted(str(build_dir), "manifest 格式不符（可能由旧版本生成）")
@@ -168,7 +168,7 @@ def validate(build_dir: Path, manifest: dict | None = None, deep: bool = False) 
     n = len(m["ids"])
     try:
         vecs = np.load(build_dir / "vectors.npy", mmap_mode="r")
-    except (OSError, ValueError) as exc:
+    except Exception as exc:  # noqa: BLE001 - a truncated file raises EOFError, a bad header ValueError, …
         raise IndexCorrupted(str(build_dir), f"vectors.npy 无法读取（{type(exc).__name__}）") from None
     if vecs.ndim != 2 or vecs.shape[0] != n or vecs.shape[1] != m.get("dim"):
         raise IndexCorrupted(str(build_dir), "向量数与条文数不一致")
@@ -178,6 +178,7 @@ def validate(build_dir: Path, manifest: dict | None = None, deep: bool = False) 
     if not m.get("chroma_url") and not (build_dir / "chroma").is_dir():
         raise IndexCorrupted(str(build_dir), "Chroma 目录缺失")
     if deep:
+        _check_bm25(build_dir)
         c = open_store(build_dir, m)
         try:
             count = open_collection(c, build_dir, m).count()
@@ -191,6 +192,19 @@ def validate(build_dir: Path, manifest: dict | None = None, deep: bool = False) 
         if count != n:
             raise IndexCorrupted(str(build_dir), f"Chroma 中有 {count} 条向量，应为 {n} 条")
     return m
+
+
+def _check_bm25(build_dir: Path) -> None:
+    """Load the BM25 index and its parent list (as a Searcher does); IndexCorrupted when either is damaged."""
+    from index.lexical import LexicalIndex
+
+    try:
+        lexical = LexicalIndex.load(build_dir / "bm25")
+        parents = json.loads((build_dir / "bm25" / "parents.json").read_text("utf-8"))
+    except Exception as exc:  # noqa: BLE001 - truncated files raise EOFError, bad arrays many kinds
+        raise IndexCorrupted(str(build_dir), f"BM25 无法读取（{type(exc).__name__}）") from None
+    if len(parents) != len(lexical.ids):
+        raise IndexCorrupted(str(build_dir), "BM25 与条文列表不一致")
 
 
 def open_store(build_dir: Path, manifest: dict):  # noqa: ANN201 - chromadb ClientAPI
@@ -515,7 +529,7 @@ def _previous_vectors(prev_dir: Path | None, manifest: dict) -> np.ndarray | Non
         vecs = np.load(prev_dir / "vectors.npy")
         if vecs.shape == (n, manifest["dim"]):
             return vecs.astype(np.float32, copy=False)
-    except (OSError, ValueError):
+    except Exception:  # noqa: BLE001 - truncated or damaged: read the vectors back from Chroma instead
         pass
     try:
         c = open_store(prev_dir, manifest)

@@ -143,7 +143,7 @@ class Searcher:
             import json
 
             parents = json.loads((self.build_dir / "bm25" / "parents.json").read_text("utf-8"))
-        except (OSError, ValueError, KeyError) as exc:
+        except Exception as exc:  # noqa: BLE001 - truncated files raise EOFError, bad pickles/arrays many kinds
             raise IndexCorrupted(str(self.build_dir), f"BM25 无法读取（{type(exc).__name__}）") from None
         if len(parents) != len(self.lexical.ids):
             raise IndexCorrupted(str(self.build_dir), "BM25 与条文列表不一致")

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -67,3 +69,111 @@ def test_expired_session_starts_afresh(tmp_path, monkeypatch):
     with sqlite3.connect(tmp_path / "sessions.sqlite") as con:
         con.execute("UPDATE sessions SET touched = touched - 10")
     assert store.get("old").scenario == ""
+
+
+# -- (2) a damaged index gives the promised message, never "Aborted!"; no answer → non-zero exit ------------
+
+CORRUPTIONS = [("vectors.npy", 0), ("vectors.npy", 0.5), ("vectors.npy", 60), ("manifest.json", 0.5),
+               ("bm25/data.csc.index.npy", 0), ("bm25/ids.json", 0.5), ("chroma/chroma.sqlite3", 0.5)]
+
+
+@pytest.fixture()
+def damaged_home(built_home, tmp_path, monkeypatch):
+    """A copy of the serving build of the shared index (its own YIJU_HOME), removed afterwards."""
+    from assistant import retrieve
+    from index.build import current_dir, index_root
+
+    build = current_dir(index_root(built_home))
+    home = tmp_path / "damaged"
+    shutil.copytree(build, home / "index" / "builds" / build.name)
+    shutil.copy(index_root(built_home) / "CURRENT", home / "index" / "CURRENT")
+    monkeypatch.setenv("YIJU_HOME", str(home))
+    retrieve.reset()
+    yield home / "index" / "builds" / build.name
+    retrieve.reset()
+    shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.mark.parametrize(("name", "keep"), CORRUPTIONS)
+def test_damaged_index_names_the_rebuild(damaged_home, name, keep):
+    from click.testing import CliRunner
+
+    from ui.cli import cli
+
+    path = damaged_home / name
+    os.truncate(path, int(path.stat().st_size * keep) if isinstance(keep, float) else keep)
+    for args in (["search", "电梯检验机构出具虚假报告怎么罚"], ["ask", "检验检测机构的授权签字人应当符合什么要求"],
+                 ["index", "status"]):
+        r = CliRunner().invoke(cli, args)
+        out = r.output
+        assert "Aborted" not in out and "Traceback" not in out, (args, out[-500:])
+        assert "检索索引已损坏" in out and "yiju index build" in out, (args, out[-500:])
+        assert r.exit_code != 0, (args, r.exit_code)
+
+
+def test_end_of_file_while_reading_is_a_message_not_aborted():
+    import click
+    from click.testing import CliRunner
+
+    from ui.cli import YijuGroup
+
+    @click.group(cls=YijuGroup)
+    def group() -> None:
+        pass
+
+    @group.command()
+    def load() -> None:
+        raise EOFError("No data left in file")
+
+    r = CliRunner().invoke(group, ["load"])
+    assert r.exit_code == 2 and "Aborted" not in r.output
+    assert "yiju index build" in r.output
+
+
+# -- (4) Chinese usage errors; a bare `yiju ask` at a terminal shows help instead of waiting -----------------
+
+@pytest.mark.parametrize(("args", "expect"), [
+    (["search"], "缺少参数"), (["ask", "--mode", "boss", "x"], "取值无效"), (["nosuch"], "没有命令"),
+    (["search", "--bogus", "x"], "没有选项"), (["corpus", "show", "特设法", "93", "多余"], "多余的参数"),
+])
+def test_usage_errors_are_chinese(args, expect):
+    from click.testing import CliRunner
+
+    from ui.cli import cli
+
+    r = CliRunner().invoke(cli, args)
+    assert r.exit_code == 2
+    assert expect in r.output and "错误：" in r.output and "用法" in r.output, r.output
+    assert not any(w in r.output for w in ("Missing argument", "Error:", "Usage:", "No such", "Invalid value"))
+
+
+def test_help_headings_are_chinese():
+    from click.testing import CliRunner
+
+    from ui.cli import cli
+
+    out = CliRunner().invoke(cli, ["ask", "--help"]).output
+    assert "用法" in out and "选项" in out and "显示本帮助并退出" in out and "Options" not in out
+
+
+@pytest.mark.parametrize("command", ["ask", "verify"])
+def test_bare_command_at_a_terminal_shows_help(tmp_path, command):
+    import pty
+
+    master, slave = pty.openpty()
+    try:
+        env = dict(os.environ, YIJU_HOME=str(tmp_path), PYTHONIOENCODING="utf-8")
+        proc = subprocess.run([sys.executable, "-m", "ui.cli", command], env=env, cwd=ROOT, stdin=slave,
+                              capture_output=True, text=True, timeout=120)
+    finally:
+        os.close(master)
+        os.close(slave)
+    assert proc.returncode == 2
+    assert "用法" in proc.stdout and "--json" in proc.stdout
+    assert "管道" in proc.stderr
+
+
+def test_piped_question_is_still_read(tmp_path):
+    r = _yiju(tmp_path, "ask", "--json", stdin="电梯检验机构出具虚假报告怎么罚")
+    assert r.returncode == 0, r.stderr[-500:]
+    assert json.loads(r.stdout)["citations"][0]["provision_id"] == "特种设备安全法/93"

@@ -7,12 +7,42 @@ import sys
 
 import click
 
+from ui.cli_zh import install
+
 # Each module defines click commands/groups listed in its __all__; a helper owns one module.
 COMMAND_MODULES = ["ui.cli_corpus", "ui.cli_index", "ui.cli_assistant", "ui.cli_serve", "ui.cli_quiz",
                    "ui.cli_eval", "ui.cli_users", "ui.cli_load"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+install()  # click's usage errors and help headings in Chinese
+
+
+class Failed(click.ClickException):
+    """A command that could not do its work (index missing or damaged): message and exit status 2."""
+
+    exit_code = 2
+
+
+class YijuGroup(click.Group):
+    """Turns the typed index errors, and an unexpected end of file while reading data (a truncated index file
+    raises EOFError, which click would report as a bare "Aborted!"), into one message naming what to do."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except EOFError as exc:
+            raise Failed(f"检索索引已损坏或数据文件不完整（读到意外的文件结尾：{exc or 'EOFError'}）。"
+                         "请运行 `yiju index build` 重建索引。") from None
+        except Exception as exc:
+            from assistant.retrieve import IndexMissing
+            from index.errors import IndexError_
+
+            if isinstance(exc, IndexError_ | IndexMissing):
+                raise Failed(str(exc)) from None
+            raise
+
+
+@click.group(cls=YijuGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="yiju")
 def cli() -> None:
     """依据 Yiju — 检验检测监管法律依据助手（离线）。

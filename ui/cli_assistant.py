@@ -17,21 +17,36 @@ __all__ = ["ask_cmd", "verify_cmd"]
               help="回答模式；public 只回答公众咨询范围内的问题。")
 @click.option("--session", "session_id", default=None, help="会话 ID：同一会话中的追问（“那情节严重呢？”）沿用上文。")
 def ask_cmd(question: str | None, as_json: bool, mode: str, session_id: str | None) -> None:
-    """回答一个问题，附逐字引用的条文。不给 QUESTION 时从标准输入读取。
+    """回答一个问题，附逐字引用的条文。不给 QUESTION 时从管道（标准输入）读取。
 
     \b
     例：yiju ask "检验机构出具虚假报告罚多少？依据哪条？"
         yiju ask --json "车检站出具虚假检验结果怎么罚"
+    无法给出回答（检索索引缺失或损坏）时退出码为 2。
     """
     from assistant import ask
 
     if question is None:
-        question = sys.stdin.read()
+        question = piped_input()
     answer = ask(question, session=session_id, mode=mode)
     if as_json:
         click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
     else:
         click.echo(answer.markdown)
+    if answer.intent == "error":  # no answer could be produced (index missing or damaged)
+        sys.exit(2)
+
+
+def piped_input() -> str:
+    """The text piped into stdin; at a terminal (nothing piped) show the command's help instead of waiting."""
+    stdin = sys.stdin
+    if stdin is None or stdin.isatty():
+        ctx = click.get_current_context()
+        click.echo(ctx.get_help())
+        click.echo("\n未给出要处理的文字：请把它写在命令后面（加引号），或通过管道从标准输入传入。", err=True)
+        ctx.exit(2)
+    raw = getattr(stdin, "buffer", None)
+    return raw.read().decode("utf-8", "replace") if raw is not None else stdin.read()
 
 
 @click.command("verify")
@@ -42,13 +57,13 @@ def verify_cmd(text: str | None, as_json: bool) -> None:
 
     \b
     例：yiju verify "依据《中华人民共和国特种设备安全法》第九十三条第一款第（三）项……"
-    不给 TEXT 时从标准输入读取。有问题时退出码为 1。
+    不给 TEXT 时从管道（标准输入）读取。有问题时退出码为 1。
     """
     from assistant.citations import check
     from corpus.load import load_corpus
 
     if text is None:
-        text = sys.stdin.read()
+        text = piped_input()
     result = check(text, load_corpus())
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
