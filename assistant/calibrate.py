@@ -16,7 +16,8 @@ from pathlib import Path
 WEIGHTS_FILE = Path(__file__).resolve().parent / "calibration.json"
 DEFAULT_DOUBT = 0.7
 ROUTES = ("conduct", "crime", "retrieval", "plan", "faq", "public_retrieval", "counterpart", "lookup")
-FEATURES = ("bias", "score", "margin", "f_lex", "f_ret", "f_actor", "f_sector", "f_rank", "f_curated", "overlap",
+FEATURES = ("bias", "score", "margin", "f_lex", "f_ret", "f_actor", "f_sector", "f_rank", "f_curated", "f_conduct",
+            "overlap",
             "who", "sector", "conduct", "asker", "long")
 
 
@@ -45,11 +46,14 @@ def doubt_below() -> float:
 
 
 def probability(route: str, x: list[float], table: dict | None = None) -> float | None:
+    """P(right) under the fitted weights; weights and features are matched by name (a file fitted on other
+    features uses the ones they share)."""
     table = weights() if table is None else table
     w = (table.get("routes") or {}).get(route)
     if not w:
         return None
-    z = sum(a * b for a, b in zip(w, x, strict=True))
+    named = dict(zip(table.get("features") or FEATURES, w, strict=False))
+    z = sum(named.get(name, 0.0) * value for name, value in zip(FEATURES, x, strict=True))
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 

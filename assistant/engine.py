@@ -186,7 +186,8 @@ def answer_conduct(u: Understanding, corpus: Corpus, sess: Session | None, today
         BASIS_ASK.search(u.text)) and (u.conduct is not None or u.who is not None or u.intent == "legal_basis"))
     if not penaltyish:
         return answer_retrieval(u, corpus, doc_keys=sorted(named) or None), None
-    r = rank(u.expanded, u.who, u.sector, corpus, curated=scenarios.curated_ids(), on=u.conduct_date)
+    r = rank(u.expanded, u.who, u.sector, corpus, curated=scenarios.curated_ids(), on=u.conduct_date,
+             conduct=u.conduct)
     if crime and not ADMIN_ASK.search(u.text):  # '罚多少？是否涉嫌犯罪' leads with the administrative penalty
         return answer_crime(u, r, corpus, today), None
     if named and r.top and r.top.entry.doc_key not in named:
@@ -212,7 +213,8 @@ def answer_crime(u: Understanding, r: Ranking, corpus: Corpus, today: date | Non
     """'会坐牢吗' leads with the criminal provision the conduct may reach; the administrative answer follows."""
     crimes = rank(u.expanded, u.who, u.sector, corpus, crime=True, on=u.conduct_date)
     admin = scenarios.for_entry(r.top.entry, u.sector) if r.top and r.top.score >= MIN_SCORE else None
-    linked = set(admin.criminal) if admin else set()
+    # criminal provisions curated for the conducts the question most resembles
+    linked = {pid for c in r.candidates[:5] for pid in scenarios.for_entry(c.entry, u.sector).criminal}
     pool = [c for c in crimes.candidates if c.entry.doc_key == "刑法"]
     best = max(pool, key=lambda c: c.score + (0.6 if c.entry.article_id in linked else 0.0), default=None)
     if best is None:
@@ -222,12 +224,10 @@ def answer_crime(u: Understanding, r: Ranking, corpus: Corpus, today: date | Non
     sentence = retrieve.answer_sentences(u.text, corpus.provisions[best.entry.penalty_id].text)[0]
     conclusion = (f"可能涉及{cites.ref(art.id, '刑事责任')}：“{sentence}”是否构成犯罪由司法机关认定；"
                   "行政机关发现涉嫌犯罪的，应当依法移送。")
-    lines = ["### 结论", conclusion, ""]
+    lines = ["### 结论", conclusion, "", "### 刑事责任", f"- {cites.ref(art.id, '刑事责任')}：“{sentence}”"]
     others = [c for c in pool[:6] if c.entry.article_id != art.id][:2]
-    if others:
-        lines.append("### 可能相关的其他罪名")
-        lines += [f"- {cites.ref(c.entry.article_id, '刑事责任')}：{c.entry.conduct[:80]}" for c in others]
-        lines.append("")
+    lines += [f"- 也可能相关：{cites.ref(c.entry.article_id, '刑事责任')}（{c.entry.conduct[:60]}…）" for c in others]
+    lines += ["- 是否构成犯罪由司法机关认定；行政机关发现涉嫌犯罪的，应依法移送。", ""]
     if admin is not None and scenarios.available(admin, corpus):
         lines.append("### 行政处罚")
         lines.append(f"- {admin.title}的，行政处罚依据{'、'.join(cites.ref(p, '处罚依据') for p in admin.penalty)}。")
@@ -762,8 +762,9 @@ def answer_retrieval(u: Understanding, corpus: Corpus, doc_keys: list[str] | Non
         return _not_found(u, corpus, cites, hits[:3])
     lines = ["### 结论"]
     sentences = retrieve.answer_sentences(u.text, top.provision.text, n=2)
-    sentence = sentences[0] if len(sentences) == 1 or len("".join(sentences)) > 160 else "".join(sentences)
-    conclusion = f"依据{cites.ref(top.provision.id, '依据')}：“{sentence}”"
+    if len("".join(sentences)) > 160:
+        sentences = sentences[:1]
+    conclusion = f"依据{cites.ref(top.provision.id, '依据')}：{retrieve.quote(top.provision.text, sentences)}"
     lines += [conclusion, ""]
     records: list[PenaltyRecord] = []
     if penalty:
@@ -817,7 +818,24 @@ def _rerank_by_wording(u: Understanding, hits: list[retrieve.Hit]) -> list[retri
     best = max(scored, key=lambda x: (x[0], -x[1]))
     if best[1] != 0 and best[0] >= scored[0][0] + RERANK_MARGIN:
         hits = [best[2], *(h for h in hits if h is not best[2])]
+    if DEFINITION.search(u.text):
+        return _defining_first(u.text, hits)  # '算不算篡改': the defining text answers, whatever its rank
     return _law_first(hits, scored)
+
+
+def _defining_first(question: str, hits: list[retrieve.Hit]) -> list[retrieve.Hit]:
+    """The hit that defines the asked term ('本办法所称篡改监测数据，系指…') goes first."""
+    m = re.search(r"(?:算不算|算是|属不属于|是否属于|是不是属于|什么叫|何为|怎么认定|如何认定)([^，。？?]{2,12})", question)
+    if not m:
+        return hits
+    term = m.group(1).strip("的是")
+    for h in hits[:5]:
+        if re.search(rf"(所称|所说的){re.escape(term)}|{re.escape(term)}[^。]{{0,6}}(是指|系指)", h.provision.text):
+            return [h, *(x for x in hits if x is not h)]
+    return hits
+
+
+DEFINITION = re.compile(r"算不算|算是|属不属于|是否属于|是不是属于|什么叫|何为|是指|定义|怎么认定|如何认定")
 
 
 def _law_first(hits: list[retrieve.Hit], scored: list[tuple]) -> list[retrieve.Hit]:
@@ -895,7 +913,7 @@ def answer_plan(u: Understanding, corpus: Corpus) -> Answer:
     top = hits[0].provision
     compare = bool(COMPARE.search(u.text))
     sentences = retrieve.answer_sentences(u.text, top.text, top.heading, n=2)  # plan items are dense: two sentences
-    conclusion = f"{cites.ref(top.id, '行动方案')}：“{''.join(sentences)}”"
+    conclusion = f"{cites.ref(top.id, '行动方案')}：{retrieve.quote(top.text, sentences)}"
     other = next((h.provision for h in hits[1:] if h.provision.doc_key != top.doc_key), None) if compare else None
     if other is not None:
         extra = retrieve.answer_sentences(u.text, other.text, other.heading)[0]

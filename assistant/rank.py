@@ -16,6 +16,7 @@ say whether the top candidate clearly beats the best one from another article.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,7 +26,7 @@ from corpus.conduct import Entry, catalogue
 from corpus.knowledge import actors
 from corpus.load import Corpus
 
-WEIGHTS = {"lex": 1.0, "ret": 0.8, "actor": 0.7, "sector": 0.5, "rank": 0.25, "curated": 0.15}
+WEIGHTS = {"lex": 1.0, "ret": 0.8, "actor": 0.7, "sector": 0.5, "rank": 0.25, "curated": 0.15, "conduct": 0.5}
 MIN_LEX = 0.15  # below this share of the best lexical score an entry is not a candidate
 DOUBT_MARGIN = 0.25  # a rival from another article within this margin makes the answer show both readings
 MIN_SCORE = 0.9  # a top score below this is no answer: retrieval takes over
@@ -142,8 +143,22 @@ def _mask(corpus: Corpus, entries: list[Entry], on: str | None) -> np.ndarray:
     return cached
 
 
+@functools.cache
+def _conduct_keys() -> dict[str, re.Pattern]:
+    """Conduct label → what a sanctioning text says when it is about that conduct (corpus/data/thesaurus.yaml)."""
+    from corpus.knowledge import thesaurus
+
+    return {t.conduct: re.compile(t.key) for t in thesaurus() if t.conduct and t.key}
+
+
+def conduct_feature(conduct: str | None, entry: Entry) -> float:
+    """1 when the entry's own conduct text says the conduct the question was understood to name."""
+    key = _conduct_keys().get(conduct or "")
+    return 1.0 if key is not None and key.search(entry.label or entry.conduct) else 0.0
+
+
 def rank(query: str, who: str | None, sector: str | None, corpus: Corpus, crime: bool = False,
-         curated: frozenset[str] = frozenset(), on: str | None = None) -> Ranking:
+         curated: frozenset[str] = frozenset(), on: str | None = None, conduct: str | None = None) -> Ranking:
     """Catalogue entries for a question (valid on the conduct's date, if given), best first."""
     index, entries = _lexical(corpus)
     lex = index.search(query, k=60, mask=_mask(corpus, entries, on))
@@ -158,7 +173,8 @@ def rank(query: str, who: str | None, sector: str | None, corpus: Corpus, crime:
             continue
         f = {"lex": score / top_lex, "ret": _ret_feature(e, ranks), "actor": actor_feature(who, e),
              "sector": sector_feature(sector, e), "rank": {0: 1.0, 1: 0.5}.get(e.rank, 0.0),
-             "curated": 1.0 if {e.id, e.penalty_id, e.article_id} & curated else 0.0}
+             "curated": 1.0 if {e.id, e.penalty_id, e.article_id} & curated else 0.0,
+             "conduct": conduct_feature(conduct, e)}
         out.append(Candidate(e, sum(WEIGHTS[k] * v for k, v in f.items()), f))
     out.sort(key=lambda c: -c.score)
     return _with_margin(prefer_special(out, sector, index.tokenizer), sector, index.tokenizer)
@@ -207,6 +223,8 @@ def _with_margin(cands: list[Candidate], sector: str | None = None, tokenize=Non
     def rival(c: Candidate) -> bool:
         if c.entry.article_id == top.entry.article_id or c.features.get("superseded"):
             return False
+        if c.features.get("conduct", 0.0) < top.features.get("conduct", 0.0):
+            return False  # not the conduct the question names
         if not sector and top.entry.sector in (None, "综合") and c.entry.sector not in (None, "综合"):
             return False
         other = set(tokenize(c.entry.conduct)) if tokenize else set()

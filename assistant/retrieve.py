@@ -116,6 +116,14 @@ def answer_sentences(question: str, text: str, heading: str = "", n: int = 1) ->
     return [s for _, s in chosen]
 
 
+def quote(text: str, sentences: list[str]) -> str:
+    """Sentences of one text as verbatim quotes: one quote when they are adjacent, else one quote each."""
+    joined = "".join(sentences)
+    if joined in text.replace("\n", ""):
+        return f"“{joined}”"
+    return "……".join(f"“{s}”" for s in sentences)
+
+
 def articles_only(hits: list[Hit], corpus: Corpus) -> list[Hit]:
     """Collapse 款/项 hits into their article, keeping the best score."""
     out: dict[str, Hit] = {}

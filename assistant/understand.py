@@ -174,10 +174,14 @@ def detect_who(text: str) -> tuple[str | None, str | None]:
     conduct_at = min((m.start() for t in thesaurus() if t.conduct for m in [re.search("|".join(t.words), body)] if m),
                      default=len(body))
     best: tuple[int, int, str] | None = None  # (before conduct, position, actor)
+    found_conduct = conduct_at < len(body)
     for a in actors():
         for w in a.question:
             for m in re.finditer(re.escape(w), body):
-                key = (m.start() < conduct_at, m.start() if m.start() < conduct_at else -m.start(), a.name)
+                # the actor named last before the conduct did it; with no conduct word, the sentence's subject
+                # (the first actor named: '使用单位没给作业人员做培训')
+                near = m.start() if found_conduct and m.start() < conduct_at else -m.start()
+                key = (m.start() < conduct_at, near, a.name)
                 if best is None or key[:2] > best[:2]:
                     best = key
     if best is None and re.search(r"(假|虚假|不实|失实|造假|伪造)[^，。？]{0,4}(检验|检测|监测)?报告|出(具)?[^，。？]{0,6}报告", body):
@@ -211,7 +215,8 @@ def _t2s():  # noqa: ANN202 - opencc.OpenCC
 def understand(question: str, today: date | None = None) -> Understanding:
     text, truncated = clean(question)
     text, script = to_simplified(text)
-    expanded = expand(text)
+    conduct = detect_conduct(text)
+    expanded = expand(text, conduct)
     intents = [name for name, pat in INTENT_PATTERNS if pat.search(text)]
     intent = intents[0] if intents else "legal_basis"
     # "罚多少？依据哪条？" is a penalty question first; "有类似案例吗" is about cases even with 罚 in it
@@ -226,7 +231,7 @@ def understand(question: str, today: date | None = None) -> Understanding:
     sector = detect_sector(text) or _implied_sector(who)
     return Understanding(
         raw=question if isinstance(question, str) else repr(question), text=text, expanded=expanded, intent=intent,
-        intents=intents, sector=sector, conduct=detect_conduct(text), actor=detect_actor(text),
+        intents=intents, sector=sector, conduct=conduct, actor=detect_actor(text),
         aggravated=bool(re.search(r"情节严重|情节特别严重|严重的|后果严重|多次|屡次", text)),
         conduct_date=detect_date(text, today), version_hint=v.group(0) if v else None,
         follow_up=bool(FOLLOW_UP.search(text)) and len(text) <= 40, truncated=truncated, empty=not text.strip("？?。.!！ "),

@@ -43,6 +43,7 @@ class Term:
     words: tuple[str, ...]
     means: str
     conduct: str = ""  # a conduct label (虚假报告, 不实报告…) the words name, if any
+    key: str = ""  # with a conduct: a regex a sanctioning text must match to be about that conduct
 
 
 @dataclass(frozen=True)
