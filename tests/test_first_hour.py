@@ -177,3 +177,37 @@ def test_piped_question_is_still_read(tmp_path):
     r = _yiju(tmp_path, "ask", "--json", stdin="电梯检验机构出具虚假报告怎么罚")
     assert r.returncode == 0, r.stderr[-500:]
     assert json.loads(r.stdout)["citations"][0]["provision_id"] == "特种设备安全法/93"
+
+
+# -- (3) yiju verify: one clear verdict per reference -----------------------------------------------------------
+
+def _verify(text: str) -> tuple[int, list[str]]:
+    from click.testing import CliRunner
+
+    from ui.cli import cli
+
+    r = CliRunner().invoke(cli, ["verify", text])
+    return r.exit_code, [line for line in r.output.splitlines() if line.strip()]
+
+
+def test_readme_verify_example_names_the_missing_article():
+    code, lines = _verify("依据《特种设备安全法》第二百条……")
+    assert code == 1
+    assert lines[0] == "✗ 《特种设备安全法》第二百条：《中华人民共和国特种设备安全法》中没有第二百条（该文件共101条）"
+    assert not any("没有法》" in line for line in lines)
+
+
+def test_repealed_reference_gets_one_verdict():
+    code, lines = _verify("依据《大气污染防治法》第一百一十二条处罚")
+    refs = [line for line in lines if "《大气污染防治法》第一百一十二条" in line]
+    assert code == 1 and len(refs) == 1 and refs[0].startswith("✗") and "已废止" in refs[0]
+    code, lines = _verify("行为发生在废止前，按原《大气污染防治法》第一百一十二条处罚")
+    refs = [line for line in lines if "第一百一十二条" in line]
+    assert code == 0 and len(refs) == 1 and refs[0].startswith("✓")
+
+
+def test_wrong_quote_makes_its_reference_fail_once():
+    code, lines = _verify("特种设备安全法第九十三条规定“对机构处五万元以上一百万元以下罚款”；道交法94条；道交法94条")
+    assert code == 1
+    assert [line[0] for line in lines[:-1]] == ["✗", "✓"]
+    assert "原文不一致" in lines[0] and lines[-1].startswith("结论：1 处")

@@ -68,11 +68,14 @@ def verify_cmd(text: str | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
-        for ref in result.resolved:
-            click.echo(f"✓ {ref.raw}")
-        for f in result.problems:
-            click.echo(f"✗ {f.raw}：{f.reason}")
-        if not result.resolved and not result.problems:
+        lines = result.verdict_lines()
+        for line in lines:
+            click.echo(line)
+        if not lines:
             click.echo("未发现条文引用。")
+        elif result.problems:
+            click.echo(f"结论：{sum(1 for x in lines if x.startswith('✗'))} 处引用有问题（✗）。")
+        else:
+            click.echo("结论：全部引用均可在语料中核实。")
     if result.problems:
         sys.exit(1)
