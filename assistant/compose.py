@@ -130,8 +130,7 @@ def validity_lines(cites: Citations, corpus: Corpus) -> list[str]:
             continue
         badge = "⚠ 已废止" if doc.status == REPEALED else doc.status
         extra = f"；{doc.doc_number}" if doc.doc_number else ""
-        eff = f"，施行日期 {doc.effective_date}" if doc.effective_date else ""
-        lines.append(f"- 《{doc.title}》（{doc.doc_type}{extra}）：{doc.version_date or '日期未载'}版{eff}，**{badge}**")
+        lines.append(f"- 《{doc.title}》（{doc.doc_type}{extra}）：{doc.dates_label}，**{badge}**")
         if doc.status_note and doc.status_note != doc.status:
             lines.append(f"  - 效力说明：{_short(doc.status_note, 160)}")
     return lines

@@ -81,10 +81,24 @@ def document_from_meta(path: Path, meta: dict, fallback_title: str) -> Document:
         aliases=ALIASES.get(key, []), issuer=str(meta.get("issuer") or meta.get("publisher") or ""),
         doc_number=str(meta.get("doc_number") or ""), publish_date=publish[0] if publish else "",
         effective_date=effective[0] if effective else "", version_date=max(publish) if publish else "",
-        status=status or "效力待核实", status_note=note if note != status else "",
+        status=status or "效力待核实", status_note=plain_words(note) if note != status else "",
+        version_effective_date=_own_effective(effective, max(publish) if publish else ""),
         source=_source(meta, path), path=str(path), sectors=sectors_for(key),
         notes=str(meta.get("notes") or meta.get("normalization") or ""),
     )
+
+
+def _own_effective(effective: list[str], version: str) -> str:
+    """Of the effective dates a front matter lists ('2003-06-01（2009年修订自2009-05-01起施行）'), the one of
+    this version: the latest on or after the version date; "" when none is (only the original's is known)."""
+    own = [d for d in effective if not version or d >= version]
+    return max(own) if own else ""
+
+
+def plain_words(text: str) -> str:
+    """Front-matter notes refer to their own fields ('见notes'); users see plain words."""
+    text = re.sub(r"[（(]notes[)）]", "", text)
+    return re.sub(r"(?:语料)?(?:文件)?(?:的)?notes", "语料文件的说明", text)
 
 
 def _source(meta: dict, path: Path) -> str:

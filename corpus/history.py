@@ -119,18 +119,26 @@ def _status_word(status: str) -> str:
 
 def history_chain(corpus: Corpus, doc_key: str, article: int) -> list[str]:
     """`yiju corpus history` lines: the article under each known version and where it went."""
+    from corpus.files import plain_words
+
     lines = []
     versions = succession().versions.get(doc_key, [])
     for v in versions:
         lines.append(f"版本：{v['label']}，施行 {v.get('effective', '未载')}"
                      + (f"，至 {v['until']}" if v.get("until") else "，现行")
                      + ("" if v.get("in_corpus", True) else "（全文未收录）"))
+        if v.get("note"):
+            lines.append(f"  说明：{plain_words(v['note'])}")
+    doc = corpus.documents.get(doc_key)
+    if not versions and doc is not None:
+        lines.append(f"版本：语料中的文本为{doc.dates_label}，{doc.status}")
     maps = succession().maps_from(doc_key, article)
     for m in maps:
         target = corpus.provisions.get(m.to)
-        lines.append(f"{m.label}（{m.topic}） → {target.citation if target else m.to}（{_status_word(m.status)}；依据：{m.basis}）")
+        lines.append(f"{m.label}（{m.topic}） → {target.citation if target else m.to}（{_status_word(m.status)}；"
+                     f"依据：{plain_words(m.basis)}）")
         if m.old_penalty:
-            lines.append(f"  旧版罚则：{m.old_penalty}")
+            lines.append(f"  旧版罚则：{plain_words(m.old_penalty)}")
         if m.new_penalty:
             lines.append(f"  新版罚则：{m.new_penalty}")
     current = corpus.article(doc_key, article)

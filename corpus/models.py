@@ -30,6 +30,27 @@ class Document:
     path: str = ""
     sectors: list[str] = field(default_factory=list)
     notes: str = ""
+    version_effective_date: str = ""  # this version's own effective date when the source states it
+
+    @property
+    def own_effective_date(self) -> str:
+        """The date this version took effect; "" when the source gives only the original text's date."""
+        if self.version_effective_date:
+            return self.version_effective_date
+        if self.effective_date and (not self.version_date or self.effective_date >= self.version_date):
+            return self.effective_date
+        return ""
+
+    @property
+    def dates_label(self) -> str:
+        """'2013-06-29版，施行日期 2014-01-01', or for a revision whose own effective date is not stated:
+        '2025-03-18版，本版施行日期未载（原文本 2021-06-01 起施行）'."""
+        head = f"{self.version_date or self.publish_date or '日期未载'}版"
+        if self.own_effective_date:
+            return f"{head}，施行日期 {self.own_effective_date}"
+        if self.effective_date:
+            return f"{head}，本版施行日期未载（原文本 {self.effective_date} 起施行）"
+        return head
 
     @property
     def in_force(self) -> bool:

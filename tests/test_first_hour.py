@@ -211,3 +211,33 @@ def test_wrong_quote_makes_its_reference_fail_once():
     assert code == 1
     assert [line[0] for line in lines[:-1]] == ["✗", "✓"]
     assert "原文不一致" in lines[0] and lines[-1].startswith("结论：1 处")
+
+
+# -- (5) corpus history: plain words, each version's own dates ------------------------------------------------
+
+def test_history_has_no_internal_words():
+    from click.testing import CliRunner
+
+    from ui.cli import cli
+
+    out = CliRunner().invoke(cli, ["corpus", "history", "39号令", "26"]).output
+    assert "notes" not in out and "第二十六条 沿革" in out
+    assert "施行 2021-06-01，至 2025-03-18" in out and "施行 2025-03-18，现行" in out
+    show = CliRunner().invoke(cli, ["corpus", "show", "39号令", "27"]).output
+    assert "notes" not in show
+
+
+def test_each_version_shows_its_own_dates(built_home):
+    from corpus.load import load_corpus
+
+    c = load_corpus()
+    rule = c.documents["检验检测机构监督管理办法"]
+    assert rule.version_date == "2025-03-18" and rule.own_effective_date == ""
+    assert rule.dates_label == "2025-03-18版，本版施行日期未载（原文本 2021-06-01 起施行）"
+    assert "notes" not in rule.status_note
+    assert c.documents["特种设备安全监察条例"].dates_label == "2009-01-24版，施行日期 2009-05-01"
+    assert c.documents["特种设备安全法"].dates_label == "2013-06-29版，施行日期 2014-01-01"
+    from assistant import ask
+
+    a = ask("检验检测机构出具虚假报告怎么罚")
+    assert "施行日期 2021-06-01" not in a.markdown and "notes" not in a.markdown

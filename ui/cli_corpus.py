@@ -86,8 +86,7 @@ def show(document: str, article: str, as_json: bool) -> None:
                                "penalties": [r.to_dict() for r in penalties]}, ensure_ascii=False, indent=2))
         return
     click.echo(prov.citation)
-    click.echo(f"文件：{doc.title}｜{doc.doc_type}｜{doc.doc_number or '文号未载'}｜版本 {doc.version_date or '未载'}"
-               f"｜{doc.status}")
+    click.echo(f"文件：{doc.title}｜{doc.doc_type}｜{doc.doc_number or '文号未载'}｜{doc.dates_label}｜{doc.status}")
     if doc.status_note:
         click.echo(f"效力说明：{doc.status_note}")
     from corpus.history import describe
@@ -119,7 +118,7 @@ def history(document: str, article: str) -> None:
     """
     from corpus.history import history_chain
     from corpus.load import load_corpus
-    from corpus.numerals import cn_to_int
+    from corpus.numerals import cn_to_int, int_to_cn
 
     c = load_corpus()
     doc = c.find_document(document)
@@ -129,7 +128,7 @@ def history(document: str, article: str) -> None:
         number = cn_to_int(article.strip().removeprefix("第").removesuffix("条"))
     except ValueError:
         raise click.ClickException(f"无法识别条号“{article}”") from None
-    click.echo(f"《{doc.title}》第{article.strip().removeprefix('第').removesuffix('条')}条 沿革：")
+    click.echo(f"《{doc.title}》第{int_to_cn(number)}条 沿革：")
     for line in history_chain(c, doc.key, number):
         click.echo(f"  {line}")
 
