@@ -22,6 +22,12 @@ def sessions_path() -> Path:
     return home() / "sessions.sqlite"
 
 
+def reports_dir() -> Path:
+    """Where `yiju eval` writes its reports (outside the checkout's tracked files; `--publish` copies one into
+    evals/reports/)."""
+    return home() / "reports"
+
+
 def session_ttl() -> float:
     """Seconds a conversation session lives after its last question (`YIJU_SESSION_TTL`, default 8 h)."""
     return float(_int_env("YIJU_SESSION_TTL", 8 * 3600))

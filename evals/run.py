@@ -244,9 +244,12 @@ def check_gates(metrics: dict, gates: dict[str, float] = GATES) -> list[str]:
 
 
 def write_report(metrics: dict, out_dir: Path | None = None) -> Path:
-    """report.md, metrics.json and PNG charts under evals/reports/<timestamp>/; also updates latest.md."""
+    """report.md, metrics.json and PNG charts under `$YIJU_HOME/reports/<timestamp>/` (or `out_dir`). The
+    tracked copy in evals/reports/ changes only through `publish_report` (`yiju eval --publish`)."""
+    from corpus.config import reports_dir
+
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    out = out_dir or REPORTS_DIR / stamp
+    out = out_dir or reports_dir() / stamp
     out.mkdir(parents=True, exist_ok=True)
     (out / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2), "utf-8")
     charts = _charts(metrics, out)
@@ -276,17 +279,22 @@ def write_report(metrics: dict, out_dir: Path | None = None) -> Path:
     lines += ["", "## Gates", "", *(f"- ✗ {g}" for g in gates)] if gates else ["", "## Gates", "", "- ✓ all gates hold"]
     lines += ["", *(f"![{c.stem}]({c.name})" for c in charts)]
     (out / "report.md").write_text("\n".join(lines) + "\n", "utf-8")
-    if out_dir is not None:  # explicit destinations (tests, ad-hoc runs) leave the published summary alone
-        return out
-    # the published copy: evals/reports/latest/ (tracked) and the summary latest.md that links into it
-    published = REPORTS_DIR / "latest"
-    tmp = REPORTS_DIR / ".latest-tmp"
+    return out
+
+
+def publish_report(out: Path, reports: Path | None = None) -> Path:
+    """Publish a written report as the tracked copy: evals/reports/latest/ and the summary latest.md that
+    links into it (`yiju eval --publish`)."""
+    reports = reports or REPORTS_DIR
+    published = reports / "latest"
+    tmp = reports / ".latest-tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     shutil.copytree(out, tmp)
     shutil.rmtree(published, ignore_errors=True)
     tmp.rename(published)
-    (REPORTS_DIR / "latest.md").write_text("\n".join(lines).replace("](", "](latest/") + "\n", "utf-8")
-    return out
+    text = (out / "report.md").read_text("utf-8")
+    (reports / "latest.md").write_text(text.replace("](", "](latest/"), "utf-8")
+    return published
 
 
 def _charts(metrics: dict, out: Path) -> list[Path]:

@@ -241,3 +241,47 @@ def test_each_version_shows_its_own_dates(built_home):
 
     a = ask("检验检测机构出具虚假报告怎么罚")
     assert "施行日期 2021-06-01" not in a.markdown and "notes" not in a.markdown
+
+
+# -- (6) yiju eval writes under YIJU_HOME; only --publish touches evals/reports/ ---------------------------------
+
+METRICS = {"counts": {"legal_basis": 1}, "retrieval": {"hybrid": {"n": 1, "hit@1": 1.0, "hit@5": 1.0}},
+           "assistant": {"citation_verifiability": 1.0}, "by_type": {}}
+
+
+def _git_status(path: str) -> str:
+    return subprocess.run(["git", "status", "--porcelain", "--untracked-files=all", "--", path], cwd=ROOT,
+                          capture_output=True, text=True, check=True).stdout
+
+
+def _fake_eval(monkeypatch, tmp_path, *args: str):
+    from click.testing import CliRunner
+
+    import evals.run
+    from ui.cli import cli
+
+    monkeypatch.setenv("YIJU_HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(evals.run, "run", lambda fast=False, baseline=True, out_dir=None: (
+        METRICS, evals.run.write_report(METRICS, out_dir)))
+    return CliRunner().invoke(cli, ["eval", "--no-build", *args])
+
+
+def test_eval_leaves_the_checkout_clean(monkeypatch, tmp_path):
+    before = _git_status("evals/reports")
+    r = _fake_eval(monkeypatch, tmp_path)
+    assert r.exit_code == 0, r.output
+    reports = list((tmp_path / "home" / "reports").glob("*/report.md"))
+    assert len(reports) == 1 and str(reports[0]) in r.output
+    assert _git_status("evals/reports") == before
+
+
+def test_eval_publish_updates_the_tracked_copy(monkeypatch, tmp_path):
+    import evals.run
+
+    published = tmp_path / "published"
+    published.mkdir()
+    monkeypatch.setattr(evals.run, "REPORTS_DIR", published)
+    r = _fake_eval(monkeypatch, tmp_path, "--publish")
+    assert r.exit_code == 0, r.output
+    assert (published / "latest" / "report.md").is_file() and (published / "latest" / "metrics.json").is_file()
+    assert "](latest/retrieval_by_system.png)" in (published / "latest.md").read_text("utf-8")
