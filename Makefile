@@ -1,6 +1,10 @@
 # Yiju — two targets do all set-up on a fresh machine: `make run` and `make test`.
+# Python 3.11 only (pyproject's requires-python, what CI tests); PY names the interpreter to use.
 PY      ?= python3.11
 VENV    ?= .venv
+# Empty: torch comes from the configured package index. On a plain PyPI set-up use the CPU-only wheels:
+#   make run TORCH_INDEX=https://download.pytorch.org/whl/cpu
+TORCH_INDEX ?=
 BIN     := $(VENV)/bin
 SHARED  ?= $(abspath ../shared)
 export YIJU_HOME ?= $(CURDIR)/.yiju
@@ -12,13 +16,23 @@ PYTEST_ARGS ?=
 
 .PHONY: run test install browser index eval bench lint clean
 
-$(BIN)/python:
-	$(PY) -m venv $(VENV) || python3 -m venv $(VENV)
+PY_CHECK = import sys; sys.exit(sys.version_info[:2] != (3, 11))
+NEED_PY  = 错误：Yiju 需要 Python 3.11
 
-# torch first: `torch==2.13.0` takes the local CPU wheel; a bare `torch` would pull CUDA builds.
+$(BIN)/python:
+	@$(PY) -c '$(PY_CHECK)' >/dev/null 2>&1 || { \
+	  echo "$(NEED_PY)，但 $(PY) 不可用或不是 3.11（$$($(PY) --version 2>&1 | head -1)）。" >&2; \
+	  echo "请先安装 Python 3.11（如 apt-get install python3.11 python3.11-venv，或 pyenv install 3.11），" >&2; \
+	  echo "或用 make PY=/path/to/python3.11 指定解释器。" >&2; exit 1; }
+	$(PY) -m venv $(VENV)
+
+# torch first: `torch==2.13.0` takes the local CPU wheel where one is configured; on a plain package index it
+# would pull the CUDA build (several GB), so pass TORCH_INDEX (see above) there.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
+	@$(BIN)/python -c '$(PY_CHECK)' || { \
+	  echo "$(NEED_PY)，而 $(VENV) 是用 $$($(BIN)/python --version) 建的：请 rm -rf $(VENV) 后重试。" >&2; exit 1; }
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q torch==2.13.0 $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
 

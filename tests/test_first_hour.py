@@ -308,3 +308,67 @@ def test_tests_leave_the_temp_dir_empty(tmp_path):
     assert proc.returncode == 0, proc.stdout[-1000:]
     left = sum(f.stat().st_size for f in sys_tmp.rglob("*") if f.is_file() and not f.is_symlink())
     assert left < 1_000_000, f"{left} bytes left in the temp dir"
+
+
+# -- (8) packaging and the README's set-up facts ---------------------------------------------------------------
+
+def _pyproject() -> dict:
+    import tomllib
+
+    return tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
+
+
+def test_pyproject_license_is_an_spdx_string_and_python_is_311():
+    p = _pyproject()
+    assert p["project"]["license"] == "MIT"
+    assert p["project"]["requires-python"] == ">=3.11,<3.12"
+    assert any(r.replace(" ", "").startswith("setuptools>=77") for r in p["build-system"]["requires"])
+
+
+def test_wheel_builds_without_warnings_and_ships_the_data(tmp_path):
+    import zipfile
+
+    src = tmp_path / "src"
+    shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(
+        ".venv", ".yiju", ".git", "test-artifacts", "*.egg-info", "__pycache__", ".pytest_cache", ".ruff_cache",
+        "reports"))
+    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-v",
+                           "-w", str(tmp_path / "dist"), str(src)], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-1500:]
+    log = proc.stdout + proc.stderr
+    assert "absent from the `packages` configuration" not in log
+    assert "`project.license` as a TOML table is deprecated" not in log
+    (wheel,) = (tmp_path / "dist").glob("yiju-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert "assistant/calibration.json" in names and "corpus/data/succession.yaml" in names
+    assert any(n.startswith("corpus/documents/action_plan/") and n.endswith(".txt") for n in names)
+    assert "evals/data/holdout/legal_basis.jsonl" in names
+
+
+def _make(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    return subprocess.run(["make", "-s", "-C", str(ROOT), *args], capture_output=True, text=True, timeout=timeout)
+
+
+def test_makefile_refuses_another_python(tmp_path):
+    fake = tmp_path / "python3.12"
+    fake.write_text('#!/bin/sh\n[ "$1" = "--version" ] && { echo "Python 3.12.9"; exit 0; }\nexit 1\n')
+    fake.chmod(0o755)
+    venv = tmp_path / "venv"
+    r = _make("install", f"PY={fake}", f"VENV={venv}")
+    assert r.returncode != 0
+    assert "需要 Python 3.11" in r.stderr and "Python 3.12.9" in r.stderr and "PY=" in r.stderr
+    assert not venv.exists()
+
+
+def test_cpu_torch_wheel_step_is_documented_and_wired():
+    url = "https://download.pytorch.org/whl/cpu"
+    readme = (ROOT / "README.md").read_text("utf-8")
+    assert f"pip install torch==2.13.0 --index-url {url}" in readme
+    assert "Python 3.11" in readme and f"TORCH_INDEX={url}" in readme
+    r = _make("-n", "install", "VENV=/nonexistent-yiju-venv", f"TORCH_INDEX={url}")
+    assert r.returncode == 0, r.stderr
+    assert f"pip install -q torch==2.13.0 --index-url {url}" in r.stdout
+    plain = _make("-n", "install", "VENV=/nonexistent-yiju-venv")
+    assert "--index-url" not in plain.stdout
