@@ -99,6 +99,23 @@ class Corpus:
         return h.hexdigest()
 
 
+def missing_mission_documents(corpus: Corpus) -> list[str]:
+    """Names of the mission documents (corpus.catalog.MISSION_DOCUMENTS) the corpus lacks: a mistyped or
+    missing YIJU_CORPUS_DIRS leaves them out, and answers would come from other texts."""
+    return [label for label, (found, _) in corpus.mission_status().items() if not found]
+
+
+def missing_corpus_warning(corpus: Corpus) -> str:
+    """One loud line naming the missing mission documents and the directories looked in; "" when none is
+    missing."""
+    missing = missing_mission_documents(corpus)
+    if not missing:
+        return ""
+    dirs = "、".join(f"{d}{'' if d.is_dir() else '（不存在）'}" for d in config.corpus_dirs())
+    return (f"语料缺少任务文件：{'、'.join(missing)}。查找的语料目录：{dirs}。回答和检索结果可能来自其他法规、"
+            "并不完整；请检查 YIJU_CORPUS_DIRS（用 `yiju corpus stats` 核对）后运行 `yiju index build`。")
+
+
 def content_hash(p: Provision, doc: Document) -> str:
     """Per-provision hash used by incremental indexing (text plus the metadata shown with it)."""
     payload = json.dumps([p.id, p.text, p.citation, doc.status, doc.version_date], ensure_ascii=False)

@@ -372,3 +372,28 @@ def test_cpu_torch_wheel_step_is_documented_and_wired():
     assert f"pip install -q torch==2.13.0 --index-url {url}" in r.stdout
     plain = _make("-n", "install", "VENV=/nonexistent-yiju-venv")
     assert "--index-url" not in plain.stdout
+
+
+# -- missing mission documents: detection and the loud start-up warning ---------------------------------------
+
+def test_missing_mission_documents_are_named_with_the_directories(tmp_path, monkeypatch):
+    from corpus.load import build_corpus, load_corpus, missing_corpus_warning, missing_mission_documents
+
+    assert missing_mission_documents(load_corpus()) == [] and missing_corpus_warning(load_corpus()) == ""
+    monkeypatch.setenv("YIJU_CORPUS_DIRS", str(tmp_path / "nope"))
+    from corpus import config
+
+    bare = build_corpus(config.corpus_dirs())
+    assert missing_mission_documents(bare) == ["检验检测机构监督管理办法", "典型案例"]
+    warning = missing_corpus_warning(bare)
+    assert f"{tmp_path / 'nope'}（不存在）" in warning and "检验检测机构监督管理办法" in warning
+
+
+@pytest.mark.parametrize("args", [["search", "检验检测机构监督管理办法第二十七条", "--mode", "bm25", "-k", "1"],
+                                  ["ask", "--json", "检验机构出具虚假报告罚多少？"], ["serve", "--no-build"]])
+def test_cli_warns_at_start_when_the_corpus_dir_is_wrong(tmp_path, args):
+    env_dir = tmp_path / "typo"
+    proc = subprocess.run([sys.executable, "-m", "ui.cli", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300, env=dict(os.environ, YIJU_HOME=str(tmp_path / "home"),
+                                                YIJU_CORPUS_DIRS=str(env_dir), PYTHONIOENCODING="utf-8"))
+    assert "语料缺少任务文件" in proc.stderr and f"{env_dir}（不存在）" in proc.stderr, proc.stderr[-800:]

@@ -28,6 +28,7 @@ def ask_cmd(question: str | None, as_json: bool, mode: str, session_id: str | No
 
     if question is None:
         question = piped_input()
+    warn_missing_corpus()
     answer = ask(question, session=session_id, mode=mode)
     if as_json:
         click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
@@ -35,6 +36,15 @@ def ask_cmd(question: str | None, as_json: bool, mode: str, session_id: str | No
         click.echo(answer.markdown)
     if answer.intent == "error":  # no answer could be produced (index missing or damaged)
         sys.exit(2)
+
+
+def warn_missing_corpus(corpus: object | None = None) -> None:
+    """A loud warning on stderr when mission documents are missing (names them and the directories looked in)."""
+    from corpus.load import load_corpus, missing_corpus_warning
+
+    warning = missing_corpus_warning(corpus or load_corpus())
+    if warning:
+        click.secho(f"⚠ 警告：{warning}", fg="red", bold=True, err=True)
 
 
 def piped_input() -> str:

@@ -83,8 +83,10 @@ def search_cmd(query: str, k: int, mode: str, docs: tuple[str, ...], doc_types: 
     from corpus.load import load_corpus
     from index.errors import IndexError_
     from index.search import Searcher
+    from ui.cli_assistant import warn_missing_corpus
 
     corpus = load_corpus()
+    warn_missing_corpus(corpus)
     keys = []
     for d in docs:
         doc = corpus.find_document(d)

@@ -15,6 +15,9 @@ __all__ = ["serve_cmd"]
               help="同时提供 JSON 接口（/api/health、/api/login、/api/logout、/api/ask、/api/public/ask）。")
 def serve_cmd(host: str, port: int, no_build: bool, with_api: bool) -> None:
     """启动网页：执法人员问答（需登录）、培训出题（需登录）、公众咨询（无需登录）。"""
+    from ui.cli_assistant import warn_missing_corpus
+
+    warn_missing_corpus()  # a mistyped YIJU_CORPUS_DIRS must not go unnoticed
     from index.build import index_status
     from index.errors import IndexError_
 
