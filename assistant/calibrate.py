@@ -74,5 +74,7 @@ def apply(ans, slots: dict) -> None:  # noqa: ANN001 - assistant.models.Answer
     if ans.confidence < doubt_below() and not ans.readings:
         note = ("把握不大：问题中的行为主体、行为或领域与所引条文的对应不够确定，请核对条文原文，"
                 "或补充说明是谁实施了什么行为、属于哪个领域。")
+        if getattr(ans, "mode", "") == "public":
+            note = "以下内容可能与您的问题不完全对应，请以条文原文和当地主管部门的答复为准。"
         ans.notice = f"{ans.notice} {note}".strip()
         ans.markdown = f"> ⚠ {note}\n\n{ans.markdown}"

@@ -47,6 +47,8 @@ STATS = re.compile(r"(一共|总共|共计|累计|总计)[^，。？]{0,8}(查|�
                    r"(查处|立案|办结|罚没)了多少|罚没(款|金额)?(一共|总共|共)?多少|多少(起|件)案")
 CRIME_ASK = re.compile(r"刑事|犯罪|什么罪|哪个罪|何罪|罪名|判刑|判几年|坐牢|蹲监狱|移送司法|立案追诉|量刑|刑法")
 ADMIN_ASK = re.compile(r"行政处罚|罚多少|罚款|怎么罚|如何罚|怎么处罚|如何处罚|给予.{0,4}处罚|怎么处理|如何处理")
+# what a question sets aside rather than asks ('除了罚款，会不会构成犯罪', '在刑法上怎么处理')
+NOT_ASKED = re.compile(r"除了?[^，。？]{0,10}(行政处罚|罚款|处罚|罚)[^，。？]{0,4}|(在|按|依)?刑法上[^，。？]{0,6}")
 # a question that asks for the legal basis of a conduct (not a fact, a definition or a duty)
 BASIS_ASK = re.compile(r"依据|哪条|哪一条|违反|定性|法条|条款|违法|处理|处罚|罚|责任|追究|查处|怎么办|后果|算什么行为")
 # general rules of administrative penalty ("同一行为几部法规都能罚", "过了多久就不罚了") live in 行政处罚法
@@ -74,7 +76,12 @@ def _ask(question: str, sess: Session | None, mode: str, today: date | None) -> 
     if mode == "public":
         from assistant.faq import answer_public
 
-        return answer_public(u, corpus)
+        ans = answer_public(u, corpus)
+        if calibration_enabled():
+            calibrate.apply(ans, u.slots())
+        if u.script == "traditional":
+            _to_traditional(ans)
+        return ans
     notices = [missing] if (missing := missing_banner(corpus)) else []
     if u.truncated:
         notices.append(f"问题过长，仅按前 {len(u.text)} 个字符理解。")
@@ -188,7 +195,7 @@ def answer_conduct(u: Understanding, corpus: Corpus, sess: Session | None, today
         return answer_retrieval(u, corpus, doc_keys=sorted(named) or None), None
     r = rank(u.expanded, u.who, u.sector, corpus, curated=scenarios.curated_ids(), on=u.conduct_date,
              conduct=u.conduct)
-    if crime and not ADMIN_ASK.search(u.text):  # '罚多少？是否涉嫌犯罪' leads with the administrative penalty
+    if crime and not ADMIN_ASK.search(NOT_ASKED.sub("", u.text)):  # '罚多少？是否涉嫌犯罪': the penalty leads
         return answer_crime(u, r, corpus, today), None
     if named and r.top and r.top.entry.doc_key not in named:
         r = Ranking([c for c in r.candidates if c.entry.doc_key in named])

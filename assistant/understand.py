@@ -126,6 +126,8 @@ def detect_conduct(text: str) -> str | None:
         return "未办变更"  # '授权签字人换人了没去办变更': the lapse is the change, not the signing
     if conduct == "分包签发" and re.search(r"伪造|代签|冒签|假签|冒名", text):
         return "虚假报告"
+    if conduct != "拒绝检查" and re.search(r"检查(时|中|期间)", text) and any(w in text for w in CONDUCT_WORDS["拒绝检查"]):
+        return "拒绝检查"  # deceiving or stonewalling an inspection is obstruction, whatever else is named
     if conduct is None and re.search(r"(没|未|不)[^，。；？]{0,12}(取样|送检)", text):
         return "未送检"  # '没对混凝土试块取样送检'
     if conduct is None and re.search(r"(没|不|未)(按|依|遵守)(照)?[^，。；？]{0,6}(技术规范|规范|标准)(来|的要求|要求)?(检验|检测|进行|做|来|，|。|$)", text):
