@@ -64,7 +64,8 @@ def answer_public(u: Understanding, corpus: Corpus) -> Answer:
     if allowed:
         ans = _public_retrieval(u, corpus)  # the statute text answers unless a FAQ topic fits at least as well
         weak = topic is None or topic_hits(topic, u.text) < 2
-        if ans is not None and (topic is None or ans.confidence >= (0.5 if weak else 0.6)
+        clear = ans is not None and ans.evidence.get("margin", 1.0) >= 0.1  # a retrieval lead that stands out
+        if ans is not None and (topic is None or clear and ans.confidence >= (0.5 if weak else 0.6)
                                 and ans.lead not in topic.provisions):
             return ans
     if not allowed or topic is None:
