@@ -81,18 +81,25 @@ class SessionStore:
     def __init__(self) -> None:
         self._ready: set[str] = set()
         self._lock = threading.Lock()
+        self._local = threading.local()  # one open connection per thread and database (closing one costs ms)
         self._memory: dict[str, Session] = {}  # only when the database cannot be opened
 
     def _connect(self) -> sqlite3.Connection:
         from corpus.config import sessions_path
 
-        path = sessions_path()
-        if str(path) not in self._ready:
+        path = str(sessions_path())
+        cons = self._local.__dict__.setdefault("cons", {})
+        if path in cons:
+            return cons[path]
+        if path not in self._ready:
             with self._lock:
-                _create(path)
-                self._ready.add(str(path))
+                _create(Path(path))
+                self._ready.add(path)
         con = sqlite3.connect(path, timeout=30, isolation_level=None)
         con.execute("PRAGMA synchronous=NORMAL")
+        while len(cons) >= 4:  # YIJU_HOME changed (tests): let go of the oldest
+            cons.pop(next(iter(cons))).close()
+        cons[path] = con
         return con
 
     def get(self, session_id: str | None = None) -> Session:
@@ -101,12 +108,8 @@ class SessionStore:
 
         sid = session_id or uuid.uuid4().hex
         try:
-            con = self._connect()
-            try:
-                row = con.execute("SELECT state, touched FROM sessions WHERE id = ? AND touched >= ?",
-                                  (sid, time.time() - session_ttl())).fetchone()
-            finally:
-                con.close()
+            row = self._connect().execute("SELECT state, touched FROM sessions WHERE id = ? AND touched >= ?",
+                                          (sid, time.time() - session_ttl())).fetchone()
         except sqlite3.Error as exc:
             log.warning("会话库不可用（%s），会话只保存在本进程内存中", exc)
             return self._memory.setdefault(sid, Session(id=sid, store=self))
@@ -120,16 +123,18 @@ class SessionStore:
         now = time.time()
         try:
             con = self._connect()
+            con.execute("BEGIN IMMEDIATE")
             try:
-                con.execute("BEGIN IMMEDIATE")
                 con.execute("INSERT INTO sessions (id, state, touched) VALUES (?,?,?) ON CONFLICT(id) DO UPDATE "
                             "SET state = excluded.state, touched = excluded.touched",
                             (sess.id, json.dumps(sess.state(), ensure_ascii=False), now))
                 if random.random() < 0.02:
                     con.execute("DELETE FROM sessions WHERE touched < ?", (now - session_ttl(),))
                 con.execute("COMMIT")
-            finally:
-                con.close()
+            except BaseException:
+                if con.in_transaction:  # the connection is kept: never leave a transaction open
+                    con.execute("ROLLBACK")
+                raise
         except sqlite3.Error as exc:
             log.warning("会话库不可用（%s），会话只保存在本进程内存中", exc)
             self._memory[sess.id] = sess
@@ -138,11 +143,7 @@ class SessionStore:
         """Forget a session (a new chat, a logout)."""
         self._memory.pop(session_id, None)
         try:
-            con = self._connect()
-            try:
-                con.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
-            finally:
-                con.close()
+            self._connect().execute("DELETE FROM sessions WHERE id = ?", (session_id,))
         except sqlite3.Error as exc:
             log.warning("会话库不可用（%s）", exc)
 
