@@ -58,6 +58,10 @@ def search(query: str, k: int = 8, **filters) -> list[Hit]:
         hits = s.search(query, k=k, **filters)
     except Exception as exc:  # chromadb/httpx errors when the server goes away
         reset()
+        from index.errors import IndexCorrupted
+
+        if isinstance(exc, IndexCorrupted):  # its message names the rebuild command
+            raise IndexMissing(f"检索索引不可用：{exc}") from exc
         raise IndexMissing(f"检索服务暂时不可用（{type(exc).__name__}），请稍后重试") from exc
     return [Hit(h.provision, float(h.score), getattr(h, "matched_id", "") or "") for h in hits]
 

@@ -74,11 +74,12 @@ def test_expired_session_starts_afresh(tmp_path, monkeypatch):
 # -- (2) a damaged index gives the promised message, never "Aborted!"; no answer → non-zero exit ------------
 
 CORRUPTIONS = [("vectors.npy", 0), ("vectors.npy", 0.5), ("vectors.npy", 60), ("manifest.json", 0.5),
-               ("bm25/data.csc.index.npy", 0), ("bm25/ids.json", 0.5), ("chroma/chroma.sqlite3", 0.5)]
+               ("bm25/data.csc.index.npy", 0), ("bm25/ids.json", 0.5), ("chroma/chroma.sqlite3", 0.5),
+               ("chroma/*/*", 0)]
 
 
 @pytest.fixture()
-def damaged_home(built_home, tmp_path, monkeypatch):
+def damaged_home(built_home, model_path, tmp_path, monkeypatch):
     """A copy of the serving build of the shared index (its own YIJU_HOME), removed afterwards."""
     from assistant import retrieve
     from index.build import current_dir, index_root
@@ -88,6 +89,7 @@ def damaged_home(built_home, tmp_path, monkeypatch):
     shutil.copytree(build, home / "index" / "builds" / build.name)
     shutil.copy(index_root(built_home) / "CURRENT", home / "index" / "CURRENT")
     monkeypatch.setenv("YIJU_HOME", str(home))
+    monkeypatch.setenv("YIJU_EMBED_MODEL", model_path)  # the shared home's model: no conversion into the copy
     retrieve.reset()
     yield home / "index" / "builds" / build.name
     retrieve.reset()
@@ -100,8 +102,8 @@ def test_damaged_index_names_the_rebuild(damaged_home, name, keep):
 
     from ui.cli import cli
 
-    path = damaged_home / name
-    os.truncate(path, int(path.stat().st_size * keep) if isinstance(keep, float) else keep)
+    for path in damaged_home.glob(name):
+        os.truncate(path, int(path.stat().st_size * keep) if isinstance(keep, float) else keep)
     for args in (["search", "电梯检验机构出具虚假报告怎么罚"], ["ask", "检验检测机构的授权签字人应当符合什么要求"],
                  ["index", "status"]):
         r = CliRunner().invoke(cli, args)
