@@ -92,7 +92,7 @@ def _ask(question: str, sess: Session | None, mode: str, today: date | None) -> 
             md = "\n".join(f"> ⚠ {n}" for n in notices) + "\n\n请直接提出要查询的问题，例如：车检站出具虚假检验结果怎么罚？（也可直接输入法律名称和条号查询条文。）"
             return Answer(question=u.text, markdown=md, intent="refused", declined=True, notice=notices[0], mode=mode)
         u = understand(rest, today)
-    # a question with no sector and no conduct of its own ("构成犯罪的话按什么罪？") continues the conversation
+    # a question with no sector and no conduct of its own ("构成犯罪按哪一罪？") continues the conversation
     inherits = sess is not None and bool(sess.scenario) and (u.follow_up or (
         u.sector is None and u.conduct is None and u.who is None and on_topic(u, [])))
     if sess is not None:
@@ -101,7 +101,7 @@ def _ask(question: str, sess: Session | None, mode: str, today: date | None) -> 
             if not (r.doc_key in PLAN_KEYS and "第" not in r.raw)]  # '行动方案一共七部分' names no item
     principle = PRINCIPLE.search(u.text) and "行政处罚法" in corpus.documents and not refs
     unknown = unknown_law_refs(u.text, corpus)
-    if u.intent != "plan":  # '方案提没提要搞检验检测管理条例立法' asks about the plan, not that regulation
+    if u.intent != "plan":  # '方案里是否部署某部条例的立法' asks about the plan, not that regulation
         unknown += [(n, n) for n in unknown_regulations(u.text, corpus)]
     if not unknown and not named_documents(u.text, corpus):
         unknown = [(n, n) for n in absent_laws(u.text, corpus)]
@@ -303,7 +303,7 @@ def _to_traditional(ans: Answer) -> None:
 
 
 def _merge_follow_up(u: Understanding, sess: Session) -> None:
-    """'那情节严重呢？' / '对直接责任人员呢？' / '如果是气瓶检验机构？' inherit the previous question's slots."""
+    """'那情节严重呢？' / '对直接责任人员呢？' / '换成另一类机构呢？' inherit the previous question's slots."""
     if not sess.slots or not (u.follow_up or (u.sector is None and u.conduct is None)):
         return
     prev = sess.slots

@@ -324,7 +324,7 @@ class Searcher:
         named_docs = self.named_documents(text)
         repealed = {k for k in named_docs if self.corpus.documents[k].status == REPEALED}
         if not include_repealed and not doc_keys and repealed:
-            # "按大气法…", "大气法第一百一十二条现在还能用吗": a question naming a repealed text gets it (marked 已废止)
+            # "按大气法…", "按大气法某条处理": a question naming a repealed text gets it (marked 已废止)
             allowed |= self.allowed_documents(sorted(repealed), doc_types, sectors, include_repealed=True)
         allowed = frozenset(allowed)
         if not allowed:
