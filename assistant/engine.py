@@ -107,7 +107,11 @@ def _ask(question: str, sess: Session | None, mode: str, today: date | None) -> 
         unknown = [(n, n) for n in absent_laws(u.text, corpus)]
     unknown += [(n, n) for n in catalogued_but_absent(u.text, corpus) if (n, n) not in unknown]
     scenario = None
-    if unknown and not refs:
+    orphan = (u.follow_up and not (sess is not None and sess.scenario) and len(u.text) <= 20 and not refs
+              and u.sector is None and u.conduct is None and u.who is None and u.intent not in ("cases", "plan"))
+    if orphan:  # '那情节严重呢？' with nothing to continue: ask for the whole question instead of guessing
+        ans = _orphan_follow_up(u)
+    elif unknown and not refs:
         names = "、".join(f"《{name}》" for name, _ in unknown)
         md = (f"### 结论\n语料中没有{names}，无法提供其条文或罚则，不作推测。\n\n"
               "可用 `yiju corpus stats` 查看已收录的法律法规；如需收录，请把正式文本放入语料目录后重建索引。")
@@ -170,6 +174,14 @@ LEGAL_WORDS = re.compile(r"检验|检测|监测|报告|资质|罚|处罚|违法|
 def on_topic(u: Understanding, refs: list) -> bool:
     """Whether a question is about inspection & testing law at all ('今天天气怎么样' is not)."""
     return bool(refs or u.sector or u.conduct or u.who or LEGAL_WORDS.search(u.text))
+
+
+def _orphan_follow_up(u: Understanding) -> Answer:
+    conclusion = "这像是接着上一个问题的追问，但当前对话中没有可以接续的问题，无法确定所指的行为和条文，不作推测。"
+    md = (f"### 结论\n{conclusion}\n\n请把情况说完整，例如：“电梯检验机构出具虚假报告，情节严重的怎么罚？”"
+          "（命令行可用 `yiju ask --session 名称` 让追问接续同一对话。）")
+    return Answer(question=u.text, markdown=md, intent="clarify", declined=True, conclusion=conclusion,
+                  clarify="请把情况说完整：谁实施了什么行为？", notice="追问缺少上文", route="orphan_follow_up")
 
 
 def _off_topic(u: Understanding) -> Answer:

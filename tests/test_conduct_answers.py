@@ -84,3 +84,10 @@ def test_missing_mission_document_is_said_at_the_top_and_named_documents_are_dec
     finally:
         corpus_load._cached.cache_clear()
         retrieve.reset()
+
+
+def test_a_follow_up_with_nothing_to_continue_asks_for_the_whole_question():
+    a = ask("那情节严重呢？", session=get_session("orphan-follow-up-test"))
+    assert a.declined and a.clarify and not a.citations
+    b = ask("那情节严重呢？")
+    assert b.declined and not b.citations
