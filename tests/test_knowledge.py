@@ -10,27 +10,21 @@ from corpus import knowledge as kb
 from corpus.load import load_corpus
 
 
-def test_unknown_key_is_refused(tmp_path, monkeypatch):
-    (tmp_path / "actors.yaml").write_text("actors:\n  X:\n    family: a\n    text: [x]\n    question: [x]\n    colour: red\n",
-                                          "utf-8")
+@pytest.mark.parametrize("name,loader,text,message", [
+    ("actors.yaml", "actors", "actors:\n  X:\n    family: a\n    text: [x]\n    question: [x]\n    colour: red\n", "colour"),
+    ("thesaurus.yaml", "thesaurus", "terms:\n  - words: [a, 3]\n    means: b\n", "字符串"),
+])
+def test_bad_knowledge_files_are_refused(tmp_path, monkeypatch, name, loader, text, message):
+    """An unknown key or a wrong type in a knowledge file is an error naming it, never a silent default."""
+    (tmp_path / name).write_text(text, "utf-8")
     monkeypatch.setattr(kb, "DATA", tmp_path)
-    kb.actors.cache_clear()
+    load = getattr(kb, loader)
+    load.cache_clear()
     try:
-        with pytest.raises(kb.KnowledgeError, match="colour"):
-            kb.actors()
+        with pytest.raises(kb.KnowledgeError, match=message):
+            load()
     finally:
-        kb.actors.cache_clear()
-
-
-def test_wrong_type_is_refused(tmp_path, monkeypatch):
-    (tmp_path / "thesaurus.yaml").write_text("terms:\n  - words: [a, 3]\n    means: b\n", "utf-8")
-    monkeypatch.setattr(kb, "DATA", tmp_path)
-    kb.thesaurus.cache_clear()
-    try:
-        with pytest.raises(kb.KnowledgeError, match="字符串"):
-            kb.thesaurus()
-    finally:
-        kb.thesaurus.cache_clear()
+        load.cache_clear()
 
 
 def test_every_knowledge_id_is_in_the_corpus():
