@@ -59,8 +59,11 @@ def for_entry(entry: Entry, sector: str | None = None) -> Scenario:
     attached = _attached(entry, sector)
     if attached:
         return attached[0]
+    from corpus.catalog import AUTHORITY_BASIS
+
     return Knowledge(key=f"{ENTRY_PREFIX}{entry.id}#{entry.label}", title=title_of(entry), penalty=(entry.penalty_id,),
-                     violated=entry.obligations, conduct_items=(entry.id,) if entry.id != entry.penalty_id else ())
+                     violated=entry.obligations, conduct_items=(entry.id,) if entry.id != entry.penalty_id else (),
+                     authority_basis=AUTHORITY_BASIS.get(entry.doc_key, ""))
 
 
 def successor(s: Scenario, conduct_date: str | None) -> Scenario:

@@ -22,7 +22,7 @@ OBLIGATION = re.compile(r"违反本(?:法|条例|办法|规定)(?:第([零〇一
                         r"((?:、第[零〇一二两三四五六七八九十百]+条)*))")
 MORE = re.compile(r"第([零〇一二两三四五六七八九十百]+)条")
 PREVIOUS = re.compile(r"前款|前两款|本条第一款")
-SUBJECT_END = re.compile(r"有下列(?:行为|情形)之一|违反|未经|未|不|擅自|在|对|伪造|出具|拒绝|拒不|使用|同时")
+SUBJECT_END = re.compile(r"有下列(?:行为|情形)之一|违反|未经|未|不|擅自|在|对|伪造|出具|拒绝|拒不|使用(?!单位)|同时")
 
 
 @dataclass(frozen=True)
