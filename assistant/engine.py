@@ -207,7 +207,7 @@ def answer_conduct(u: Understanding, corpus: Corpus, sess: Session | None, today
         return answer_retrieval(u, corpus, doc_keys=sorted(named) or None), None
     r = rank(u.expanded, u.who, u.sector, corpus, curated=scenarios.curated_ids(), on=u.conduct_date,
              conduct=u.conduct)
-    if crime and not ADMIN_ASK.search(NOT_ASKED.sub("", u.text)):  # '罚多少？是否涉嫌犯罪': the penalty leads
+    if crime and _crime_first(u.text):  # '罚多少？是否涉嫌犯罪': the penalty leads; '构成犯罪的…怎么处罚': the crime
         return answer_crime(u, r, corpus, today), None
     if named and r.top and r.top.entry.doc_key not in named:
         r = Ranking([c for c in r.candidates if c.entry.doc_key in named])
@@ -226,6 +226,13 @@ def answer_conduct(u: Understanding, corpus: Corpus, sess: Session | None, today
     ans = _conduct_answer(u, s, corpus, today, rival, r.margin)
     ans.evidence = evidence
     return ans, s
+
+
+def _crime_first(text: str) -> bool:
+    """Whether a question asking both about crime and about penalties asks about the crime first."""
+    asked = NOT_ASKED.sub("", text)
+    admin, crime = ADMIN_ASK.search(asked), CRIME_ASK.search(asked)
+    return crime is not None and (admin is None or crime.start() < admin.start())
 
 
 def answer_crime(u: Understanding, r: Ranking, corpus: Corpus, today: date | None) -> Answer:
