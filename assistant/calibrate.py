@@ -21,7 +21,7 @@ FEATURES = ("bias", "score", "margin", "f_lex", "f_ret", "f_actor", "f_sector", 
             "who", "sector", "conduct", "asker", "long")
 
 
-def vector(evidence: dict, slots: dict, route: str, question: str, raw: float, readings: int) -> list[float]:
+def vector(evidence: dict, slots: dict, question: str) -> list[float]:
     """The feature vector of one answer (route-specific weights are applied to it)."""
     ev = dict(evidence)
     values = {"bias": 1.0, "who": float(bool(slots.get("who"))), "sector": float(bool(slots.get("sector"))),
@@ -57,8 +57,8 @@ def probability(route: str, x: list[float], table: dict | None = None) -> float 
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
-def predict(evidence: dict, slots: dict, route: str, question: str, raw: float, readings: int = 0) -> float | None:
-    x = vector(evidence, slots, route, question, raw, readings)
+def predict(evidence: dict, slots: dict, route: str, question: str) -> float | None:
+    x = vector(evidence, slots, question)
     return probability(route if route in (weights().get("routes") or {}) else "pooled", x)
 
 
@@ -66,7 +66,7 @@ def apply(ans, slots: dict) -> None:  # noqa: ANN001 - assistant.models.Answer
     """Replace the route's heuristic confidence by the calibrated one; flag doubt when it is low."""
     if ans.declined or ans.route not in ROUTES:
         return
-    p = predict(ans.evidence, slots, ans.route, ans.question, ans.confidence, len(ans.readings))
+    p = predict(ans.evidence, slots, ans.route, ans.question)
     if p is None:
         return
     ans.evidence["calibrated"] = round(p, 3)

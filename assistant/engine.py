@@ -21,13 +21,14 @@ from assistant.compose import (
     validity_lines,
 )
 from assistant.models import DISCLAIMER, Answer
-from assistant.rank import MIN_SCORE, Ranking, rank
+from assistant.rank import MIN_SCORE, Ranking, rank, with_margin
 from assistant.scenarios import Scenario
 from assistant.session import Session, get_session
-from assistant.understand import Understanding, understand
+from assistant.understand import Understanding, converter, understand
 from corpus.config import calibration_enabled
+from corpus.history import in_force_on
 from corpus.knowledge import scope
-from corpus.load import Corpus, load_corpus
+from corpus.load import Corpus, load_corpus, missing_corpus_warning
 from corpus.models import REPEALED, PenaltyRecord
 from corpus.refs import Ref, find_references, unknown_law_refs
 from corpus.refs import named_documents as refs_named_documents
@@ -82,7 +83,7 @@ def _ask(question: str, sess: Session | None, mode: str, today: date | None) -> 
         if u.script == "traditional":
             _to_traditional(ans)
         return ans
-    notices = [missing] if (missing := missing_banner(corpus)) else []
+    notices = [missing] if (missing := missing_corpus_warning(corpus)) else []
     if u.truncated:
         notices.append(f"问题过长，仅按前 {len(u.text)} 个字符理解。")
     if INJECTION.search(u.text):
@@ -161,8 +162,7 @@ def _ask(question: str, sess: Session | None, mode: str, today: date | None) -> 
         _to_traditional(ans)
     if sess is not None and ans.route != "off_topic":  # an aside does not end the conversation's topic
         with sess.lock:
-            sess.remember(u.text, ans.markdown, ans.intent, u.slots() | ({"who": u.who} if u.who else {}),
-                          scenario.key if scenario else "",
+            sess.remember(u.text, ans.markdown, ans.intent, u.slots(), scenario.key if scenario else "",
                           [c.provision_id for c in ans.citations])
     return ans
 
@@ -210,15 +210,14 @@ def answer_conduct(u: Understanding, corpus: Corpus, sess: Session | None, today
     if crime and _crime_first(u.text):  # '罚多少？是否涉嫌犯罪': the penalty leads; '构成犯罪的…怎么处罚': the crime
         return answer_crime(u, r, corpus, today), None
     if named and r.top and r.top.entry.doc_key not in named:
-        r = Ranking([c for c in r.candidates if c.entry.doc_key in named])
-        r = rank_margin(r)
+        r = with_margin([c for c in r.candidates if c.entry.doc_key in named])
     if not r.top or r.top.score < MIN_SCORE:
         return answer_retrieval(u, corpus, doc_keys=sorted(named) or None), None
     s = scenarios.successor(scenarios.for_entry(r.top.entry, u.sector), u.conduct_date)
     if not scenarios.available(s, corpus):
         return answer_retrieval(u, corpus), None
     evidence = {"score": r.top.score, "margin": r.margin, **{f"f_{k}": v for k, v in r.top.features.items()}}
-    p = calibrate.predict(evidence, u.slots(), "conduct", u.text, 0.0) if calibration_enabled() else None
+    p = calibrate.predict(evidence, u.slots(), "conduct", u.text) if calibration_enabled() else None
     unsure = r.doubt or (p is not None and p < calibrate.doubt_below())
     rival = scenarios.for_entry(r.rival.entry, u.sector) if unsure and r.rival else None
     if rival is not None and (set(rival.penalty) == set(s.penalty) or not scenarios.available(rival, corpus)):
@@ -266,12 +265,6 @@ def answer_crime(u: Understanding, r: Ranking, corpus: Corpus, today: date | Non
     return ans
 
 
-def rank_margin(r: Ranking) -> Ranking:
-    from assistant.rank import _with_margin
-
-    return _with_margin(r.candidates)
-
-
 def _conduct_answer(u: Understanding, s: Scenario, corpus: Corpus, today: date | None, rival: Scenario | None,
                     margin: float) -> Answer:
     ans = answer_scenario(u, s, corpus, today)
@@ -303,18 +296,10 @@ def _reading(s: Scenario, corpus: Corpus) -> str:
     return f"{s.title}，依据{corpus.provisions[s.penalty[0]].citation}"
 
 
-@functools.cache
-def _s2t():  # noqa: ANN202 - opencc.OpenCC
-    import opencc
-
-    return opencc.OpenCC("s2t")
-
-
 def _to_traditional(ans: Answer) -> None:
     """Give the answer back in the user's script; the cited clauses (panel, JSON) stay verbatim (简体 originals)."""
-    try:
-        conv = _s2t().convert
-    except ImportError:
+    conv = converter("s2t")
+    if conv is None:
         return
     ans.markdown = conv(ans.markdown) + "\n\n*（回答已轉為繁體顯示；條文原文以簡體官方文本為準。）*"
     ans.conclusion = conv(ans.conclusion)
@@ -700,20 +685,6 @@ def _law_names() -> tuple[str, ...]:
     return tuple(sorted((n for n in names if len(n) >= 4), key=len, reverse=True))
 
 
-def missing_banner(corpus: Corpus) -> str:
-    """A loud line when a mission document is not in the configured corpus (a mistyped YIJU_CORPUS_DIRS)."""
-    from corpus.catalog import MISSION_DOCUMENTS
-    from corpus.config import corpus_dirs
-
-    missing = [label for label, key in MISSION_DOCUMENTS.items()
-               if not any(k == key or k.startswith(key) for k in corpus.documents)]
-    if not missing:
-        return ""
-    dirs = "、".join(str(d) for d in corpus_dirs()) or "（未配置）"
-    return (f"语料缺少任务文件：{'、'.join(missing)}（查找的语料目录：{dirs}）。回答只依据现有语料，可能不完整；"
-            "请检查 YIJU_CORPUS_DIRS 后运行 `yiju index build`。")
-
-
 def catalogued_but_absent(text: str, corpus: Corpus) -> list[str]:
     """Documents the catalogue knows by name (监督管理办法, 39号令…) that this corpus does not hold: a question
     naming one is declined, never answered from another text."""
@@ -778,10 +749,11 @@ def answer_retrieval(u: Understanding, corpus: Corpus, doc_keys: list[str] | Non
     include_repealed = include_repealed or bool(u.conduct_date and u.conduct_date < date.today().isoformat())
     hits = retrieve.articles_only(retrieve.search(u.expanded, k=12, penalty=penalty or None, doc_keys=doc_keys,
                                                   include_repealed=include_repealed), corpus)
-    hits = [h for h in hits if _valid_on(corpus, h.provision.doc_key, u.conduct_date)]
+    if u.conduct_date:  # the searcher already leaves repealed texts out unless the question names them
+        hits = [h for h in hits if in_force_on(corpus.documents[h.provision.doc_key], u.conduct_date)]
     if not hits:
         return _not_found(u, corpus, cites, [])
-    hits = _rerank_by_wording(u, hits)
+    hits = _rerank_by_wording(u, hits, corpus)
     top = hits[0]
     conf = max(retrieve.overlap(u.text, top.provision.text), retrieve.overlap(u.expanded, top.provision.text) * 0.9)
     if conf < LOW_CONFIDENCE:
@@ -816,20 +788,7 @@ def answer_retrieval(u: Understanding, corpus: Corpus, doc_keys: list[str] | Non
     return ans
 
 
-def _valid_on(corpus: Corpus, doc_key: str, on: str | None) -> bool:
-    """A document applies to conduct on a date: in force then (today's texts when no date is given)."""
-    from corpus.history import succession
-
-    doc = corpus.documents[doc_key]
-    if on is None:
-        return True  # the searcher already leaves repealed texts out unless the question names them
-    if doc.effective_date and on < doc.effective_date:
-        return False
-    repealed = succession().repeals.get(doc_key, {}).get("repealed_on", "")
-    return doc.status != REPEALED or bool(repealed) and on < repealed
-
-
-def _rerank_by_wording(u: Understanding, hits: list[retrieve.Hit]) -> list[retrieve.Hit]:
+def _rerank_by_wording(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> list[retrieve.Hit]:
     """Among the first three hits, the one whose text shares clearly more of the question's words goes first
     (a semantic near-miss like '故意刁难' for '拒绝配合监督检查' does not outrank the article that says it); then
     a law stating the same as a regulation or rule ahead of it goes first (lex superior)."""
@@ -846,7 +805,7 @@ def _rerank_by_wording(u: Understanding, hits: list[retrieve.Hit]) -> list[retri
         hits = [best[2], *(h for h in hits if h is not best[2])]
     if DEFINITION.search(u.text):
         return _defining_first(u.text, hits)  # '算不算篡改': the defining text answers, whatever its rank
-    return _law_first(hits, scored)
+    return _law_first(hits, scored, corpus)
 
 
 def _defining_first(question: str, hits: list[retrieve.Hit]) -> list[retrieve.Hit]:
@@ -864,11 +823,9 @@ def _defining_first(question: str, hits: list[retrieve.Hit]) -> list[retrieve.Hi
 DEFINITION = re.compile(r"算不算|算是|属不属于|是否属于|是不是属于|什么叫|何为|是指|定义|怎么认定|如何认定")
 
 
-def _law_first(hits: list[retrieve.Hit], scored: list[tuple]) -> list[retrieve.Hit]:
-    from corpus.load import load_corpus
+def _law_first(hits: list[retrieve.Hit], scored: list[tuple], corpus: Corpus) -> list[retrieve.Hit]:
+    from corpus.conduct import RANK as rank
 
-    corpus = load_corpus()
-    rank = {"法律": 0, "行政法规": 1, "部门规章": 2}
     top = hits[0]
     top_rank = rank.get(corpus.documents[top.provision.doc_key].doc_type, 3)
     fit = {id(h): f for f, _, h in scored}

@@ -121,17 +121,9 @@ def _ret_feature(entry: Entry, ranks: dict[str, float]) -> float:
 
 def valid_on(entry: Entry, corpus: Corpus, on: str | None) -> bool:
     """In force on a date (today's texts when no date): a law not yet in force, or repealed by then, is out."""
-    if on is None:
-        return entry.in_force
-    doc = corpus.documents[entry.doc_key]
-    if doc.effective_date and on < doc.effective_date:
-        return False
-    if entry.in_force:
-        return True
-    from corpus.history import succession
+    from corpus.history import in_force_on
 
-    repealed = succession().repeals.get(entry.doc_key, {}).get("repealed_on", "")
-    return bool(repealed) and on < repealed
+    return entry.in_force if on is None else in_force_on(corpus.documents[entry.doc_key], on)
 
 
 def _mask(corpus: Corpus, entries: list[Entry], on: str | None) -> np.ndarray:
@@ -177,7 +169,7 @@ def rank(query: str, who: str | None, sector: str | None, corpus: Corpus, crime:
              "conduct": conduct_feature(conduct, e)}
         out.append(Candidate(e, sum(WEIGHTS[k] * v for k, v in f.items()), f))
     out.sort(key=lambda c: -c.score)
-    return _with_margin(prefer_special(out, sector, index.tokenizer), sector, index.tokenizer)
+    return with_margin(prefer_special(out, sector, index.tokenizer), sector, index.tokenizer)
 
 
 def prefer_special(cands: list[Candidate], sector: str | None, tokenize) -> list[Candidate]:  # noqa: ANN001
@@ -212,7 +204,7 @@ def prefer_special(cands: list[Candidate], sector: str | None, tokenize) -> list
     return [winner, *(c for c in cands if c is not winner)]
 
 
-def _with_margin(cands: list[Candidate], sector: str | None = None, tokenize=None) -> Ranking:  # noqa: ANN001
+def with_margin(cands: list[Candidate], sector: str | None = None, tokenize=None) -> Ranking:  # noqa: ANN001
     """The margin over the best rival reading: another article, not the same conduct in another text, and not a
     sector's special law when the question names no sector and the general rule leads (its note names them)."""
     if not cands:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -200,18 +201,21 @@ def _implied_sector(who: str | None) -> str | None:
 
 def to_simplified(text: str) -> tuple[str, str]:
     """Traditional Chinese → simplified (OpenCC t2s); returns (text, script)."""
-    try:
-        simple = _t2s().convert(text)
-    except ImportError:
+    t2s = converter("t2s")
+    if t2s is None:
         return text, "simplified"
+    simple = t2s(text)
     return simple, ("traditional" if simple != text and sum(a != b for a, b in zip(simple, text, strict=False)) >= 2 else "simplified")
 
 
 @functools.cache
-def _t2s():  # noqa: ANN202 - opencc.OpenCC
-    import opencc
-
-    return opencc.OpenCC("t2s")
+def converter(config: str) -> Callable[[str], str] | None:
+    """An OpenCC conversion ('t2s', 's2t'); None where opencc is not installed."""
+    try:
+        import opencc
+    except ImportError:
+        return None
+    return opencc.OpenCC(config).convert
 
 
 def understand(question: str, today: date | None = None) -> Understanding:

@@ -85,6 +85,14 @@ def _title(corpus: Corpus, key: str) -> str:
     return doc.title if doc else key
 
 
+def in_force_on(doc, on: str) -> bool:  # noqa: ANN001 - corpus.models.Document
+    """Whether a document applied to conduct on a date: in force by then and not yet repealed."""
+    if doc.effective_date and on < doc.effective_date:
+        return False
+    repealed = succession().repeals.get(doc.key, {}).get("repealed_on", "")
+    return doc.status != REPEALED or bool(repealed) and on < repealed
+
+
 def version_in_force(doc_key: str, on: str) -> dict | None:
     """The version of a document in force on an ISO date, from the succession data."""
     for v in succession().versions.get(doc_key, []):

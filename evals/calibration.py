@@ -33,8 +33,7 @@ def collect(items: list[dict]) -> list[dict]:
         if a.declined or item["kind"] == "decline":
             continue
         rows.append({"id": item["id"], "route": a.route, "right": judge(item, a)["right"],
-                     "x": vector(a.evidence, a.slots, a.route, a.question,
-                                 a.confidence, len(a.readings))})
+                     "x": vector(a.evidence, a.slots, a.question)})
     os.environ.pop("YIJU_NO_CALIBRATION", None)
     return rows
 

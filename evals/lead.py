@@ -126,11 +126,9 @@ class LeadEvaluator:
 
 
 def _converter(config: str = "s2t") -> Callable[[str], str] | None:
-    try:
-        import opencc
-    except ImportError:
-        return None
-    return opencc.OpenCC(config).convert
+    from assistant.understand import converter
+
+    return converter(config)
 
 
 def report_lines(name: str, m: dict) -> list[str]:
