@@ -3,14 +3,18 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -139,6 +143,45 @@ def chroma_server(tmp_path):
         log.close()
 
 
+@contextmanager
+def serving(args: list[str], env: dict, log_path: Path, ready_url: str, timeout: float) -> Iterator[None]:
+    """`python -m ui.cli serve …` in a subprocess until the block ends; its output goes to `log_path`."""
+    log = open(log_path, "w")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "serve", *args], env=env, cwd=ROOT, stdout=log,
+                            stderr=subprocess.STDOUT)
+    try:
+        wait_http(ready_url, timeout=timeout)
+        yield
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def raw_call(base: str, index: int, data: list, session: str, event_data: dict | None = None,
+             http: httpx.Client | None = None, timeouts: tuple[float, float] = (30, 180)) -> dict:
+    """One event through Gradio's queue (/gradio_api/queue/join), exactly as the browser sends it: the final
+    message, or {"refused": status, "text": …} when the server refuses the call."""
+    join, stream = timeouts
+    http = http or httpx.Client(timeout=join)
+    r = http.post(f"{base}/gradio_api/queue/join", timeout=join,
+                  json={"data": data, "fn_index": index, "session_hash": session, "event_data": event_data,
+                        "trigger_id": None})
+    if r.status_code != 200:
+        return {"refused": r.status_code, "text": r.text}
+    with http.stream("GET", f"{base}/gradio_api/queue/data", params={"session_hash": session},
+                     timeout=stream) as s:
+        for line in s.iter_lines():
+            if line.startswith("data:"):
+                msg = json.loads(line[5:])
+                if msg.get("msg") == "process_completed":
+                    return msg
+    raise AssertionError("no process_completed message")
+
+
 OFFICER = ("officer_zhang", "officer-pass-1")
 TRAINER = ("trainer_li", "trainer-pass-1")
 
@@ -152,16 +195,6 @@ def app_server(built_home):
     add_user(*TRAINER, role="trainer")
     port = free_port()
     env = dict(os.environ, YIJU_HOME=str(built_home))
-    log = open(built_home / "serve.log", "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "serve", "--port", str(port), "--no-build"], env=env,
-                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        wait_http(f"http://127.0.0.1:{port}/", timeout=180)
+    with serving(["--port", str(port), "--no-build"], env, built_home / "serve.log",
+                 f"http://127.0.0.1:{port}/", timeout=180):
         yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()

@@ -10,7 +10,7 @@ import uuid
 import httpx
 import pytest
 
-from tests.conftest import OFFICER, TRAINER
+from tests.conftest import OFFICER, TRAINER, raw_call
 from ui import audit, auth
 
 pytestmark = pytest.mark.slow
@@ -34,21 +34,6 @@ def config(base: str) -> dict:
 def fn_index(cfg: dict, api_name: str) -> int:
     return next(i for i, d in enumerate(cfg["dependencies"]) if d.get("api_name") == api_name)
 
-
-def raw_call(base: str, index: int, data: list, session: str, event_data: dict | None = None) -> dict:
-    """One event through Gradio's queue, exactly as the browser sends it; the final message."""
-    r = httpx.post(f"{base}/gradio_api/queue/join", timeout=30,
-                   json={"data": data, "fn_index": index, "session_hash": session, "event_data": event_data,
-                         "trigger_id": None})
-    if r.status_code != 200:
-        return {"refused": r.status_code, "text": r.text}
-    with httpx.stream("GET", f"{base}/gradio_api/queue/data", params={"session_hash": session}, timeout=180) as s:
-        for line in s.iter_lines():
-            if line.startswith("data:"):
-                msg = json.loads(line[5:])
-                if msg.get("msg") == "process_completed":
-                    return msg
-    raise AssertionError("no process_completed message")
 
 
 def sample_inputs(cfg: dict, dep: dict) -> list:

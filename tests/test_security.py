@@ -21,7 +21,8 @@ from types import SimpleNamespace
 import httpx
 import pytest
 
-from tests.conftest import OFFICER, ROOT, TRAINER, free_port, wait_http
+from tests.conftest import OFFICER, ROOT, TRAINER, free_port, serving
+from tests.conftest import raw_call as queue_call
 
 pytestmark = pytest.mark.slow
 PENALTY_Q = "电梯检验机构出具虚假报告怎么罚"
@@ -42,19 +43,11 @@ def server(built_home, tmp_path_factory):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("YIJU_TRUSTED_PROXIES", "FORWARDED_ALLOW_IPS")}
     env["YIJU_HOME"] = str(home)
-    log = open(home / "serve.log", "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "serve", "--api", "--no-build", "--port", str(port)],
-                            env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     try:
-        wait_http(f"http://127.0.0.1:{port}/api/health", timeout=240)
-        yield SimpleNamespace(base=f"http://127.0.0.1:{port}", port=port, home=home, log=home / "serve.log")
+        with serving(["--api", "--no-build", "--port", str(port)], env, home / "serve.log",
+                     f"http://127.0.0.1:{port}/api/health", timeout=240):
+            yield SimpleNamespace(base=f"http://127.0.0.1:{port}", port=port, home=home, log=home / "serve.log")
     finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
         if old is None:
             os.environ.pop("YIJU_HOME", None)
         else:
@@ -71,20 +64,8 @@ def fn_index(cfg: dict, api_name: str) -> int:
 
 
 def raw_call(base: str, index: int, data: list, session: str, http: httpx.Client | None = None) -> dict:
-    """One event through /gradio_api/queue/join as the browser sends it: the final message, or the refusal."""
-    http = http or httpx.Client(timeout=60)
-    r = http.post(f"{base}/gradio_api/queue/join",
-                  json={"data": data, "fn_index": index, "session_hash": session, "event_data": None,
-                        "trigger_id": None})
-    if r.status_code != 200:
-        return {"refused": r.status_code, "text": r.text}
-    with http.stream("GET", f"{base}/gradio_api/queue/data", params={"session_hash": session}, timeout=120) as s:
-        for line in s.iter_lines():
-            if line.startswith("data:"):
-                msg = json.loads(line[5:])
-                if msg.get("msg") == "process_completed":
-                    return msg
-    raise AssertionError("no process_completed message")
+    """conftest.raw_call with this module's client and timeouts (60 s to join, 120 s for the result)."""
+    return queue_call(base, index, data, session, http=http, timeouts=(60, 120))
 
 
 def file_payloads(target: str) -> list:
