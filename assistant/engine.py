@@ -194,7 +194,9 @@ def _off_topic(u: Understanding) -> Answer:
 def answer_conduct(u: Understanding, corpus: Corpus, sess: Session | None, today: date | None
                    ) -> tuple[Answer, Scenario | None]:
     """Rank the conduct catalogue; answer from the best entry, show two readings when a rival is close."""
-    named = named_documents(u.text, corpus, u.sector)
+    # a text named only as context of a past conduct ('当时法典还没施行') restricts nothing
+    named = {k for k in named_documents(u.text, corpus, u.sector)
+             if not u.conduct_date or in_force_on(corpus.documents[k], u.conduct_date)}
     prev = sess.slots if sess is not None else {}
     same_subject = u.sector == prev.get("sector") and u.who == prev.get("who")
     if sess is not None and same_subject and (s := scenarios.by_key(sess.scenario, corpus)) and \
@@ -503,7 +505,7 @@ def _basis_paragraph(s: Scenario, corpus: Corpus, past: Scenario | None) -> str:
 
 # -- direct lookups -----------------------------------------------------------------------------------------
 
-COUNTERPART = re.compile(r"对应|第几条|哪一条|哪条|现在是|现行.{0,6}(是|在)|变成|改到|挪到|在[^，。？]{1,12}(里|中)是|新法|修订后|施行后")
+COUNTERPART = re.compile(r"对应|第几条|哪一条|哪条|现在是|现行.{0,6}(是|在)|按现行|依现行|变成|改到|挪到|在[^，。？]{1,12}(里|中)是|新法|修订后|施行后")
 
 
 def _counterparts(corpus: Corpus, ref: Ref, text: str) -> tuple[list[str], str]:
@@ -749,10 +751,18 @@ def answer_retrieval(u: Understanding, corpus: Corpus, doc_keys: list[str] | Non
     include_repealed = include_repealed or bool(u.conduct_date and u.conduct_date < date.today().isoformat())
     hits = retrieve.articles_only(retrieve.search(u.expanded, k=12, penalty=penalty or None, doc_keys=doc_keys,
                                                   include_repealed=include_repealed), corpus)
-    if u.conduct_date:  # the searcher already leaves repealed texts out unless the question names them
-        hits = [h for h in hits if in_force_on(corpus.documents[h.provision.doc_key], u.conduct_date)]
+    dated = [h for h in hits if in_force_on(corpus.documents[h.provision.doc_key], u.conduct_date)] \
+        if u.conduct_date else hits  # the searcher already leaves repealed texts out unless the question names them
     if not hits:
         return _not_found(u, corpus, cites, [])
+    if not dated:  # no text of the corpus was in force then: today's, said loudly, instead of nothing
+        ans = answer_retrieval(replace(u, conduct_date=None), corpus, doc_keys)
+        note = f"语料中没有在{u.conduct_date[:7]}（问题所述时间）已施行的相关文本；以下为现行条文，适用前请核对行为时的规定。"
+        ans.markdown = f"> ⚠ {note}\n\n{ans.markdown}"
+        ans.notice = f"{note} {ans.notice}".strip()
+        ans.confidence = min(ans.confidence, 0.5)
+        return ans
+    hits = dated
     hits = _rerank_by_wording(u, hits, corpus)
     top = hits[0]
     conf = max(retrieve.overlap(u.text, top.provision.text), retrieve.overlap(u.expanded, top.provision.text) * 0.9)

@@ -7,17 +7,24 @@ Candidates are catalogue entries (corpus/conduct.py). Each gets features, all in
 * actor — +1 when the question's actor is the entry's sanctioned subject, −1 when both are known and differ;
 * sector — +1 same sector, −1 a different special sector (a general text, 综合, scores 0);
 * rank — 1 for a law, 0.5 for an administrative regulation, 0 below (lex specialis and hierarchy);
-* curated — 1 when curated knowledge (corpus/data/knowledge.yaml) is attached.
+* curated — 1 when curated knowledge (corpus/data/knowledge.yaml) is attached;
+* conduct — 1 when the entry's text says the conduct label the question was understood to name.
 
-The score is a weighted sum (WEIGHTS, set by hand and checked on the dev set; see README). `margin` and `doubt`
-say whether the top candidate clearly beats the best one from another article.
+The score is a weighted sum. `python -m evals.ranker` fits the weights on the blind dev set (a softmax over each
+question's candidates) and compares them with the hand weights leave-one-writer-out; `--write` saves fitted weights
+to assistant/rank_weights.json, which then replaces HAND_WEIGHTS. On 2026-12-02 the fit did not beat the hand
+weights out of fold (0.712 vs 0.724 top-1; a cosine feature from e5 over the entries added nothing either), so no
+file is written and the hand weights apply. `margin` and `doubt` say whether the top candidate clearly beats
+the best one from another article.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -26,7 +33,9 @@ from corpus.conduct import Entry, catalogue
 from corpus.knowledge import actors
 from corpus.load import Corpus
 
-WEIGHTS = {"lex": 1.0, "ret": 0.8, "actor": 0.7, "sector": 0.5, "rank": 0.25, "curated": 0.15, "conduct": 0.5}
+FEATURES = ("lex", "ret", "actor", "sector", "rank", "curated", "conduct")
+HAND_WEIGHTS = {"lex": 1.0, "ret": 0.8, "actor": 0.7, "sector": 0.5, "rank": 0.25, "curated": 0.15, "conduct": 0.5}
+WEIGHTS_FILE = Path(__file__).resolve().parent / "rank_weights.json"
 MIN_LEX = 0.15  # below this share of the best lexical score an entry is not a candidate
 DOUBT_MARGIN = 0.25  # a rival from another article within this margin makes the answer show both readings
 MIN_SCORE = 0.9  # a top score below this is no answer: retrieval takes over
@@ -54,6 +63,16 @@ class Ranking:
     @property
     def doubt(self) -> bool:
         return self.rival is not None and self.margin < DOUBT_MARGIN
+
+
+@functools.cache
+def weights() -> dict[str, float]:
+    """The fitted weights (assistant/rank_weights.json), else the hand weights; unknown names are ignored."""
+    try:
+        fitted = json.loads(WEIGHTS_FILE.read_text("utf-8")).get("weights") or {}
+    except (OSError, ValueError):
+        fitted = {}
+    return {k: float(fitted.get(k, HAND_WEIGHTS[k])) for k in FEATURES}
 
 
 @functools.cache
@@ -150,25 +169,32 @@ def conduct_feature(conduct: str | None, entry: Entry) -> float:
 
 
 def rank(query: str, who: str | None, sector: str | None, corpus: Corpus, crime: bool = False,
-         curated: frozenset[str] = frozenset(), on: str | None = None, conduct: str | None = None) -> Ranking:
-    """Catalogue entries for a question (valid on the conduct's date, if given), best first."""
+         curated: frozenset[str] = frozenset(), on: str | None = None, conduct: str | None = None,
+         raw: bool = False) -> Ranking:
+    """Catalogue entries for a question (valid on the conduct's date, if given), best first. `raw` skips the
+    precedence rules (the ranker's fit sees the weighted order itself)."""
     index, entries = _lexical(corpus)
-    lex = index.search(query, k=60, mask=_mask(corpus, entries, on))
+    mask = _mask(corpus, entries, on)
+    lex = dict(index.search(query, k=60, mask=mask))
     if not lex:
         return Ranking([])
-    top_lex = lex[0][1]
+    top_lex = max(lex.values())
+    eligible = [n for n in range(len(entries)) if mask[n] and entries[n].criminal == crime
+                and (not crime or entries[n].doc_key == "刑法")]
+    pool = {n for n, score in lex.items() if score >= MIN_LEX * top_lex}
     ranks = _retrieval_ranks(query, crime, on)
+    w = weights()
     out = []
-    for n, score in lex:
+    for n in sorted(pool & set(eligible)):
         e = entries[n]
-        if score < MIN_LEX * top_lex or e.criminal != crime or crime and e.doc_key != "刑法":
-            continue
-        f = {"lex": score / top_lex, "ret": _ret_feature(e, ranks), "actor": actor_feature(who, e),
+        f = {"lex": lex.get(n, 0.0) / top_lex, "ret": _ret_feature(e, ranks), "actor": actor_feature(who, e),
              "sector": sector_feature(sector, e), "rank": {0: 1.0, 1: 0.5}.get(e.rank, 0.0),
              "curated": 1.0 if {e.id, e.penalty_id, e.article_id} & curated else 0.0,
              "conduct": conduct_feature(conduct, e)}
-        out.append(Candidate(e, sum(WEIGHTS[k] * v for k, v in f.items()), f))
-    out.sort(key=lambda c: -c.score)
+        out.append(Candidate(e, sum(w[k] * v for k, v in f.items()), f))
+    out.sort(key=lambda c: (-c.score, c.entry.id))
+    if raw:
+        return Ranking(out)
     return with_margin(prefer_special(out, sector, index.tokenizer), sector, index.tokenizer)
 
 

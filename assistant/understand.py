@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from corpus.history import OLD_VERSION
 from index.expand import expand
 
 MAX_QUESTION = 2000
@@ -59,7 +60,13 @@ FOLLOW_UP = re.compile(
     r"^(对)?(直接)?责任人员|^这种|^这个|^上述|^该")
 RELATIVE_YEAR = {"今年": 0, "去年": -1, "前年": -2}
 DATE = re.compile(r"(20\d{2}|19\d{2})\s*年(?:\s*(\d{1,2})\s*月)?(?:\s*(\d{1,2})\s*日)?")
-VERSION = re.compile(r"(20\d{2}|19\d{2})\s*(?:年)?(?:版|年版|修订版|修正版)|旧法|旧版|原办法|修订前|老版")
+# a year that names a text, not when the conduct happened: '（2017年）', '2015年版', '按2025年补充要求',
+# '2026年8月15日起施行'
+TEXT_YEAR = re.compile(r"[（(]\s*(?:19|20)\d{2}\s*年?\s*(?:版|修订|修正|修订版|修正版)?\s*[)）]"
+                       r"|(?:19|20)\d{2}\s*年?\s*(?:版|修订|修正)"
+                       r"|(?:19|20)\d{2}\s*年(?!\s*\d{1,2}\s*月)的?《?[^，。；、？?！!\d出具篡改伪造发现检查让被把给对]{0,16}?"
+                       r"(?:法|条例|办法|规定|要求|准则|规则|通知|方案)"
+                       r"|(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?\s*起?(?:施行|生效|公布|印发|发布|实施)")
 
 
 @dataclass
@@ -149,7 +156,7 @@ def detect_actor(text: str) -> str | None:
 
 def detect_date(text: str, today: date | None = None) -> str | None:
     today = today or date.today()
-    if m := DATE.search(text):
+    if m := DATE.search(TEXT_YEAR.sub("", text)):
         y, mo, d = int(m.group(1)), int(m.group(2) or 6), int(m.group(3) or 15)
         try:
             return date(y, max(1, min(mo, 12)), max(1, min(d, 28))).isoformat()
@@ -232,7 +239,7 @@ def understand(question: str, today: date | None = None) -> Understanding:
     # those only when the question asks for the penalty itself (an amount, a range, how to punish, the liability)
     if intent == "penalty" and {"fact", "authority"} & set(intents) and not PENALTY_ASK.search(text):
         intent = "authority" if "authority" in intents else "fact"
-    v = VERSION.search(text)
+    v = OLD_VERSION.search(text)
     who, asker = detect_who(text)
     sector = detect_sector(text) or _implied_sector(who)
     return Understanding(

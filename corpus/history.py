@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from corpus.load import Corpus
     from corpus.refs import Ref
 
-OLD_VERSION = re.compile(r"(20\d{2}|19\d{2})\s*年?\s*(?:版|修订版|修正版|修改版)|旧法|旧版|原办法|修订前|修改前|老版|老《|原《|旧《|"
+OLD_VERSION = re.compile(r"(20\d{2}|19\d{2})\s*年?\s*(?:版|修订版|修正版|修改版)|[（(]\s*(?:19|20)\d{2}\s*年\s*[)）]|旧法|旧版|原办法|修订前|修改前|老版|老《|原《|旧《|"
                          r"(修订|修改|修正)后[^，。？]{0,12}(第几条|哪一条|哪条)")
 
 

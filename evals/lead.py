@@ -1,4 +1,7 @@
-"""Lead-citation evaluator for the blind dev set and the sealed test set (evals/data/dev, evals/data/sealed).
+"""Lead-citation evaluator for the blind dev sets and the sealed test sets (evals/data/dev*, evals/data/sealed*).
+
+Sets: `dev` = evals/data/dev (written 2026-12-01) + evals/data/dev2 (written 2026-12-02; both tuned on); `sealed`
+(2026-12-01, run once at d6ac3c9) and `sealed2` (2026-12-02): each run once, never tuned on.
 
 Contract (one evaluator per file, like sentence-transformers' evaluators): `LeadEvaluator(items)(ask)` returns a
 metrics dict. Per question it records:
@@ -25,13 +28,14 @@ from assistant.calibrate import doubt_below  # the threshold below which answers
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEV_DIR = DATA_DIR / "dev"
-SEALED_DIR = DATA_DIR / "sealed"
+SETS = {"dev": (DEV_DIR, DATA_DIR / "dev2"), "sealed": (DATA_DIR / "sealed",), "sealed2": (DATA_DIR / "sealed2",)}
+DEV_DIRS = SETS["dev"]
 BINS = ((0.0, 0.5), (0.5, 0.7), (0.7, 0.85), (0.85, 1.01))
 
 
-def load(directory: Path) -> list[dict]:
+def load(*directories: Path) -> list[dict]:
     items = []
-    for path in sorted(directory.glob("*.jsonl")):
+    for path in sorted(p for d in directories for p in d.glob("*.jsonl")):
         items += [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
     return items
 
@@ -154,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = argv if argv is not None else sys.argv[1:]
     which = args[0] if args else "dev"
-    items = load(SEALED_DIR if which == "sealed" else DEV_DIR)
+    items = load(*SETS[which])
     from assistant import ask
 
     metrics = LeadEvaluator(items)(ask)

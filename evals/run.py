@@ -344,7 +344,7 @@ def run(fast: bool = False, baseline: bool = True, out_dir: Path | None = None) 
         metrics["holdout"] = evaluate(holdout, rankers)
     from evals import lead
 
-    dev = lead.load(lead.DEV_DIR) if lead.DEV_DIR.is_dir() else []
+    dev = lead.load(*lead.DEV_DIRS)
     if dev and not fast:
         from assistant import ask
 

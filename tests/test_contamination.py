@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PRODUCT = [*ROOT.glob("assistant/*.py"), *ROOT.glob("corpus/*.py"), *ROOT.glob("corpus/data/*"),
+PRODUCT = [*ROOT.glob("assistant/**/*.py"), *ROOT.glob("corpus/*.py"), *ROOT.glob("corpus/data/*"),
            *ROOT.glob("index/*.py"), *ROOT.glob("ui/*.py")]
 
 

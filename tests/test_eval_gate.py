@@ -65,9 +65,9 @@ DEV_GATES = {"lead_accuracy": 0.62, "confident_wrong_max": 0.08, "traditional_sa
 
 def test_blind_dev_set_holds_its_level(built_home):
     from assistant import ask
-    from evals.lead import DEV_DIR, LeadEvaluator, load
+    from evals.lead import DEV_DIRS, LeadEvaluator, load
 
-    items = load(DEV_DIR)
+    items = load(*DEV_DIRS)
     assert len(items) >= 300
     m = LeadEvaluator(items)(ask)
     assert m["lead_accuracy"] >= DEV_GATES["lead_accuracy"], m["lead_accuracy"]

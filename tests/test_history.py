@@ -96,3 +96,33 @@ def test_checker_rejects_repealed_as_current(c):
     assert any("已废止" in f.reason for f in bad.problems)
     ok = check("行为时适用的《中华人民共和国大气污染防治法》第一百一十二条（已废止）规定……", c)
     assert not any("已废止" in f.reason for f in ok.problems)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("引用的《检验检测机构资质认定管理办法》（2015年版）第四十一条", None),  # a version, not a date
+    ("文书引用行政处罚法（2017年）第二十七条从轻处罚", None),
+    ("按2025年补充要求，监测人员最少要多少人", None),
+    ("法典2026年8月15日起施行后，企业改数据", None),
+    ("2026年3月，一家受托的监测公司伪造报告", "2026-03-15"),
+    ("2025年企业篡改数据违反了法典", "2025-06-15"),
+    ("检测公司2022年出的一份假报告，今年才被举报", "2022-06-15"),
+])
+def test_years_that_name_a_text_are_not_conduct_dates(text, expected):
+    from assistant.understand import detect_date
+
+    assert detect_date(text) == expected
+
+
+def test_reference_with_a_bracketed_version_year(c):
+    from corpus.refs import find_references
+
+    refs = find_references("以前文书引用行政处罚法（2017年）第二十七条，按现行法应当引用哪条", c)
+    assert [(r.doc_key, r.article) for r in refs] == [("行政处罚法", 27)]
+    ans = ask("以前文书引用行政处罚法（2017年）第二十七条从轻处罚，按现行行政处罚法应当引用哪一条？")
+    # the 2017 text's 第二十七条 (从轻减轻) is 第三十二条 of the current law (succession.yaml, confirmed)
+    assert ans.route == "counterpart" and ans.lead.startswith("行政处罚法/32")
+
+
+def test_a_text_named_as_context_of_past_conduct_does_not_empty_the_answer(c):
+    ans = ask("2026年3月，一家受托的第三方监测机构对自行监测数据弄虚作假，当时生态环境法典还没施行，应依据哪条处罚？")
+    assert not ans.declined and ans.lead.startswith("生态环境监测条例/")
