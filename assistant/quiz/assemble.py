@@ -6,6 +6,7 @@ import random
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from assistant.quiz.balance import balance_letters, kind_limit, next_truth
 from assistant.quiz.builders import Quiz
 from assistant.quiz.candidates import Candidate
 from assistant.quiz.model import DIFFICULTIES, KINDS, SHARE, TYPES, Question, QuizError
@@ -75,7 +76,7 @@ def build_quiz(corpus: Corpus, doc_keys: Iterable[str] | None = None, chapters: 
     keys = resolve_documents(corpus, list(doc_keys) if doc_keys else None)
     quiz = Quiz(corpus, keys, list(chapters or []), list(topics or []), difficulty, seed)
     state = _State()
-    fillers = {t: _TypeFiller(quiz, state, t) for t in TYPES}
+    fillers = {t: _TypeFiller(quiz, state, t, want[t]) for t in TYPES}
 
     def have(t: str) -> int:
         return sum(1 for q in state.out if q.qtype == t)
@@ -100,7 +101,8 @@ def build_quiz(corpus: Corpus, doc_keys: Iterable[str] | None = None, chapters: 
                     active.remove(t)
                 else:
                     state.add(q, quiz)
-    return sorted(state.out, key=lambda q: TYPES.index(q.qtype))  # stable: generation order within a type
+    ordered = sorted(state.out, key=lambda q: TYPES.index(q.qtype))  # stable: generation order within a type
+    return balance_letters(ordered, seed)
 
 
 @dataclass
@@ -121,25 +123,34 @@ class _TypeFiller:
     """The questions of one type, on demand: round-robin over its generators; first one question per article,
     then repeats allowed."""
 
-    def __init__(self, quiz: Quiz, state: _State, qtype: str):
-        self.quiz, self.state, self.qtype = quiz, state, qtype
+    def __init__(self, quiz: Quiz, state: _State, qtype: str, want: int):
+        self.quiz, self.state, self.qtype, self.want = quiz, state, qtype, want
         self.strict = True
         self.streams = self._streams()
         self.turn = 0
 
-    def _streams(self) -> list[Iterator[Candidate]]:
+    def _streams(self) -> list[tuple[str, Iterator[Candidate]]]:
         out = []
         for kind in KINDS[self.qtype]:
             cands = list(self.quiz.candidates(kind))
             random.Random(f"{self.quiz.seed}|{self.quiz.difficulty}|{self.qtype}|{kind}").shuffle(cands)
-            out.append(iter(_interleave(cands)))
+            out.append((kind, iter(_interleave(cands))))
         return out
+
+    def _full(self, kind: str) -> bool:
+        """Whether this type already holds as many questions of the kind as the balance allows."""
+        mine = [q for q in self.state.out if q.qtype == self.qtype]
+        limit = kind_limit(self.qtype, kind, max(self.want, len(mine) + 1))
+        return limit is not None and sum(1 for q in mine if q.meta.get("kind") == kind) >= limit
 
     def next(self) -> Question | None:
         while True:
             while self.streams:
                 i = self.turn % len(self.streams)
-                q = _next_question(self.quiz, self.state, self.streams[i], self.qtype, self.strict)
+                kind, stream = self.streams[i]
+                self.quiz.want_truth = next_truth(self.state.out) if self.qtype == "判断" else None
+                q = None if self._full(kind) else _next_question(self.quiz, self.state, stream, self.qtype,
+                                                                 self.strict)
                 if q is None:
                     del self.streams[i]
                     continue
@@ -150,7 +161,6 @@ class _TypeFiller:
             self.strict = False
             self.streams = self._streams()
             self.turn = 0
-
 
 def _interleave(cands: list[Candidate]) -> list[Candidate]:
     """Round-robin over documents (in order of first appearance) so that big codes do not crowd out the rest."""

@@ -9,7 +9,10 @@ from dataclasses import dataclass
 
 from assistant.quiz.candidates import (
     CONDUCT_ELSEWHERE,
+    CROSS_REF,
+    DANGLING,
     FINE_ANY,
+    ITEM_LABEL,
     PERIOD_UNIT,
     TIER_WORD,
     Candidate,
@@ -21,17 +24,22 @@ from assistant.quiz.distractors import (
     Pools,
     article_option,
     article_order,
+    list_kinds,
     numeric_sort_key,
+    option_kind,
     paraphrased,
     rank_articles,
     rank_numeric,
     same_authority,
+    similar_subject,
+    subject_kind,
     synthetic_fines,
 )
 from assistant.quiz.model import BLANK, FALSE, FILL, LETTERS, TOPIC_OF, TRUE, Question
 from assistant.quiz.normalize import (
     SPACE,
     is_generic,
+    normalize,
     similarity,
     spellings,
     split_sentences,
@@ -61,6 +69,13 @@ class Built:
 class Quiz(Pools):
     """Builds questions from candidates: value questions (fines, multiples, authorities, periods), articles, items."""
 
+    want_truth: bool | None = None  # the 判断 answer the paper needs next (balance); None: by the question's rng
+
+    def truth(self, rng: random.Random) -> bool:
+        """Whether the next 判断 states the provision truly (正确) or with a changed value (错误)."""
+        drawn = rng.random() < 0.5  # drawn in any case so that the rest of the question's choices do not shift
+        return drawn if self.want_truth is None else self.want_truth
+
     # -- builders -------------------------------------------------------------------------------------------------
     def build(self, cand: Candidate, qtype: str) -> Question | None:
         rng = self.rng(cand, qtype)
@@ -89,16 +104,17 @@ class Quiz(Pools):
                 rng.shuffle(options)
             letter = LETTERS[options.index(raw.value)]
             stem = raw.prefix + raw.body.replace("{gap}", BLANK) + "。"
-            expl = f"{p.citation}规定：“{raw.quote}”。故答案为{letter}（{raw.value}）。{status}"
+            expl = f"{p.citation}规定：“{raw.quote}”。故正确答案为“{raw.value}”。{status}"
             return Question("单选", stem, options, letter, expl, keys=[raw.value], absent=wrong,
-                            meta={"kind": cand.kind, "filled": raw.filled, "gap": raw.gap_template}, **base)
+                            meta={"kind": cand.kind, "filled": raw.filled, "gap": raw.gap_template,
+                                  "numeric": raw.numeric}, **base)
         if qtype == "判断":
-            truth = rng.random() < 0.5
+            truth = self.truth(rng)
             wrong = [] if truth else self.pick(rng, raw.distractors, 1)
             if not truth and not wrong:
                 return None
             shown = raw.value if truth else wrong[0]
-            stem = raw.prefix + raw.body.replace("{gap}", shown) + "。"
+            stem = self.prefix(cand.prov, True) + raw.body.replace("{gap}", shown) + "。"  # always law + article
             if truth:
                 expl = f"{p.citation}规定：“{raw.quote}”。表述与条文一致，故正确。{status}"
             else:
@@ -265,6 +281,29 @@ class Quiz(Pools):
         return Built(self.prefix(cand.prov, ctx["need_article"]), body, auth, ranked, seg, gap_template,
                       ctx["quote"])
 
+    def _raw_duty(self, cand: Candidate, rng: random.Random) -> Built | None:
+        """'（  ）应当…': the subject of a duty sentence; distractors are subjects of the same kind (department vs
+        regulated party) from other duty sentences, none in the cited article."""
+        p, subject = cand.prov, cand.value
+        sentence = trim_clause(cand.extra["sentence"])
+        kind = subject_kind(subject)
+        article_text = self.norm(self.article_of(p))
+        pool = [x for x in self.subject_pool(p.doc_key)
+                if subject_kind(x) == kind and x not in article_text and not similar_subject(x, subject)
+                and not VAGUE_AUTHORITY.search(x)]
+        same_doc = set(self.subject_pool(p.doc_key)[:40])
+        ranked = sorted(pool, key=lambda x: (x not in same_doc, -round(similarity(x, subject), 2), x))
+        gap_template = "{gap}" + sentence[len(subject):]
+        quote = self._original_sentence(p, sentence)
+        return Built(self.prefix(p, True), gap_template, subject, ranked, sentence, gap_template, quote)
+
+    def _original_sentence(self, p: Provision, normalised: str) -> str:
+        """The sentence in the provision's own wording (Chinese numerals kept), else the normalised one."""
+        for s in split_sentences(SPACE.sub("", p.text).replace("\n", "")):
+            if normalised in normalize(s):
+                return trim_clause(ITEM_LABEL.sub("", s.strip()))
+        return normalised
+
     def _raw_period(self, cand: Candidate, rng: random.Random) -> Built | None:
         p, value = cand.prov, cand.value
         lines = self.norm(p).split("\n")
@@ -316,21 +355,17 @@ class Quiz(Pools):
                       gap_template, quote, numeric=True)
 
     # which article -------------------------------------------------------------------------------------------------
-    def _article_question(self, cand: Candidate, qtype: str, rng: random.Random) -> Question | None:
-        if qtype not in ("单选", "判断"):
-            return None
-        p = cand.prov
-        text = self.norm(p)
-        sentences = split_sentences(text)
-        originals = split_sentences(SPACE.sub("", p.text))
-        if len(originals) != len(sentences):
-            originals = sentences
+    def _article_snippets(self, p: Provision, qtype: str) -> list[tuple[str, int]]:
+        """(snippet, sentence index) a 'which article' question can quote, best first. A 判断 quotes a whole
+        sentence (ending in 。, not a list item or a clause of one) so that the statement stands on its own."""
+        sentences = split_sentences(self.norm(p))
         snippets = []
         longest = 60 if qtype == "判断" else 45
-        for k, s in enumerate(sentences):
-            s = strip_item(trim_clause(s))
-            if qtype == "判断":  # a statement to judge must be a whole clause, not a fragment of one
-                pieces = [s] if 12 <= len(s) <= longest else []
+        for k, sentence in enumerate(sentences):
+            s = strip_item(trim_clause(sentence))
+            if qtype == "判断":
+                whole = sentence.rstrip().endswith("。") and not ITEM_LABEL.match(sentence.strip())
+                pieces = [s] if whole and 12 <= len(s) <= longest and not DANGLING.match(s) else []
             else:
                 pieces = [s] if len(s) <= longest else [x for x in re.split(r"[，,]", s) if 10 <= len(x) <= 36]
             for x in pieces:
@@ -342,8 +377,17 @@ class Quiz(Pools):
                     score = 2 * bool(re.search(r"应当|不得|禁止|负责|有权|罚款|吊销|保存|期限|必须", x))
                     snippets.append((score, -abs(len(x) - 25), x, k))
         snippets.sort(key=lambda t: (-t[0], -t[1], t[2]))
+        return [(x, k) for _, _, x, k in snippets[:6]]
+
+    def _article_question(self, cand: Candidate, qtype: str, rng: random.Random) -> Question | None:
+        if qtype not in ("单选", "判断"):
+            return None
+        p = cand.prov
+        originals = split_sentences(SPACE.sub("", p.text))
+        if len(originals) != len(split_sentences(self.norm(p))):
+            originals = split_sentences(self.norm(p))
         siblings = [a for a in self.articles(p.doc_key) if a.id != p.id]
-        for _, _, snippet, k in snippets[:6]:
+        for snippet, k in self._article_snippets(p, qtype):
             if not self.unique_in_doc(p, snippet):
                 continue
             # no distractor article may say the same thing in other words
@@ -355,95 +399,104 @@ class Quiz(Pools):
                 continue
             whole = trim_clause(SPACE.sub("", p.text).replace("\n", ""))
             quote = whole if len(whole) <= 200 else trim_clause(originals[k])
-            label = article_option(p)
-            base = dict(citation=p.citation, provision_id=p.id, difficulty=self.difficulty, topic=TOPIC_OF["article"])
-            if qtype == "判断":
-                truth = rng.random() < 0.5
-                shown = p if truth else self.c.provisions[wrong_ids[0]]
-                where = f"“{article_option(shown)}”部分提出" if p.kind == "plan_item" else f"{article_option(shown)}规定"
-                stem = f"《{p.doc_key}》{where}：“{snippet}”。"
-                verdict = "故正确。" if truth else f"而非{article_option(shown)}，故错误。"
-                expl = f"该表述出自{p.citation}：“{quote}”，{verdict}"
-                return Question("判断", stem, [], TRUE if truth else FALSE, expl, keys=[snippet],
-                                absent=[] if truth else [article_option(shown)],
-                                meta={"kind": "article", "snippet": snippet, "answer_label": label,
-                                      "shown_id": shown.id}, **base)
-            chosen = sorted([p, *(self.c.provisions[i] for i in wrong_ids)], key=article_order)
-            options = [article_option(a) for a in chosen]
-            letter = LETTERS[options.index(label)]
-            what = "哪一项任务" if p.kind == "plan_item" else "哪一条"
-            stem = f"《{p.doc_key}》中，规定“{snippet}”的是{what}？{BLANK}"
-            expl = f"该表述出自{p.citation}：“{quote}”。故答案为{letter}（{label}）。"
-            return Question("单选", stem, options, letter, expl, keys=[snippet], absent=[],
-                            meta={"kind": "article", "snippet": snippet, "answer_label": label,
-                                  "distractor_ids": list(wrong_ids)}, **base)
+            make = self._article_judge if qtype == "判断" else self._article_single
+            return make(p, snippet, quote, wrong_ids, rng)
         return None
 
+    def _article_judge(self, p: Provision, snippet: str, quote: str, wrong_ids: list[str], rng: random.Random
+                       ) -> Question:
+        truth = self.truth(rng)
+        shown = p if truth else self.c.provisions[wrong_ids[0]]
+        where = f"“{article_option(shown)}”部分提出" if p.kind == "plan_item" else f"{article_option(shown)}规定"
+        stem = f"《{p.doc_key}》{where}：“{snippet}”。"
+        verdict = "故正确。" if truth else f"而非{article_option(shown)}，故错误。"
+        expl = f"该表述出自{p.citation}：“{quote}”，{verdict}"
+        return Question("判断", stem, [], TRUE if truth else FALSE, expl, p.citation, p.id, self.difficulty,
+                        TOPIC_OF["article"], keys=[snippet], absent=[] if truth else [article_option(shown)],
+                        meta={"kind": "article", "snippet": snippet, "answer_label": article_option(p),
+                              "shown_id": shown.id})
+
+    def _article_single(self, p: Provision, snippet: str, quote: str, wrong_ids: list[str], rng: random.Random
+                        ) -> Question:
+        label = article_option(p)
+        chosen = sorted([p, *(self.c.provisions[i] for i in wrong_ids)], key=article_order)
+        options = [article_option(a) for a in chosen]
+        what = "哪一项任务" if p.kind == "plan_item" else "哪一条"
+        stem = f"《{p.doc_key}》中，规定“{snippet}”的是{what}？{BLANK}"
+        expl = f"该表述出自{p.citation}：“{quote}”。故正确答案为“{label}”。"
+        return Question("单选", stem, options, LETTERS[options.index(label)], expl, p.citation, p.id,
+                        self.difficulty, TOPIC_OF["article"], keys=[snippet], absent=[],
+                        meta={"kind": "article", "snippet": snippet, "answer_label": label,
+                              "distractor_ids": list(wrong_ids)})
+
     # items lists -----------------------------------------------------------------------------------------------------
-    def _items_question(self, cand: Candidate, qtype: str, rng: random.Random) -> Question | None:
-        if qtype == "填空":
-            return None
-        para = cand.prov
-        p = self.cited(para)
+    def _items_material(self, para: Provision, need: int) -> dict | None:
+        """What an items question needs: the list's own items, its introduction and listed noun, ranked distractor
+        items of the list's semantic kind (a sanction is never offered where qualifications are listed), the quote."""
         text = self.norm(para)
         items = self.items_of.get(para.id, [])
         own = [strip_item(self.norm(i)) for i in items]
-        usable = [s for s in own if 6 <= len(s) <= 70 and not is_generic(s)]
-        need = {"多选": 2, "单选": 1, "判断": 1}[qtype]
-        if len(usable) < need:
-            return None
+        usable = [s for s in own if 6 <= len(s) <= 70 and not is_generic(s) and not CROSS_REF.search(s)]
         intro, noun = _intro(text.split("\n", 1)[0])
-        if not intro:
+        if len(usable) < need or not intro:
             return None
+        kinds = list_kinds(usable)
+        usable = [s for s in usable if option_kind(s) in kinds]
         pool = [(pid, s) for pid, s in self.item_pool(para.doc_key)
-                if pid != para.id and s not in text and s not in own
+                if pid != para.id and s not in text and s not in own and option_kind(s) in kinds
                 and all(similarity(s, o) < 0.5 and s not in o and o not in s for o in own)]
         same_doc = [(pid, s) for pid, s in pool if pid.split("/")[0] == para.doc_key]
         if len(same_doc) >= 6:
             pool = same_doc
         ranked = [s for _, s in sorted(pool, key=lambda t: (-max(similarity(t[1], o) for o in own), t[1]))]
-        unit = "款" if para.n_paras > 1 else "条"
-        cite = short_citation(p)
         lead_quote = trim_clause(SPACE.sub("", para.text).split("\n", 1)[0])
         originals = [SPACE.sub("", i.text).strip() for i in items]
         listing = "".join(originals)
         if len(lead_quote) + len(listing) > 600:  # long lists: the lead and the items the question uses
             shown_items = [o for o, s in zip(originals, own, strict=True) if s in usable]
             listing = "……" + "……".join(shown_items[:4])
-        quote = f"{lead_quote}：{listing}".rstrip("。；;")
-        status = self._status_note(p)
-        base = dict(citation=p.citation, provision_id=p.id, difficulty=self.difficulty, topic=TOPIC_OF["items"])
+        return {"usable": usable, "intro": intro, "noun": noun, "ranked": ranked, "kinds": sorted(kinds),
+                "unit": "款" if para.n_paras > 1 else "条", "quote": f"{lead_quote}：{listing}".rstrip("。；;")}
+
+    def _items_question(self, cand: Candidate, qtype: str, rng: random.Random) -> Question | None:
+        if qtype == "填空":
+            return None
+        m = self._items_material(cand.prov, {"多选": 2, "单选": 1, "判断": 1}[qtype])
+        if m is None:
+            return None
+        p = self.cited(cand.prov)
         if qtype == "判断":
-            truth = rng.random() < 0.5
-            if truth:
-                shown = rng.choice(usable)
-                wrong = []
-            else:
-                wrong = self.pick(rng, ranked, 1)
-                if not wrong:
-                    return None
-                shown = wrong[0]
-            stem = f"依据{cite}，“{intro}”中所列的{noun}包括：“{shown}”。"
-            verdict = "属于该" + unit + "所列" + noun + "，故正确。" if truth else "不在该" + unit + "所列" + noun + "之中，故错误。"
-            expl = f"{p.citation}规定：“{quote}”。“{shown}”{verdict}{status}"
-            return Question("判断", stem, [], TRUE if truth else FALSE, expl, keys=[shown] if truth else [],
-                            absent=wrong, meta={"kind": "items", "shown": shown, "intro": intro}, **base)
+            return self._items_judge(p, m, rng)
+        usable, unit, noun = m["usable"], m["unit"], m["noun"]
         k = 1 if qtype == "单选" else (rng.choice([2, 3]) if len(usable) >= 3 else 2)
         right = rng.sample(usable, k)
-        wrong = self.pick(rng, ranked, 4 - k)
+        wrong = self.pick(rng, m["ranked"], 4 - k)
         if len(wrong) < 4 - k:
             return None
         options = right + wrong
         rng.shuffle(options)
         letters = "".join(sorted(LETTERS[options.index(x)] for x in right))
         ask = "的有" if qtype == "多选" else "的是"
-        stem = f"依据{cite}，关于“{intro}”，下列属于该{unit}所列{noun}{ask}{BLANK}。"
-        expl = (f"{p.citation}规定：“{quote}”。选项{letters}均为该{unit}所列{noun}，其余选项不在其中。{status}"
-                if qtype == "多选" else
-                f"{p.citation}规定：“{quote}”。选项{letters}为该{unit}所列{noun}，其余选项不在其中。{status}")
-        return Question(qtype, stem, options, letters, expl, keys=right, absent=wrong,
-                        meta={"kind": "items", "intro": intro}, **base)
+        stem = f"依据{short_citation(p)}，关于“{m['intro']}”，下列属于该{unit}所列{noun}{ask}{BLANK}。"
+        named = "".join(f"“{x}”" for x in sorted(right, key=options.index))
+        expl = (f"{p.citation}规定：“{m['quote']}”。{named}{'均' if k > 1 else ''}为该{unit}所列{noun}，"
+                f"其余选项不在其中。{self._status_note(p)}")
+        return Question(qtype, stem, options, letters, expl, p.citation, p.id, self.difficulty, TOPIC_OF["items"],
+                        keys=right, absent=wrong, meta={"kind": "items", "intro": m["intro"], "kinds": m["kinds"]})
 
+    def _items_judge(self, p: Provision, m: dict, rng: random.Random) -> Question | None:
+        truth = self.truth(rng)
+        wrong = [] if truth else self.pick(rng, m["ranked"], 1)
+        if not truth and not wrong:
+            return None
+        shown = rng.choice(m["usable"]) if truth else wrong[0]
+        unit, noun = m["unit"], m["noun"]
+        stem = f"依据{short_citation(p)}，“{m['intro']}”中所列的{noun}包括：“{shown}”。"
+        verdict = f"属于该{unit}所列{noun}，故正确。" if truth else f"不在该{unit}所列{noun}之中，故错误。"
+        expl = f"{p.citation}规定：“{m['quote']}”。“{shown}”{verdict}{self._status_note(p)}"
+        return Question("判断", stem, [], TRUE if truth else FALSE, expl, p.citation, p.id, self.difficulty,
+                        TOPIC_OF["items"], keys=[shown] if truth else [], absent=wrong,
+                        meta={"kind": "items", "shown": shown, "intro": m["intro"], "kinds": m["kinds"]})
 
 
 def _blank_bound(value: str, gap_template: str, parts: list[str]) -> tuple[str, str]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from assistant.quiz.model import TOPIC_OF
 from assistant.quiz.normalize import fmt_number, normalize, split_sentences
+from corpus.knowledge import quiz_vocabulary
 from corpus.load import Corpus
 from corpus.models import PenaltyRecord, Provision
 
@@ -193,6 +194,16 @@ class QuizContext:
             if p.kind in ("article", "plan_item") and self.selected(p) and len(self.norm(p)) >= 16:
                 yield Candidate("article", p, (p.id,))
 
+    def _cands_duty(self) -> Iterator[Candidate]:
+        """Whole sentences 'X应当/必须/不得/负责…' whose subject X is a department or a regulated party."""
+        for p in self._text_units():
+            if self.items_of.get(p.id):
+                continue
+            for si, sentence in enumerate(split_sentences(self.norm(p).replace("\n", ""))):
+                m = duty_sentence(sentence, plan=p.kind != "paragraph")
+                if m:
+                    yield Candidate("duty", p, (p.id, si), value=m.group(1), extra={"sentence": m.group(0)})
+
     def _cands_items(self) -> Iterator[Candidate]:
         for p in self.c.provisions.values():
             if p.kind == "paragraph" and self.selected(p) and len(self.items_of.get(p.id, [])) >= 3:
@@ -202,10 +213,43 @@ class QuizContext:
 PERIOD = re.compile(r"(?<![\d.第])\d+(?:\.\d+)?(?:个工作日|工作日|个月|年|日|天|小时|周岁)")
 CONDUCT_ELSEWHERE = re.compile(r"前款|前两款|前三款|本条第|本条前|^有?第[一二三四五六七八九十]+(?:项|款)")
 # sentences that only make sense with another provision or date in view
+# an item or option that refers to other provisions (属于第十五条第一项规定情形的) does not stand on its own
+CROSS_REF = re.compile(r"第[一二三四五六七八九十百零\d]+(?:条|项|款)|前款|本条|前[两三]款")
 CONTEXT_BOUND = re.compile(r"施行|前款|前两款|前三款|第[一二三四五六七八九十]+项|本条第")
 PERIOD_CUE = re.compile(r"不少于|不得少于|不超过|不得超过|以内|内|之日起|起|届满|满|至少|超过|期限|为期|有效期|以上|以下|"
                         r"后|前|每|连续|期间|达到|逾期|以前")
 PERIOD_UNIT = re.compile(r"(?:个工作日|工作日|个月|年|日|天|小时|周岁)$")
+
+
+ITEM_LABEL = re.compile(r"^(?:[（(][一二三四五六七八九十]+[)）]|\d+[.．、])")
+DANGLING = re.compile(r"^(?:其|该|此|这|上述|前述|前款|本款|或者|并且|但是|但|以及|并|且|同时|其中|对此|为此)")
+
+
+DUTY = re.compile(r"([\u4e00-\u9fa5、]{2,24}?)(应当|必须|不得|可以|负责|有权|对)([^。；;]{6,70})。")
+PLAN_DUTY = re.compile(r"([\u4e00-\u9fa5、]{2,24}?)(要|应当|负责|不得)([^。；;]{6,70})[。；;]")
+
+
+def duty_sentence(sentence: str, plan: bool = False) -> re.Match | None:
+    """'特种设备使用单位应当…。' (a plan's '市场监管部门要…'): group 1 the subject, 2 the modal (应当/必须/不得/可以/
+    负责/有权/对…实施), 3 the rest; None for fragments, sentences that need another provision in view, or subjects
+    that are neither a department nor a regulated party."""
+    s = ITEM_LABEL.sub("", sentence.strip())
+    m = (PLAN_DUTY if plan else DUTY).fullmatch(s)
+    if not m or DANGLING.match(s) or CONTEXT_BOUND.search(s) or CONDUCT_ELSEWHERE.search(s):
+        return None
+    subject = m.group(1)
+    if subject in quiz_vocabulary().generic_subjects or re.search(r"有关|其他|^任何|^各地各", subject):
+        return None
+    if re.match(r"[^，]{0,24}?的(?:部门|机构|单位|人员)", m.group(3)):
+        return None  # '县级以上地方各级人民政府负责特种设备安全监督管理的部门对…': the subject goes on
+    if not subject_ending(subject) or subject in m.group(3) or re.search(r"本(?:法|条例|办法|规定)|依照|按照", subject):
+        return None
+    return m
+
+
+def subject_ending(text: str) -> bool:
+    ends = [e for words in quiz_vocabulary().subjects.values() for e in words]
+    return text.endswith(tuple(ends))
 
 
 def find_periods(sentence: str) -> list[str]:

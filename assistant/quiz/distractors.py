@@ -5,9 +5,18 @@ from __future__ import annotations
 import math
 import random
 import re
+from collections import Counter
 from collections.abc import Iterable
 
-from assistant.quiz.candidates import AUTHORITY_SHAPE, PERIOD_UNIT, QuizContext, find_periods, multiple_value
+from assistant.quiz.candidates import (
+    AUTHORITY_SHAPE,
+    CROSS_REF,
+    PERIOD_UNIT,
+    QuizContext,
+    duty_sentence,
+    find_periods,
+    multiple_value,
+)
 from assistant.quiz.normalize import (
     fmt_number,
     is_generic,
@@ -16,6 +25,7 @@ from assistant.quiz.normalize import (
     split_sentences,
     strip_item,
 )
+from corpus.knowledge import quiz_vocabulary
 from corpus.models import Provision, yuan
 
 
@@ -56,7 +66,7 @@ class Pools(QuizContext):
                 auth = normalize(r.authority)
                 if auth and AUTHORITY_SHAPE.fullmatch(auth):
                     rows.append((r.provision_id.split("/")[0], auth))
-            rows += [("", a) for a in STANDARD_AUTHORITIES]
+            rows += [("", a) for a in quiz_vocabulary().standard_authorities]
             return rows
         return [row[1] for row in doc_first(self._pool("authority", build), doc_key)]
 
@@ -72,6 +82,19 @@ class Pools(QuizContext):
         values += [f"{fmt_number(x)}{unit}" for x in STANDARD_PERIODS.get(unit, [])]
         return list(dict.fromkeys(values))
 
+    def subject_pool(self, doc_key: str) -> list[str]:
+        """Subjects of duty sentences (X应当…), this document's first."""
+        def build():
+            rows = []
+            for p in self.c.provisions.values():
+                if p.kind in ("paragraph", "plan_item", "plan_part") and not p.doc_key.startswith("典型案例"):
+                    for sentence in split_sentences(self.norm(p).replace("\n", "")):
+                        m = duty_sentence(sentence, plan=p.kind != "paragraph")
+                        if m:
+                            rows.append((p.doc_key, m.group(1)))
+            return rows
+        return list(dict.fromkeys(row[1] for row in doc_first(self._pool("subject", build), doc_key)))
+
     def item_pool(self, doc_key: str) -> list[tuple[str, str]]:
         """(paragraph id, item text) of every usable item; this document's first, then the rest of the corpus."""
         def build():
@@ -82,7 +105,7 @@ class Pools(QuizContext):
                     continue
                 for it in items:
                     s = strip_item(normalize(it.text))
-                    if 6 <= len(s) <= 70 and not is_generic(s):
+                    if 6 <= len(s) <= 70 and not is_generic(s) and not CROSS_REF.search(s):
                         rows.append((doc, para_id, s))
             return rows
         rows = self._pool("items", build)
@@ -105,22 +128,6 @@ class Pools(QuizContext):
         return rng.sample(window, k)
 
 
-# Departments that are one body in practice (工商/质监/食药/特种设备/认证认可/价格 are all 市场监管 today);
-# a distractor from the answer's family would be arguable, so it is never offered.
-AUTHORITY_FAMILIES = {
-    "市场监管": ("市场监督", "工商", "质量技术监督", "质量监督", "食品安全监督", "食品药品", "特种设备", "认证认可",
-             "标准化", "计量", "价格", "产品质量"),
-    "生态环境": ("生态环境", "环境保护"),
-    "公安": ("公安",),
-    "交通运输": ("交通运输", "海事", "铁路", "民用航空"),
-    "住房城乡建设": ("住房城乡建设", "建设行政", "城乡建设", "城镇排水", "环境卫生", "供水"),
-    "应急管理": ("应急管理", "安全生产监督"),
-    "农业农村": ("农业农村", "农业", "渔业", "林业", "草原"),
-    "卫生健康": ("卫生",),
-    "海关": ("海关", "出入境检验检疫", "商检"),
-    "能源": ("能源",),
-    "工业和信息化": ("工业和信息化", "商务"),
-}
 VAGUE_AUTHORITY = re.compile(r"有关|其他|确定的|指定的|上级|其所在|授予")  # catch-alls: never distractors
 _AUTH_NOISE = re.compile(r"县级以上|设区的市级|省级以上|省级|国务院|地方|人民政府|负责|有关|按照职责|的|等|主管|行政|管理|监督|"
                          r"部门|机关|机构")
@@ -134,19 +141,14 @@ def same_authority(a: str, b: str) -> bool:
     """Whether two authority names may denote the same body (same family, or one's core contains the other's)."""
     if a == b or a in b or b in a:
         return True
-    fam_a = {f for f, words in AUTHORITY_FAMILIES.items() if any(w in a for w in words)}
-    fam_b = {f for f, words in AUTHORITY_FAMILIES.items() if any(w in b for w in words)}
+    fam_a = {f for f, words in quiz_vocabulary().authority_families.items() if any(w in a for w in words)}
+    fam_b = {f for f, words in quiz_vocabulary().authority_families.items() if any(w in b for w in words)}
     if fam_a & fam_b:
         return True
     ca, cb = authority_core(a), authority_core(b)
     return bool(ca and cb and (ca in cb or cb in ca))
 
 
-STANDARD_AUTHORITIES = [
-    "县级以上市场监督管理部门", "省级市场监督管理部门", "国务院市场监督管理部门", "负责特种设备安全监督管理的部门",
-    "公安机关交通管理部门", "县级以上人民政府生态环境主管部门", "交通运输主管部门", "住房城乡建设主管部门",
-    "价格主管部门", "认证认可监督管理部门", "应急管理部门", "县级以上人民政府农业农村主管部门",
-]
 STANDARD_MULTIPLES = [(1, 3), (1, 5), (2, 5), (3, 5), (2, 10), (3, 10), (5, 10), (5, 20), (10, 20), (10, 30),
                       (None, 3), (None, 5), (None, 10)]
 STANDARD_PERIODS = {"年": [1, 2, 3, 5, 6, 10, 15, 20, 30], "个月": [1, 2, 3, 6, 9, 12, 18, 24],
@@ -247,3 +249,54 @@ def rank_articles(p: Provision, pool: list[Provision]) -> list[Provision]:
     n = article_order(p)[0]
     return sorted(pool, key=lambda a: (a.chapter != p.chapter, abs(article_order(a)[0] - n), article_order(a)))
 
+
+
+# -- semantic kinds ---------------------------------------------------------------------------------------------
+
+NUMERIC_KINDS = (("倍数", re.compile(r"\d倍")), ("数额", re.compile(r"\d(?:万元|元)")),
+                 ("期限", re.compile(r"\d(?:个工作日|工作日|个月|年|日|天|小时|周岁)")))
+
+
+def similar_subject(a: str, b: str) -> bool:
+    """Whether a subject could be read as the other one (使用单位 ⊂ 特种设备使用单位; 锅炉使用单位 ~ 特种设备使用单位:
+    the same head noun; a department of the same family)."""
+    if a in b or b in a or a[-4:] == b[-4:] or ("人民政府" in a and "人民政府" in b):
+        return True
+    return subject_kind(a) == "机关" and same_authority(a, b)
+
+
+def subject_kind(text: str) -> str:
+    """机关 (a department or government) or 当事人 (a regulated party) by the phrase's ending; "" for neither."""
+    for kind, ends in quiz_vocabulary().subjects.items():
+        if text.endswith(ends):
+            return kind
+    return ""
+
+
+def option_kind(text: str) -> str:
+    """The semantic kind of an option or listed item: 数额/倍数/期限, 机关/当事人, 违法行为/处罚/资质条件, else 其他.
+
+    A distractor must be of its answer's kind: a sanction is never offered where a qualification is asked, nor a
+    time limit where an amount is."""
+    text = text.strip().rstrip("；;。，,")
+    for kind, pattern in NUMERIC_KINDS:
+        if pattern.search(text) and len(text) <= 16:
+            return kind
+    for k in quiz_vocabulary().option_kinds:
+        if k.matches(text):
+            return k.kind
+    return (subject_kind(text) if len(text) <= 30 else "") or "其他"
+
+
+def other_kind(options: Iterable[str], answers: Iterable[str]) -> list[str]:
+    """The options whose semantic kind is none of the answers' kinds (empty when all fit)."""
+    kinds = {option_kind(a) for a in answers}
+    return [o for o in options if option_kind(o) not in kinds]
+
+
+def list_kinds(items: list[str]) -> set[str]:
+    """The kinds a list's distractors may have: its dominant kind when ≥60 % of its items share it, else all of
+    the list's kinds."""
+    counts = Counter(option_kind(s) for s in items)
+    kind, n = counts.most_common(1)[0] if counts else ("其他", 0)
+    return {kind} if n >= 0.6 * len(items) else set(counts)

@@ -14,13 +14,13 @@ TRUE, FALSE = "正确", "错误"
 
 # Which generators feed which question type (round-robin, in this order).
 KINDS: dict[str, tuple[str, ...]] = {
-    "单选": ("fine", "authority", "period", "article", "items", "multiple"),
+    "单选": ("fine", "duty", "authority", "period", "article", "items", "multiple"),
     "多选": ("items",),
-    "判断": ("fine", "period", "items", "authority", "multiple", "article"),
+    "判断": ("fine", "period", "duty", "items", "authority", "multiple", "article"),
     "填空": ("period", "fine", "multiple"),
 }
 TOPIC_OF = {"fine": "罚款数额", "multiple": "倍数罚款", "authority": "执法主体", "period": "期限",
-            "article": "条文定位", "items": "所列情形"}
+            "article": "条文定位", "items": "所列情形", "duty": "义务主体"}
 
 
 class QuizError(ValueError):
