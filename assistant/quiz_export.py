@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from assistant.quiz.export import (
-    SECTION_TITLES,
     XLSX_HEADER,
     gift_escape,
     set_text,
@@ -13,6 +12,7 @@ from assistant.quiz.export import (
     to_xlsx,
     write,
 )
+from assistant.quiz.paper import SECTION_TITLES
 
 __all__ = ["SECTION_TITLES", "XLSX_HEADER", "gift_escape", "set_text", "to_docx", "to_gift", "to_json", "to_xlsx",
            "write"]

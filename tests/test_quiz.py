@@ -258,9 +258,10 @@ def test_docx_paper_with_answer_sheet(tmp_path, quiz):
     assert paragraphs.index("答案与解析") > paragraphs.index(f"{len(quiz)}. {quiz[-1].stem}")
     for n, q in enumerate(quiz, 1):
         assert f"{n}. {q.stem}" in text and f"{n}. 【答案】" in text
-    table = d.tables[0]
-    assert [cell.text for cell in table.rows[0].cells] == ["题号", "答案"] and len(table.rows) == len(quiz) + 1
-    assert table.rows[1].cells[1].text == quiz[0].answer
+    assert [cell.text for cell in d.tables[0].rows[0].cells] == ["题号", "一", "二", "三", "四", "总分"]  # scores
+    table = d.tables[1]
+    assert [cell.text for cell in table.rows[0].cells] == ["题号", "答案", "依据"] and len(table.rows) == len(quiz) + 1
+    assert table.rows[1].cells[1].text == quiz[0].answer and table.rows[1].cells[2].text == quiz[0].citation
 
 
 def test_json_round_trips_into_questions(quiz):

@@ -169,23 +169,20 @@ class Quiz(Pools):
         explicit = _segment_target(seg)
         if r is not None and explicit is not None and explicit != r.target:
             return None  # the record and the text disagree on who is fined
-        context: list[str] = []
-        if si > 0:  # the common opening of the sanctions (由…责令限期改正) before the first condition or fine
-            for s in re.split(r"[，,：:]", trim_clause(sentences[0])):
-                if not s or FINE_ANY.search(s) or TIER_WORD.search(s) or s.endswith("的") or "规定" in s:
-                    break
-                context.append(s)
-        fines_before = [k for k in range(gi) if FINE_ANY.search(segs[k])]
-        if fines_before:
-            # the sentence's opening (conditions, authority, other sanctions) up to the first fine, without the
-            # condition that belongs to that fine; then what follows the last fine before this one
-            opening = segs[: fines_before[0]]
-            if opening and opening[-1].endswith("的"):
-                opening = opening[:-1]
-            context += [s for s in opening + segs[fines_before[-1] + 1:gi] if s]
-        else:
-            context += [s for s in segs[:gi] if s]
-        # conduct: the subject with one listed item, else the conduct clause without 另有规定 parts
+        context = _sanction_context(sentences, si, gi, segs)
+        conduct_text, item_prov = self._conduct(conduct, items, rng)
+        if CONDUCT_ELSEWHERE.search(conduct_text) or len(conduct_text.replace("，", "")) < 8 \
+                or TIER_WORD.match(conduct_text):
+            return None  # '有前款规定情形的': the conduct is not in the question
+        snippet = strip_item(self.norm(item_prov)) if item_prov is not None else conduct_text
+        need_article = not conduct_text or not self.unique_in_doc(p, snippet.rstrip("的"))
+        parts = ([conduct_text] if conduct_text else []) + context
+        quote = self._quote(p, lead, sanction, si, item_prov)
+        return {"parts": parts, "seg": seg, "match": m, "need_article": need_article, "quote": quote}
+
+    def _conduct(self, conduct: str, items: list[Provision], rng: random.Random) -> tuple[str, Provision | None]:
+        """The conduct as the stem states it: the subject with one listed item (and that item), else the conduct
+        clause without its 另有规定 parts; ends in 的."""
         conduct_parts = [s for s in re.split(r"[，,]", conduct.rstrip("，,：:")) if s and not re.search(
             r"有[^，]{0,12}规定的|另有规定|从其规定", s)]
         conduct_text = "，".join(conduct_parts)
@@ -200,14 +197,7 @@ class Quiz(Pools):
                 conduct_text = subject + text + ("" if text.endswith("的") else "的")
         if conduct_text and not conduct_text.endswith("的"):
             conduct_text += "的" if not re.search(r"规定$", conduct_text) else ""
-        if CONDUCT_ELSEWHERE.search(conduct_text) or len(conduct_text.replace("，", "")) < 8 \
-                or TIER_WORD.match(conduct_text):
-            return None  # '有前款规定情形的': the conduct is not in the question
-        snippet = strip_item(self.norm(item_prov)) if item_prov is not None else conduct_text
-        need_article = not conduct_text or not self.unique_in_doc(p, snippet.rstrip("的"))
-        parts = ([conduct_text] if conduct_text else []) + context
-        quote = self._quote(p, lead, sanction, si, item_prov)
-        return {"parts": parts, "seg": seg, "match": m, "need_article": need_article, "quote": quote}
+        return conduct_text, item_prov
 
     def _quote(self, p: Provision, lead_norm: str, sanction_norm: str, si: int, item: Provision | None) -> str:
         """The clause in its original wording: the lead up to the sentence used (+ the item used)."""
@@ -497,6 +487,25 @@ class Quiz(Pools):
         return Question("判断", stem, [], TRUE if truth else FALSE, expl, p.citation, p.id, self.difficulty,
                         TOPIC_OF["items"], keys=[shown] if truth else [], absent=wrong,
                         meta={"kind": "items", "shown": shown, "intro": m["intro"], "kinds": m["kinds"]})
+
+
+def _sanction_context(sentences: list[str], si: int, gi: int, segs: list[str]) -> list[str]:
+    """The sanction clauses the stem keeps before the asked segment: the common opening of the sanctions
+    (由…责令限期改正) when the segment is in a later sentence, then this sentence's opening up to its first fine
+    (without that fine's condition) and what follows the last fine before the segment."""
+    context: list[str] = []
+    if si > 0:
+        for s in re.split(r"[，,：:]", trim_clause(sentences[0])):
+            if not s or FINE_ANY.search(s) or TIER_WORD.search(s) or s.endswith("的") or "规定" in s:
+                break
+            context.append(s)
+    fines_before = [k for k in range(gi) if FINE_ANY.search(segs[k])]
+    if not fines_before:
+        return context + [s for s in segs[:gi] if s]
+    opening = segs[: fines_before[0]]
+    if opening and opening[-1].endswith("的"):
+        opening = opening[:-1]
+    return context + [s for s in opening + segs[fines_before[-1] + 1:gi] if s]
 
 
 def _blank_bound(value: str, gap_template: str, parts: list[str]) -> tuple[str, str]:

@@ -5,16 +5,18 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from assistant.quiz.model import FALSE, LETTERS, TRUE, TYPES, Question
+from assistant.quiz.model import LETTERS, TRUE, Question
+
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell
 
 XLSX_HEADER = ["题型", "题干", "选项A", "选项B", "选项C", "选项D", "答案", "解析", "依据"]
-SECTION_TITLES = {"单选": "单项选择题", "多选": "多项选择题", "判断": "判断题", "填空": "填空题"}
-CN_ORDINALS = "一二三四五六七八九十"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a cell starting with one of these could run as a formula
 
 
-def set_text(cell, value: object) -> None:  # noqa: ANN001 - an openpyxl cell
+def set_text(cell: Cell, value: object) -> None:
     """Write `value` as plain text: openpyxl would store a string starting with `=` as a live formula (and
     spreadsheet tools evaluate `+ - @` too), so such a cell is typed as a string with Excel's quote prefix."""
     text = "" if value is None else str(value)
@@ -94,71 +96,17 @@ def to_gift(questions: list[Question], category: str = "依据/检验检测监�
 
 # -- DOCX ----------------------------------------------------------------------------------------------------------
 
-def _grouped(questions: list[Question]) -> list[tuple[str, list[tuple[int, Question]]]]:
-    """Sections in the order 单选, 多选, 判断, 填空 with the questions' running numbers."""
-    numbered = []
-    n = 0
-    for qtype in TYPES:
-        qs = [q for q in questions if q.qtype == qtype]
-        if qs:
-            numbered.append((qtype, [(n + i + 1, q) for i, q in enumerate(qs)]))
-            n += len(qs)
-    return numbered
-
-
 def to_docx(questions: list[Question], path: Path | str, title: str = "检验检测监管法律知识测试") -> Path:
-    """A paper: numbered questions by section, then 答案与解析 (an answer table and each question's 解析/依据)."""
-    import docx
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
+    """One document for self-study: the paper (A4, 宋体/黑体, sections with points), then on a new page 答案与解析
+    (answer table, each question's answer, 解析 and 依据). For a paper to hand out with a separate key, see
+    `assistant.quiz.paper.write_paper`."""
+    from assistant.quiz.paper import Block, PaperSpec, key_blocks, paper_blocks
+    from assistant.quiz.render import render_docx
 
-    d = docx.Document()
-    style = d.styles["Normal"]
-    style.font.size = Pt(11)
-    heading = d.add_heading(title, level=1)
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    groups = _grouped(questions)
-    summary = "，".join(f"{SECTION_TITLES[t]}{len(qs)}题" for t, qs in groups)
-    intro = d.add_paragraph(f"共{len(questions)}题（{summary}）。题目依据现行法律法规条文生成，答案与解析附后。")
-    intro.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    d.add_paragraph("姓名：__________    单位：__________    得分：__________")
-    for k, (qtype, qs) in enumerate(groups):
-        d.add_heading(f"{CN_ORDINALS[k]}、{SECTION_TITLES[qtype]}（共{len(qs)}题）", level=2)
-        for n, q in qs:
-            stem = q.stem + ("（  ）" if q.qtype == "判断" else "")
-            d.add_paragraph(f"{n}. {stem}")
-            if q.qtype in ("单选", "多选"):
-                for i, o in enumerate(q.options):
-                    p = d.add_paragraph(f"{LETTERS[i]}. {o}")
-                    p.paragraph_format.left_indent = Pt(18)
-    d.add_page_break()
-    d.add_heading("答案与解析", level=1)
-    table = d.add_table(rows=1, cols=2)
-    table.style = "Table Grid"
-    table.rows[0].cells[0].text = "题号"
-    table.rows[0].cells[1].text = "答案"
-    for _, qs in groups:
-        for n, q in qs:
-            row = table.add_row().cells
-            row[0].text = str(n)
-            row[1].text = _answer_text(q)
-    for _, qs in groups:
-        for n, q in qs:
-            d.add_paragraph(f"{n}. 【答案】{_answer_text(q)}")
-            d.add_paragraph(f"【解析】{q.explanation}")
-            d.add_paragraph(f"【依据】{q.citation}")
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    d.save(path)
-    return path
-
-
-def _answer_text(q: Question) -> str:
-    if q.qtype in ("单选", "多选"):
-        return q.answer
-    if q.qtype == "判断":
-        return "√（正确）" if q.answer == TRUE else "×（错误）" if q.answer == FALSE else q.answer
-    return q.answer
+    spec = PaperSpec(title=title)
+    key = key_blocks(questions, spec)
+    key[0] = Block("title", "答案与解析")
+    return render_docx([*paper_blocks(questions, spec), Block("pagebreak"), *key], path)
 
 
 # -- JSON ----------------------------------------------------------------------------------------------------------
@@ -167,13 +115,13 @@ def to_json(questions: list[Question]) -> str:
     return json.dumps([q.to_dict() for q in questions], ensure_ascii=False, indent=2)
 
 
-def write(questions: list[Question], path: Path | str, fmt: str) -> Path:
-    """Write in one of xlsx, docx, gift, json."""
+def write(questions: list[Question], path: Path | str, fmt: str, title: str = "检验检测监管法律知识测试") -> Path:
+    """Write in one of xlsx, docx, gift, json (`title`: the DOCX's heading)."""
     path = Path(path)
     if fmt == "xlsx":
         return to_xlsx(questions, path)
     if fmt == "docx":
-        return to_docx(questions, path)
+        return to_docx(questions, path, title=title)
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "gift":
         path.write_text(to_gift(questions), "utf-8")
