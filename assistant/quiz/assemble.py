@@ -76,7 +76,7 @@ def build_quiz(corpus: Corpus, doc_keys: Iterable[str] | None = None, chapters: 
     keys = resolve_documents(corpus, list(doc_keys) if doc_keys else None)
     quiz = Quiz(corpus, keys, list(chapters or []), list(topics or []), difficulty, seed)
     state = _State()
-    fillers = {t: _TypeFiller(quiz, state, t, want[t]) for t in TYPES}
+    fillers = {t: _TypeFiller(quiz, state, t) for t in TYPES}
 
     def have(t: str) -> int:
         return sum(1 for q in state.out if q.qtype == t)
@@ -123,8 +123,8 @@ class _TypeFiller:
     """The questions of one type, on demand: round-robin over its generators; first one question per article,
     then repeats allowed."""
 
-    def __init__(self, quiz: Quiz, state: _State, qtype: str, want: int):
-        self.quiz, self.state, self.qtype, self.want = quiz, state, qtype, want
+    def __init__(self, quiz: Quiz, state: _State, qtype: str):
+        self.quiz, self.state, self.qtype = quiz, state, qtype
         self.strict = True
         self.streams = self._streams()
         self.turn = 0
@@ -138,21 +138,26 @@ class _TypeFiller:
         return out
 
     def _full(self, kind: str) -> bool:
-        """Whether this type already holds as many questions of the kind as the balance allows."""
+        """Whether one more question of the kind would exceed the share the balance allows (counted on the
+        questions of this type so far, so that a paper that comes out short keeps the share too)."""
         mine = [q for q in self.state.out if q.qtype == self.qtype]
-        limit = kind_limit(self.qtype, kind, max(self.want, len(mine) + 1))
+        limit = kind_limit(self.qtype, kind, len(mine) + 1)
         return limit is not None and sum(1 for q in mine if q.meta.get("kind") == kind) >= limit
 
     def next(self) -> Question | None:
         while True:
-            while self.streams:
+            skipped = 0  # streams passed over in a row because their kind is full
+            while self.streams and skipped < len(self.streams):
                 i = self.turn % len(self.streams)
                 kind, stream = self.streams[i]
+                if self._full(kind):
+                    self.turn, skipped = i + 1, skipped + 1
+                    continue
                 self.quiz.want_truth = next_truth(self.state.out) if self.qtype == "判断" else None
-                q = None if self._full(kind) else _next_question(self.quiz, self.state, stream, self.qtype,
-                                                                 self.strict)
+                q = _next_question(self.quiz, self.state, stream, self.qtype, self.strict)
                 if q is None:
                     del self.streams[i]
+                    skipped = 0
                     continue
                 self.turn = i + 1
                 return q
