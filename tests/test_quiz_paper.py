@@ -287,3 +287,61 @@ def test_cli_paper(tmp_path):
     bad = CliRunner().invoke(cli, ["quiz", "--n", "5", "-o", str(tmp_path / "q.pdf")])
     assert bad.exit_code != 0 and "--paper" in bad.output
     assert "试卷" in CliRunner().invoke(cli, ["quiz", "--help"]).output
+
+
+# -- the quiz vocabulary is validated data ------------------------------------------------------------------------------
+
+GOOD_VOCABULARY = """subjects: {机关: [部门], 当事人: [单位]}
+generic_subjects: [行政机关]
+option_kinds:
+  - kind: 处罚
+    starts: [罚款]
+authority_families: {市场监管: [市场监督]}
+standard_authorities: [县级以上市场监督管理部门]
+"""
+
+
+@pytest.mark.parametrize("text,message", [
+    (GOOD_VOCABULARY + "colour: red\n", "未知字段.*colour"),
+    (GOOD_VOCABULARY.replace("    starts: [罚款]", "    starts: [罚款]\n    colour: red"), "未知字段"),
+    (GOOD_VOCABULARY.replace("当事人: [单位]", "当事人: [3]"), "字符串"),
+    (GOOD_VOCABULARY.replace("generic_subjects: [行政机关]\n", ""), "缺少字段.*generic_subjects"),
+])
+def test_bad_quiz_vocabulary_is_refused(tmp_path, monkeypatch, text, message):
+    from corpus import knowledge as kb
+
+    (tmp_path / "quiz.yaml").write_text(text, "utf-8")
+    monkeypatch.setattr(kb, "DATA", tmp_path)
+    kb.quiz_vocabulary.cache_clear()
+    try:
+        with pytest.raises(kb.KnowledgeError, match=message):
+            kb.quiz_vocabulary()
+    finally:
+        kb.quiz_vocabulary.cache_clear()
+
+
+def test_quiz_vocabulary_loads():
+    from corpus.knowledge import quiz_vocabulary
+
+    v = quiz_vocabulary()
+    assert set(v.subjects) == {"机关", "当事人"} and [k.kind for k in v.option_kinds] == ["违法行为", "处罚", "资质条件"]
+    assert "市场监管" in v.authority_families and "县级以上市场监督管理部门" in v.standard_authorities
+
+
+def test_paper_zip_for_the_web_page(tmp_path, paper):
+    import io
+
+    import docx
+
+    from assistant.quiz import Question
+    from assistant.quiz.paper import write_paper_zip
+
+    rows = [q.to_dict() for q in paper]  # what the page keeps between generating and exporting
+    out = write_paper_zip([Question(**r) for r in rows], tmp_path / "yiju-paper.zip", "docx",
+                          PaperSpec(title="季度测验", minutes=30))
+    with zipfile.ZipFile(out) as z:
+        assert sorted(z.namelist()) == ["试卷-答案.docx", "试卷.docx"]
+        d = docx.Document(io.BytesIO(z.read("试卷.docx")))
+    assert d.paragraphs[0].text == "季度测验" and "考试时间：30分钟" in d.paragraphs[1].text
+    with zipfile.ZipFile(write_paper_zip(paper, tmp_path / "p.zip", "pdf")) as z:
+        assert sorted(z.namelist()) == ["试卷-答案.pdf", "试卷.pdf"]

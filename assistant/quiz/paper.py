@@ -138,3 +138,19 @@ def write_paper(questions: list[Question], path: Path | str, fmt: str | None = N
         from assistant.quiz.render import render_pdf as render
     return (render(paper_blocks(questions, spec), path),
             render(key_blocks(questions, spec), key_path(path)))
+
+
+def write_paper_zip(questions: list[Question], path: Path | str, fmt: str = "docx",
+                    spec: PaperSpec | None = None) -> Path:
+    """The paper and its answer key (试卷.docx, 试卷-答案.docx, or .pdf) in one zip: one download in the web page."""
+    import tempfile
+    import zipfile
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        paper, key = write_paper(questions, Path(tmp) / f"试卷.{fmt}", fmt, spec)
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+            z.write(paper, paper.name)
+            z.write(key, key.name)
+    return path
