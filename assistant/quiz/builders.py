@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from assistant.quiz.candidates import (
     CONDUCT_ELSEWHERE,
-    CROSS_REF,
     DANGLING,
     FINE_ANY,
     ITEM_LABEL,
@@ -45,6 +44,7 @@ from assistant.quiz.normalize import (
     split_sentences,
     strip_item,
     trim_clause,
+    usable_item,
 )
 from corpus.models import IN_FORCE, Provision
 from corpus.penalties import TARGET_PHRASE, split_conduct, target_of
@@ -280,7 +280,7 @@ class Quiz(Pools):
         article_text = self.norm(self.article_of(p))
         pool = [x for x in self.subject_pool(p.doc_key)
                 if subject_kind(x) == kind and x not in article_text and not similar_subject(x, subject)
-                and not VAGUE_AUTHORITY.search(x)]
+                and not VAGUE_AUTHORITY.search(x) and "等" not in x]
         same_doc = set(self.subject_pool(p.doc_key)[:40])
         ranked = sorted(pool, key=lambda x: (x not in same_doc, -round(similarity(x, subject), 2), x))
         gap_template = "{gap}" + sentence[len(subject):]
@@ -426,7 +426,7 @@ class Quiz(Pools):
         text = self.norm(para)
         items = self.items_of.get(para.id, [])
         own = [strip_item(self.norm(i)) for i in items]
-        usable = [s for s in own if 6 <= len(s) <= 70 and not is_generic(s) and not CROSS_REF.search(s)]
+        usable = [s for s in own if usable_item(s)]
         intro, noun = _intro(text.split("\n", 1)[0])
         if len(usable) < need or not intro:
             return None

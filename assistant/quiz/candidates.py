@@ -213,8 +213,6 @@ class QuizContext:
 PERIOD = re.compile(r"(?<![\d.第])\d+(?:\.\d+)?(?:个工作日|工作日|个月|年|日|天|小时|周岁)")
 CONDUCT_ELSEWHERE = re.compile(r"前款|前两款|前三款|本条第|本条前|^有?第[一二三四五六七八九十]+(?:项|款)")
 # sentences that only make sense with another provision or date in view
-# an item or option that refers to other provisions (属于第十五条第一项规定情形的) does not stand on its own
-CROSS_REF = re.compile(r"第[一二三四五六七八九十百零\d]+(?:条|项|款)|前款|本条|前[两三]款")
 CONTEXT_BOUND = re.compile(r"施行|前款|前两款|前三款|第[一二三四五六七八九十]+项|本条第")
 PERIOD_CUE = re.compile(r"不少于|不得少于|不超过|不得超过|以内|内|之日起|起|届满|满|至少|超过|期限|为期|有效期|以上|以下|"
                         r"后|前|每|连续|期间|达到|逾期|以前")
@@ -240,6 +238,8 @@ def duty_sentence(sentence: str, plan: bool = False) -> re.Match | None:
     subject = m.group(1)
     if subject in quiz_vocabulary().generic_subjects or re.search(r"有关|其他|^任何|^各地各", subject):
         return None
+    if re.search(r"[向对在经由按将为被从]", subject) or re.match(r"[，,、]", m.group(3)):
+        return None  # '分包单位向总承包单位负责，…': a preposition inside, not a subject
     if re.match(r"[^，]{0,24}?的(?:部门|机构|单位|人员)", m.group(3)):
         return None  # '县级以上地方各级人民政府负责特种设备安全监督管理的部门对…': the subject goes on
     if not subject_ending(subject) or subject in m.group(3) or re.search(r"本(?:法|条例|办法|规定)|依照|按照", subject):

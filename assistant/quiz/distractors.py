@@ -10,7 +10,6 @@ from collections.abc import Iterable
 
 from assistant.quiz.candidates import (
     AUTHORITY_SHAPE,
-    CROSS_REF,
     PERIOD_UNIT,
     QuizContext,
     duty_sentence,
@@ -19,11 +18,11 @@ from assistant.quiz.candidates import (
 )
 from assistant.quiz.normalize import (
     fmt_number,
-    is_generic,
     normalize,
     similarity,
     split_sentences,
     strip_item,
+    usable_item,
 )
 from corpus.knowledge import quiz_vocabulary
 from corpus.models import Provision, yuan
@@ -105,7 +104,7 @@ class Pools(QuizContext):
                     continue
                 for it in items:
                     s = strip_item(normalize(it.text))
-                    if 6 <= len(s) <= 70 and not is_generic(s) and not CROSS_REF.search(s):
+                    if usable_item(s):
                         rows.append((doc, para_id, s))
             return rows
         rows = self._pool("items", build)

@@ -99,3 +99,14 @@ def spellings(value: str) -> list[str]:
             out.append(int_to_cn(n // 10_000) + "万元")
     return [x for x in dict.fromkeys(out) if x != value]
 
+
+
+# an item that refers to other provisions (属于第十五条第一项规定情形的) does not stand on its own
+CROSS_REF = re.compile(r"第[一二三四五六七八九十百零\d]+(?:条|项|款)|前款|本条|前[两三]款")
+
+
+def usable_item(item: str) -> bool:
+    """Whether a listed item (label stripped) can be an option or a statement: 6–70 characters, not a catch-all
+    (其他…情形), no reference to other provisions, not the lead of a sub-list (…：)."""
+    return 6 <= len(item) <= 70 and not is_generic(item) and not CROSS_REF.search(item) \
+        and not item.endswith(("：", ":"))
