@@ -11,6 +11,7 @@ from lxml import etree
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
+    from docx.oxml.text.font import CT_RPr
 
 BODY_FONT, HEADING_FONT = "宋体", "黑体"
 FALLBACK = {"宋体": "Noto Serif CJK SC", "黑体": "Noto Sans CJK SC"}
@@ -22,14 +23,10 @@ def _q(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
 
-def set_rfonts(rpr: etree._Element, font: str) -> None:
+def set_rfonts(rpr: CT_RPr, font: str) -> None:
     """Explicit ascii/hAnsi/eastAsia fonts on a run or style property element; theme attributes removed (a theme
     font wins over an explicit one in Word)."""
-    rfonts = rpr.find(_q("rFonts"))
-    if rfonts is None:
-        rfonts = etree.SubElement(rpr, _q("rFonts"))
-        rpr.remove(rfonts)
-        rpr.insert(0, rfonts)  # rFonts comes first in CT_RPr
+    rfonts = rpr.get_or_add_rFonts()  # python-docx's CT_RPr keeps the schema order (after rStyle)
     for attr in list(rfonts.attrib):
         if "heme" in attr:  # asciiTheme, eastAsiaTheme, hAnsiTheme, cstheme
             del rfonts.attrib[attr]

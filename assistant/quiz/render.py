@@ -42,7 +42,7 @@ def render_docx(blocks: list[Block], path: Path | str) -> Path:
             if b.kind == "option":
                 p.paragraph_format.left_indent = Pt(21)
             elif b.kind == "note":
-                p.runs[0].italic = True
+                p.runs[0].font.size = Pt(10)
             p.paragraph_format.space_after = Pt(2 if b.kind == "option" else 6)
     return docx_cjk.save(d, path)
 
