@@ -280,8 +280,14 @@ def test_cli_paper(tmp_path):
     assert result.exit_code == 0, result.output
     assert (tmp_path / "卷.pdf").exists() and (tmp_path / "卷-答案.pdf").exists()
     assert "试卷" in result.output and "参考答案" in result.output
-    result = CliRunner().invoke(cli, ["quiz", "--doc", "特设法", "--n", "10", "--paper", "-o", str(tmp_path / "a")])
+    result = CliRunner().invoke(cli, ["quiz", "--doc", "特设法", "--n", "10", "--paper", "--points", "5,5,5,5",
+                                      "-o", str(tmp_path / "a")])
     assert result.exit_code == 0 and (tmp_path / "a.docx").exists() and (tmp_path / "a-答案.docx").exists()
+    import docx
+
+    assert "满分：50分" in docx.Document(str(tmp_path / "a.docx")).paragraphs[1].text
+    bad = CliRunner().invoke(cli, ["quiz", "--n", "5", "--paper", "--points", "2,3", "-o", str(tmp_path / "b.docx")])
+    assert bad.exit_code != 0 and "单选,多选,判断,填空" in bad.output
     bad = CliRunner().invoke(cli, ["quiz", "--n", "5", "--paper", "-o", str(tmp_path / "q.xlsx")])
     assert bad.exit_code != 0 and "docx 或 pdf" in bad.output
     bad = CliRunner().invoke(cli, ["quiz", "--n", "5", "-o", str(tmp_path / "q.pdf")])

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from assistant.quiz.paper import PaperSpec
 
 __all__ = ["quiz_cmd"]
 
@@ -41,9 +45,12 @@ SUFFIX_FORMAT = {".xlsx": "xlsx", ".gift": "gift", ".txt": "gift", ".docx": "doc
                    "参考答案与解析另存为同名“-答案”文件（如 试卷.docx 与 试卷-答案.docx）。")
 @click.option("--title", default="检验检测监管法律知识测试", show_default=True, help="试卷标题（用于 --paper 与 docx）。")
 @click.option("--minutes", type=click.IntRange(1, 600), default=60, show_default=True, help="考试时间（分钟，用于 --paper）。")
+@click.option("--points", default="2,3,1,2", show_default=True, metavar="单选,多选,判断,填空",
+              help="各题型每题分值（用于 --paper），依次为 单选、多选、判断、填空。")
 def quiz_cmd(docs: tuple[str, ...], chapters: tuple[str, ...], topics: tuple[str, ...], n: int,
              single: int | None, multi: int | None, judge: int | None, blank: int | None, difficulty: str,
-             seed: int, fmt: str | None, output: Path | None, paper: bool, title: str, minutes: int) -> None:
+             seed: int, fmt: str | None, output: Path | None, paper: bool, title: str, minutes: int,
+             points: str) -> None:
     """从条文生成培训试题（单选 / 多选 / 判断 / 填空），每题附答案、解析（引用条文原文）和依据。
 
     题目由条文确定性生成：罚款数额与倍数、执法主体、义务主体（“（  ）应当……”）、期限（如“保存期限不少于6年”）、
@@ -68,6 +75,7 @@ def quiz_cmd(docs: tuple[str, ...], chapters: tuple[str, ...], topics: tuple[str
 
     fmt = _format(fmt, output, paper)
     counts = _counts(single, multi, judge, blank)
+    spec = _spec(title, minutes, points)
     try:
         qs = build_quiz(load_corpus(), doc_keys=list(docs) or None, chapters=list(chapters) or None,
                         topics=list(topics) or None, counts=counts, n=n, difficulty=difficulty, seed=seed)
@@ -76,7 +84,7 @@ def quiz_cmd(docs: tuple[str, ...], chapters: tuple[str, ...], topics: tuple[str
     if not qs:
         raise click.ClickException("所选范围内没有可出题的条文（文件、章节或主题过窄），请放宽条件。")
     _warn_shortfall(qs, counts, n)
-    _write(qs, output, fmt, paper, title, minutes, f"难度{difficulty}，种子{seed}")
+    _write(qs, output, fmt, spec if paper else None, title, f"难度{difficulty}，种子{seed}")
 
 
 def _format(fmt: str | None, output: Path | None, paper: bool) -> str:
@@ -94,6 +102,20 @@ def _format(fmt: str | None, output: Path | None, paper: bool) -> str:
     if to_stdout and fmt not in ("gift", "json"):
         raise click.UsageError(f"{fmt} 是二进制格式，不能输出到屏幕，请用 -o 指定文件。")
     return fmt
+
+
+def _spec(title: str, minutes: int, points: str) -> PaperSpec:
+    """The paper's header: title, minutes and points per question of 单选/多选/判断/填空 ("2,3,1,2")."""
+    from assistant.quiz import TYPES
+    from assistant.quiz.paper import PaperSpec
+
+    try:
+        values = [float(x) for x in points.replace("，", ",").split(",")]
+    except ValueError:
+        values = []
+    if len(values) != len(TYPES) or any(v < 0 or v > 100 for v in values):
+        raise click.UsageError(f"--points 须为 4 个 0～100 的分值，依次为 单选,多选,判断,填空（如 2,3,1,2），收到：{points}")
+    return PaperSpec(title=title.strip() or PaperSpec().title, minutes=minutes, points=dict(zip(TYPES, values, strict=True)))
 
 
 def _counts(single: int | None, multi: int | None, judge: int | None, blank: int | None) -> dict[str, int] | None:
@@ -117,21 +139,22 @@ def _warn_shortfall(qs: list, counts: dict[str, int] | None, n: int) -> None:
         click.echo(f"注意：所选范围内只能生成 {len(qs)} 题（要求 {n} 题）。", err=True)
 
 
-def _write(qs: list, output: Path, fmt: str, paper: bool, title: str, minutes: int, how: str) -> None:
+def _write(qs: list, output: Path, fmt: str, spec: PaperSpec | None, title: str, how: str) -> None:
+    """The export (or, with a spec, the paper and its key) written, and one line saying where."""
     from assistant.quiz import TYPES
     from assistant.quiz.export import to_gift, to_json, write
-    from assistant.quiz.paper import PaperSpec, write_paper
+    from assistant.quiz.paper import write_paper
 
     if str(output) == "-":
         sys.stdout.write(to_gift(qs) if fmt == "gift" else to_json(qs) + "\n")
         return
     try:
-        if paper:
-            paths = write_paper(qs, output, fmt, PaperSpec(title=title, minutes=minutes))
+        if spec is not None:
+            paths = write_paper(qs, output, fmt, spec)
         else:
             paths = (write(qs, output, fmt, title=title),)
     except OSError as exc:
         raise click.ClickException(f"无法写入 {output}：{exc.strerror or exc}") from None
     summary = "，".join(f"{t}{k}" for t in TYPES if (k := sum(1 for q in qs if q.qtype == t)))
-    where = f"试卷 {paths[0]}，参考答案 {paths[1]}" if paper else str(paths[0])
+    where = f"试卷 {paths[0]}，参考答案 {paths[1]}" if spec is not None else str(paths[0])
     click.echo(f"已生成 {len(qs)} 题（{summary}），{how} → {where}（{fmt}）")

@@ -216,39 +216,29 @@ class Quiz(Pools):
         return quote.rstrip("。；;")
 
     def _raw_fine(self, cand: Candidate, rng: random.Random) -> Built | None:
-        value = cand.value
-        pattern = fine_pattern(value)
-        ctx = self._penalty_context(cand, rng, pattern.search)
-        if ctx is None:
-            return None
-        seg, m = ctx["seg"], ctx["match"]
-        gap_template = seg[:m.start()] + "{gap}" + seg[m.end():]
-        body = "，".join([*ctx["parts"], gap_template])
-        article_text = self.norm(self.article_of(cand.prov))
         lo_hi = (cand.record.fine_min, cand.record.fine_max)
-        pool = [(v, lo, hi) for _, v, lo, hi in self.fine_pool(cand.prov.doc_key)]
-        pool += [(v, lo, hi) for v, lo, hi in synthetic_fines(*lo_hi)]
-        ranked = rank_numeric(value, lo_hi, pool, article_text)
-        blank_value, blank_body = _blank_bound(value, gap_template, ctx["parts"])
-        return Built(self.prefix(cand.prov, ctx["need_article"]), body, value, ranked, seg, gap_template,
-                      ctx["quote"], numeric=True, blank_value=blank_value, blank_body=blank_body)
+        pool = [(v, lo, hi) for _, v, lo, hi in self.fine_pool(cand.prov.doc_key)] + synthetic_fines(*lo_hi)
+        return self._raw_amount(cand, rng, lo_hi, pool)
 
     def _raw_multiple(self, cand: Candidate, rng: random.Random) -> Built | None:
+        lo_hi = (cand.record.multiple_min, cand.record.multiple_max)
+        pool = [(v, lo, hi) for _, v, lo, hi in self.multiple_pool(cand.prov.doc_key)]
+        return self._raw_amount(cand, rng, lo_hi, pool)
+
+    def _raw_amount(self, cand: Candidate, rng: random.Random, lo_hi: tuple, pool: list[tuple]) -> Built | None:
+        """A fine or multiple ('处（  ）罚款'): the penalty context up to the amount; distractors ranked closest-first
+        from the pool, none in the article."""
         value = cand.value
-        pattern = fine_pattern(value)
-        ctx = self._penalty_context(cand, rng, pattern.search)
+        ctx = self._penalty_context(cand, rng, fine_pattern(value).search)
         if ctx is None:
             return None
         seg, m = ctx["seg"], ctx["match"]
         gap_template = seg[:m.start()] + "{gap}" + seg[m.end():]
         body = "，".join([*ctx["parts"], gap_template])
-        article_text = self.norm(self.article_of(cand.prov))
-        lo_hi = (cand.record.multiple_min, cand.record.multiple_max)
-        pool = [(v, lo, hi) for _, v, lo, hi in self.multiple_pool(cand.prov.doc_key)]
-        ranked = rank_numeric(value, lo_hi, pool, article_text)
+        ranked = rank_numeric(value, lo_hi, pool, self.norm(self.article_of(cand.prov)))
         blank_value, blank_body = _blank_bound(value, gap_template, ctx["parts"])
         return Built(self.prefix(cand.prov, ctx["need_article"]), body, value, ranked, seg, gap_template,
-                      ctx["quote"], numeric=True, blank_value=blank_value, blank_body=blank_body)
+                     ctx["quote"], numeric=True, blank_value=blank_value, blank_body=blank_body)
 
     def _raw_authority(self, cand: Candidate, rng: random.Random) -> Built | None:
         auth = cand.value
