@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 import re
@@ -272,6 +273,7 @@ def subject_kind(text: str) -> str:
     return ""
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def option_kind(text: str) -> str:
     """The semantic kind of an option or listed item: 数额/倍数/期限, 机关/当事人, 违法行为/处罚/资质条件, else 其他.
 

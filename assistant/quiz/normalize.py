@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from corpus.models import yuan
@@ -65,9 +66,10 @@ def strip_item(text: str) -> str:
     return re.sub(r"^\s*[（(][一二三四五六七八九十]+[)）]", "", text).strip().rstrip("；;。，,")
 
 
-def _bigrams(s: str) -> set[str]:
+@functools.lru_cache(maxsize=1 << 16)
+def _bigrams(s: str) -> frozenset[str]:
     s = re.sub(r"[，。；：、（）()“”\s]", "", s)
-    return {s[i:i + 2] for i in range(len(s) - 1)}
+    return frozenset(s[i:i + 2] for i in range(len(s) - 1))
 
 
 def similarity(a: str, b: str) -> float:
