@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from assistant.quiz import LETTERS, TRUE, build_quiz, validate_question
 from assistant.quiz.balance import kind_limit
-from assistant.quiz.distractors import option_kind
+from assistant.quiz.distractors import numeric_sort_key, option_kind
 from assistant.quiz.export import to_docx, to_gift
 from assistant.quiz.normalize import SPACE
 from assistant.quiz.paper import PaperSpec, answer_text, section_heading, write_paper
@@ -78,6 +78,10 @@ def test_no_letter_holds_more_than_40_percent_of_the_keys(papers, sixty):
         assert max(keys.values()) - min(keys[x] for x in LETTERS) <= 1  # a seeded shuffle of ABCD ABCD …
         multi = Counter(x for q in qs if q.qtype == "多选" for x in q.answer)
         assert max(multi.values()) - min(multi[x] for x in LETTERS) <= 1
+        # amounts keep ascending order where the balance allows (the key letter is the amount's own place)
+        numeric = [q for q in qs if q.qtype == "单选" and q.meta.get("numeric")]
+        ascending = [q for q in numeric if q.options == sorted(q.options, key=numeric_sort_key)]
+        assert len(ascending) >= 0.8 * len(numeric) > 0
 
 
 def test_judge_answers_alternate(sixty, papers):

@@ -31,10 +31,8 @@ def balance_letters(questions: list[Question], seed: int) -> list[Question]:
     keys use the least-used letters so far; the 解析 names option texts, never letters, so it stays right."""
     rng = random.Random(f"{seed}|letters")
     singles = [i for i, q in enumerate(questions) if q.qtype == "单选"]
-    targets = [LETTERS[k % len(LETTERS)] for k in range(len(singles))]
-    rng.shuffle(targets)
     out = list(questions)
-    for i, letter in zip(singles, targets, strict=True):
+    for i, letter in zip(singles, single_targets([out[i] for i in singles], rng), strict=True):
         out[i] = place(out[i], letter)
     used: Counter[str] = Counter()
     for i, q in enumerate(out):
@@ -44,6 +42,27 @@ def balance_letters(questions: list[Question], seed: int) -> list[Question]:
             used.update(letters)
             out[i] = place(q, letters)
     return out
+
+
+def single_targets(singles: list[Question], rng: random.Random) -> list[str]:
+    """The key letter of each 单选: n//4 of each letter (the remainder on seeded letters). Questions whose options
+    are in order (amounts ascending, articles by number) keep their own key while that letter has room, so that
+    their options stay in order; the others take the remaining letters in a seeded order."""
+    slots = [LETTERS[k % len(LETTERS)] for k in range(len(singles))]
+    rng.shuffle(slots)
+    room = Counter(slots)
+    targets: list[str | None] = [None] * len(singles)
+    for j, q in enumerate(singles):
+        if (q.meta.get("numeric") or q.meta.get("kind") == "article") and room[q.answer] > 0:
+            targets[j] = q.answer
+            room[q.answer] -= 1
+    rest = []  # the letters left, in the slots' shuffled order
+    for x in slots:
+        if room[x] > 0:
+            rest.append(x)
+            room[x] -= 1
+    left = iter(rest)
+    return [t if t is not None else next(left) for t in targets]
 
 
 def place(q: Question, letters: str) -> Question:
