@@ -31,10 +31,11 @@ from assistant.quiz.model import (
     QuizError,
 )
 from assistant.quiz.normalize import normalize, similarity
+from assistant.quiz.paper import PaperSpec, write_paper, write_paper_zip
 from assistant.quiz.validate import answer_is_grounded, validate_question
 
 __all__ = [
-    "BLANK", "DIFFICULTIES", "FALSE", "FILL", "LETTERS", "SHARE", "TOPIC_OF", "TRUE", "TYPES", "Question",
-    "QuizError", "answer_is_grounded", "build_quiz", "normalize", "resolve_documents", "same_authority",
-    "short_citation", "similarity", "spread", "validate_question",
+    "BLANK", "DIFFICULTIES", "FALSE", "FILL", "LETTERS", "SHARE", "TOPIC_OF", "TRUE", "TYPES", "PaperSpec",
+    "Question", "QuizError", "answer_is_grounded", "build_quiz", "normalize", "resolve_documents", "same_authority",
+    "short_citation", "similarity", "spread", "validate_question", "write_paper", "write_paper_zip",
 ]
