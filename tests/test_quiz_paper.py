@@ -106,6 +106,9 @@ def test_option_kinds():
     assert option_kind("未按照规定对检验检测人员实施有效管理，影响检验检测独立、公正、诚信的") == "违法行为"
     assert option_kind("1万元以上10万元以下") == "数额" and option_kind("30日") == "期限" and option_kind("3倍以下") == "倍数"
     assert option_kind("县级以上地方市场监督管理部门") == "机关" and option_kind("特种设备使用单位") == "当事人"
+    assert option_kind("发生重大事故，处50万元以上200万元以下罚款") == "处罚"
+    assert option_kind("特种设备的定期检验和定期自行检查记录") == "证件材料"
+    assert option_kind("路边停车应当紧靠道路右侧") == "义务"
 
 
 def test_every_distractor_is_of_its_answers_kind(sixty):
