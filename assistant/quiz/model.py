@@ -33,8 +33,9 @@ class Question:
 
     `keys` are the values the cited text must contain (normalised, see `normalize`); `absent` the values it
     must not contain (the distractors, or the falsified value of a 判断); `meta` holds generator details
-    (`filled`: the clause with the answer filled in, exactly as in the normalised text; `alternatives`:
-    other accepted spellings of a blank).
+    (`kind`: the generator — fine, multiple, authority, period, duty, article, items; `filled`: the clause with
+    the answer filled in, exactly as in the normalised text; `alternatives`: other accepted spellings of a blank;
+    `numeric`: options in ascending order; `kinds`: the semantic kinds an items question's options may have).
     """
 
     qtype: str
