@@ -172,3 +172,54 @@ def scope() -> Scope:
 
 def sector_of_document(doc_key: str) -> str | None:
     return next((s.name for s in sectors() if doc_key in s.documents), None)
+
+
+@dataclass(frozen=True)
+class OptionKind:
+    """A semantic kind of quiz option (违法行为, 处罚, 资质条件): the text ends with, starts with or contains…"""
+
+    kind: str
+    ends: tuple[str, ...] = ()
+    starts: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()
+
+    def matches(self, text: str) -> bool:
+        return text.endswith(self.ends) or text.startswith(self.starts) or any(w in text for w in self.words)
+
+
+@dataclass(frozen=True)
+class QuizVocabulary:
+    """corpus/data/quiz.yaml: subject endings by kind, option kinds, authority families, standard authorities."""
+
+    subjects: dict[str, tuple[str, ...]]
+    generic_subjects: tuple[str, ...]
+    option_kinds: tuple[OptionKind, ...]
+    authority_families: dict[str, tuple[str, ...]]
+    standard_authorities: tuple[str, ...]
+
+
+def _word_lists(where: str, raw: object) -> dict[str, tuple[str, ...]]:
+    """A mapping name → list of strings, refused otherwise."""
+    if not isinstance(raw, dict) or not raw:
+        raise KnowledgeError(f"{where}: 应为非空映射")
+    out = {}
+    for name, words in raw.items():
+        if not isinstance(words, list) or not words or not all(isinstance(w, str) and w for w in words):
+            raise KnowledgeError(f"{where}.{name}: 应为非空字符串列表")
+        out[str(name)] = tuple(words)
+    return out
+
+
+@functools.cache
+def quiz_vocabulary() -> QuizVocabulary:
+    data = _load("quiz.yaml")
+    fields_ = {"subjects", "generic_subjects", "option_kinds", "authority_families", "standard_authorities"}
+    if set(data) != fields_:
+        raise KnowledgeError(f"quiz.yaml: 未知字段 {sorted(set(data) - fields_)}，缺少字段 {sorted(fields_ - set(data))}")
+    if not isinstance(data["option_kinds"], list):
+        raise KnowledgeError("quiz.yaml.option_kinds: 应为列表")
+    kinds = tuple(_build(OptionKind, f"quiz.yaml:option_kinds[{n}]", raw) for n, raw in enumerate(data["option_kinds"]))
+    lists = _word_lists("quiz.yaml", {k: data[k] for k in ("standard_authorities", "generic_subjects")})
+    return QuizVocabulary(_word_lists("quiz.yaml.subjects", data["subjects"]), lists["generic_subjects"], kinds,
+                          _word_lists("quiz.yaml.authority_families", data["authority_families"]),
+                          lists["standard_authorities"])
