@@ -110,13 +110,19 @@ def clean(text: str) -> tuple[str, bool]:
 
 
 def _first(words: dict[str, tuple[str, ...]], text: str) -> str | None:
+    """The name whose word (a regular expression, as in the thesaurus) occurs first in the text."""
     best, pos = None, len(text) + 1
     for name, ws in words.items():
         for w in ws:
-            i = text.find(w)
-            if 0 <= i < pos:
-                best, pos = name, i
+            m = _pattern(w).search(text)
+            if m is not None and m.start() < pos:
+                best, pos = name, m.start()
     return best
+
+
+@functools.cache
+def _pattern(word: str) -> re.Pattern:
+    return re.compile(word)
 
 
 def detect_sector(text: str) -> str | None:
