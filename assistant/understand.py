@@ -180,29 +180,59 @@ ASKER = re.compile(r"(我局|本局|我们局|我所|我队|我大队|我支队|
                    r"[^，。；]{0,6}?(中|时|过程中|期间)?[，,]?(发现|查明|查实|认定)?")
 
 
+# the authority that finds or punishes ('被交警查到', '市场监管局怎么罚') is neither actor nor asker
+ENFORCER = re.compile(r"被[^，。？；]{0,10}?(查到|查出|查获|抓|罚|发现|拍到|拍了|处罚|扣|查)|"
+                      r"(交警|交管部门|车管所|市场监管(局|部门)?|市监局|环保局|生态环境(局|部门)|应急管理(局|部门)|"
+                      r"住建(局|部门)|公安(机关)?|农业(农村)?部门)[^，。？；]{0,6}?(来)?(怎么|如何|会|要|能|可以|应当?)?"
+                      r"(查处|处罚|处理|罚|查)")
+# '为/给/替/帮 X' names whom a conduct served, not who did it
+BENEFICIARY = re.compile(r"(为|给|替|帮)(了)?(这家|该|一家|某|其)?$")
+# '对这家委托企业怎么罚': the party the question asks about
+# …or the subject of the clause that asks for the penalty ('卖这个设备的厂家归哪个部门管、怎么罚')
+ASKED_ABOUT = (re.compile(r"对(这家|该|这个|此|其)?([^，。？；]{1,10}?)(应当?|要|该|会)?(怎么|如何|怎样)(罚|处罚|处理)"),
+               re.compile(r"(^|[，。？；：])([^，。？；：、]{1,14}?)(这样|这种)?(会被|要被|会|要|该|应当?)?(怎么|如何|怎样)?"
+                          r"(处罚|罚|归哪)"))
+
+
+def _asked_about(body: str) -> str | None:
+    """The actor named in '对X怎么罚' (the question says whom it asks about), if the words name exactly one."""
+    from corpus.knowledge import actors
+
+    for pattern in ASKED_ABOUT:
+        for m in pattern.finditer(body):
+            named = {a.name for a in actors() for w in a.question if _pattern(w).search(m.group(2))}
+            if len(named) == 1:
+                return named.pop()
+    return None
+
+
 def detect_who(text: str) -> tuple[str | None, str | None]:
     """(actor, asker): the actor is named by everyday words once the asker's own clause is removed; among
     several actors the one named last before the first conduct word did it ('物业找的检测公司出了假报告')."""
     from corpus.knowledge import actors, thesaurus
 
     asker = "authority" if ASKER.search(text) else None
-    body = ASKER.sub("，", text)
+    body = ENFORCER.sub("，", ASKER.sub("，", text))
+    if (target := _asked_about(body)) is not None:
+        return target, asker
     conduct_at = min((m.start() for t in thesaurus() if t.conduct for m in [re.search("|".join(t.words), body)] if m),
                      default=len(body))
-    best: tuple[int, int, str] | None = None  # (before conduct, position, actor)
+    best: tuple[bool, int, int, str] | None = None  # (before conduct, position, match length, actor)
     found_conduct = conduct_at < len(body)
     for a in actors():
         for w in a.question:
-            for m in re.finditer(re.escape(w), body):
+            for m in _pattern(w).finditer(body):
+                if BENEFICIARY.search(body[max(0, m.start() - 5):m.start()]):
+                    continue  # '为排污单位伪造报告', '帮小区安装电梯': for whom, not who
                 # the actor named last before the conduct did it; with no conduct word, the sentence's subject
                 # (the first actor named: '使用单位没给作业人员做培训')
                 near = m.start() if found_conduct and m.start() < conduct_at else -m.start()
-                key = (m.start() < conduct_at, near, a.name)
-                if best is None or key[:2] > best[:2]:
+                key = (m.start() < conduct_at, near, len(m.group(0)), a.name)
+                if best is None or key[:3] > best[:3]:
                     best = key
     if best is None and re.search(r"(假|虚假|不实|失实|造假|伪造)[^，。？]{0,4}(检验|检测|监测)?报告|出(具)?[^，。？]{0,6}报告", body):
         return "检验检测机构", asker  # a report is issued by an inspection or testing body
-    return (best[2] if best else None), asker
+    return (best[3] if best else None), asker
 
 
 def _implied_sector(who: str | None) -> str | None:

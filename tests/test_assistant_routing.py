@@ -203,3 +203,16 @@ def test_statistics_questions_are_declined_and_penalty_questions_are_not(built_h
     assert a.declined == declined
     if declined:
         assert "统计" in a.conclusion and not a.citations
+
+
+@pytest.mark.parametrize(("text", "actor"), [
+    ("开车被交警查到用的是假年检标，会怎么处理", "机动车所有人"),  # the driver, not the police who found it
+    ("这家检测公司替排污企业编了一份监测报告", "检验检测机构"),  # for whom is not who
+    ("企业让它委托的检测公司改数据，对这家委托企业应当怎么处罚", "委托方"),  # the party asked about
+    ("超市卖的电吹风不符合国家标准，罚多少", "生产者销售者"),  # the seller, not a building's user
+    ("锅炉房里在用的那台锅炉没人管，使用单位怎么罚", "特种设备使用单位"),
+])
+def test_actor_is_who_did_it_not_who_found_it_or_benefited(text, actor):
+    from assistant.understand import detect_who
+
+    assert detect_who(text)[0] == actor
