@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from assistant import calibrate, retrieve, scenarios
@@ -66,6 +67,27 @@ def ask(question: str, session: Session | str | None = None, mode: str = "office
         return Answer(question=str(question)[:200], markdown=f"⚠ {exc}", intent="error", notice=str(exc))
 
 
+@dataclass
+class Asked:
+    """One question on its way through the routes: what was understood, the session, references and notices."""
+
+    u: Understanding
+    sess: Session | None
+    mode: str
+    today: date | None
+    corpus: Corpus
+    notices: list[str] = field(default_factory=list)
+    refs: list[Ref] = field(default_factory=list)
+    unknown: list[tuple[str, str]] = field(default_factory=list)
+    inherits: bool = False
+    scenario: Scenario | None = None
+
+    @property
+    def own_refs(self) -> bool:
+        """References to answer now (a follow-up to a conduct answer keeps its conduct instead)."""
+        return bool(self.refs) and not (self.u.follow_up and self.sess is not None and self.sess.scenario)
+
+
 def _ask(question: str, sess: Session | None, mode: str, today: date | None) -> Answer:
     corpus = load_corpus()
     if not isinstance(question, str):
@@ -73,98 +95,154 @@ def _ask(question: str, sess: Session | None, mode: str, today: date | None) -> 
     u = understand(question, today)
     if u.empty:
         return Answer(question="", markdown="请输入问题，例如：“检验机构出具虚假报告罚多少？依据哪条？”", intent="empty",
-                      notice="问题为空")
+                      notice="问题为空", route="empty")
     if mode == "public":
-        from assistant.faq import answer_public
-
-        ans = answer_public(u, corpus)
-        if calibration_enabled():
-            calibrate.apply(ans, u.slots())
-        if u.script == "traditional":
-            _to_traditional(ans)
-        return ans
-    notices = [missing] if (missing := missing_corpus_warning(corpus)) else []
+        return _public(u, corpus)
+    a = Asked(u, sess, mode, today, corpus)
+    if missing := missing_corpus_warning(corpus):
+        a.notices.append(missing)
     if u.truncated:
-        notices.append(f"问题过长，仅按前 {len(u.text)} 个字符理解。")
-    if INJECTION.search(u.text):
-        notices.append("检测到要求改变回答规则或编造内容的指令，已忽略；只依据语料原文作答，不会生成语料中不存在的条文或金额。")
-        rest = "，".join(seg for seg in re.split(r"[，,。；;！!]", u.text) if seg and not INJECTION.search(seg))
-        if not rest.strip():
-            md = "\n".join(f"> ⚠ {n}" for n in notices) + "\n\n请直接提出要查询的问题，例如：车检站出具虚假检验结果怎么罚？（也可直接输入法律名称和条号查询条文。）"
-            return Answer(question=u.text, markdown=md, intent="refused", declined=True, notice=notices[0], mode=mode)
-        u = understand(rest, today)
+        a.notices.append(f"问题过长，仅按前 {len(u.text)} 个字符理解。")
+    if INJECTION.search(u.text) and (refused := _strip_injection(a)) is not None:
+        return refused
+    _prepare(a)
+    ans = _route(a)
+    return _finish_answer(a, ans, bool(missing))
+
+
+def _public(u: Understanding, corpus: Corpus) -> Answer:
+    from assistant.faq import answer_public
+
+    ans = answer_public(u, corpus)
+    if calibration_enabled():
+        calibrate.apply(ans, u.slots())
+    if u.script == "traditional":
+        _to_traditional(ans)
+    return ans
+
+
+def _strip_injection(a: Asked) -> Answer | None:
+    """Drop the clauses that try to change the rules; refuse when nothing else was asked."""
+    a.notices.append("检测到要求改变回答规则或编造内容的指令，已忽略；只依据语料原文作答，不会生成语料中不存在的条文或金额。")
+    rest = "，".join(seg for seg in re.split(r"[，,。；;！!]", a.u.text) if seg and not INJECTION.search(seg))
+    if rest.strip():
+        a.u = understand(rest, a.today)
+        return None
+    md = "\n".join(f"> ⚠ {n}" for n in a.notices) + \
+        "\n\n请直接提出要查询的问题，例如：车检站出具虚假检验结果怎么罚？（也可直接输入法律名称和条号查询条文。）"
+    return Answer(question=a.u.text, markdown=md, intent="refused", declined=True, notice=a.notices[0], mode=a.mode,
+                  route="refused")
+
+
+def _prepare(a: Asked) -> None:
+    """Session continuation, references, and documents named that the corpus does not hold."""
+    u, sess, corpus = a.u, a.sess, a.corpus
     # a question with no sector and no conduct of its own ("构成犯罪按哪一罪？") continues the conversation
-    inherits = sess is not None and bool(sess.scenario) and (u.follow_up or (
+    a.inherits = sess is not None and bool(sess.scenario) and (u.follow_up or (
         u.sector is None and u.conduct is None and u.who is None and on_topic(u, [])))
     if sess is not None:
         _merge_follow_up(u, sess)
-    refs = [r for r in find_references(u.text, corpus, bare_numbers=True)
-            if not (r.doc_key in PLAN_KEYS and "第" not in r.raw)]  # '行动方案一共七部分' names no item
-    principle = PRINCIPLE.search(u.text) and "行政处罚法" in corpus.documents and not refs
+    a.refs = [r for r in find_references(u.text, corpus, bare_numbers=True)
+              if not (r.doc_key in PLAN_KEYS and "第" not in r.raw)]  # '行动方案一共七部分' names no item
     unknown = unknown_law_refs(u.text, corpus)
     if u.intent != "plan":  # '方案里是否部署某部条例的立法' asks about the plan, not that regulation
         unknown += [(n, n) for n in unknown_regulations(u.text, corpus)]
     if not unknown and not named_documents(u.text, corpus):
         unknown = [(n, n) for n in absent_laws(u.text, corpus)]
-    unknown += [(n, n) for n in catalogued_but_absent(u.text, corpus) if (n, n) not in unknown]
-    scenario = None
-    orphan = (u.follow_up and not (sess is not None and sess.scenario) and len(u.text) <= 20 and not refs
-              and u.sector is None and u.conduct is None and u.who is None and u.intent not in ("cases", "plan"))
-    if orphan:  # '那情节严重呢？' with nothing to continue: ask for the whole question instead of guessing
-        ans = _orphan_follow_up(u)
-    elif unknown and not refs:
-        names = "、".join(f"《{name}》" for name, _ in unknown)
-        md = (f"### 结论\n语料中没有{names}，无法提供其条文或罚则，不作推测。\n\n"
-              "可用 `yiju corpus stats` 查看已收录的法律法规；如需收录，请把正式文本放入语料目录后重建索引。")
-        ans = Answer(question=u.text, markdown=md, intent="lookup", declined=True, notice=f"语料中没有{names}",
-                     conclusion=f"语料中没有{names}。")
-    elif refs and not (u.follow_up and sess and sess.scenario) and (ans := answer_counterpart(u, refs[0], corpus)):
-        pass
-    elif refs and not (u.follow_up and sess and sess.scenario):
-        ans = answer_lookup(u, refs, corpus)
-    elif STATS.search(u.text):
-        conclusion = "语料收录的是法律、法规、规章、行动方案和典型案例摘录，不含执法统计数据或工作总结，无法回答查处数量、罚没金额等统计问题，不作推测。"
-        md = f"### 结论\n{conclusion}\n\n如需某一类行为的典型案例，可问：“有没有检测机构出具虚假报告的典型案例？”"
-        ans = Answer(question=u.text, markdown=md, intent="not_found", declined=True, confidence=0.0,
-                     notice="问题涉及语料不含的统计数据", conclusion=conclusion)
-    elif FUTURE.search(u.text):
-        conclusion = "语料只收录已经公布的法律、法规、规章和文件，无法回答尚未公布的修订、调整或未来的安排，不作推测。"
-        md = (f"### 结论\n{conclusion}\n\n可查询现行文本及其版本与效力，例如：“检验检测机构监督管理办法现行版本是哪一年的？”"
-              "；条文沿革见 `yiju corpus history`。")
-        ans = Answer(question=u.text, markdown=md, intent="not_found", declined=True, confidence=0.0,
-                     notice="问题涉及未公布的内容", conclusion=conclusion)
-    elif principle:
-        ans = answer_retrieval(u, corpus, doc_keys=["行政处罚法"])
-    elif u.intent == "cases":
-        ans = answer_cases(u, corpus, sess)
-    elif u.intent == "plan":
-        ans = answer_plan(u, corpus)
-    elif (not on_topic(u, refs) or OFF_TOPIC.search(u.text)) and not inherits:
-        ans = _off_topic(u)
-    else:
-        ans, scenario = answer_conduct(u, corpus, sess if inherits else None, today)
-    if notices:
-        ans.notice = " ".join([*notices, ans.notice]).strip()
-        ans.markdown = "\n".join(f"> ⚠ {n}" for n in notices) + "\n\n" + ans.markdown
-    ans.question = u.text
-    ans.slots = u.slots()
-    ans.mode = mode
-    _final_check(ans, corpus)
+    a.unknown = unknown + [(n, n) for n in catalogued_but_absent(u.text, corpus) if (n, n) not in unknown]
+
+
+def _is_orphan(a: Asked) -> bool:
+    u = a.u
+    return (u.follow_up and not (a.sess is not None and a.sess.scenario) and len(u.text) <= 20 and not a.refs
+            and u.sector is None and u.conduct is None and u.who is None and u.intent not in ("cases", "plan"))
+
+
+def _is_principle(a: Asked) -> bool:
+    return bool(PRINCIPLE.search(a.u.text)) and "行政处罚法" in a.corpus.documents and not a.refs
+
+
+def _is_off_topic(a: Asked) -> bool:
+    return (not on_topic(a.u, a.refs) or bool(OFF_TOPIC.search(a.u.text))) and not a.inherits
+
+
+def _conduct(a: Asked) -> Answer:
+    ans, a.scenario = answer_conduct(a.u, a.corpus, a.sess if a.inherits else None, a.today)
+    return ans
+
+
+# (name, applies?, handler): the first route that applies and returns an answer answers. The name is recorded
+# on the answer (Answer.route, shown in --json and the audit log) when the handler set none of its own.
+ROUTES: tuple[tuple[str, Callable[[Asked], bool], Callable[[Asked], Answer | None]], ...] = (
+    ("orphan_follow_up", _is_orphan, lambda a: _orphan_follow_up(a.u)),
+    ("unknown_document", lambda a: bool(a.unknown) and not a.refs, lambda a: _unknown_documents(a.u, a.unknown)),
+    ("counterpart", lambda a: a.own_refs, lambda a: answer_counterpart(a.u, a.refs[0], a.corpus)),
+    ("lookup", lambda a: a.own_refs, lambda a: answer_lookup(a.u, a.refs, a.corpus)),
+    ("statistics", lambda a: bool(STATS.search(a.u.text)), lambda a: _statistics(a.u)),
+    ("future", lambda a: bool(FUTURE.search(a.u.text)), lambda a: _future(a.u)),
+    ("principle", _is_principle, lambda a: answer_retrieval(a.u, a.corpus, doc_keys=["行政处罚法"])),
+    ("cases", lambda a: a.u.intent == "cases", lambda a: answer_cases(a.u, a.corpus, a.sess)),
+    ("plan", lambda a: a.u.intent == "plan", lambda a: answer_plan(a.u, a.corpus)),
+    ("off_topic", _is_off_topic, lambda a: _off_topic(a.u)),
+    ("conduct", lambda a: True, _conduct),
+)
+
+
+def _route(a: Asked) -> Answer:
+    for name, applies, handler in ROUTES:
+        if applies(a) and (ans := handler(a)) is not None:
+            ans.route = ans.route or name
+            return ans
+    raise AssertionError("the conduct route always answers")  # pragma: no cover
+
+
+def _finish_answer(a: Asked, ans: Answer, incomplete: bool) -> Answer:
+    """Notices, the citation check, the optional LLM, calibration, the user's script, the session."""
+    u = a.u
+    if a.notices:
+        ans.notice = " ".join([*a.notices, ans.notice]).strip()
+        ans.markdown = "\n".join(f"> ⚠ {n}" for n in a.notices) + "\n\n" + ans.markdown
+    ans.question, ans.slots, ans.mode = u.text, u.slots(), a.mode
+    _final_check(ans, a.corpus)
     from assistant import llm
 
     if llm.enabled():
-        ans = llm.rephrase(ans, corpus)
+        ans = llm.rephrase(ans, a.corpus)
     if calibration_enabled():
         calibrate.apply(ans, u.slots())
-    if missing:
+    if incomplete:
         ans.confidence = min(ans.confidence, 0.45)  # an incomplete corpus: no answer is settled
     if u.script == "traditional":
         _to_traditional(ans)
-    if sess is not None and ans.route != "off_topic":  # an aside does not end the conversation's topic
-        with sess.lock:
-            sess.remember(u.text, ans.markdown, ans.intent, u.slots(), scenario.key if scenario else "",
-                          [c.provision_id for c in ans.citations])
+    if a.sess is not None and ans.route != "off_topic":  # an aside does not end the conversation's topic
+        with a.sess.lock:
+            a.sess.remember(u.text, ans.markdown, ans.intent, u.slots(), a.scenario.key if a.scenario else "",
+                            [c.provision_id for c in ans.citations])
     return ans
+
+
+def _unknown_documents(u: Understanding, unknown: list[tuple[str, str]]) -> Answer:
+    names = "、".join(f"《{name}》" for name, _ in unknown)
+    md = (f"### 结论\n语料中没有{names}，无法提供其条文或罚则，不作推测。\n\n"
+          "可用 `yiju corpus stats` 查看已收录的法律法规；如需收录，请把正式文本放入语料目录后重建索引。")
+    return Answer(question=u.text, markdown=md, intent="lookup", declined=True, notice=f"语料中没有{names}",
+                  conclusion=f"语料中没有{names}。")
+
+
+def _statistics(u: Understanding) -> Answer:
+    conclusion = ("语料收录的是法律、法规、规章、行动方案和典型案例摘录，不含执法统计数据或工作总结，无法回答查处数量、"
+                  "罚没金额等统计问题，不作推测。")
+    md = f"### 结论\n{conclusion}\n\n如需某一类行为的典型案例，可问：“有没有检测机构出具虚假报告的典型案例？”"
+    return Answer(question=u.text, markdown=md, intent="not_found", declined=True, confidence=0.0,
+                  notice="问题涉及语料不含的统计数据", conclusion=conclusion)
+
+
+def _future(u: Understanding) -> Answer:
+    conclusion = "语料只收录已经公布的法律、法规、规章和文件，无法回答尚未公布的修订、调整或未来的安排，不作推测。"
+    md = (f"### 结论\n{conclusion}\n\n可查询现行文本及其版本与效力，例如：“检验检测机构监督管理办法现行版本是哪一年的？”"
+          "；条文沿革见 `yiju corpus history`。")
+    return Answer(question=u.text, markdown=md, intent="not_found", declined=True, confidence=0.0,
+                  notice="问题涉及未公布的内容", conclusion=conclusion)
 
 
 LEGAL_WORDS = re.compile(r"检验|检测|监测|报告|资质|罚|处罚|违法|法|条例|办法|条|规定|依据|责任|机构|单位|执法|监管|许可|证书|"
@@ -350,106 +428,104 @@ def _records(corpus: Corpus, ids: tuple[str, ...], conduct: str | None) -> list[
 
 
 def answer_scenario(u: Understanding, s: Scenario, corpus: Corpus, today: date | None) -> Answer:
+    """The full answer for one conduct: conclusion, violation, penalty table, authority, notes, cases."""
     cites = Citations(corpus)
-    when = u.conduct_date
-    past = None
-    if s.valid_from and when and when < s.valid_from and s.predecessor:
-        past = scenarios.by_key(s.predecessor, corpus)
+    past = scenarios.by_key(s.predecessor, corpus) if (
+        s.valid_from and u.conduct_date and u.conduct_date < s.valid_from and s.predecessor) else None
     records = _records(corpus, s.penalty, u.conduct)
-    lines: list[str] = []
+    conclusion = _scenario_conclusion(u, s, past, records, cites, corpus)
+    lines = ["### 结论", conclusion, ""]
+    if s.criminal and CRIME_ASK.search(u.text):  # "够刑事吗？哪个罪": the criminal provisions come first
+        lines += ["### 刑事责任", *_crime_lines(u, s.criminal, cites, corpus)]
+    lines += _violation_lines(s, cites)
+    lines += _penalty_lines(u, past, records, cites, corpus)
+    lines += _authority_lines(s, records, cites, corpus)
+    if notes := _scenario_notes(u, s, cites):
+        lines += ["### 适用说明", *(f"- {n}" for n in notes), ""]
+    old = sort_records(_records(corpus, past.penalty, u.conduct)) if past else []
+    ans = Answer(question=u.text, markdown="", intent=u.intent, conclusion=conclusion,
+                 penalties=[r.to_dict() for r in old + sort_records(records)], confidence=0.9,
+                 basis_paragraph=_basis_paragraph(s, corpus, past))
+    _finish(ans, lines, cites, corpus, _matching_cases(corpus, u, cites.ids()))
+    return ans
+
+
+def _scenario_conclusion(u: Understanding, s: Scenario, past: Scenario | None, records: list[PenaltyRecord],
+                         cites: Citations, corpus: Corpus) -> str:
     penalty_refs = "、".join(cites.ref(pid, "处罚依据") for pid in s.penalty)
     item_refs = "、".join(cites.ref(pid, "违法行为认定") for pid in s.conduct_items)
-    summary = summarize(records, u.actor, u.aggravated)
-
-    # 1. 结论
     if past:
+        when = u.conduct_date or ""
         old_records = _records(corpus, past.penalty, u.conduct)
         old_refs = "、".join(cites.ref(pid, "行为时依据") for pid in past.penalty)
-        conclusion = (f"{s.title}，行为发生在{when[:7].replace('-', '年')}月，早于现行规定施行日（{s.valid_from}），"
-                      f"依{cites.ref('行政处罚法/37', '适用说明')}原则上适用行为时的{old_refs}：{summarize(old_records, u.actor)}；"
-                      f"{_lighter_text(old_records, records)}")
-    else:
-        conclusion = f"{s.title}的，依据{penalty_refs}" + (f"（行为见{item_refs}）" if item_refs else "") + \
-            (f"：{summary}。" if summary else "。")
-    lines += ["### 结论", conclusion, ""]
-    if s.criminal and CRIME_ASK.search(u.text):  # "够刑事吗？哪个罪": the criminal provisions come first
-        lines.append("### 刑事责任")
-        for pid in s.criminal:
-            text = corpus.provisions[pid].text
-            lines.append(f"- {cites.ref(pid, '刑事责任')}：“{retrieve.best_sentence(u.text, text)}”")
-        lines += ["- 是否构成犯罪由司法机关认定；行政机关发现涉嫌犯罪的，应依法移送。", ""]
+        return (f"{s.title}，行为发生在{when[:7].replace('-', '年')}月，早于现行规定施行日（{s.valid_from}），"
+                f"依{cites.ref('行政处罚法/37', '适用说明')}原则上适用行为时的{old_refs}：{summarize(old_records, u.actor)}；"
+                f"{_lighter_text(old_records, records)}")
+    summary = summarize(records, u.actor, u.aggravated)
+    return f"{s.title}的，依据{penalty_refs}" + (f"（行为见{item_refs}）" if item_refs else "") + \
+        (f"：{summary}。" if summary else "。")
 
-    # 2. 违法行为认定
-    lines.append("### 违法行为认定")
+
+def _crime_lines(u: Understanding, criminal: tuple[str, ...], cites: Citations, corpus: Corpus) -> list[str]:
+    lines = [f"- {cites.ref(pid, '刑事责任')}：“{retrieve.best_sentence(u.text, corpus.provisions[pid].text)}”"
+             for pid in criminal]
+    return [*lines, "- 是否构成犯罪由司法机关认定；行政机关发现涉嫌犯罪的，应依法移送。", ""]
+
+
+def _violation_lines(s: Scenario, cites: Citations) -> list[str]:
+    lines = ["### 违法行为认定"]
+    item_refs = "、".join(cites.ref(pid, "违法行为认定") for pid in s.conduct_items)
     if s.violated:
-        viol = "、".join(cites.ref(pid, "违法行为认定") for pid in s.violated)
-        lines.append(f"- 该行为违反{viol}的规定。")
+        lines.append(f"- 该行为违反{'、'.join(cites.ref(pid, '违法行为认定') for pid in s.violated)}的规定。")
     if item_refs:
         lines.append(f"- 行为对应{item_refs}所列情形。")
     if not s.violated and not item_refs:
-        lines.append(f"- 违法行为与罚则规定在同一条：{penalty_refs}。")
-    lines.append("")
+        lines.append(f"- 违法行为与罚则规定在同一条：{'、'.join(cites.ref(pid, '处罚依据') for pid in s.penalty)}。")
+    return [*lines, ""]
 
-    # 3. 处罚依据与幅度
-    lines.append("### 处罚依据与幅度")
+
+def _penalty_lines(u: Understanding, past: Scenario | None, records: list[PenaltyRecord], cites: Citations,
+                   corpus: Corpus) -> list[str]:
+    lines = ["### 处罚依据与幅度"]
     if past:
         lines.append(f"**行为时适用（{past.penalty[0].split('/')[0]}，已废止）**")
-        lines += penalty_table(_records(corpus, past.penalty, u.conduct), cites)
-        lines.append("")
-        lines.append("**现行规定（对照）**")
+        lines += [*penalty_table(_records(corpus, past.penalty, u.conduct), cites), "", "**现行规定（对照）**"]
     lines += penalty_table(records, cites) if records else ["（所引条文未解析出罚则，请阅读下方原文。）"]
     if u.aggravated:
         serious = [r for r in records if r.tier in ("情节严重", "情节特别严重")]
-        lines.append("")
-        lines.append("- 情节严重的：" + ("；".join(f"对{TARGET_LABEL.get(r.target, r.target)}{sanction_text(r)}"
-                                            for r in serious) if serious else "所引条文未单独规定情节严重的处罚档次。"))
-    cross = sorted({x for r in records for x in r.cross_refs})
-    for x in cross:
-        lines.append(f"- 衔接条款：{x}。")
-    lines.append("")
+        lines += ["", "- 情节严重的：" + ("；".join(f"对{TARGET_LABEL.get(r.target, r.target)}{sanction_text(r)}"
+                                               for r in serious) if serious else "所引条文未单独规定情节严重的处罚档次。")]
+    lines += [f"- 衔接条款：{x}。" for x in sorted({x for r in records for x in r.cross_refs})]
+    return [*lines, ""]
 
-    # 4. 执法主体
-    lines.append("### 执法主体")
+
+def _authority_lines(s: Scenario, records: list[PenaltyRecord], cites: Citations, corpus: Corpus) -> list[str]:
     authorities = sorted({r.authority for r in records if r.authority})
     if authorities:
-        lines.append(f"- {'；'.join(authorities)}（见{penalty_refs}）。")
+        line = f"- {'；'.join(authorities)}（见{'、'.join(cites.ref(pid, '处罚依据') for pid in s.penalty)}）。"
     elif s.authority_basis:
-        art = corpus.provisions[s.authority_basis]
-        lines.append(f"- 罚则条文未写明执法主体；依{cites.ref(s.authority_basis, '执法主体')}：“{art.text.split(chr(10))[0]}”")
+        first = corpus.provisions[s.authority_basis].text.split(chr(10))[0]
+        line = f"- 罚则条文未写明执法主体；依{cites.ref(s.authority_basis, '执法主体')}：“{first}”"
     else:
-        lines.append("- 所引条文未写明执法主体，请结合部门职责规定确定。")
-    lines.append("")
+        line = "- 所引条文未写明执法主体，请结合部门职责规定确定。"
+    return ["### 执法主体", line, ""]
 
-    # 5. 适用说明
-    notes = []
-    if s.note:
-        notes.append(render_note(s.note, cites))
+
+def _scenario_notes(u: Understanding, s: Scenario, cites: Citations) -> list[str]:
+    notes = [render_note(s.note, cites)] if s.note else []
     if s.related:
         notes.append("相关规定：" + "、".join(cites.ref(pid, "相关规定") for pid in s.related) + "。")
     if s.general and "一般规定" not in s.note:
         notes.append("一般规定：" + "、".join(cites.ref(pid, "一般规定") for pid in s.general) + "。")
     if s.criminal:
         notes.append("涉嫌犯罪的，应依法移送司法机关；可能涉及" + "、".join(cites.ref(pid, "刑事责任") for pid in s.criminal)
-                     + "（提供虚假证明文件罪、出具证明文件重大失实罪）。")
+                     + "。")
     if re.search(r"从轻|减轻|不予处罚|免罚|初次|首违|轻微", u.text):
         notes.append(f"从轻、减轻或者不予处罚：{cites.ref('行政处罚法/32', '适用说明')}（应当从轻或者减轻的情形）、"
                      f"{cites.ref('行政处罚法/33', '适用说明')}（不予处罚、初次违法可以不予处罚）。")
     if any(pid.startswith("检验检测机构监督管理办法") for pid in (*s.penalty, *s.violated)):
         notes.append(RENUMBER_NOTE)
-    if notes:
-        lines.append("### 适用说明")
-        lines += [f"- {n}" for n in notes]
-        lines.append("")
-
-    basis = _basis_paragraph(s, corpus, past)
-    cases = _matching_cases(corpus, u, cites.ids())
-    shown = sort_records(records) if not past else sort_records(_records(corpus, past.penalty, u.conduct)) + \
-        sort_records(records)
-    ans = Answer(question=u.text, markdown="", intent=u.intent if u.intent != "legal_basis" else "legal_basis",
-                 conclusion=conclusion, penalties=[r.to_dict() for r in shown],
-                 confidence=0.9, basis_paragraph=basis)
-    _finish(ans, lines, cites, corpus, cases)
-    return ans
+    return notes
 
 
 RENUMBER_NOTE = ("《检验检测机构监督管理办法》2025年修订（总局令第101号）后条号后移一位：2021版第十三、十四、二十六条"
@@ -571,82 +647,93 @@ def answer_counterpart(u: Understanding, ref: Ref, corpus: Corpus) -> Answer | N
 
 
 def answer_lookup(u: Understanding, refs: list[Ref], corpus: Corpus) -> Answer:
+    """'特种设备安全法第九十三条': the article (or 款/项) itself, its version and status, its penalty table; an
+    article the corpus does not have is said so, never guessed."""
     cites = Citations(corpus)
-    lines: list[str] = []
-    found, missing = [], []
-    for ref in refs[:4]:
-        art = corpus.provisions.get(ref.article_id or "")
-        (found if art else missing).append((ref, art))
-    from corpus.history import OLD_VERSION, old_number_lines, succession
-
-    for ref, _ in missing:
-        doc = corpus.documents.get(ref.doc_key or "")
-        history = old_number_lines(corpus, ref, u.text)
-        if history:
-            lines += history
-            continue
-        n_articles = max((p.article or 0) for p in corpus.provisions.values()
-                         if doc and p.doc_key == doc.key and p.kind == "article") if doc else 0
-        asked = ref.raw[len(ref.name):].strip("》 ") or "该条"
-        lines.append(f"⚠ 《{doc.title if doc else ref.name}》共{n_articles}条，语料中没有所问的“{asked}”。"
-                     "不作推测，也不会给出该条的内容或罚款金额。")
-    conclusion = ""
-    records: list[PenaltyRecord] = []
-    found_problem: list[str] = []
+    found = [(ref, corpus.provisions[ref.article_id]) for ref in refs[:4] if ref.article_id in corpus.provisions]
+    lines = [line for ref in refs[:4] if ref.article_id not in corpus.provisions
+             for line in _missing_article_lines(u, ref, corpus)]
+    conclusion, records, problems = "", [], []
     for ref, art in found:
-        doc = corpus.documents[art.doc_key]
-        target = corpus.provisions.get(ref.provision_id or "", art)
-        history = old_number_lines(corpus, ref, u.text)
-        moved = [m.to for m in succession().maps_from(ref.doc_key or "", ref.article)] if history else []
-        lines.append(f"### {target.citation}{cites.mark(art.id, '查询条文')}")
-        if history:
-            lines += history
-            for pid in moved:
-                recs = [r for r in corpus.penalties_for(pid) if r.kind == "处罚"]
-                lines.append(f"- 对应现行条文：{cites.ref(pid, '条号沿革')}")
-                if recs and pid != art.id:
-                    records += recs
-                    lines += ["", *penalty_table(recs, cites)]
-                if OLD_VERSION.search(u.text) and not conclusion:
-                    m = succession().maps_from(ref.doc_key or "", ref.article)[0]
-                    conclusion = (f"《{doc.title}》{m.label}（{m.topic}）现为{corpus.provisions[pid].citation}。"
-                                  f"旧版罚则：{m.old_penalty or '原文未收录'}；现行罚则：{m.new_penalty or '见下表'}。")
-            lines.append("")
-        status = "⚠ 已废止" if doc.status == REPEALED else doc.status
-        lines.append(f"《{doc.title}》{doc.version_date or ''}版，{status}。")
-        from corpus.history import describe
-
-        lines += describe(corpus, art.id)
-        if target is not art:
-            lines.append(f"> {target.text}")
-        problem = resolve(ref, corpus)
-        if problem:
-            found_problem.append(problem)
-            lines.append(f"⚠ {problem}，语料中没有所问的款项；以下为该条全文，不作推测。")
-        recs = [r for r in corpus.penalties_for(art.id) if r.kind == "处罚"]
-        if recs:
-            records += recs
-            lines.append("")
-            lines += penalty_table(recs, cites)
-        lines.append("")
-        if not conclusion:
-            conclusion = f"{target.citation}：{retrieve.best_sentence(u.text, target.text)}"
+        block, recs, said, problem = _article_block(u, ref, art, cites, corpus)
+        lines += block
+        records += recs
+        conclusion = conclusion or said
+        problems += [problem] if problem else []
     if not found:
         conclusion = "语料中没有所问条文。"
-        near = _nearest(u, corpus, cites)
-        if near:
-            lines.append("最接近的条文（仅供参考）：")
-            lines += near
+        if near := _nearest(u, corpus, cites):
+            lines += ["最接近的条文（仅供参考）：", *near]
     lines = ["### 结论", conclusion, "", *lines]
-    if found_problem and len(found) == 1:
-        conclusion = f"语料中没有所问的款项：{found_problem[0]}。"
-    ok = bool(found) and not found_problem
+    if problems and len(found) == 1:
+        conclusion = f"语料中没有所问的款项：{problems[0]}。"
+    ok = bool(found) and not problems
     ans = Answer(question=u.text, markdown="", intent="lookup", conclusion=conclusion, route="lookup",
                  lead=found[0][1].id if found else "",
                  penalties=[r.to_dict() for r in records], confidence=1.0 if ok else 0.3 if found else 0.0,
                  declined=not found, notice="" if ok else "所问条文或款项在语料中不存在")
     _finish(ans, lines, cites, corpus, [])
     return ans
+
+
+def _missing_article_lines(u: Understanding, ref: Ref, corpus: Corpus) -> list[str]:
+    """An article number the corpus does not have: its history if it is an old number, else a loud 'no such'."""
+    from corpus.history import old_number_lines
+
+    if history := old_number_lines(corpus, ref, u.text):
+        return history
+    doc = corpus.documents.get(ref.doc_key or "")
+    n_articles = max((p.article or 0) for p in corpus.provisions.values()
+                     if doc and p.doc_key == doc.key and p.kind == "article") if doc else 0
+    asked = ref.raw[len(ref.name):].strip("》 ") or "该条"
+    return [f"⚠ 《{doc.title if doc else ref.name}》共{n_articles}条，语料中没有所问的“{asked}”。"
+            "不作推测，也不会给出该条的内容或罚款金额。"]
+
+
+def _article_block(u: Understanding, ref: Ref, art, cites: Citations, corpus: Corpus  # noqa: ANN001 - Provision
+                   ) -> tuple[list[str], list[PenaltyRecord], str, str]:
+    """(lines, penalty records, conclusion, problem) for one article found in the corpus."""
+    from corpus.history import describe, old_number_lines
+
+    doc = corpus.documents[art.doc_key]
+    target = corpus.provisions.get(ref.provision_id or "", art)
+    lines = [f"### {target.citation}{cites.mark(art.id, '查询条文')}"]
+    history = old_number_lines(corpus, ref, u.text)
+    records, conclusion = [], ""
+    if history:
+        block, records, conclusion = _moved_lines(u, ref, art, history, cites, corpus)
+        lines += block
+    status = "⚠ 已废止" if doc.status == REPEALED else doc.status
+    lines += [f"《{doc.title}》{doc.version_date or ''}版，{status}。", *describe(corpus, art.id)]
+    if target is not art:
+        lines.append(f"> {target.text}")
+    if problem := resolve(ref, corpus):
+        lines.append(f"⚠ {problem}，语料中没有所问的款项；以下为该条全文，不作推测。")
+    if recs := [r for r in corpus.penalties_for(art.id) if r.kind == "处罚"]:
+        records += recs
+        lines += ["", *penalty_table(recs, cites)]
+    conclusion = conclusion or f"{target.citation}：{retrieve.best_sentence(u.text, target.text)}"
+    return [*lines, ""], records, conclusion, problem or ""
+
+
+def _moved_lines(u: Understanding, ref: Ref, art, history: list[str], cites: Citations,  # noqa: ANN001
+                 corpus: Corpus) -> tuple[list[str], list[PenaltyRecord], str]:
+    """An old article number: where its text now lives and the current penalty table."""
+    from corpus.history import OLD_VERSION, succession
+
+    maps = succession().maps_from(ref.doc_key or "", ref.article)
+    lines, records, conclusion = list(history), [], ""
+    for m in maps:
+        recs = [r for r in corpus.penalties_for(m.to) if r.kind == "处罚"]
+        lines.append(f"- 对应现行条文：{cites.ref(m.to, '条号沿革')}")
+        if recs and m.to != art.id:
+            records += recs
+            lines += ["", *penalty_table(recs, cites)]
+        if OLD_VERSION.search(u.text) and not conclusion:
+            title = corpus.documents[art.doc_key].title
+            conclusion = (f"《{title}》{maps[0].label}（{maps[0].topic}）现为{corpus.provisions[m.to].citation}。"
+                          f"旧版罚则：{maps[0].old_penalty or '原文未收录'}；现行罚则：{maps[0].new_penalty or '见下表'}。")
+    return [*lines, ""], records, conclusion
 
 
 # -- retrieval answers --------------------------------------------------------------------------------------
