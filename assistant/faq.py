@@ -55,31 +55,40 @@ def answer_public(u: Understanding, corpus: Corpus) -> Answer:
             return False, "公众咨询范围未配置"
 
     allowed, reason = classify_public(u.text)
+    denied = not allowed and reason.startswith("公众咨询模式不解答")
     from corpus.refs import find_references
 
-    refs = find_references(u.text, corpus) if allowed else []
+    refs = [] if denied else find_references(u.text, corpus)
     if refs:  # statute text is public: show the article itself (text only, no penalty table or notes)
         return _public_text(u, corpus, refs[0])
     topic = pick_topic(u.text) if allowed else None
-    if allowed:
-        ans = _public_retrieval(u, corpus)  # the statute text answers unless a FAQ topic fits at least as well
+    if not denied:  # the statute text answers unless a FAQ topic fits at least as well
+        ans = _public_retrieval(u, corpus)
         weak = topic is None or topic_hits(topic, u.text) < 2
         clear = ans is not None and ans.evidence.get("margin", 1.0) >= 0.1  # a retrieval lead that stands out
-        if ans is not None and (topic is None or clear and ans.confidence >= (0.5 if weak else 0.6)
-                                and ans.lead not in topic.provisions):
+        if ans is not None and (topic is None and (allowed or ans.confidence >= 0.5) or clear and ans.confidence >= (
+                0.5 if weak else 0.6) and ans.lead not in topic.provisions):
             return ans
     if not allowed or topic is None:
         return Answer(question=u.text, markdown=DECLINE, intent="out_of_scope", declined=True, mode="public",
-                      notice=reason or "不在公众咨询范围内", conclusion=DECLINE)
+                      notice=reason or "不在公众咨询范围内", conclusion=DECLINE, route="public_decline")
     cites = Citations(corpus)
     lines = [f"### {topic.title}", topic.lead]
-    for pid in topic.provisions:
+    provisions = _sector_first(topic.provisions, u.sector)
+    for pid in provisions:
         p = corpus.provisions[pid]
         lines.append(f"- {cites.ref(pid, '公众咨询')}：“{retrieve.best_sentence(u.text + topic.title, p.text)}”")
     lines += ["", "### 引用条文", *quote_lines(cites, corpus), "---", f"*{PUBLIC_DISCLAIMER}*"]
     return Answer(question=u.text, markdown="\n".join(lines), intent=f"faq:{topic.key}", conclusion=topic.lead,
                   citations=cites.items, confidence=0.8 if topic_hits(topic, u.text) >= 2 else 0.45, mode="public",
-                  lead=topic.provisions[0], route="faq")
+                  lead=provisions[0], route="faq")
+
+
+def _sector_first(provisions: tuple[str, ...], sector: str | None) -> list[str]:
+    """The question's own sector's text first (电梯 → 特种设备安全法, 监测站 → 生态环境监测条例)."""
+    from corpus.knowledge import sector_of_document
+
+    return sorted(provisions, key=lambda pid: not sector or sector_of_document(pid.split("/")[0]) != sector)
 
 
 def _public_text(u: Understanding, corpus: Corpus, ref) -> Answer:  # noqa: ANN001 - corpus.refs.Ref

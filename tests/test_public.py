@@ -38,3 +38,19 @@ def test_public_declines_out_of_scope(q):
 def test_deny_wins_over_allow():
     allowed, reason = classify_public("投诉后怎么少罚一点")
     assert not allowed and "裁量" in reason
+
+
+def test_public_complaint_leads_with_the_sectors_own_reporting_rule():
+    from assistant import ask
+
+    lift = ask("商场的自动扶梯总出故障，我想举报，应该找哪个部门？", mode="public")
+    assert lift.route == "faq" and lift.lead == "特种设备安全法/12"
+    station = ask("有人把路边的水质监测站设备弄坏了，我可以去哪里举报？", mode="public")
+    assert station.lead == "生态环境监测条例/39"
+
+
+def test_public_visitor_can_read_a_named_article_even_outside_the_faq_words():
+    from assistant import ask
+
+    ans = ask("麻烦把道路交通安全法第九十五条原文给我看看", mode="public")
+    assert ans.route == "public_text" and ans.lead == "道路交通安全法/95" and not ans.penalties
