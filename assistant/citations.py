@@ -158,10 +158,3 @@ def _check_quotes(text: str, corpus: Corpus, refs: list[Ref], result: CheckResul
             result.problems.append(finding)
             found.append((before[-1], finding))
     return found
-
-
-def verify_answer_citations(markdown: str, cited_ids: list[str], corpus: Corpus) -> list[Finding]:
-    """Checks for template answers: every cited id exists and every reference in the text resolves."""
-    problems = [Finding(pid, "语料中不存在该条文") for pid in cited_ids if pid not in corpus.provisions]
-    res = check(markdown, corpus, allow_repealed=True)
-    return problems + res.problems

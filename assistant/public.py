@@ -17,6 +17,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from corpus.asks import OVERRIDE
+
 
 @dataclass(frozen=True)
 class FaqEntry:
@@ -91,9 +93,7 @@ ALLOW = re.compile(
 
 # What it never answers, by category (the first match names the reason).
 DENY: tuple[tuple[str, re.Pattern], ...] = (
-    ("改变回答规则的指令", re.compile(
-        r"忽略(以上|之前|前面|上述|所有|你的)|无视.{0,6}(指令|规则|限制)|ignore (all|previous|the above)|system ?prompt|"
-        r"jailbreak|越狱|扮演|假装你?是|开发者模式|不受限制")),
+    ("改变回答规则的指令", re.compile(OVERRIDE)),
     ("执法裁量", re.compile(
         r"裁量|基准|量罚|从轻|从重|减轻|免予处罚|不予处罚|罚多少|罚款多少|罚几|能罚|会罚|怎么罚|如何处罚|怎么处罚|处罚标准|"
         r"处罚幅度|罚款(金额|数额|标准|幅度)|顶格|少罚|免罚|不被罚|减免")),

@@ -7,15 +7,19 @@ import logging
 import re
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from corpus.load import Corpus
 from corpus.models import Provision
+from index.errors import IndexCorrupted, SearchFailed
+
+if TYPE_CHECKING:
+    from index.search import Searcher
 
 STOP = set("的 了 是 吗 呢 啊 吧 么 什么 怎么 怎样 如何 多少 哪 哪条 哪个 依据 规定 一个 这个 那个 请问 可以 应该 有 没有 和 与 或 及 对 被 把 在 为".split())
 
 
-class IndexMissing(RuntimeError):
-    """No usable index: the message tells the user how to build one."""
+IndexMissing = SearchFailed  # the former name: engine.py and rank.py still catch it
 
 
 @dataclass
@@ -29,20 +33,21 @@ _lock = threading.Lock()
 
 
 @functools.lru_cache(maxsize=1)
-def _searcher():  # noqa: ANN202 - index.search.Searcher
+def _searcher() -> Searcher:
     from index.search import Searcher
 
     return Searcher()
 
 
-def searcher():  # noqa: ANN201
+def searcher() -> Searcher:
+    """The loaded searcher, loading it on first use; SearchFailed (naming what to do) when there is none."""
     with _lock:
         try:
             return _searcher()
         except Exception as exc:  # the index layer raises its own typed errors
             _searcher.cache_clear()
             msg = str(exc) if "yiju index build" in str(exc) or "Chroma" in str(exc) else f"{exc}。请先运行 `yiju index build`"
-            raise IndexMissing(f"检索索引不可用：{msg}") from exc
+            raise SearchFailed(f"检索索引不可用：{msg}") from exc
 
 
 def reset() -> None:
@@ -51,18 +56,16 @@ def reset() -> None:
 
 
 def search(query: str, k: int = 8, **filters) -> list[Hit]:
-    """Hits from the index; a store that fails mid-query (Chroma server down) becomes IndexMissing, and the
+    """Hits from the index; a store that fails mid-query (Chroma server down) becomes SearchFailed, and the
     searcher is dropped so the next question reconnects."""
     s = searcher()
     try:
         hits = s.search(query, k=k, **filters)
     except Exception as exc:  # chromadb/httpx errors when the server goes away
         reset()
-        from index.errors import IndexCorrupted
-
         if isinstance(exc, IndexCorrupted):  # its message names the rebuild command
-            raise IndexMissing(f"检索索引不可用：{exc}") from exc
-        raise IndexMissing(f"检索服务暂时不可用（{type(exc).__name__}），请稍后重试") from exc
+            raise SearchFailed(f"检索索引不可用：{exc}") from exc
+        raise SearchFailed(f"检索服务暂时不可用（{type(exc).__name__}），请稍后重试") from exc
     return [Hit(h.provision, float(h.score), getattr(h, "matched_id", "") or "") for h in hits]
 
 

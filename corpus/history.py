@@ -4,22 +4,20 @@ from __future__ import annotations
 
 import difflib
 import functools
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import yaml
 
+from corpus.asks import OLD_VERSION
 from corpus.config import PACKAGED_DATA
-from corpus.models import REPEALED
+from corpus.models import REPEALED, Document
 from corpus.numerals import int_to_cn
 
 if TYPE_CHECKING:
     from corpus.load import Corpus
     from corpus.refs import Ref
 
-OLD_VERSION = re.compile(r"(20\d{2}|19\d{2})\s*年?\s*(?:版|修订版|修正版|修改版)|旧法|旧版|原办法|修订前|修改前|老版|老《|原《|旧《|"
-                         r"(修订|修改|修正)后[^，。？]{0,12}(第几条|哪一条|哪条)")
 
 
 @dataclass
@@ -85,7 +83,7 @@ def _title(corpus: Corpus, key: str) -> str:
     return doc.title if doc else key
 
 
-def in_force_on(doc, on: str) -> bool:  # noqa: ANN001 - corpus.models.Document
+def in_force_on(doc: Document, on: str) -> bool:
     """Whether a document applied to conduct on a date: in force by then and not yet repealed."""
     if doc.effective_date and on < doc.effective_date:
         return False

@@ -10,16 +10,21 @@ import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from corpus.asks import PENALTY_QUESTION
 from corpus.load import Corpus, load_corpus
 from corpus.models import REPEALED, Document, Provision
 from corpus.refs import find_references, named_documents
 from index import dense
 from index.build import current_dir, index_root, model_id, open_collection, open_store, require_current
-from index.errors import IndexCorrupted, IndexError_
+from index.errors import IndexCorrupted, SearchIndexError
 from index.expand import expand
+
+if TYPE_CHECKING:
+    from index.embed import Embedder
 
 MODES = ("hybrid", "bm25", "dense")
 MAX_QUERY = 300  # characters; longer input is cut (a pasted document is not a question)
@@ -32,8 +37,6 @@ PENALTY_BOOST = 1.25
 NAMED_BOOST = 1.5  # units of a document the question names ('按安全生产法…')
 SUB_MATCH = 0.8  # a 款/项 is reported as the match when it scores at least this share of its article
 ITEM_PREFERENCE = 0.9  # …and a 项 instead of its 款 when it scores at least this share of the 款
-PENALTY_QUESTION = re.compile(r"罚|处分|法律责任|吊销|撤销.{0,4}(资格|资质|证书)|没收|追责|追究|怎么处理|如何处理|咋处理|"
-                              r"怎么办|咋办|后果|会怎样|会怎么样|承担什么责任|什么责任|刑事")
 PENALTY_CHAPTERS = ("法律责任", "罚则", "处罚", "责任追究")
 QUERY_THREADS = 1  # a short query embeds as fast on one thread, and does not stall on a busy CPU
 
@@ -96,7 +99,7 @@ _EMBEDDERS: dict[str, object] = {}
 _EMBEDDERS_LOCK = threading.Lock()
 
 
-def shared_embedder():  # noqa: ANN201 - index.embed.Embedder
+def shared_embedder() -> Embedder:
     """One Embedder per model and process: Searchers made after a rebuild (or by several layers) share the
     loaded weights instead of holding a copy each."""
     from index.embed import Embedder
@@ -107,7 +110,7 @@ def shared_embedder():  # noqa: ANN201 - index.embed.Embedder
 
 
 @contextlib.contextmanager
-def _torch_threads(n: int):  # noqa: ANN202
+def _torch_threads(n: int):
     try:
         import torch
     except ImportError:  # pragma: no cover - a non-torch embedder
@@ -143,7 +146,7 @@ class Searcher:
             import json
 
             parents = json.loads((self.build_dir / "bm25" / "parents.json").read_text("utf-8"))
-        except Exception as exc:  # noqa: BLE001 - truncated files raise EOFError, bad pickles/arrays many kinds
+        except Exception as exc:  # truncated files raise EOFError, bad pickles/arrays many kinds
             raise IndexCorrupted(str(self.build_dir), f"BM25 无法读取（{type(exc).__name__}）") from None
         if len(parents) != len(self.lexical.ids):
             raise IndexCorrupted(str(self.build_dir), "BM25 与条文列表不一致")
@@ -175,7 +178,7 @@ class Searcher:
 
     # -- lifecycle ----------------------------------------------------------------------------------------
     @property
-    def embedder(self):  # noqa: ANN201 - index.embed.Embedder
+    def embedder(self) -> Embedder:
         if self._embedder is None:
             with self._embed_lock:
                 if self._embedder is None:
@@ -296,7 +299,7 @@ class Searcher:
         try:
             return self.collection.query(query_embeddings=[vec], n_results=n_results, where=where,
                                          include=["distances"])
-        except Exception as exc:  # noqa: BLE001 - httpx/chromadb errors
+        except Exception as exc:  # httpx/chromadb errors
             url = self.manifest.get("chroma_url")
             if not url:
                 raise IndexCorrupted(str(self.build_dir), f"Chroma 查询失败（{type(exc).__name__}）") from exc
@@ -384,7 +387,7 @@ class Searcher:
         seen: set[str] = set()
         try:
             refs = find_references(clean_query(query), self.corpus, bare_numbers=True)
-        except Exception:  # noqa: BLE001 - a parser hiccup on odd text is not worth an error
+        except Exception:  # a parser hiccup on odd text is not worth an error
             return []
         for ref in refs:
             art = self.corpus.provisions.get(ref.article_id or "")
@@ -410,4 +413,4 @@ def search(query: str, k: int = 10, **kwargs) -> list[Hit]:
         s.close()
 
 
-__all__ = ["Hit", "IndexError_", "Searcher", "clean_query", "is_penalty_question", "search"]
+__all__ = ["Hit", "SearchIndexError", "Searcher", "clean_query", "is_penalty_question", "search"]

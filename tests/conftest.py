@@ -105,7 +105,7 @@ def wait_http(url: str, timeout: float = 60) -> None:
         try:
             with urllib.request.urlopen(url, timeout=2):
                 return
-        except Exception:  # noqa: BLE001 - not up yet
+        except Exception:  # not up yet
             time.sleep(0.3)
     raise TimeoutError(url)
 
@@ -122,7 +122,7 @@ def chroma_server(tmp_path):
     if exe is None:
         pytest.skip("the `chroma` executable (chromadb's CLI) is not installed in this environment")
     port = free_port()
-    log = open(tmp_path / "chroma-server.log", "w")  # noqa: SIM115 - closed below
+    log = open(tmp_path / "chroma-server.log", "w")  # closed below
     proc = subprocess.Popen([exe, "run", "--path", str(tmp_path / "chroma-server"), "--host", "127.0.0.1",
                              "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
     try:
@@ -146,7 +146,7 @@ def chroma_server(tmp_path):
 @contextmanager
 def serving(args: list[str], env: dict, log_path: Path, ready_url: str, timeout: float) -> Iterator[None]:
     """`python -m ui.cli serve …` in a subprocess until the block ends; its output goes to `log_path`."""
-    log = open(log_path, "w")  # noqa: SIM115 - closed below
+    log = open(log_path, "w")  # closed below
     proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "serve", *args], env=env, cwd=ROOT, stdout=log,
                             stderr=subprocess.STDOUT)
     try:

@@ -19,7 +19,7 @@ class Scripted(BaseHTTPRequestHandler):
     delay = 0.0
     seen: list[dict] = []
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         Scripted.seen.append(body)
         time.sleep(Scripted.delay)

@@ -34,10 +34,9 @@ class YijuGroup(click.Group):
             raise Failed(f"检索索引已损坏或数据文件不完整（读到意外的文件结尾：{exc or 'EOFError'}）。"
                          "请运行 `yiju index build` 重建索引。") from None
         except Exception as exc:
-            from assistant.retrieve import IndexMissing
-            from index.errors import IndexError_
+            from index.errors import SearchIndexError
 
-            if isinstance(exc, IndexError_ | IndexMissing):
+            if isinstance(exc, SearchIndexError):
                 raise Failed(str(exc)) from None
             raise
 
@@ -77,10 +76,9 @@ def main() -> None:
         click.echo("已中断。", err=True)
         sys.exit(130)
     except Exception as exc:  # typed index/assistant errors carry a message meant for the user
-        from assistant.retrieve import IndexMissing
-        from index.errors import IndexError_
+        from index.errors import SearchIndexError
 
-        if not isinstance(exc, IndexError_ | IndexMissing):
+        if not isinstance(exc, SearchIndexError):
             raise
         click.echo(f"错误：{exc}", err=True)
         sys.exit(2)
