@@ -69,6 +69,7 @@ def test_proposed_maps_by_similarity(c):
     assert all(0.6 <= s <= 1 for _, _, s in pairs)
 
 
+@pytest.mark.usefixtures("built_home")
 def test_dated_emission_question_uses_law_at_the_time(c):
     a = ask("2025年6月某机动车排放检验机构出具虚假报告，怎么罚？")
     ids = [x.provision_id for x in a.citations]
@@ -79,6 +80,7 @@ def test_dated_emission_question_uses_law_at_the_time(c):
     assert "**行为时适用" in a.markdown and "**现行规定（对照）**" in a.markdown
 
 
+@pytest.mark.usefixtures("built_home")
 def test_undated_emission_question_uses_current_code(c):
     a = ask("机动车排放检验机构出具虚假报告怎么罚？")
     assert a.citations[0].provision_id == "生态环境法典/1230"

@@ -42,7 +42,7 @@ class Scripted(BaseHTTPRequestHandler):
 
 
 @pytest.fixture()
-def llm_server(monkeypatch):
+def llm_server(monkeypatch, built_home):
     server = ThreadingHTTPServer(("127.0.0.1", 0), Scripted)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     monkeypatch.setenv("YIJU_LLM_BASE_URL", f"http://127.0.0.1:{server.server_address[1]}/v1")
