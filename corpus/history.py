@@ -186,17 +186,18 @@ def old_number_lines(corpus: Corpus, ref: Ref, question: str) -> list[str]:
 
 def propose_maps(corpus: Corpus, old_doc: str, new_doc: str, threshold: float = 0.6) -> list[tuple[str, str, float]]:
     """Propose old → new article maps by text similarity (for hand confirmation)."""
-    new_articles = [p for p in corpus.provisions.values() if p.doc_key == new_doc and p.kind == "article"]
-    out = []
-    for old in (p for p in corpus.provisions.values() if p.doc_key == old_doc and p.kind == "article"):
-        best, score = None, 0.0
-        for new in new_articles:
-            quick = difflib.SequenceMatcher(None, old.text, new.text)
-            if quick.real_quick_ratio() < threshold or quick.quick_ratio() < threshold:
+    olds = [p for p in corpus.provisions.values() if p.doc_key == old_doc and p.kind == "article"]
+    best: dict[str, tuple[float, str]] = {}
+    matcher = difflib.SequenceMatcher(None)
+    for new in (p for p in corpus.provisions.values() if p.doc_key == new_doc and p.kind == "article"):
+        matcher.set_seq2(new.text)  # the new text is analysed once, then compared with every old article
+        for old in olds:
+            matcher.set_seq1(old.text)
+            floor = max(threshold, best.get(old.id, (0.0, ""))[0])  # ratio() <= quick_ratio() <= real_quick_ratio()
+            if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
                 continue
-            r = quick.ratio()
-            if r > score:
-                best, score = new, r
-        if best is not None and score >= threshold:
-            out.append((old.id, best.id, round(score, 3)))
-    return out
+            r = matcher.ratio()
+            if r > best.get(old.id, (0.0, ""))[0]:
+                best[old.id] = (r, new.id)
+    return [(old.id, best[old.id][1], round(best[old.id][0], 3)) for old in olds
+            if old.id in best and best[old.id][0] >= threshold]

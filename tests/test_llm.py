@@ -88,7 +88,7 @@ def test_timeout_falls_back(llm_server):
     assert a.citations[0].provision_id == "特种设备安全法/93"
 
 
-def test_endpoint_down_falls_back(monkeypatch):
+def test_endpoint_down_falls_back(monkeypatch, built_home):
     monkeypatch.setenv("YIJU_LLM_BASE_URL", "http://127.0.0.1:9/v1")
     monkeypatch.setenv("YIJU_LLM_TIMEOUT", "2")
     a = ask(Q)
