@@ -65,6 +65,13 @@ def succession() -> Succession:
     return Succession(repeals=data.get("repeals", {}), versions=data.get("versions", {}), maps=maps)
 
 
+def before_repeal_words() -> list[str]:
+    """'2026年8月15日前' for each repeal date in succession.yaml: words saying a citation concerns the time
+    before a repeal."""
+    dates = sorted({str(info["repealed_on"]) for info in succession().repeals.values() if info.get("repealed_on")})
+    return [f"{int(y)}年{int(m)}月{int(d)}日前" for y, m, d in (x.split("-") for x in dates)]
+
+
 def apply_history(corpus: Corpus) -> None:
     """Label repealed documents with their repeal date and successor (they stay indexed)."""
     s = succession()

@@ -98,3 +98,15 @@ def test_checker_rejects_repealed_as_current(c):
     assert any("已废止" in f.reason for f in bad.problems)
     ok = check("行为时适用的《中华人民共和国大气污染防治法》第一百一十二条（已废止）规定……", c)
     assert not any("已废止" in f.reason for f in ok.problems)
+
+
+def test_the_before_repeal_date_that_excuses_a_repealed_citation_comes_from_succession(c):
+    from assistant.citations import repeal_context
+    from corpus.history import before_repeal_words
+
+    assert before_repeal_words() == [f"{int(y)}年{int(m)}月{int(d)}日前" for y, m, d in
+                                     (succession().repeals["大气污染防治法"]["repealed_on"].split("-"),)]
+    assert all(w in repeal_context().pattern for w in before_repeal_words())
+    cited = "适用《中华人民共和国大气污染防治法》第一百一十二条。"
+    assert not check(cited, c).ok  # a repealed text cited as if in force
+    assert check(before_repeal_words()[0] + "的行为，" + cited, c).ok
