@@ -7,81 +7,19 @@ and touches none of the denied topics (执法裁量, 内部执法信息, 规避�
 allow. The assistant applies this to every mode="public" call, so the restriction holds at the API, not only in
 the page.
 
-`PUBLIC_FAQ`: the FAQ topics with the corpus provisions that ground them (keys, words to pick a topic, the lead
-sentence, provision ids, example questions); assistant.faq renders the answers.
+`PUBLIC_FAQ`: the FAQ topics (corpus/data/faq.yaml) with the corpus provisions that ground them (keys, words to
+pick a topic, the lead sentence, provision ids, example questions); assistant.faq renders the answers.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 
 from corpus.asks import OVERRIDE
+from corpus.knowledge import FaqEntry, faq_topics
 
-
-@dataclass(frozen=True)
-class FaqEntry:
-    """One FAQ topic: `words` pick it for a question, `lead` opens the answer, `provisions` (ids in the corpus)
-    ground it; the answer's intent is "faq:<key>"."""
-
-    key: str
-    title: str
-    words: tuple[str, ...]
-    lead: str
-    provisions: tuple[str, ...]
-    examples: tuple[str, ...] = ()
-
-
-PUBLIC_FAQ: tuple[FaqEntry, ...] = (
-    FaqEntry("qualification", "如何查询检验检测机构的资质（资质认定证书、CMA标志）",
-             ("资质", "CMA", "cma", "查询", "正规", "合法", "有没有资格", "认证", "能力范围", "查机构", "标志", "证书"),
-             "看报告上有没有资质认定标志（CMA），并到资质认定部门官方网站或信息查询平台核对机构信息和证书状态：",
-             ("检验检测机构资质认定管理办法/22", "检验检测机构资质认定管理办法/21", "检验检测机构资质认定管理办法/15",
-              "检验检测领域综合治理行动方案/9", "山西省贯彻落实行动方案的通知/5"),
-             ("怎么查询一家检测机构有没有资质？", "资质认定标志（CMA）有什么含义", "普通人能查检测机构的信息吗")),
-    FaqEntry("complaint", "如何投诉、举报检验检测机构",
-             ("投诉", "举报", "反映", "维权", "12315", "报告造假", "假报告", "举报电话", "渠道", "刁难", "向谁"),
-             "任何单位和个人都可以向县级以上市场监督管理部门举报检验检测机构的违法行为；相关规定如下：",
-             ("检验检测机构监督管理办法/24", "检验检测领域综合治理行动方案/9", "检验检测机构资质认定管理办法/38",
-              "特种设备安全法/12", "特种设备安全法/56"),
-             ("我怀疑检测报告是假的，去哪里投诉举报？", "电梯安全隐患向哪个部门反映")),
-    FaqEntry("report", "什么是检验检测报告，机构对报告负什么责任",
-             ("检验检测报告", "检测报告", "什么是", "是个啥", "报告是", "报告有效", "负责", "送检", "样品"),
-             "检验检测报告是检验检测机构向社会出具的具有证明作用的数据、结果、报告；相关规定如下：",
-             ("检验检测机构监督管理办法/2", "检验检测机构监督管理办法/5", "检验检测机构监督管理办法/10"),
-             ("什么是检验检测报告？", "委托人自己送检的样品，报告结论对什么负责")),
-    FaqEntry("seal", "检验检测报告的盖章和签发要求",
-             ("盖章", "公章", "专用章", "没盖章", "没有盖章", "签字", "签发", "签名", "有效吗", "还有效", "算数"),
-             "检验检测报告应当加盖检验检测机构公章或者检验检测专用章，并由授权签字人在其技术能力范围内签发：",
-             ("检验检测机构监督管理办法/12",),
-             ("检测报告没盖章还有效吗", "报告上没有授权签字人签字正常吗")),
-    FaqEntry("rights", "公众有哪些权利，可以怎样监督",
-             ("权利", "监督", "公开", "公示", "信息", "开放日", "你点我检", "消费者"),
-             "公众可以查询机构信息、参与监督，监管部门依法公开监督检查结果：",
-             ("检验检测领域综合治理行动方案/9", "检验检测机构监督管理办法/23", "山西省贯彻落实行动方案的通知/5"),
-             ("消费者可以怎么监督检测机构", "检验检测机构开放日活动有哪些内容")),
-    FaqEntry("client", "委托检验检测时委托人的权利（分包、样品）",
-             ("分包", "转给", "别家", "委托人", "委托", "同意"),
-             "检验检测机构分包须事先取得委托人同意，并在报告中注明；送检样品的代表性和真实性由委托人负责：",
-             ("检验检测机构监督管理办法/11", "检验检测机构监督管理办法/10"),
-             ("检验检测项目能否分包给其他机构",)),
-    FaqEntry("retest", "对检验结论有异议时如何申请复检",
-             ("复检", "不服", "异议", "抽检结果", "检验结论"),
-             "对依法实施的食品抽样检验结论有异议的，可以在规定期限内申请复检：",
-             ("食品安全法/88",),
-             ("食品抽检结果有异议时如何申请复检",)),
-    FaqEntry("equipment", "电梯等特种设备的定期检验",
-             ("电梯", "锅炉", "气瓶", "特种设备", "合格证", "检验标志", "过期", "还能坐", "还能用", "定期检验"),
-             "特种设备须按期定期检验，未经定期检验或者检验不合格的，不得继续使用；发现安全问题可以举报：",
-             ("特种设备安全法/40", "特种设备安全法/12"),
-             ("电梯的检验标志过了有效期意味着什么",)),
-    FaqEntry("vehicle", "机动车安全技术检验（年检）",
-             ("年检", "车检", "私家车", "机动车", "检验周期", "多久", "指定", "修车", "维修"),
-             "机动车按注册登记后的年限定期进行安全技术检验；检验机构不得要求到指定场所维修、保养：",
-             ("道路交通安全法实施条例/16", "道路交通安全法/13"),
-             ("私家车多长时间要做一次安全技术检验", "机动车检验机构可以指定维修单位吗")),
-)
+PUBLIC_FAQ: tuple[FaqEntry, ...] = faq_topics()  # corpus/data/faq.yaml
 
 # What the public FAQ covers (any one of these is needed).
 ALLOW = re.compile(

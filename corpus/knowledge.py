@@ -1,4 +1,5 @@
-"""Legal knowledge kept as data (corpus/data/*.yaml): actors, sectors, thesaurus, curated enforcement notes.
+"""Legal knowledge kept as data (corpus/data/*.yaml): actors, sectors, thesaurus, curated enforcement notes,
+public FAQ topics, scope words.
 
 Each file is validated on load: an unknown key, a missing field or a wrong type raises KnowledgeError naming the
 file and the entry, so a typo in data never silently changes an answer.
@@ -44,6 +45,19 @@ class Term:
     means: str
     conduct: str = ""  # a conduct label (虚假报告, 不实报告…) the words name, if any
     key: str = ""  # with a conduct: a regex a sanctioning text must match to be about that conduct
+
+
+@dataclass(frozen=True)
+class FaqEntry:
+    """One public FAQ topic: `words` pick it for a question, `lead` opens the answer, `provisions` (ids in the
+    corpus) ground it; the answer's intent is "faq:<key>"."""
+
+    key: str
+    title: str
+    words: tuple[str, ...]
+    lead: str
+    provisions: tuple[str, ...]
+    examples: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,6 +128,14 @@ def actors() -> tuple[Actor, ...]:
 def sectors() -> tuple[Sector, ...]:
     data = _load("sectors.yaml")
     return tuple(_build(Sector, f"sectors.yaml:{name}", raw, name=name) for name, raw in data["sectors"].items())
+
+
+@functools.cache
+def faq_topics() -> tuple[FaqEntry, ...]:
+    data = _load("faq.yaml")
+    if set(data) != {"topics"}:
+        raise KnowledgeError(f"faq.yaml: 顶层应只有 topics，得到 {sorted(data)}")
+    return tuple(_build(FaqEntry, f"faq.yaml:{key}", raw, key=key) for key, raw in data["topics"].items())
 
 
 @functools.cache

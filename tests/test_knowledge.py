@@ -13,6 +13,9 @@ from corpus.load import load_corpus
 @pytest.mark.parametrize("name,loader,text,message", [
     ("actors.yaml", "actors", "actors:\n  X:\n    family: a\n    text: [x]\n    question: [x]\n    colour: red\n", "colour"),
     ("thesaurus.yaml", "thesaurus", "terms:\n  - words: [a, 3]\n    means: b\n", "字符串"),
+    ("faq.yaml", "faq_topics", "topics:\n  x:\n    title: t\n    words: [w]\n    lead: l\n    provisions: [p]\n"
+                               "    answer: typo\n", "answer"),
+    ("faq.yaml", "faq_topics", "topic:\n  x: {}\n", "topics"),
 ])
 def test_bad_knowledge_files_are_refused(tmp_path, monkeypatch, name, loader, text, message):
     """An unknown key or a wrong type in a knowledge file is an error naming it, never a silent default."""
@@ -57,3 +60,12 @@ def test_every_actor_statute_word_occurs_in_the_texts():
     for a in kb.actors():
         unused = [w for w in a.text if w not in corpus_text]
         assert not unused, (a.name, unused)
+
+
+def test_every_faq_topic_is_grounded_in_the_corpus():
+    corpus = load_corpus()
+    topics = kb.faq_topics()
+    assert len({t.key for t in topics}) == len(topics) >= 5
+    for t in topics:
+        assert t.words and t.lead and t.provisions, t.key
+        assert [p for p in t.provisions if p not in corpus.provisions] == [], t.key
