@@ -84,7 +84,8 @@ class Knowledge:
                 *([self.authority_basis] if self.authority_basis else ()))
 
 
-def _load(name: str) -> dict:
+def load_file(name: str) -> dict:
+    """A knowledge file (corpus/data/<name>) as a mapping; KnowledgeError when unreadable or not a mapping."""
     path = DATA / name
     try:
         data = yaml.safe_load(path.read_text("utf-8"))
@@ -120,19 +121,19 @@ def _build(cls: type, where: str, raw: dict, **extra: object) -> object:
 
 @functools.cache
 def actors() -> tuple[Actor, ...]:
-    data = _load("actors.yaml")
+    data = load_file("actors.yaml")
     return tuple(_build(Actor, f"actors.yaml:{name}", raw, name=name) for name, raw in data["actors"].items())
 
 
 @functools.cache
 def sectors() -> tuple[Sector, ...]:
-    data = _load("sectors.yaml")
+    data = load_file("sectors.yaml")
     return tuple(_build(Sector, f"sectors.yaml:{name}", raw, name=name) for name, raw in data["sectors"].items())
 
 
 @functools.cache
 def faq_topics() -> tuple[FaqEntry, ...]:
-    data = _load("faq.yaml")
+    data = load_file("faq.yaml")
     if set(data) != {"topics"}:
         raise KnowledgeError(f"faq.yaml: 顶层应只有 topics，得到 {sorted(data)}")
     return tuple(_build(FaqEntry, f"faq.yaml:{key}", raw, key=key) for key, raw in data["topics"].items())
@@ -140,7 +141,7 @@ def faq_topics() -> tuple[FaqEntry, ...]:
 
 @functools.cache
 def thesaurus() -> tuple[Term, ...]:
-    data = _load("thesaurus.yaml")
+    data = load_file("thesaurus.yaml")
     return tuple(_build(Term, f"thesaurus.yaml:{n}", raw) for n, raw in enumerate(data["terms"]))
 
 
@@ -155,7 +156,7 @@ class KnowledgeBase:
 
 @functools.cache
 def knowledge() -> KnowledgeBase:
-    data = _load("knowledge.yaml")
+    data = load_file("knowledge.yaml")
     unknown = set(data) - {"shared_notes", "knowledge"}
     if unknown:
         raise KnowledgeError(f"knowledge.yaml: 未知顶层字段 {sorted(unknown)}")
@@ -189,7 +190,7 @@ class Scope:
 
 @functools.cache
 def scope() -> Scope:
-    return _build(Scope, "scope.yaml", _load("scope.yaml"))
+    return _build(Scope, "scope.yaml", load_file("scope.yaml"))
 
 
 def sector_of_document(doc_key: str) -> str | None:

@@ -69,3 +69,31 @@ def test_every_faq_topic_is_grounded_in_the_corpus():
     for t in topics:
         assert t.words and t.lead and t.provisions, t.key
         assert [p for p in t.provisions if p not in corpus.provisions] == [], t.key
+
+
+@pytest.mark.parametrize("text,message", [
+    ("default_laws: [a]\naliases: {}\nindex_sectors: {}\nmission_documents: {}\nauthority_basis: {}\nextra: 1\n",
+     "extra"),
+    ("default_laws: [a]\naliases: {x: [1]}\nindex_sectors: {}\nmission_documents: {}\nauthority_basis: {}\n",
+     "aliases.x"),
+    ("default_laws: [a]\naliases: {}\nindex_sectors: {}\nmission_documents: {}\nauthority_basis: {x: [y]}\n",
+     "authority_basis.x"),
+])
+def test_bad_catalog_files_are_refused(tmp_path, monkeypatch, text, message):
+    from corpus import catalog
+
+    (tmp_path / "catalog.yaml").write_text(text, "utf-8")
+    monkeypatch.setattr(kb, "DATA", tmp_path)
+    with pytest.raises(kb.KnowledgeError, match=message):
+        catalog.load_catalog()
+
+
+def test_every_catalog_name_is_a_document_and_every_basis_a_provision():
+    from corpus import catalog
+
+    corpus = load_corpus()
+    named = [*catalog.DEFAULT_LAWS, *catalog.ALIASES, *catalog.SECTORS, *catalog.AUTHORITY_BASIS]
+    assert [k for k in named if k not in corpus.documents] == []
+    assert [p for p in catalog.AUTHORITY_BASIS.values() if p not in corpus.provisions] == []
+    for prefix in catalog.MISSION_DOCUMENTS.values():
+        assert any(k == prefix or k.startswith(prefix) for k in corpus.documents), prefix
