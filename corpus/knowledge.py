@@ -61,6 +61,14 @@ class FaqEntry:
 
 
 @dataclass(frozen=True)
+class TokenizerWords:
+    """The BM25 tokenizer's user dictionary and stop words (corpus/data/tokenizer.yaml)."""
+
+    dictionary: tuple[str, ...]
+    stop: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Knowledge:
     """Curated notes attached to catalogue entries (see corpus/data/knowledge.yaml)."""
 
@@ -137,6 +145,11 @@ def faq_topics() -> tuple[FaqEntry, ...]:
     if set(data) != {"topics"}:
         raise KnowledgeError(f"faq.yaml: 顶层应只有 topics，得到 {sorted(data)}")
     return tuple(_build(FaqEntry, f"faq.yaml:{key}", raw, key=key) for key, raw in data["topics"].items())
+
+
+@functools.cache
+def tokenizer_words() -> TokenizerWords:
+    return _build(TokenizerWords, "tokenizer.yaml", load_file("tokenizer.yaml"))
 
 
 @functools.cache

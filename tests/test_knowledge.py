@@ -16,6 +16,7 @@ from corpus.load import load_corpus
     ("faq.yaml", "faq_topics", "topics:\n  x:\n    title: t\n    words: [w]\n    lead: l\n    provisions: [p]\n"
                                "    answer: typo\n", "answer"),
     ("faq.yaml", "faq_topics", "topic:\n  x: {}\n", "topics"),
+    ("tokenizer.yaml", "tokenizer_words", "dictionary: [a]\nstop: [b]\nstopwords: [c]\n", "stopwords"),
 ])
 def test_bad_knowledge_files_are_refused(tmp_path, monkeypatch, name, loader, text, message):
     """An unknown key or a wrong type in a knowledge file is an error naming it, never a silent default."""
