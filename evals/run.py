@@ -180,7 +180,7 @@ class _Answers:
         pen = [i for i in items if i["type"] == "penalty_range" and i.get("expected")]
         pen_ok = sum(_penalty_ok(i["expected"], self(i["question"]).penalties, i.get("provision", "")) for i in pen)
         contains = [i for i in items if i.get("answer_contains") and i["type"] != "dialogue"]
-        contains_ok = sum(all(s in self(i["question"]).markdown for s in i["answer_contains"]) for i in contains)
+        contains_ok = sum(_has_all(self(i["question"]).markdown, i["answer_contains"]) for i in contains)
         precision = []
         for i in [i for i in items if i["type"] == "legal_basis"]:
             cited = dedupe([c.provision_id for c in self(i["question"]).citations])
@@ -214,8 +214,12 @@ class _Answers:
                 turns += 1
                 cited = dedupe([c.provision_id for c in a.citations])[:5]
                 rel_ok = not turn.get("relevant") or bool(set(turn["relevant"]) & set(cited))
-                turns_ok += rel_ok and all(s in a.markdown for s in turn.get("answer_contains", []))
+                turns_ok += rel_ok and _has_all(a.markdown, turn.get("answer_contains", []))
         return turns, turns_ok
+
+
+def _has_all(text: str, parts: list[str]) -> bool:
+    return all(s in text for s in parts)
 
 
 def _ratio(a: int, b: int) -> float | None:
