@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import logging
 import re
 import threading
 from dataclasses import dataclass
@@ -71,10 +70,10 @@ def search(query: str, k: int = 8, **filters) -> list[Hit]:
 
 @functools.lru_cache(maxsize=4096)
 def terms(text: str) -> frozenset[str]:
-    import jieba
+    """The content words of a text, cut with the index's legal dictionary (whole words)."""
+    from index.tokenize import tokenizer_for
 
-    jieba.setLogLevel(logging.WARNING)
-    words = {w.strip() for w in jieba.lcut(text) if len(w.strip()) >= 2}
+    words = {w.strip() for w in tokenizer_for().cut(text) if len(w.strip()) >= 2}
     return frozenset(w for w in words if w not in STOP and not re.fullmatch(r"[\W\d_]+", w))
 
 

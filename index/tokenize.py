@@ -54,6 +54,12 @@ class LegalTokenizer:
         """Tokens of a text: words and, for long words, their parts (jieba's search mode); no stop words."""
         return list(self._tokenize(text or ""))
 
+    def cut(self, text: str) -> list[str]:
+        """jieba's precise cut with the legal dictionary (whole words, no parts), stop words kept."""
+        if not self._ready:
+            self._init()
+        return self._jieba.lcut(text)
+
     def clear_cache(self) -> None:
         self._cached.cache_clear()
 

@@ -54,6 +54,15 @@ def test_understanding_colloquial():
     assert understand("   ").empty
 
 
+def test_word_overlap_uses_the_legal_dictionary():
+    from assistant.retrieve import overlap, terms
+
+    assert {"授权签字人", "检验机构", "虚假报告"} <= terms("电梯检验机构出具虚假报告，授权签字人怎么罚")
+    assert "什么" not in terms("授权签字人需要什么职称")  # stop words stay out
+    assert terms("授权签字人需要什么职称") == {"授权签字人", "需要", "职称"}
+    assert overlap("授权签字人需要什么职称", "授权签字人应当具有中级以上技术职称") == 2 / 3
+
+
 @pytest.mark.usefixtures("built_home")
 def test_general_false_report_answer(c):
     a = ask("检验机构出具虚假报告罚多少？依据哪条？")
