@@ -14,7 +14,7 @@ export YIJU_CORPUS_DIRS ?= $(SHARED)/corpus
 endif
 PYTEST_ARGS ?=
 
-.PHONY: run test unit unit-tier install browser index eval bench lint clean
+.PHONY: run test unit install browser index eval bench lint clean
 
 PY_CHECK = import sys; sys.exit(sys.version_info[:2] != (3, 11))
 NEED_PY  = 错误：Yiju 需要 Python 3.11
@@ -53,21 +53,18 @@ run: install index
 # Two tiers: the unit tier (no index, server or browser; its time is printed, target <= 60 s), then the slow
 # tier (builds the real index once, starts servers, drives chromium). A test needing the index is slow
 # automatically (tests/conftest.py).
-UNIT = -m "not slow and not browser"
+UNIT_TIER = start=$$(date +%s%N); $(BIN)/python -m pytest -q -m "not slow and not browser" $(PYTEST_ARGS); rc=$$?; \
+	ms=$$(( ($$(date +%s%N) - start) / 1000000 )); \
+	echo "单元测试层用时 $$((ms / 1000)).$$((ms % 1000 / 100)) 秒（目标 ≤ 60 秒）"; exit $$rc
 
 test: install browser
 	$(BIN)/ruff check .
-	@$(MAKE) --no-print-directory unit-tier
+	@$(UNIT_TIER)
 	$(BIN)/python -m pytest -q -m "slow or browser" $(PYTEST_ARGS)
 
 unit: install
 	$(BIN)/ruff check .
-	@$(MAKE) --no-print-directory unit-tier
-
-unit-tier:
-	@start=$$(date +%s%N); $(BIN)/python -m pytest -q $(UNIT) $(PYTEST_ARGS); rc=$$?; \
-	  ms=$$(( ($$(date +%s%N) - start) / 1000000 )); \
-	  echo "单元测试层用时 $$((ms / 1000)).$$((ms % 1000 / 100)) 秒（目标 ≤ 60 秒）"; exit $$rc
+	@$(UNIT_TIER)
 
 eval: install
 	$(BIN)/yiju eval
