@@ -195,6 +195,36 @@ def _replace_note(k: Knowledge, note: str) -> Knowledge:
 
 
 @dataclass(frozen=True)
+class PublicScope:
+    """The public mode's scope (corpus/data/public_scope.yaml): patterns one of which a question must match,
+    denied categories in order (category → patterns), and the hint naming what may be asked."""
+
+    allow: tuple[str, ...]
+    deny: tuple[tuple[str, tuple[str, ...]], ...]
+    hint: str
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    patterns: tuple[str, ...]
+
+
+@functools.cache
+def public_scope() -> PublicScope:
+    data = load_file("public_scope.yaml")
+    if set(data) != {"allow", "deny", "hint"}:
+        raise KnowledgeError(f"public_scope.yaml: 应有且只有 allow、deny、hint，得到 {sorted(data)}")
+    if not isinstance(data["deny"], dict):
+        raise KnowledgeError("public_scope.yaml:deny: 应为映射（类别 → 模式列表）")
+    deny = tuple((category, _build(_Patterns, f"public_scope.yaml:deny.{category}", {"patterns": patterns}).patterns)
+                 for category, patterns in data["deny"].items())
+    allow = _build(_Patterns, "public_scope.yaml:allow", {"patterns": data["allow"]}).patterns
+    if not isinstance(data["hint"], str):
+        raise KnowledgeError("public_scope.yaml:hint: 应为字符串")
+    return PublicScope(allow, deny, data["hint"])
+
+
+@dataclass(frozen=True)
 class Scope:
     off_topic: tuple[str, ...]
     future: tuple[str, ...]

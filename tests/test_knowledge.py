@@ -17,6 +17,8 @@ from corpus.load import load_corpus
                                "    answer: typo\n", "answer"),
     ("faq.yaml", "faq_topics", "topic:\n  x: {}\n", "topics"),
     ("tokenizer.yaml", "tokenizer_words", "dictionary: [a]\nstop: [b]\nstopwords: [c]\n", "stopwords"),
+    ("public_scope.yaml", "public_scope", "allow: [a]\ndeny: {x: [b]}\nhint: h\nhints: i\n", "hints"),
+    ("public_scope.yaml", "public_scope", "allow: [a]\ndeny: {x: [1]}\nhint: h\n", "deny.x"),
 ])
 def test_bad_knowledge_files_are_refused(tmp_path, monkeypatch, name, loader, text, message):
     """An unknown key or a wrong type in a knowledge file is an error naming it, never a silent default."""
@@ -98,3 +100,10 @@ def test_every_catalog_name_is_a_document_and_every_basis_a_provision():
     assert [p for p in catalog.AUTHORITY_BASIS.values() if p not in corpus.provisions] == []
     for prefix in catalog.MISSION_DOCUMENTS.values():
         assert any(k == prefix or k.startswith(prefix) for k in corpus.documents), prefix
+
+
+def test_every_public_scope_pattern_compiles_and_the_categories_are_named():
+    scope = kb.public_scope()
+    for pattern in (*scope.allow, *(p for _, patterns in scope.deny for p in patterns)):
+        re.compile(pattern)
+    assert scope.allow and scope.hint and all(category and patterns for category, patterns in scope.deny)
