@@ -28,11 +28,11 @@ def _mapping(where: str, value: object, lists: bool) -> dict:
 def load_catalog() -> dict:
     """corpus/data/catalog.yaml, validated: exactly the known sections, each of the expected shape."""
     data = load_file("catalog.yaml")
-    sections = {"default_laws", "aliases", "index_sectors", "mission_documents", "authority_basis"}
+    sections = {"default_laws", "aliases", "index_sectors", "mission_documents", "authority_basis", "case_sectors"}
     if set(data) != sections:
         raise KnowledgeError(f"catalog.yaml: 未知或缺少的字段 {sorted(set(data) ^ sections)}")
     _strings("default_laws", data["default_laws"])
-    for name in ("aliases", "index_sectors"):
+    for name in ("aliases", "index_sectors", "case_sectors"):
         _mapping(name, data[name], lists=True)
     for name in ("mission_documents", "authority_basis"):
         _mapping(name, data[name], lists=False)
@@ -46,6 +46,7 @@ SECTORS: dict[str, list[str]] = _CATALOG["index_sectors"]  # document key → se
 MISSION_DOCUMENTS: dict[str, str] = _CATALOG["mission_documents"]  # the documents `yiju corpus stats` must find
 # Where a penalty article names no authority, the provision that designates the enforcing department.
 AUTHORITY_BASIS: dict[str, str] = _CATALOG["authority_basis"]
+CASE_SECTORS: dict[str, list[str]] = _CATALOG["case_sectors"]  # index sector → words filing a case under it
 
 
 def short_name(title: str) -> str:

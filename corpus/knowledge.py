@@ -35,6 +35,7 @@ class Sector:
     question: tuple[str, ...]
     text: tuple[str, ...]
     documents: tuple[str, ...]
+    index: str = ""  # the index sector its documents are filed under, when not its own name
 
 
 @dataclass(frozen=True)
@@ -234,6 +235,12 @@ class Scope:
 @functools.cache
 def scope() -> Scope:
     return _build(Scope, "scope.yaml", load_file("scope.yaml"))
+
+
+def index_sector(name: str | None) -> str | None:
+    """The sector the index and the case extracts file a question's sector under ('食品' → '食品产品')."""
+    sector = next((s for s in sectors() if s.name == name), None)
+    return (sector.index or sector.name) if sector else name
 
 
 def sector_of_document(doc_key: str) -> str | None:

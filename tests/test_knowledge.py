@@ -75,11 +75,11 @@ def test_every_faq_topic_is_grounded_in_the_corpus():
 
 
 @pytest.mark.parametrize("text,message", [
-    ("default_laws: [a]\naliases: {}\nindex_sectors: {}\nmission_documents: {}\nauthority_basis: {}\nextra: 1\n",
+    ("default_laws: [a]\naliases: {}\nindex_sectors: {}\nmission_documents: {}\nauthority_basis: {}\ncase_sectors: {}\nextra: 1\n",
      "extra"),
-    ("default_laws: [a]\naliases: {x: [1]}\nindex_sectors: {}\nmission_documents: {}\nauthority_basis: {}\n",
+    ("default_laws: [a]\naliases: {x: [1]}\nindex_sectors: {}\nmission_documents: {}\nauthority_basis: {}\ncase_sectors: {}\n",
      "aliases.x"),
-    ("default_laws: [a]\naliases: {}\nindex_sectors: {}\nmission_documents: {}\nauthority_basis: {x: [y]}\n",
+    ("default_laws: [a]\naliases: {}\nindex_sectors: {}\nmission_documents: {}\nauthority_basis: {x: [y]}\ncase_sectors: {}\n",
      "authority_basis.x"),
 ])
 def test_bad_catalog_files_are_refused(tmp_path, monkeypatch, text, message):
@@ -107,3 +107,13 @@ def test_every_public_scope_pattern_compiles_and_the_categories_are_named():
     for pattern in (*scope.allow, *(p for _, patterns in scope.deny for p in patterns)):
         re.compile(pattern)
     assert scope.allow and scope.hint and all(category and patterns for category, patterns in scope.deny)
+
+
+def test_question_sectors_map_onto_the_index_sectors():
+    from corpus import catalog
+
+    index_names = {s for names in catalog.SECTORS.values() for s in names} | {"综合"}
+    assert set(catalog.CASE_SECTORS) <= index_names
+    assert kb.index_sector("食品") == "食品产品" and kb.index_sector("机动车排放") == "机动车"
+    assert kb.index_sector("特种设备") == "特种设备" and kb.index_sector(None) is None
+    assert all(s.index in index_names for s in kb.sectors() if s.index)
