@@ -136,7 +136,8 @@ def effective() -> list[tuple[Variable, str, str]]:
     rows = []
     for var in VARIABLES:
         raw = os.environ.get(var.name) if var.name == "YIJU_CORPUS_DIRS" else _raw(var.name)
-        shown = str(values[var.name]) if values[var.name] not in (None, "") else var.default
+        value = values[var.name]
+        shown = str(value) if value not in (None, "") else var.default if raw is None else "（空）"
         if var.secret:
             shown = "******（已设置）" if raw is not None else "（未设置）"
         rows.append((var, shown, FROM_DEFAULT if raw is None else FROM_ENV))

@@ -93,3 +93,6 @@ def test_yiju_config_shows_values_and_sources_but_no_secret(monkeypatch, tmp_pat
     assert rows["YIJU_LLM_MODEL"]["source"] == "默认值" and rows["YIJU_LLM_MODEL"]["value"] == "default"
     assert rows["YIJU_LLM_API_KEY"]["source"] == "环境变量" and "sk-" not in rows["YIJU_LLM_API_KEY"]["value"]
     assert "设置" in CliRunner().invoke(cli, ["config", "--help"]).output
+    monkeypatch.setenv("YIJU_CORPUS_DIRS", "")  # set but empty: no extra directories, not the default
+    rows = {r["name"]: r for r in json.loads(CliRunner().invoke(cli, ["config", "--json"]).output)}
+    assert rows["YIJU_CORPUS_DIRS"] == {**rows["YIJU_CORPUS_DIRS"], "value": "（空）", "source": "环境变量"}
