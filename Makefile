@@ -14,7 +14,7 @@ export YIJU_CORPUS_DIRS ?= $(SHARED)/corpus
 endif
 PYTEST_ARGS ?=
 
-.PHONY: run test install browser index eval bench lint clean
+.PHONY: run test unit install browser index eval bench lint clean
 
 PY_CHECK = import sys; sys.exit(sys.version_info[:2] != (3, 11))
 NEED_PY  = 错误：Yiju 需要 Python 3.11
@@ -50,9 +50,21 @@ index: install
 run: install index
 	$(BIN)/yiju serve
 
+# Two tiers: the unit tier (no index, server or browser; its time is printed, target <= 60 s), then the slow
+# tier (builds the real index once, starts servers, drives chromium). A test needing the index is slow
+# automatically (tests/conftest.py).
+UNIT_TIER = start=$$(date +%s%N); $(BIN)/python -m pytest -q -m "not slow and not browser" $(PYTEST_ARGS); rc=$$?; \
+	ms=$$(( ($$(date +%s%N) - start) / 1000000 )); \
+	echo "单元测试层用时 $$((ms / 1000)).$$((ms % 1000 / 100)) 秒（目标 ≤ 60 秒）"; exit $$rc
+
 test: install browser
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	@$(UNIT_TIER)
+	$(BIN)/python -m pytest -q -m "slow or browser" $(PYTEST_ARGS)
+
+unit: install
+	$(BIN)/ruff check .
+	@$(UNIT_TIER)
 
 eval: install
 	$(BIN)/yiju eval

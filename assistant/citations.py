@@ -3,9 +3,11 @@ and a repealed provision must not be presented as in force."""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
+from corpus.history import before_repeal_words
 from corpus.load import Corpus
 from corpus.models import REPEALED
 from corpus.numerals import int_to_cn
@@ -14,7 +16,14 @@ from corpus.refs import Ref, find_references, unknown_law_refs
 QUOTE = re.compile(r"「([^」]{6,})」|“([^”]{12,})”")
 BLOCKQUOTE = re.compile(r"^>\s?(.*)$", re.MULTILINE)
 HEADER = re.compile(r"^\[\d+\] 《[^\n]*$", re.MULTILINE)  # '[n] 《…》第N条（…）' above a blockquote
-REPEAL_CONTEXT = re.compile(r"废止|已失效|行为时|原《|旧法|修订前|此前|当时|2026年8月15日前|已被")
+# words near a citation of a repealed text showing that it is cited as the law at the time, not as in force
+REPEAL_WORDS = ("废止", "已失效", "行为时", "原《", "旧法", "修订前", "此前", "当时", "已被")
+
+
+@functools.cache
+def repeal_context() -> re.Pattern:
+    """REPEAL_WORDS and 'before the repeal' dates ('2026年8月15日前') from corpus/data/succession.yaml."""
+    return re.compile("|".join(map(re.escape, (*REPEAL_WORDS, *before_repeal_words()))))
 
 
 @dataclass
@@ -123,7 +132,7 @@ def _verdict(ref: Ref, text: str, corpus: Corpus, allow_repealed: bool) -> Verdi
     if doc.status != REPEALED:
         return Verdict(ref.raw, True, f"核实无误，即{p.citation}（{doc.status}）", ref.provision_id)
     window = text[max(0, ref.start - 40): ref.end + 60]
-    if allow_repealed or REPEAL_CONTEXT.search(window):
+    if allow_repealed or repeal_context().search(window):
         return Verdict(ref.raw, True, f"核实无误，即{p.citation}（已废止；上下文表明按行为时/旧法引用）",
                        ref.provision_id)
     return Verdict(ref.raw, False, f"《{doc.title}》已废止，不能作为现行依据引用", ref.provision_id)
@@ -158,10 +167,3 @@ def _check_quotes(text: str, corpus: Corpus, refs: list[Ref], result: CheckResul
             result.problems.append(finding)
             found.append((before[-1], finding))
     return found
-
-
-def verify_answer_citations(markdown: str, cited_ids: list[str], corpus: Corpus) -> list[Finding]:
-    """Checks for template answers: every cited id exists and every reference in the text resolves."""
-    problems = [Finding(pid, "语料中不存在该条文") for pid in cited_ids if pid not in corpus.provisions]
-    res = check(markdown, corpus, allow_repealed=True)
-    return problems + res.problems

@@ -5,42 +5,28 @@ and no penalty tables, discretion or internal enforcement detail is ever shown i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from assistant import retrieve
 from assistant.compose import Citations, quote_lines
 from assistant.models import PUBLIC_DISCLAIMER, Answer
+from assistant.public import PUBLIC_FAQ, FaqEntry, classify_public
 from assistant.understand import Understanding
 from corpus.load import Corpus
+from corpus.refs import Ref
+from index.errors import SearchFailed
 
-
-@dataclass(frozen=True)
-class Topic:
-    key: str
-    title: str
-    words: tuple[str, ...]
-    lead: str
-    provisions: tuple[str, ...]
-
-
-def _topics() -> list:
-    """The FAQ topics, defined with their grounding provisions in assistant.public.PUBLIC_FAQ."""
-    from assistant.public import PUBLIC_FAQ
-
-    return list(PUBLIC_FAQ)
-
-
-TOPICS = _topics()
+TOPICS = list(PUBLIC_FAQ)  # the FAQ topics, with their grounding provisions
 
 DECLINE = ("抱歉，公众咨询模式只解答查询机构资质、投诉举报渠道、检验检测报告常识和公众权利等问题，"
            "不提供执法裁量、内部工作要求或个案处理意见。如需反映具体问题，可向当地市场监督管理部门投诉举报。")
 
 
-def topic_hits(topic: Topic, text: str) -> int:
+def topic_hits(topic: FaqEntry, text: str) -> int:
+    """How many of the topic's words the question contains."""
     return sum(1 for w in topic.words if w.lower() in text.lower())
 
 
-def pick_topic(text: str) -> Topic | None:
+def pick_topic(text: str) -> FaqEntry | None:
+    """The topic sharing most words with the question, or None when none shares any."""
     scored = [(topic_hits(t, text), t) for t in TOPICS]
     best = max(scored, key=lambda x: x[0])
     return best[1] if best[0] > 0 else None
@@ -48,16 +34,10 @@ def pick_topic(text: str) -> Topic | None:
 
 def answer_public(u: Understanding, corpus: Corpus) -> Answer:
     """Answer within the FAQ scope, or decline; the restriction is enforced here, not in the page."""
-    try:
-        from assistant.public import classify_public
-    except ImportError:  # no scope classifier: answer nothing rather than too much
-        def classify_public(question: str) -> tuple[bool, str]:
-            return False, "公众咨询范围未配置"
+    from corpus.refs import find_references
 
     allowed, reason = classify_public(u.text)
     denied = not allowed and reason.startswith("公众咨询模式不解答")
-    from corpus.refs import find_references
-
     refs = [] if denied else find_references(u.text, corpus)
     if refs:  # statute text is public: show the article itself (text only, no penalty table or notes)
         return _public_text(u, corpus, refs[0])
@@ -91,7 +71,7 @@ def _sector_first(provisions: tuple[str, ...], sector: str | None) -> list[str]:
     return sorted(provisions, key=lambda pid: not sector or sector_of_document(pid.split("/")[0]) != sector)
 
 
-def _public_text(u: Understanding, corpus: Corpus, ref) -> Answer:  # noqa: ANN001 - corpus.refs.Ref
+def _public_text(u: Understanding, corpus: Corpus, ref: Ref) -> Answer:
     """The text of an article the visitor names, with its version and status."""
     art = corpus.provisions.get(ref.article_id or "")
     if art is None:
@@ -115,7 +95,7 @@ def _public_retrieval(u: Understanding, corpus: Corpus) -> Answer | None:
 
     try:
         ans = answer_retrieval(replace(u, intent="fact"), corpus)
-    except retrieve.IndexMissing:
+    except SearchFailed:
         return None
     if ans.declined:
         return None

@@ -6,10 +6,10 @@ checker, otherwise (or on any error or timeout) the extractive answer is served 
 from __future__ import annotations
 
 import logging
-import os
 
 from assistant.citations import check
 from assistant.models import DISCLAIMER, Answer
+from corpus.config import settings
 from corpus.load import Corpus
 
 log = logging.getLogger(__name__)
@@ -22,17 +22,16 @@ SYSTEM = (
 
 
 def enabled() -> bool:
-    return bool(os.environ.get("YIJU_LLM_BASE_URL"))
+    """True when YIJU_LLM_BASE_URL names an endpoint."""
+    return settings().llm_base_url is not None
 
 
-def _model():  # noqa: ANN202 - langchain chat model
+def _model():  # langchain_openai.ChatOpenAI
     from langchain_openai import ChatOpenAI
 
-    return ChatOpenAI(
-        base_url=os.environ["YIJU_LLM_BASE_URL"], api_key=os.environ.get("YIJU_LLM_API_KEY", "not-needed"),
-        model=os.environ.get("YIJU_LLM_MODEL", "default"), temperature=0,
-        timeout=float(os.environ.get("YIJU_LLM_TIMEOUT", "20")), max_retries=0,
-    )
+    s = settings()
+    return ChatOpenAI(base_url=s.llm_base_url, api_key=s.llm_api_key, model=s.llm_model, temperature=0,
+                      timeout=s.llm_timeout, max_retries=0)
 
 
 def rephrase(answer: Answer, corpus: Corpus) -> Answer:

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import functools
-import logging
 import re
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from corpus.load import Corpus
 from corpus.models import Provision
+from index.errors import IndexCorrupted, SearchFailed
+
+if TYPE_CHECKING:
+    from index.search import Searcher
 
 STOP = set("的 了 是 吗 呢 啊 吧 么 什么 怎么 怎样 如何 多少 哪 哪条 哪个 依据 规定 一个 这个 那个 请问 可以 应该 有 没有 和 与 或 及 对 被 把 在 为".split())
 
 
-class IndexMissing(RuntimeError):
-    """No usable index: the message tells the user how to build one."""
+IndexMissing = SearchFailed  # the former name: engine.py and rank.py still catch it
 
 
 @dataclass
@@ -29,20 +32,21 @@ _lock = threading.Lock()
 
 
 @functools.lru_cache(maxsize=1)
-def _searcher():  # noqa: ANN202 - index.search.Searcher
+def _searcher() -> Searcher:
     from index.search import Searcher
 
     return Searcher()
 
 
-def searcher():  # noqa: ANN201
+def searcher() -> Searcher:
+    """The loaded searcher, loading it on first use; SearchFailed (naming what to do) when there is none."""
     with _lock:
         try:
             return _searcher()
         except Exception as exc:  # the index layer raises its own typed errors
             _searcher.cache_clear()
             msg = str(exc) if "yiju index build" in str(exc) or "Chroma" in str(exc) else f"{exc}。请先运行 `yiju index build`"
-            raise IndexMissing(f"检索索引不可用：{msg}") from exc
+            raise SearchFailed(f"检索索引不可用：{msg}") from exc
 
 
 def reset() -> None:
@@ -51,27 +55,25 @@ def reset() -> None:
 
 
 def search(query: str, k: int = 8, **filters) -> list[Hit]:
-    """Hits from the index; a store that fails mid-query (Chroma server down) becomes IndexMissing, and the
+    """Hits from the index; a store that fails mid-query (Chroma server down) becomes SearchFailed, and the
     searcher is dropped so the next question reconnects."""
     s = searcher()
     try:
         hits = s.search(query, k=k, **filters)
     except Exception as exc:  # chromadb/httpx errors when the server goes away
         reset()
-        from index.errors import IndexCorrupted
-
         if isinstance(exc, IndexCorrupted):  # its message names the rebuild command
-            raise IndexMissing(f"检索索引不可用：{exc}") from exc
-        raise IndexMissing(f"检索服务暂时不可用（{type(exc).__name__}），请稍后重试") from exc
+            raise SearchFailed(f"检索索引不可用：{exc}") from exc
+        raise SearchFailed(f"检索服务暂时不可用（{type(exc).__name__}），请稍后重试") from exc
     return [Hit(h.provision, float(h.score), getattr(h, "matched_id", "") or "") for h in hits]
 
 
 @functools.lru_cache(maxsize=4096)
 def terms(text: str) -> frozenset[str]:
-    import jieba
+    """The content words of a text, cut with the index's legal dictionary (whole words)."""
+    from index.tokenize import tokenizer_for
 
-    jieba.setLogLevel(logging.WARNING)
-    words = {w.strip() for w in jieba.lcut(text) if len(w.strip()) >= 2}
+    words = {w.strip() for w in tokenizer_for().cut(text) if len(w.strip()) >= 2}
     return frozenset(w for w in words if w not in STOP and not re.fullmatch(r"[\W\d_]+", w))
 
 

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from corpus.models import Document, Provision
-from corpus.numerals import cn_to_int
+from corpus.numerals import NUMBER, cn_to_int
 
-NUM = r"[零〇一二两三四五六七八九十百千\d]+"
-ARTICLE = re.compile(rf"^第({NUM})条(?:之([一二三四五六七八九十]+))?(?:[\s\u3000]+|$)(.*)$")
-ARTICLE_LOOSE = re.compile(rf"^第({NUM})条(?:之([一二三四五六七八九十]+))?(.*)$")
-CHAPTER = re.compile(rf"^第({NUM})章[\s\u3000]*(.*)$")
-SECTION = re.compile(rf"^第({NUM})节[\s\u3000]*(.*)$")
+ARTICLE = re.compile(rf"^第({NUMBER})条(?:之([一二三四五六七八九十]+))?(?:[\s\u3000]+|$)(.*)$")
+ARTICLE_LOOSE = re.compile(rf"^第({NUMBER})条(?:之([一二三四五六七八九十]+))?(.*)$")
+CHAPTER = re.compile(rf"^第({NUMBER})章[\s\u3000]*(.*)$")
+SECTION = re.compile(rf"^第({NUMBER})节[\s\u3000]*(.*)$")
 ITEM = re.compile(r"^[（(]([一二三四五六七八九十]+)[)）][\s\u3000]*(.*)$")
 INLINE_ITEM = re.compile(r"[（(]([一二三四五六七八九十]+)[)）]")
 PAGE_NOISE = re.compile(r"^[\s\-—–_·•\d第页/共]*$")
@@ -150,4 +150,20 @@ def provisions_for(doc: Document, articles: list[Article]) -> list[Provision]:
                 except ValueError:
                     pass
                 out.append(Provision(id=f"{aid}/{pi}/{ii}", text=item, kind="item", para=pi, item=ii, **common))
+    return out
+
+
+def join_broken_lines(lines: list[str], ends: tuple[str, ...] = ("。", "；", "：", "！", "？", "”"),
+                      starts: Callable[[str, str], bool] | None = None) -> list[str]:
+    """Re-join a line the source broke mid-sentence ('情节严重的，\\n并处…'): a 款 or 项 ends with one of `ends`;
+    `starts(previous, line)` says when a line begins a new block even so. Blank lines are dropped."""
+    out: list[str] = []
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            continue
+        if out and not out[-1].endswith(ends) and not (starts and starts(out[-1], line)):
+            out[-1] += line
+        else:
+            out.append(line)
     return out

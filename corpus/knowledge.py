@@ -1,4 +1,5 @@
-"""Legal knowledge kept as data (corpus/data/*.yaml): actors, sectors, thesaurus, curated enforcement notes.
+"""Legal knowledge kept as data (corpus/data/*.yaml): actors, sectors, thesaurus, curated enforcement notes,
+public FAQ topics, scope words.
 
 Each file is validated on load: an unknown key, a missing field or a wrong type raises KnowledgeError naming the
 file and the entry, so a typo in data never silently changes an answer.
@@ -34,6 +35,7 @@ class Sector:
     question: tuple[str, ...]
     text: tuple[str, ...]
     documents: tuple[str, ...]
+    index: str = ""  # the index sector its documents are filed under, when not its own name
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,27 @@ class Term:
     means: str
     conduct: str = ""  # a conduct label (虚假报告, 不实报告…) the words name, if any
     key: str = ""  # with a conduct: a regex a sanctioning text must match to be about that conduct
+
+
+@dataclass(frozen=True)
+class FaqEntry:
+    """One public FAQ topic: `words` pick it for a question, `lead` opens the answer, `provisions` (ids in the
+    corpus) ground it; the answer's intent is "faq:<key>"."""
+
+    key: str
+    title: str
+    words: tuple[str, ...]
+    lead: str
+    provisions: tuple[str, ...]
+    examples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TokenizerWords:
+    """The BM25 tokenizer's user dictionary and stop words (corpus/data/tokenizer.yaml)."""
+
+    dictionary: tuple[str, ...]
+    stop: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -70,7 +93,8 @@ class Knowledge:
                 *([self.authority_basis] if self.authority_basis else ()))
 
 
-def _load(name: str) -> dict:
+def load_file(name: str) -> dict:
+    """A knowledge file (corpus/data/<name>) as a mapping; KnowledgeError when unreadable or not a mapping."""
     path = DATA / name
     try:
         data = yaml.safe_load(path.read_text("utf-8"))
@@ -106,19 +130,32 @@ def _build(cls: type, where: str, raw: dict, **extra: object) -> object:
 
 @functools.cache
 def actors() -> tuple[Actor, ...]:
-    data = _load("actors.yaml")
+    data = load_file("actors.yaml")
     return tuple(_build(Actor, f"actors.yaml:{name}", raw, name=name) for name, raw in data["actors"].items())
 
 
 @functools.cache
 def sectors() -> tuple[Sector, ...]:
-    data = _load("sectors.yaml")
+    data = load_file("sectors.yaml")
     return tuple(_build(Sector, f"sectors.yaml:{name}", raw, name=name) for name, raw in data["sectors"].items())
 
 
 @functools.cache
+def faq_topics() -> tuple[FaqEntry, ...]:
+    data = load_file("faq.yaml")
+    if set(data) != {"topics"}:
+        raise KnowledgeError(f"faq.yaml: 顶层应只有 topics，得到 {sorted(data)}")
+    return tuple(_build(FaqEntry, f"faq.yaml:{key}", raw, key=key) for key, raw in data["topics"].items())
+
+
+@functools.cache
+def tokenizer_words() -> TokenizerWords:
+    return _build(TokenizerWords, "tokenizer.yaml", load_file("tokenizer.yaml"))
+
+
+@functools.cache
 def thesaurus() -> tuple[Term, ...]:
-    data = _load("thesaurus.yaml")
+    data = load_file("thesaurus.yaml")
     return tuple(_build(Term, f"thesaurus.yaml:{n}", raw) for n, raw in enumerate(data["terms"]))
 
 
@@ -133,7 +170,7 @@ class KnowledgeBase:
 
 @functools.cache
 def knowledge() -> KnowledgeBase:
-    data = _load("knowledge.yaml")
+    data = load_file("knowledge.yaml")
     unknown = set(data) - {"shared_notes", "knowledge"}
     if unknown:
         raise KnowledgeError(f"knowledge.yaml: 未知顶层字段 {sorted(unknown)}")
@@ -159,6 +196,36 @@ def _replace_note(k: Knowledge, note: str) -> Knowledge:
 
 
 @dataclass(frozen=True)
+class PublicScope:
+    """The public mode's scope (corpus/data/public_scope.yaml): patterns one of which a question must match,
+    denied categories in order (category → patterns), and the hint naming what may be asked."""
+
+    allow: tuple[str, ...]
+    deny: tuple[tuple[str, tuple[str, ...]], ...]
+    hint: str
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    patterns: tuple[str, ...]
+
+
+@functools.cache
+def public_scope() -> PublicScope:
+    data = load_file("public_scope.yaml")
+    if set(data) != {"allow", "deny", "hint"}:
+        raise KnowledgeError(f"public_scope.yaml: 应有且只有 allow、deny、hint，得到 {sorted(data)}")
+    if not isinstance(data["deny"], dict):
+        raise KnowledgeError("public_scope.yaml:deny: 应为映射（类别 → 模式列表）")
+    deny = tuple((category, _build(_Patterns, f"public_scope.yaml:deny.{category}", {"patterns": patterns}).patterns)
+                 for category, patterns in data["deny"].items())
+    allow = _build(_Patterns, "public_scope.yaml:allow", {"patterns": data["allow"]}).patterns
+    if not isinstance(data["hint"], str):
+        raise KnowledgeError("public_scope.yaml:hint: 应为字符串")
+    return PublicScope(allow, deny, data["hint"])
+
+
+@dataclass(frozen=True)
 class Scope:
     off_topic: tuple[str, ...]
     future: tuple[str, ...]
@@ -167,7 +234,13 @@ class Scope:
 
 @functools.cache
 def scope() -> Scope:
-    return _build(Scope, "scope.yaml", _load("scope.yaml"))
+    return _build(Scope, "scope.yaml", load_file("scope.yaml"))
+
+
+def index_sector(name: str | None) -> str | None:
+    """The sector the index and the case extracts file a question's sector under ('食品' → '食品产品')."""
+    sector = next((s for s in sectors() if s.name == name), None)
+    return (sector.index or sector.name) if sector else name
 
 
 def sector_of_document(doc_key: str) -> str | None:
@@ -212,7 +285,7 @@ def _word_lists(where: str, raw: object) -> dict[str, tuple[str, ...]]:
 
 @functools.cache
 def quiz_vocabulary() -> QuizVocabulary:
-    data = _load("quiz.yaml")
+    data = load_file("quiz.yaml")
     fields_ = {"subjects", "generic_subjects", "option_kinds", "authority_families", "standard_authorities"}
     if set(data) != fields_:
         raise KnowledgeError(f"quiz.yaml: 未知字段 {sorted(set(data) - fields_)}，缺少字段 {sorted(fields_ - set(data))}")

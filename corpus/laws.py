@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from corpus.articles import Article, add_line, provisions_for
+from corpus.articles import Article, add_line, join_broken_lines, provisions_for
 from corpus.catalog import ALIASES, sectors_for, short_name
 from corpus.models import Document, Provision
 from corpus.numerals import cn_to_int
@@ -50,20 +50,6 @@ def load_laws(db: Path, names: list[str]) -> tuple[list[Document], list[Provisio
             out_docs.append(doc)
             out_provs.extend(provisions_for(doc, articles))
     return out_docs, out_provs, missing
-
-
-def join_broken_lines(lines: list[str]) -> list[str]:
-    """Re-join a line the source broke mid-sentence ('情节严重的，\\n并处…'): a 款 or 项 ends with 。；：."""
-    out: list[str] = []
-    for raw in lines:
-        line = raw.strip()
-        if not line:
-            continue
-        if out and not out[-1].endswith(("。", "；", "：", "！", "？", "”")):
-            out[-1] += line
-        else:
-            out.append(line)
-    return out
 
 
 def _articles(con: sqlite3.Connection, law_id: str) -> list[Article]:

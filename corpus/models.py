@@ -66,6 +66,13 @@ class Document:
         return asdict(self)
 
 
+def article_id_of(pid: str) -> str:
+    """The article a provision id belongs to: '特种设备安全法/93/1/3' → '特种设备安全法/93'; a case id
+    ('典型案例/<batch>/<n>') keeps its three parts."""
+    parts = pid.split("/")
+    return "/".join(parts[:3] if parts[0] == "典型案例" else parts[:2])
+
+
 @dataclass
 class Provision:
     """A citable unit: an article (条), a paragraph (款) or an item (项); or an action-plan item or case."""
@@ -88,9 +95,7 @@ class Provision:
     @property
     def article_id(self) -> str:
         """The id of the enclosing article (or of itself for plan items and cases)."""
-        if self.kind in ("paragraph", "item"):
-            return "/".join(self.id.split("/")[:2])
-        return self.id
+        return article_id_of(self.id) if self.kind in ("paragraph", "item") else self.id
 
     @property
     def article_label(self) -> str:

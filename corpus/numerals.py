@@ -8,6 +8,8 @@ DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, 
 UNITS = {"十": 10, "百": 100, "千": 1000}
 CN_NUM = "零〇一二两三四五六七八九十百千万亿"
 _CN = "零一二三四五六七八九"
+NUMBER = r"[零〇一二两三四五六七八九十百千\d]+"  # an article, paragraph or item number as written (第一百零一条, 第27条)
+AMOUNT = r"[零〇一二两三四五六七八九十百千万\d.]+"  # an amount or multiple (五万元, 2.5万元, 十倍)
 
 
 def cn_to_int(text: str) -> int:

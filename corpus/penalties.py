@@ -5,15 +5,14 @@ from __future__ import annotations
 import re
 
 from corpus.models import PenaltyRecord, Provision
-from corpus.numerals import cn_to_int, parse_amount
+from corpus.numerals import AMOUNT, cn_to_int, parse_amount
 
-NUM = r"[零〇一二两三四五六七八九十百千万\d.]+"
-FINE_RANGE = re.compile(rf"({NUM})元以上({NUM})元以下(?:的)?罚款")
-FINE_MAX = re.compile(rf"(?<![上\d])({NUM})元以下(?:的)?罚款")
-FINE_MIN = re.compile(rf"({NUM})元以上(?:的)?罚款")
-FINE_EXACT = re.compile(rf"处({NUM})元(?:的)?罚款")
-MULTIPLE = re.compile(rf"(?:处|并处)?([^，；。处]{{0,14}}?)(等值|{NUM}倍)以上({NUM})倍以下(?:的)?罚款")
-MULTIPLE_MAX = re.compile(rf"(?:处|并处)([^，；。处]{{2,14}}?)({NUM})倍以下(?:的)?罚款")
+FINE_RANGE = re.compile(rf"({AMOUNT})元以上({AMOUNT})元以下(?:的)?罚款")
+FINE_MAX = re.compile(rf"(?<![上\d])({AMOUNT})元以下(?:的)?罚款")
+FINE_MIN = re.compile(rf"({AMOUNT})元以上(?:的)?罚款")
+FINE_EXACT = re.compile(rf"处({AMOUNT})元(?:的)?罚款")
+MULTIPLE = re.compile(rf"(?:处|并处)?([^，；。处]{{0,14}}?)(等值|{AMOUNT}倍)以上({AMOUNT})倍以下(?:的)?罚款")
+MULTIPLE_MAX = re.compile(rf"(?:处|并处)([^，；。处]{{2,14}}?)({AMOUNT})倍以下(?:的)?罚款")
 AUTHORITY = re.compile(
     r"由((?:县级以上|设区的市级|省级|国务院|上级|有关|其所在|授予)?[^，；。由]{2,40}?(?:部门|机关|机构|主管部门|人民政府))"
     r"(?:依据职责|依照职责|按照职责|按照规定)?(?=责令|处|对|没收|给予|予以|吊销|撤销|取消|依法|依照|按照|，)")
@@ -119,61 +118,78 @@ def parse_paragraph(prov: Provision, items: list[Provision] | None = None, chapt
         return []
     conduct, sanction_text = split_conduct(lead)
     authority_m = AUTHORITY.search(lead)
-    authority = authority_m.group(1) if authority_m else ""
+    records = _Records(prov, lead, conduct, items, authority_m.group(1) if authority_m else "", _cross_refs(lead))
+    default = _default_target(conduct) if conduct else "机构"
+    if default == "个人" and any(w in sanction_text for w in DIRECT):
+        default = "机构"  # only a unit has 直接负责的主管人员 ('…阻挠执法人员…的，处…；对直接负责的主管人员…')
+    for full_stop in re.split(r"。", compact(sanction_text)):
+        base = _sentence_subject(full_stop, default)
+        for n, sentence in enumerate(re.split(r"[；;]", full_stop)):
+            # each clause starts from the subject of its sentence; the first from the paragraph's subject
+            _parse_clause(sentence, default if n == 0 else base, records)
+    return [r for r in records.records.values() if r.has_fine or r.sanctions]
+
+
+def _cross_refs(lead: str) -> list[str]:
+    """The texts a paragraph defers to ('依照《…》第…条的规定处罚', '有规定的，从其规定')."""
     cross = [_cross_label(m) for m in CROSS_REF.finditer(lead)]
     if m := re.search(r"[^，；。]*(?:有|另有)(?:行政处罚)?规定的，依照[^，；。]{0,30}?(?:执行|处罚|处理)", lead):
         cross.append(m.group(0))
     if "从其规定" in lead:
         clause = re.search(r"[^，；。]*(?:有规定|另有规定)的，(?:依照其规定|从其规定)", lead)
         cross.append(clause.group(0) if clause else "从其规定")
-    default = _default_target(conduct) if conduct else "机构"
-    if default == "个人" and any(w in sanction_text for w in DIRECT):
-        default = "机构"  # only a unit has 直接负责的主管人员 ('…阻挠执法人员…的，处…；对直接负责的主管人员…')
-    records: dict[tuple[str, str, str], PenaltyRecord] = {}
-    seen_targets: list[str] = []
+    return cross
 
-    def record(target: str, tier: str, sub: str = "") -> PenaltyRecord:
-        if target not in seen_targets:
-            seen_targets.append(target)
+
+class _Records:
+    """A paragraph's records, one per (target, tier, sub-conduct), in the order first met."""
+
+    def __init__(self, prov: Provision, lead: str, conduct: str, items: list[Provision], authority: str,
+                 cross: list[str]) -> None:
+        self.prov, self.lead, self.conduct, self.items = prov, lead, conduct, items
+        self.authority, self.cross = authority, list(dict.fromkeys(cross))
+        self.records: dict[tuple[str, str, str], PenaltyRecord] = {}
+        self.seen_targets: list[str] = []
+
+    def __call__(self, target: str, tier: str, sub: str = "") -> PenaltyRecord:
+        if target not in self.seen_targets:
+            self.seen_targets.append(target)
         key = (target, tier, sub)
-        if key not in records:
-            records[key] = PenaltyRecord(
-                provision_id=prov.id, target=target, tier=tier, conduct=sub or conduct.strip("，,："),
-                conduct_refs=[] if sub else [i.id for i in items], authority=authority,
-                cross_refs=list(dict.fromkeys(cross)), source_text=lead)
-        return records[key]
+        if key not in self.records:
+            self.records[key] = PenaltyRecord(
+                provision_id=self.prov.id, target=target, tier=tier, conduct=sub or self.conduct.strip("，,："),
+                conduct_refs=[] if sub else [i.id for i in self.items], authority=self.authority,
+                cross_refs=list(self.cross), source_text=self.lead)
+        return self.records[key]
 
-    for full_stop in re.split(r"。", compact(sanction_text)):
-        base = _sentence_subject(full_stop, default)
-        for n, sentence in enumerate(re.split(r"[；;]", full_stop)):
-            # each clause starts from the subject of its sentence; the first from the paragraph's subject
-            target, tier, sub = (default if n == 0 else base), "基本", ""
-            condition = ""
-            for seg in re.split(r"[，,：:]", sentence):
-                if not seg or CROSS_CONDITION.search(seg):
-                    continue  # '法律、法规对撤销、吊销…有规定的' names another text's sanctions, not this one's
-                tier = next((name for word, name in TIER_WORDS if word in seg), tier)
-                if t := _explicit_target(seg):
-                    target = t
-                    # 对出具不实检验检测报告的检验检测机构处… names a sub-conduct of its own
-                    m = TARGET_PHRASE.search(seg)
-                    sm = re.match(r"^(.{2,30}?)的(?:检验检测)?(?:机构|单位|人员)", m.group(1)) if m else None
-                    sub = sm.group(1) if sm and not sm.group(1).startswith(("直接", "其")) else ""
-                if _has_fine(seg):
-                    _fines(seg, record(target, tier, sub), condition)
-                condition = seg if seg.endswith("的") and not _has_fine(seg) else ""
-                for part_target, names in _sanctions(seg, target, seen_targets):
-                    if "行政拘留" in names and part_target == "机构":  # only a person can be detained
-                        names = [n for n in names if n != "行政拘留"]
-                        person = "直接责任人员" if "直接责任人员" in seen_targets else "个人"
-                        detain = record(person, tier, "")
-                        if "行政拘留" not in detain.sanctions:
-                            detain.sanctions.append("行政拘留")
-                        if not names:
-                            continue
-                    rec = record(part_target, tier, sub if part_target == target else "")
-                    rec.sanctions.extend(n for n in names if n not in rec.sanctions)
-    return [r for r in records.values() if r.has_fine or r.sanctions]
+
+def _parse_clause(sentence: str, target: str, record: _Records) -> None:
+    """One clause (between semicolons): its segments set the target and tier and add fines and sanctions."""
+    tier, sub, condition = "基本", "", ""
+    for seg in re.split(r"[，,：:]", sentence):
+        if not seg or CROSS_CONDITION.search(seg):
+            continue  # '法律、法规对撤销、吊销…有规定的' names another text's sanctions, not this one's
+        tier = next((name for word, name in TIER_WORDS if word in seg), tier)
+        if t := _explicit_target(seg):
+            target = t
+            # 对出具不实检验检测报告的检验检测机构处… names a sub-conduct of its own
+            m = TARGET_PHRASE.search(seg)
+            sm = re.match(r"^(.{2,30}?)的(?:检验检测)?(?:机构|单位|人员)", m.group(1)) if m else None
+            sub = sm.group(1) if sm and not sm.group(1).startswith(("直接", "其")) else ""
+        if _has_fine(seg):
+            _fines(seg, record(target, tier, sub), condition)
+        condition = seg if seg.endswith("的") and not _has_fine(seg) else ""
+        for part_target, names in _sanctions(seg, target, record.seen_targets):
+            if "行政拘留" in names and part_target == "机构":  # only a person can be detained
+                names = [n for n in names if n != "行政拘留"]
+                person = "直接责任人员" if "直接责任人员" in record.seen_targets else "个人"
+                detain = record(person, tier, "")
+                if "行政拘留" not in detain.sanctions:
+                    detain.sanctions.append("行政拘留")
+                if not names:
+                    continue
+            rec = record(part_target, tier, sub if part_target == target else "")
+            rec.sanctions.extend(n for n in names if n not in rec.sanctions)
 
 
 CROSS_CONDITION = re.compile(r"^(?:法律|法规|规章|法律、(?:行政)?法规)[^，；]{0,40}(?:有|另有)(?:行政处罚)?规定的$")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from corpus.articles import join_broken_lines
 from corpus.catalog import ALIASES
 from corpus.files import IngestError, read_text
 from corpus.models import IN_FORCE, Document, Provision
@@ -18,18 +19,10 @@ ENDS = ("。", "”", "！", "？", "：", ")", "）")
 
 
 def _paragraphs(lines: list[str]) -> list[str]:
-    """Blank-line separated paragraphs, re-joining sentences split by page breaks."""
-    out: list[str] = []
-    for raw in lines:
-        line = raw.strip()
-        if not line:
-            continue
-        new_block = line.startswith("#") or PART.match(line) or ITEM.match(line)
-        if out and not new_block and not out[-1].endswith(ENDS) and not out[-1].startswith("#"):
-            out[-1] += line
-        else:
-            out.append(line)
-    return out
+    """Blank-line separated paragraphs, re-joining sentences split by page breaks; a heading, part or item
+    always starts a new one."""
+    return join_broken_lines(lines, ENDS, lambda prev, line: bool(
+        line.startswith("#") or PART.match(line) or ITEM.match(line) or prev.startswith("#")))
 
 
 def _title_split(body: str) -> tuple[str, str]:

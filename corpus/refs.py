@@ -6,17 +6,16 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from corpus.numerals import cn_to_int
+from corpus.numerals import NUMBER, cn_to_int
 
 if TYPE_CHECKING:
     from corpus.load import Corpus
 
-NUM = r"[零〇一二两三四五六七八九十百千\d]+"
 TAIL = re.compile(
     r"(?:\s*[（(]\s*(?:19|20)\d{2}\s*年?\s*(?:版|修订|修正|修订版|修正版)?\s*[)）])?"  # '行政处罚法（2017年）第二十七条'
-    rf"\s*第?\s*({NUM})\s*条(?:之([一二三四五六七八九十]+))?"
-    rf"(?:\s*第\s*({NUM})\s*款)?(?:\s*第?\s*(?:[（(]\s*({NUM})\s*[)）]|({NUM}))\s*项)?")
-BARE_TAIL = re.compile(rf"\s*({NUM})\s*(?:条)?")
+    rf"\s*第?\s*({NUMBER})\s*条(?:之([一二三四五六七八九十]+))?"
+    rf"(?:\s*第\s*({NUMBER})\s*款)?(?:\s*第?\s*(?:[（(]\s*({NUMBER})\s*[)）]|({NUMBER}))\s*项)?")
+BARE_TAIL = re.compile(rf"\s*({NUMBER})\s*(?:条)?")
 
 
 @dataclass
@@ -93,7 +92,7 @@ def find_references(text: str, corpus: Corpus, bare_numbers: bool = False) -> li
     return out
 
 
-UNKNOWN_LAW = re.compile(rf"《([^》]{{2,40}})》\s*第\s*({NUM})\s*条")
+UNKNOWN_LAW = re.compile(rf"《([^》]{{2,40}})》\s*第\s*({NUMBER})\s*条")
 
 
 def unknown_law_refs(text: str, corpus: Corpus) -> list[tuple[str, str]]:

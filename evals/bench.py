@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from corpus.config import child_env, set_env
 from evals.metrics import percentile
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -136,7 +137,7 @@ def _serve_in_subprocess(home: Path, queries: int, repeat: int, quality: bool, a
     code = ("import json, sys; from evals.bench import serve_bench, QUERIES; "
             f"r = serve_bench(QUERIES[:{queries}], repeat={repeat}, quality={quality}, answer={answer}); "
             "sys.stdout.write('\\nBENCH-JSON ' + json.dumps(r, ensure_ascii=False))")
-    env = dict(os.environ, YIJU_HOME=str(home), TOKENIZERS_PARALLELISM="false")
+    env = child_env(YIJU_HOME=str(home), TOKENIZERS_PARALLELISM="false")
     proc = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True)
     line = next((x for x in proc.stdout.splitlines() if x.startswith("BENCH-JSON ")), None)
     if proc.returncode != 0 or line is None:
@@ -165,8 +166,7 @@ def run_bench(cold: bool = True, repeat: int = 2, queries: int = 50, quality: bo
     out["corpus"] = {"documents": len(corpus.documents), "provisions": len(corpus.provisions)}
     tmp = tempfile.TemporaryDirectory(prefix="yiju-bench-") if cold else None
     home = Path(tmp.name) if tmp else configured_home()
-    saved = os.environ.get("YIJU_HOME")
-    os.environ["YIJU_HOME"] = str(home)
+    saved = set_env("YIJU_HOME", str(home))
     try:
         from index.embed import ensure_model
 
@@ -186,10 +186,7 @@ def run_bench(cold: bool = True, repeat: int = 2, queries: int = 50, quality: bo
         out.update(_serve_in_subprocess(home, queries, repeat, quality, answer))
         out["serving_rss_mb"] = out["rss"].get("VmRSS")
     finally:
-        if saved is None:
-            os.environ.pop("YIJU_HOME", None)
-        else:
-            os.environ["YIJU_HOME"] = saved
+        set_env("YIJU_HOME", saved)
         if tmp is not None:
             if dense.server_url():
                 _drop_collections(index_root(home))

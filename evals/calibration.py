@@ -11,10 +11,10 @@ the sealed test set is the unseen check.
 from __future__ import annotations
 
 import json
-import os
 from datetime import date
 
 from assistant.calibrate import FEATURES, WEIGHTS_FILE, vector
+from corpus.config import environment
 from evals.lead import DEV_DIRS, judge, load
 
 MIN_ROUTE = 25
@@ -24,17 +24,16 @@ TARGET_CONFIDENT_WRONG = 0.06  # the doubt threshold is the lowest that keeps ou
 
 def collect(items: list[dict]) -> list[dict]:
     """Each dev item through the assistant with calibration off: route, features, right."""
-    os.environ["YIJU_NO_CALIBRATION"] = "1"
     from assistant import ask
 
     rows = []
-    for item in items:
-        a = ask(item["question"], mode=item.get("mode", "officer"))
-        if a.declined or item["kind"] == "decline":
-            continue
-        rows.append({"id": item["id"], "route": a.route, "right": judge(item, a)["right"],
-                     "x": vector(a.evidence, a.slots, a.question)})
-    os.environ.pop("YIJU_NO_CALIBRATION", None)
+    with environment(YIJU_NO_CALIBRATION="1"):
+        for item in items:
+            a = ask(item["question"], mode=item.get("mode", "officer"))
+            if a.declined or item["kind"] == "decline":
+                continue
+            rows.append({"id": item["id"], "route": a.route, "right": judge(item, a)["right"],
+                         "x": vector(a.evidence, a.slots, a.question)})
     return rows
 
 

@@ -23,8 +23,13 @@ import json
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.calibrate import doubt_below  # the threshold below which answers say they doubt
+from corpus.models import article_id_of
+
+if TYPE_CHECKING:
+    from assistant.models import Answer
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEV_DIR = DATA_DIR / "dev"
@@ -40,32 +45,27 @@ def load(*directories: Path) -> list[dict]:
     return items
 
 
-def article_id(pid: str) -> str:
-    parts = pid.split("/")
-    return "/".join(parts[:3]) if parts[0] == "典型案例" else "/".join(parts[:2])
-
-
-def lead_of(answer) -> str:  # noqa: ANN001 - assistant.models.Answer
+def lead_of(answer: Answer) -> str:
     """The answer's lead provision: its declared lead, else its first citation."""
     if getattr(answer, "lead", ""):
-        return article_id(answer.lead)
-    return article_id(answer.citations[0].provision_id) if answer.citations else ""
+        return article_id_of(answer.lead)
+    return article_id_of(answer.citations[0].provision_id) if answer.citations else ""
 
 
-def doubted(answer) -> bool:  # noqa: ANN001
+def doubted(answer: Answer) -> bool:
     return bool(answer.declined or getattr(answer, "readings", None) or getattr(answer, "clarify", "")
                 or answer.confidence < doubt_below())
 
 
-def judge(item: dict, answer) -> dict:  # noqa: ANN001
+def judge(item: dict, answer: Answer) -> dict:
     """One item's outcome."""
     lead = lead_of(answer)
     if item["kind"] == "decline":
         right = bool(answer.declined)
     else:
-        readings = [article_id(r) for r in getattr(answer, "readings", None) or []]
+        readings = [article_id_of(r) for r in getattr(answer, "readings", None) or []]
         right = lead in item["lead"] or (item.get("ambiguous") and bool(set(readings) & set(item["lead"])))
-    cited = {article_id(c.provision_id) for c in answer.citations}
+    cited = {article_id_of(c.provision_id) for c in answer.citations}
     relevant = item.get("relevant") or item.get("lead") or []
     phrases = item.get("answer_contains") or []
     conclusion = answer.conclusion

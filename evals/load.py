@@ -67,7 +67,7 @@ def run_inprocess(sessions: int = 50, questions: int = 20, workers: int = 16) ->
             t = time.perf_counter()
             try:
                 a = ask(q, session=session)
-            except Exception as exc:  # noqa: BLE001 - counted, not raised
+            except Exception as exc:  # counted, not raised
                 with lock:
                     report.errors.append(f"session {n}: {type(exc).__name__}: {exc}")
                 continue
@@ -150,7 +150,7 @@ def _public_session(url: str, n: int, questions: int, report: LoadReport, lock: 
 
     try:
         client = Client(url, verbose=False)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         _record(report, lock, error=f"session {n}: connect: {type(exc).__name__}")
         return
     for i in range(questions):
@@ -158,7 +158,7 @@ def _public_session(url: str, n: int, questions: int, report: LoadReport, lock: 
         t = time.perf_counter()
         try:
             history, _ = client.predict(q, api_name="/public_ask")
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             _record(report, lock, error=f"session {n}: {type(exc).__name__}: {str(exc)[:100]}")
             continue
         asked, reply = (_text(m.get("content")) for m in history[-2:]) if len(history) >= 2 else ("", "")

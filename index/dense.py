@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import time
 from pathlib import Path
 from urllib.parse import urlparse
@@ -15,7 +14,9 @@ COLLECTION_PREFIX = "yiju_"
 
 def server_url() -> str | None:
     """The Chroma server to use, or None for the embedded store."""
-    return (os.environ.get("YIJU_CHROMA_URL") or "").strip() or None
+    from corpus.config import chroma_url
+
+    return chroma_url()
 
 
 def _settings():  # noqa: ANN202 - chromadb.config.Settings

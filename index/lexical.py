@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from index.tokenize import LegalTokenizer, tokenizer_for
+
+if TYPE_CHECKING:
+    import bm25s
 
 FILES = ("params.index.json", "vocab.index.json", "ids.json", "words.json")
 
@@ -15,7 +19,7 @@ FILES = ("params.index.json", "vocab.index.json", "ids.json", "words.json")
 class LexicalIndex:
     """BM25 over a fixed list of unit ids; `search` returns (position, score) pairs, best first."""
 
-    def __init__(self, bm25, ids: list[str], tokenizer: LegalTokenizer) -> None:  # noqa: ANN001 - bm25s.BM25
+    def __init__(self, bm25: bm25s.BM25, ids: list[str], tokenizer: LegalTokenizer) -> None:
         self.bm25 = bm25
         self.ids = ids
         self.tokenizer = tokenizer

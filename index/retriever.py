@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, Field
+
+if TYPE_CHECKING:
+    from index.search import Hit
 
 
 class YijuRetriever(BaseRetriever):
@@ -37,7 +42,7 @@ class YijuRetriever(BaseRetriever):
         return [Document(page_content=h.provision.text, metadata=to_metadata(h)) for h in hits]
 
 
-def to_metadata(hit) -> dict:  # noqa: ANN001 - index.search.Hit
+def to_metadata(hit: Hit) -> dict:
     """Flat metadata of a hit (str/float/int values only, as vector stores and tracers expect)."""
     return {"provision_id": hit.provision.id, "matched_id": hit.matched_id or hit.provision.id,
             "citation": hit.provision.citation, "doc_key": hit.document.key, "doc_title": hit.document.title,

@@ -10,16 +10,21 @@ import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from corpus.asks import PENALTY_QUESTION
 from corpus.load import Corpus, load_corpus
 from corpus.models import REPEALED, Document, Provision
 from corpus.refs import find_references, named_documents
 from index import dense
 from index.build import current_dir, index_root, model_id, open_collection, open_store, require_current
-from index.errors import IndexCorrupted, IndexError_
+from index.errors import IndexCorrupted, SearchIndexError
 from index.expand import expand
+
+if TYPE_CHECKING:
+    from index.embed import Embedder
 
 MODES = ("hybrid", "bm25", "dense")
 MAX_QUERY = 300  # characters; longer input is cut (a pasted document is not a question)
@@ -32,8 +37,6 @@ PENALTY_BOOST = 1.25
 NAMED_BOOST = 1.5  # units of a document the question names ('按安全生产法…')
 SUB_MATCH = 0.8  # a 款/项 is reported as the match when it scores at least this share of its article
 ITEM_PREFERENCE = 0.9  # …and a 项 instead of its 款 when it scores at least this share of the 款
-PENALTY_QUESTION = re.compile(r"罚|处分|法律责任|吊销|撤销.{0,4}(资格|资质|证书)|没收|追责|追究|怎么处理|如何处理|咋处理|"
-                              r"怎么办|咋办|后果|会怎样|会怎么样|承担什么责任|什么责任|刑事")
 PENALTY_CHAPTERS = ("法律责任", "罚则", "处罚", "责任追究")
 QUERY_THREADS = 1  # a short query embeds as fast on one thread, and does not stall on a busy CPU
 
@@ -96,7 +99,7 @@ _EMBEDDERS: dict[str, object] = {}
 _EMBEDDERS_LOCK = threading.Lock()
 
 
-def shared_embedder():  # noqa: ANN201 - index.embed.Embedder
+def shared_embedder() -> Embedder:
     """One Embedder per model and process: Searchers made after a rebuild (or by several layers) share the
     loaded weights instead of holding a copy each."""
     from index.embed import Embedder
@@ -107,7 +110,7 @@ def shared_embedder():  # noqa: ANN201 - index.embed.Embedder
 
 
 @contextlib.contextmanager
-def _torch_threads(n: int):  # noqa: ANN202
+def _torch_threads(n: int):
     try:
         import torch
     except ImportError:  # pragma: no cover - a non-torch embedder
@@ -143,7 +146,7 @@ class Searcher:
             import json
 
             parents = json.loads((self.build_dir / "bm25" / "parents.json").read_text("utf-8"))
-        except Exception as exc:  # noqa: BLE001 - truncated files raise EOFError, bad pickles/arrays many kinds
+        except Exception as exc:  # truncated files raise EOFError, bad pickles/arrays many kinds
             raise IndexCorrupted(str(self.build_dir), f"BM25 无法读取（{type(exc).__name__}）") from None
         if len(parents) != len(self.lexical.ids):
             raise IndexCorrupted(str(self.build_dir), "BM25 与条文列表不一致")
@@ -175,7 +178,7 @@ class Searcher:
 
     # -- lifecycle ----------------------------------------------------------------------------------------
     @property
-    def embedder(self):  # noqa: ANN201 - index.embed.Embedder
+    def embedder(self) -> Embedder:
         if self._embedder is None:
             with self._embed_lock:
                 if self._embedder is None:
@@ -296,7 +299,7 @@ class Searcher:
         try:
             return self.collection.query(query_embeddings=[vec], n_results=n_results, where=where,
                                          include=["distances"])
-        except Exception as exc:  # noqa: BLE001 - httpx/chromadb errors
+        except Exception as exc:  # httpx/chromadb errors
             url = self.manifest.get("chroma_url")
             if not url:
                 raise IndexCorrupted(str(self.build_dir), f"Chroma 查询失败（{type(exc).__name__}）") from exc
@@ -320,19 +323,42 @@ class Searcher:
             k = 10
         if not text or k == 0:
             return []
-        allowed = self.allowed_documents(doc_keys, doc_types, sectors, include_repealed)
         named_docs = self.named_documents(text)
-        repealed = {k for k in named_docs if self.corpus.documents[k].status == REPEALED}
-        if not include_repealed and not doc_keys and repealed:
-            # "按大气法…", "按大气法某条处理": a question naming a repealed text gets it (marked 已废止)
-            allowed |= self.allowed_documents(sorted(repealed), doc_types, sectors, include_repealed=True)
-        allowed = frozenset(allowed)
+        allowed = self._scope(named_docs, doc_keys, doc_types, sectors, include_repealed)
         if not allowed:
             return []
         mask = self._mask(allowed)
         if not mask.any():
             return []
-        expanded = expand(text)
+        fused, ranks, raw, matched = self._fuse(expand(text), mask, allowed, mode)
+        if penalty if penalty is not None else is_penalty_question(text):
+            for n in fused:
+                if self._liability[n]:
+                    fused[n] *= PENALTY_BOOST
+        self._boost_named(fused, named_docs & allowed, allowed)
+        self._cited_first(text, mask, fused, ranks, matched)
+        order = sorted(fused, key=lambda n: (-fused[n], n))[:k]
+        out = []
+        for n in order:
+            prov = self.corpus.provisions[self.ids[n]]
+            out.append(Hit(prov, self.corpus.documents[prov.doc_key], round(fused[n], 6), ranks.get(n, {}),
+                           matched.get(n, ""), raw.get(n, {})))
+        return out
+
+    def _scope(self, named_docs: set[str], doc_keys: list[str] | None, doc_types: list[str] | None,
+               sectors: list[str] | None, include_repealed: bool) -> frozenset[str]:
+        """The documents searched: those the filters allow, plus a repealed text the question names."""
+        allowed = self.allowed_documents(doc_keys, doc_types, sectors, include_repealed)
+        repealed = {d for d in named_docs if self.corpus.documents[d].status == REPEALED}
+        if not include_repealed and not doc_keys and repealed:
+            # "按大气法…", "按大气法某条处理": a question naming a repealed text gets it (marked 已废止)
+            allowed |= self.allowed_documents(sorted(repealed), doc_types, sectors, include_repealed=True)
+        return frozenset(allowed)
+
+    def _fuse(self, expanded: str, mask: np.ndarray, allowed: frozenset[str], mode: str
+              ) -> tuple[dict[int, float], dict[int, dict[str, int]], dict[int, dict[str, float]], dict[int, str]]:
+        """Weighted reciprocal-rank fusion of the BM25 and dense rankings: (fused score, ranks, raw scores,
+        matched 款/项) by unit position."""
         ranks: dict[int, dict[str, int]] = {}
         raw: dict[int, dict[str, float]] = {}
         matched: dict[int, str] = {}
@@ -347,32 +373,28 @@ class Searcher:
                 ranks.setdefault(n, {})["dense"] = rank
                 raw.setdefault(n, {})["dense"] = round(sim, 4)
         fused = {n: sum(WEIGHTS[s] / (RRF_K + r) for s, r in rs.items()) for n, rs in ranks.items()}
-        if penalty if penalty is not None else is_penalty_question(text):
-            for n in fused:
-                if self._liability[n]:
-                    fused[n] *= PENALTY_BOOST
-        named = named_docs & allowed
-        if named and len(named) < len(allowed):  # "消法哪条管", "按评审准则": the named text's articles first
-            ok = np.array([k in named for k in self._doc_keys], dtype=bool)
+        return fused, ranks, raw, matched
+
+    def _boost_named(self, fused: dict[int, float], named: set[str], allowed: frozenset[str]) -> None:
+        """The articles of a text the question names go first ('消法哪条管', '按评审准则')."""
+        if named and len(named) < len(allowed):
+            ok = np.array([d in named for d in self._doc_keys], dtype=bool)
             for n in fused:
                 if ok[self._unit_doc[n]]:
                     fused[n] *= NAMED_BOOST
+
+    def _cited_first(self, text: str, mask: np.ndarray, fused: dict[int, float], ranks: dict[int, dict[str, int]],
+                     matched: dict[int, str]) -> None:
+        """A provision the question cites goes first, in the order cited."""
         top = max(fused.values(), default=0.0)
         refs = self.lookup_refs(text)
-        for i, (p, sub) in enumerate(refs):  # a cited provision goes first, in the order cited
+        for i, (p, sub) in enumerate(refs):
             n = self._pos.get(p.id)
             if n is not None and mask[n]:
                 fused[n] = top + 1.0 + (len(refs) - i) * 1e-3
                 ranks.setdefault(n, {})["lookup"] = i + 1
                 if sub:
                     matched[n] = sub
-        order = sorted(fused, key=lambda n: (-fused[n], n))[:k]
-        out = []
-        for n in order:
-            prov = self.corpus.provisions[self.ids[n]]
-            out.append(Hit(prov, self.corpus.documents[prov.doc_key], round(fused[n], 6), ranks.get(n, {}),
-                           matched.get(n, ""), raw.get(n, {})))
-        return out
 
     def named_documents(self, text: str) -> set[str]:
         """Keys of documents the text names by title or alias (corpus.refs.named_documents)."""
@@ -384,7 +406,7 @@ class Searcher:
         seen: set[str] = set()
         try:
             refs = find_references(clean_query(query), self.corpus, bare_numbers=True)
-        except Exception:  # noqa: BLE001 - a parser hiccup on odd text is not worth an error
+        except Exception:  # a parser hiccup on odd text is not worth an error
             return []
         for ref in refs:
             art = self.corpus.provisions.get(ref.article_id or "")
@@ -410,4 +432,4 @@ def search(query: str, k: int = 10, **kwargs) -> list[Hit]:
         s.close()
 
 
-__all__ = ["Hit", "IndexError_", "Searcher", "clean_query", "is_penalty_question", "search"]
+__all__ = ["Hit", "SearchIndexError", "Searcher", "clean_query", "is_penalty_question", "search"]

@@ -10,27 +10,14 @@ import threading
 
 import jieba
 
+from corpus.knowledge import tokenizer_words
+
 jieba.setLogLevel(logging.WARNING)
 
-# Terms jieba would split but officers search as one word. Law names and their aliases come from the corpus.
-LEGAL_TERMS = [
-    "检验检测机构", "检验检测报告", "检验检测人员", "检验检测活动", "检验检测数据", "检验检测结果", "特种设备",
-    "检验机构", "检测机构", "检验人员", "检测人员", "授权签字人", "资质认定", "资质认定证书", "资质认定标志",
-    "不实检验检测报告", "虚假检验检测报告", "虚假报告", "不实报告", "虚假检验结果", "原始数据", "原始记录",
-    "机动车安全技术检验机构", "机动车安全技术检验", "安全技术检验", "安全技术规范", "排放检验", "机动车排放检验",
-    "检验合格标志", "监测数据", "监测机构", "生态环境监测机构", "弄虚作假", "直接负责的主管人员",
-    "直接责任人员", "情节严重", "责令改正", "责令限期改正", "没收违法所得", "违法所得", "吊销", "撤销", "通报批评",
-    "所收检验费用", "公安机关交通管理部门", "市场监督管理部门", "生态环境主管部门", "特种设备安全监督管理部门",
-    "行动方案", "专项整治", "回头看", "双随机、一公开", "替检代检", "篡改数据", "伪造数据", "能力验证", "分包",
-    "检验资格", "鉴定结论", "严重失实", "从轻", "减轻", "不予处罚", "行政处罚", "刑事责任", "追究刑事责任",
-    "提供虚假证明文件罪", "出具证明文件重大失实罪", "电梯", "锅炉", "气瓶", "压力容器", "压力管道", "起重机械",
-    "场（厂）内专用机动车辆", "大型游乐设施", "客运索道", "车检站", "罚款", "法律责任", "罚则", "保存期限",
-    "检验检测专用章", "能力范围", "自我声明", "告知承诺", "信用监管", "失信惩戒", "监督抽查",
-]
-STOP = frozenset(
-    "的 了 是 在 和 与 对 于 由 从 被 把 及 或 并 等 请问 我 我们 你 他 它 这 那 个 之 其 什么 怎么 怎样 如何 咋 啥 "
-    "应该 可以 能 能不能 是否 有没有 如果 因为 所以 但是 然后 因此 吗 呢 啊 吧 么 哪 哪些 哪个 哪条 多少 一下 "
-    "规定 本法 本条例 本办法 下列 之一 有关 相关 应当 依法 依据 根据 按照 为 有 没有 要 会 还 都 也 就 该".split())
+# Terms jieba would split but officers search as one word (law names and aliases come from the corpus), and the
+# words dropped from texts and queries: corpus/data/tokenizer.yaml.
+LEGAL_TERMS = list(tokenizer_words().dictionary)
+STOP = frozenset(tokenizer_words().stop)
 PUNCT = re.compile(r"^[\W_]+$", re.UNICODE)
 MAX_TOKENIZE = 2000  # characters of one text that are tokenised (queries are cut earlier)
 
@@ -66,6 +53,12 @@ class LegalTokenizer:
     def __call__(self, text: str) -> list[str]:
         """Tokens of a text: words and, for long words, their parts (jieba's search mode); no stop words."""
         return list(self._tokenize(text or ""))
+
+    def cut(self, text: str) -> list[str]:
+        """jieba's precise cut with the legal dictionary (whole words, no parts), stop words kept."""
+        if not self._ready:
+            self._init()
+        return self._jieba.lcut(text)
 
     def clear_cache(self) -> None:
         self._cached.cache_clear()

@@ -21,6 +21,29 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tiers: a test that needs the built index (the `built_home` fixture, directly or through another fixture)
+    is slow, whatever its file says, so `-m "not slow and not browser"` runs only tests that need no index,
+    server or browser. Runs before `-m` deselects."""
+    for item in items:
+        if "built_home" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(autouse=True)
+def _cheap_bcrypt(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Passwords hashed in this process use bcrypt's lowest cost (4 rounds instead of 12): the tests check the
+    login rules, not bcrypt's work factor, and a 12-round hash costs ~0.3 s a check on this box. Servers the
+    tests start in subprocesses keep the real cost."""
+    auth = sys.modules.get("ui.auth")
+    if auth is None:
+        return
+    real = auth.bcrypt.gensalt
+    monkeypatch.setattr(auth.bcrypt, "gensalt", lambda rounds=4, prefix=b"2b": real(4, prefix))
+    monkeypatch.setattr(auth, "_DUMMY_HASH", auth.bcrypt.hashpw(b"yiju-no-such-user", real(4)).decode())
+
+
 @pytest.fixture(scope="session")
 def built_home(tmp_path_factory) -> Path:
     """A YIJU_HOME with the full index of the real default corpus, built once per session (model conversion
@@ -105,7 +128,7 @@ def wait_http(url: str, timeout: float = 60) -> None:
         try:
             with urllib.request.urlopen(url, timeout=2):
                 return
-        except Exception:  # noqa: BLE001 - not up yet
+        except Exception:  # not up yet
             time.sleep(0.3)
     raise TimeoutError(url)
 
@@ -122,7 +145,7 @@ def chroma_server(tmp_path):
     if exe is None:
         pytest.skip("the `chroma` executable (chromadb's CLI) is not installed in this environment")
     port = free_port()
-    log = open(tmp_path / "chroma-server.log", "w")  # noqa: SIM115 - closed below
+    log = open(tmp_path / "chroma-server.log", "w")  # closed below
     proc = subprocess.Popen([exe, "run", "--path", str(tmp_path / "chroma-server"), "--host", "127.0.0.1",
                              "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
     try:
@@ -146,7 +169,7 @@ def chroma_server(tmp_path):
 @contextmanager
 def serving(args: list[str], env: dict, log_path: Path, ready_url: str, timeout: float) -> Iterator[None]:
     """`python -m ui.cli serve …` in a subprocess until the block ends; its output goes to `log_path`."""
-    log = open(log_path, "w")  # noqa: SIM115 - closed below
+    log = open(log_path, "w")  # closed below
     proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "serve", *args], env=env, cwd=ROOT, stdout=log,
                             stderr=subprocess.STDOUT)
     try:

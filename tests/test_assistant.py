@@ -54,6 +54,16 @@ def test_understanding_colloquial():
     assert understand("   ").empty
 
 
+def test_word_overlap_uses_the_legal_dictionary():
+    from assistant.retrieve import overlap, terms
+
+    assert {"授权签字人", "检验机构", "虚假报告"} <= terms("电梯检验机构出具虚假报告，授权签字人怎么罚")
+    assert "什么" not in terms("授权签字人需要什么职称")  # stop words stay out
+    assert terms("授权签字人需要什么职称") == {"授权签字人", "需要", "职称"}
+    assert overlap("授权签字人需要什么职称", "授权签字人应当具有中级以上技术职称") == 2 / 3
+
+
+@pytest.mark.usefixtures("built_home")
 def test_general_false_report_answer(c):
     a = ask("检验机构出具虚假报告罚多少？依据哪条？")
     assert a.intent == "penalty" and not a.readings and a.lead.startswith("检验检测机构监督管理办法/27")
@@ -70,6 +80,7 @@ def test_general_false_report_answer(c):
     assert a.warnings == []
 
 
+@pytest.mark.usefixtures("built_home")
 def test_special_equipment_answer(c):
     a = ask("电梯检验机构出具虚假报告怎么罚")
     assert _ids(a)[0] == "特种设备安全法/93"
@@ -88,6 +99,7 @@ def test_special_equipment_answer(c):
     assert "依据《中华人民共和国特种设备安全法》第九十三条第一款的规定" in a.basis_paragraph
 
 
+@pytest.mark.usefixtures("built_home")
 def test_vehicle_inspection_answer(c):
     a = ask("车检站出具虚假检验结果怎么罚？")
     r = _rec(a, "道路交通安全法/94/2", "机构")[0]
@@ -97,6 +109,7 @@ def test_vehicle_inspection_answer(c):
     assert "所收检验费用5倍以上10倍以下罚款" in a.conclusion
 
 
+@pytest.mark.usefixtures("built_home")
 def test_emission_now_and_at_the_time(c):
     now = ask("机动车排放检验机构出具虚假报告怎么罚？")
     assert _ids(now)[0] == "生态环境法典/1230"
@@ -110,6 +123,7 @@ def test_emission_now_and_at_the_time(c):
     assert "已废止" in past.markdown
 
 
+@pytest.mark.usefixtures("built_home")
 def test_follow_ups_resolve_against_session(c):
     s = get_session("test-follow-ups")
     first = ask("电梯检验机构出具虚假报告怎么罚", session=s)
@@ -129,6 +143,7 @@ def test_follow_ups_resolve_against_session(c):
     assert all(x.provision_id.startswith("典型案例/") for x in cases.citations)
 
 
+@pytest.mark.usefixtures("built_home")
 def test_sessions_are_isolated(c):
     a, b = get_session("iso-a"), get_session("iso-b")
     ask("电梯检验机构出具虚假报告怎么罚", session=a)
@@ -138,6 +153,7 @@ def test_sessions_are_isolated(c):
     assert get_session("iso-b").slots["sector"] == "机动车"
 
 
+@pytest.mark.usefixtures("built_home")
 def test_direct_lookup_and_missing_article(c):
     a = ask("道交法94条")
     assert a.intent == "lookup" and _ids(a) == ["道路交通安全法/94"]
@@ -171,6 +187,7 @@ def test_bad_inputs_never_raise(c):
         assert check(a.markdown, c).ok or a.warnings
 
 
+@pytest.mark.usefixtures("built_home")
 def test_answers_pass_the_citation_checker(c):
     for q in ["检验机构出具不实报告罚多少？", "气瓶检验机构使用无资格人员检验怎么处理", "食品检验机构出具虚假检验报告怎么罚",
               "产品质量检验机构出具虚假证明怎么处罚", "检验检测机构超范围出具报告怎么罚", "检验报告没有授权签字人签发怎么罚"]:

@@ -10,8 +10,6 @@ from assistant.engine import absent_laws, named_party
 from assistant.understand import understand
 from corpus.load import load_corpus
 
-pytestmark = pytest.mark.slow
-
 
 @pytest.fixture(scope="module")
 def c():

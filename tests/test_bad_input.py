@@ -42,6 +42,7 @@ def test_at_least_fifty_cases():
     assert len(BAD_QUESTIONS) >= 50
 
 
+@pytest.mark.usefixtures("built_home")
 @pytest.mark.parametrize("q", BAD_QUESTIONS, ids=[f"q{n}" for n in range(len(BAD_QUESTIONS))])
 def test_python_api(q, c):
     before = c.fingerprint()

@@ -9,8 +9,6 @@ from assistant import ask
 from assistant.session import get_session
 from assistant.understand import detect_who, understand
 
-pytestmark = pytest.mark.slow
-
 
 @pytest.mark.parametrize("text,who,asker", [
     ("物业找的检测公司出了假报告怎么罚", "检验检测机构", None),

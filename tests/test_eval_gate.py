@@ -7,8 +7,6 @@ import pytest
 
 from evals.run import GATES, check_gates, evaluate, index_ranker, load_gold, write_report
 
-pytestmark = pytest.mark.slow
-
 
 @pytest.fixture(scope="module")
 def gold_items():

@@ -69,6 +69,7 @@ def test_proposed_maps_by_similarity(c):
     assert all(0.6 <= s <= 1 for _, _, s in pairs)
 
 
+@pytest.mark.usefixtures("built_home")
 def test_dated_emission_question_uses_law_at_the_time(c):
     a = ask("2025年6月某机动车排放检验机构出具虚假报告，怎么罚？")
     ids = [x.provision_id for x in a.citations]
@@ -79,6 +80,7 @@ def test_dated_emission_question_uses_law_at_the_time(c):
     assert "**行为时适用" in a.markdown and "**现行规定（对照）**" in a.markdown
 
 
+@pytest.mark.usefixtures("built_home")
 def test_undated_emission_question_uses_current_code(c):
     a = ask("机动车排放检验机构出具虚假报告怎么罚？")
     assert a.citations[0].provision_id == "生态环境法典/1230"
@@ -126,3 +128,15 @@ def test_reference_with_a_bracketed_version_year(c):
 def test_a_text_named_as_context_of_past_conduct_does_not_empty_the_answer(c):
     ans = ask("2026年3月，一家受托的第三方监测机构对自行监测数据弄虚作假，当时生态环境法典还没施行，应依据哪条处罚？")
     assert not ans.declined and ans.lead.startswith("生态环境监测条例/")
+
+
+def test_the_before_repeal_date_that_excuses_a_repealed_citation_comes_from_succession(c):
+    from assistant.citations import repeal_context
+    from corpus.history import before_repeal_words
+
+    assert before_repeal_words() == [f"{int(y)}年{int(m)}月{int(d)}日前" for y, m, d in
+                                     (succession().repeals["大气污染防治法"]["repealed_on"].split("-"),)]
+    assert all(w in repeal_context().pattern for w in before_repeal_words())
+    cited = "适用《中华人民共和国大气污染防治法》第一百一十二条。"
+    assert not check(cited, c).ok  # a repealed text cited as if in force
+    assert check(before_repeal_words()[0] + "的行为，" + cited, c).ok

@@ -106,7 +106,7 @@ def test_concurrent_queries_give_the_same_results(searcher):
     def run(q: str) -> None:
         try:
             got[q] = [h.id for h in searcher.search(q, k=5)]
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:  # reported below
             errors.append(exc)
 
     threads = [threading.Thread(target=run, args=(q,)) for q in queries * 2]

@@ -13,6 +13,12 @@ from corpus.load import load_corpus
 @pytest.mark.parametrize("name,loader,text,message", [
     ("actors.yaml", "actors", "actors:\n  X:\n    family: a\n    text: [x]\n    question: [x]\n    colour: red\n", "colour"),
     ("thesaurus.yaml", "thesaurus", "terms:\n  - words: [a, 3]\n    means: b\n", "字符串"),
+    ("faq.yaml", "faq_topics", "topics:\n  x:\n    title: t\n    words: [w]\n    lead: l\n    provisions: [p]\n"
+                               "    answer: typo\n", "answer"),
+    ("faq.yaml", "faq_topics", "topic:\n  x: {}\n", "topics"),
+    ("tokenizer.yaml", "tokenizer_words", "dictionary: [a]\nstop: [b]\nstopwords: [c]\n", "stopwords"),
+    ("public_scope.yaml", "public_scope", "allow: [a]\ndeny: {x: [b]}\nhint: h\nhints: i\n", "hints"),
+    ("public_scope.yaml", "public_scope", "allow: [a]\ndeny: {x: [1]}\nhint: h\n", "deny.x"),
 ])
 def test_bad_knowledge_files_are_refused(tmp_path, monkeypatch, name, loader, text, message):
     """An unknown key or a wrong type in a knowledge file is an error naming it, never a silent default."""
@@ -57,3 +63,57 @@ def test_every_actor_statute_word_occurs_in_the_texts():
     for a in kb.actors():
         unused = [w for w in a.text if w not in corpus_text]
         assert not unused, (a.name, unused)
+
+
+def test_every_faq_topic_is_grounded_in_the_corpus():
+    corpus = load_corpus()
+    topics = kb.faq_topics()
+    assert len({t.key for t in topics}) == len(topics) >= 5
+    for t in topics:
+        assert t.words and t.lead and t.provisions, t.key
+        assert [p for p in t.provisions if p not in corpus.provisions] == [], t.key
+
+
+@pytest.mark.parametrize("text,message", [
+    ("default_laws: [a]\naliases: {}\nindex_sectors: {}\nmission_documents: {}\nauthority_basis: {}\ncase_sectors: {}\nextra: 1\n",
+     "extra"),
+    ("default_laws: [a]\naliases: {x: [1]}\nindex_sectors: {}\nmission_documents: {}\nauthority_basis: {}\ncase_sectors: {}\n",
+     "aliases.x"),
+    ("default_laws: [a]\naliases: {}\nindex_sectors: {}\nmission_documents: {}\nauthority_basis: {x: [y]}\ncase_sectors: {}\n",
+     "authority_basis.x"),
+])
+def test_bad_catalog_files_are_refused(tmp_path, monkeypatch, text, message):
+    from corpus import catalog
+
+    (tmp_path / "catalog.yaml").write_text(text, "utf-8")
+    monkeypatch.setattr(kb, "DATA", tmp_path)
+    with pytest.raises(kb.KnowledgeError, match=message):
+        catalog.load_catalog()
+
+
+def test_every_catalog_name_is_a_document_and_every_basis_a_provision():
+    from corpus import catalog
+
+    corpus = load_corpus()
+    named = [*catalog.DEFAULT_LAWS, *catalog.ALIASES, *catalog.SECTORS, *catalog.AUTHORITY_BASIS]
+    assert [k for k in named if k not in corpus.documents] == []
+    assert [p for p in catalog.AUTHORITY_BASIS.values() if p not in corpus.provisions] == []
+    for prefix in catalog.MISSION_DOCUMENTS.values():
+        assert any(k == prefix or k.startswith(prefix) for k in corpus.documents), prefix
+
+
+def test_every_public_scope_pattern_compiles_and_the_categories_are_named():
+    scope = kb.public_scope()
+    for pattern in (*scope.allow, *(p for _, patterns in scope.deny for p in patterns)):
+        re.compile(pattern)
+    assert scope.allow and scope.hint and all(category and patterns for category, patterns in scope.deny)
+
+
+def test_question_sectors_map_onto_the_index_sectors():
+    from corpus import catalog
+
+    index_names = {s for names in catalog.SECTORS.values() for s in names} | {"综合"}
+    assert set(catalog.CASE_SECTORS) <= index_names
+    assert kb.index_sector("食品") == "食品产品" and kb.index_sector("机动车排放") == "机动车"
+    assert kb.index_sector("特种设备") == "特种设备" and kb.index_sector(None) is None
+    assert all(s.index in index_names for s in kb.sectors() if s.index)

@@ -19,7 +19,7 @@ class Scripted(BaseHTTPRequestHandler):
     delay = 0.0
     seen: list[dict] = []
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         Scripted.seen.append(body)
         time.sleep(Scripted.delay)
@@ -42,7 +42,7 @@ class Scripted(BaseHTTPRequestHandler):
 
 
 @pytest.fixture()
-def llm_server(monkeypatch):
+def llm_server(monkeypatch, built_home):
     server = ThreadingHTTPServer(("127.0.0.1", 0), Scripted)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     monkeypatch.setenv("YIJU_LLM_BASE_URL", f"http://127.0.0.1:{server.server_address[1]}/v1")
@@ -88,7 +88,7 @@ def test_timeout_falls_back(llm_server):
     assert a.citations[0].provision_id == "特种设备安全法/93"
 
 
-def test_endpoint_down_falls_back(monkeypatch):
+def test_endpoint_down_falls_back(monkeypatch, built_home):
     monkeypatch.setenv("YIJU_LLM_BASE_URL", "http://127.0.0.1:9/v1")
     monkeypatch.setenv("YIJU_LLM_TIMEOUT", "2")
     a = ask(Q)

@@ -21,6 +21,7 @@ DECLINE = [
 ]
 
 
+@pytest.mark.usefixtures("built_home")
 @pytest.mark.parametrize("q,intent,pid", ANSWER)
 def test_public_answers_are_grounded(q, intent, pid):
     a = ask(q, mode="public")

@@ -15,6 +15,7 @@ import json
 import logging
 import shutil
 import uuid
+from typing import TYPE_CHECKING
 
 import anyio
 from fastapi import FastAPI, Header, HTTPException, Request
@@ -24,6 +25,9 @@ from starlette.background import BackgroundTask
 
 from ui import audit, auth
 from ui.ratelimit import RateLimiter
+
+if TYPE_CHECKING:
+    from assistant.models import Answer
 
 log = logging.getLogger("yiju.http")
 MAX_QUESTION_BYTES = 200_000
@@ -55,7 +59,7 @@ def bearer(header: str | None) -> str:
     return value
 
 
-def _answer_json(a) -> dict:  # noqa: ANN001 - assistant.Answer
+def _answer_json(a: Answer) -> dict:
     d = a.to_dict()
     return {k: d[k] for k in ("question", "markdown", "intent", "slots", "conclusion", "citations", "penalties",
                               "cases", "confidence", "declined", "notice", "warnings", "basis_paragraph", "mode",
@@ -134,7 +138,7 @@ def create_api(public_limit: RateLimiter | None = None) -> FastAPI:
 
         try:
             status = index_status()
-        except Exception as exc:  # noqa: BLE001 - reported, not raised
+        except Exception as exc:  # reported, not raised
             return {"ok": False, "index": str(exc)}
         return {"ok": bool(status.get("exists")), "index": status.get("build_id"), "chroma": status.get("chroma")}
 
@@ -145,7 +149,7 @@ def create_api(public_limit: RateLimiter | None = None) -> FastAPI:
 
 def _add_download_route(app: FastAPI) -> None:
     @app.get("/download/{key}")
-    def download(key: str, request: Request):  # noqa: ANN202 - a file or a JSON refusal
+    def download(key: str, request: Request):  # a file or a JSON refusal
         from ui import downloads
 
         got = downloads.claim(key, _client(request))
@@ -173,7 +177,7 @@ def _has_file_reference(value: object, depth: int = 0) -> bool:
     return False
 
 
-def _fits(component, value: object) -> bool:  # noqa: ANN001 - a Gradio component
+def _fits(component, value: object) -> bool:  # a Gradio component
     """Whether `value` has the shape the page itself sends for `component` (else Gradio would print a traceback)."""
     import gradio as gr
 
@@ -191,7 +195,7 @@ def _fits(component, value: object) -> bool:  # noqa: ANN001 - a Gradio componen
     return isinstance(value, str | int | float | list) and not _has_file_reference(value)
 
 
-def _event(demo, payload: dict, path: str):  # noqa: ANN001, ANN202 - gr.Blocks → BlockFunction | None
+def _event(demo, payload: dict, path: str):  # gr.Blocks → BlockFunction | None
     """The event a Gradio call targets: by fn_index (queue/join) or by the api_name in /call/[v2/]<name>."""
     if isinstance(payload.get("fn_index"), int):
         return demo.fns.get(payload["fn_index"])
@@ -201,7 +205,7 @@ def _event(demo, payload: dict, path: str):  # noqa: ANN001, ANN202 - gr.Blocks 
     return None
 
 
-def gradio_call_problem(demo, payload: object, path: str = "") -> str:  # noqa: ANN001 - gr.Blocks
+def gradio_call_problem(demo, payload: object, path: str = "") -> str:  # gr.Blocks
     """Why a Gradio call (queue/join or /call/ body) does not fit its event's inputs; "" when it does or when it
     is no call (Gradio answers those itself)."""
     if not isinstance(payload, dict):
@@ -235,10 +239,10 @@ class Guard:
     """ASGI middleware: body cap (413 before reading), no uploads, Gradio calls whose data does not fit their
     event (file references, wrong shapes) refused, and one log line per rejected request."""
 
-    def __init__(self, app, max_body: int, check=_no_files) -> None:  # noqa: ANN001 - ASGI app, callable
+    def __init__(self, app, max_body: int, check=_no_files) -> None:  # ASGI app, callable
         self.app, self.max_body, self.check = app, max_body, check
 
-    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001 - ASGI
+    async def __call__(self, scope, receive, send) -> None:  # ASGI
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -259,7 +263,7 @@ class Guard:
                 return await self._refuse(send, 400, problem, method, path, client)
         await self.app(scope, self._replay(body, receive) if body else receive, self._watch(send, method, path, client))
 
-    async def _read(self, receive) -> tuple[bytes, bool]:  # noqa: ANN001
+    async def _read(self, receive) -> tuple[bytes, bool]:
         chunks, size = [], 0
         while True:
             message = await receive()
@@ -284,7 +288,7 @@ class Guard:
             return ""  # not JSON: the route answers 4xx itself
 
     @staticmethod
-    def _replay(body: bytes, receive):  # noqa: ANN001, ANN205
+    def _replay(body: bytes, receive):
         sent = False
 
         async def replay() -> dict:
@@ -297,7 +301,7 @@ class Guard:
         return replay
 
     @staticmethod
-    def _watch(send, method: str, path: str, client: str):  # noqa: ANN001, ANN205
+    def _watch(send, method: str, path: str, client: str):
         async def watched(message: dict) -> None:
             if message["type"] == "http.response.start" and message["status"] in LOGGED_STATUSES:
                 log.warning("rejected %s %s from %s: %d", method, path[:200], client, message["status"])
@@ -306,7 +310,7 @@ class Guard:
         return watched
 
     @staticmethod
-    async def _refuse(send, status: int, message: str, method: str, path: str, client: str) -> None:  # noqa: ANN001
+    async def _refuse(send, status: int, message: str, method: str, path: str, client: str) -> None:
         log.warning("rejected %s %s from %s: %d %s", method, path[:200], client, status, message)
         body = json.dumps({"error": message, "detail": message}, ensure_ascii=False).encode()
         await send({"type": "http.response.start", "status": status,

@@ -11,7 +11,7 @@ from ui.cli_zh import install
 
 # Each module defines click commands/groups listed in its __all__; a helper owns one module.
 COMMAND_MODULES = ["ui.cli_corpus", "ui.cli_index", "ui.cli_assistant", "ui.cli_serve", "ui.cli_quiz",
-                   "ui.cli_eval", "ui.cli_users", "ui.cli_load"]
+                   "ui.cli_eval", "ui.cli_users", "ui.cli_load", "ui.cli_config"]
 
 
 install()  # click's usage errors and help headings in Chinese
@@ -34,10 +34,9 @@ class YijuGroup(click.Group):
             raise Failed(f"检索索引已损坏或数据文件不完整（读到意外的文件结尾：{exc or 'EOFError'}）。"
                          "请运行 `yiju index build` 重建索引。") from None
         except Exception as exc:
-            from assistant.retrieve import IndexMissing
-            from index.errors import IndexError_
+            from index.errors import SearchIndexError
 
-            if isinstance(exc, IndexError_ | IndexMissing):
+            if isinstance(exc, SearchIndexError):
                 raise Failed(str(exc)) from None
             raise
 
@@ -55,6 +54,7 @@ def cli() -> None:
       yiju search "电梯检验机构出具虚假报告怎么罚"
       yiju ask "检验机构出具虚假报告罚多少？依据哪条？"
       yiju serve                             启动网页（127.0.0.1:7860）
+      yiju config                            当前设置及其来源
     """
 
 
@@ -76,10 +76,9 @@ def main() -> None:
         click.echo("已中断。", err=True)
         sys.exit(130)
     except Exception as exc:  # typed index/assistant errors carry a message meant for the user
-        from assistant.retrieve import IndexMissing
-        from index.errors import IndexError_
+        from index.errors import SearchIndexError
 
-        if not isinstance(exc, IndexError_ | IndexMissing):
+        if not isinstance(exc, SearchIndexError):
             raise
         click.echo(f"错误：{exc}", err=True)
         sys.exit(2)

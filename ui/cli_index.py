@@ -21,14 +21,14 @@ def build_cmd(full: bool, quiet: bool) -> None:
     """构建或增量更新索引：只对内容变化的条文重新向量化，删除已消失的条文；在旁边建好、校验后原子切换。"""
     from corpus.load import load_corpus
     from index.build import build_index
-    from index.errors import IndexError_
+    from index.errors import SearchIndexError
 
     corpus = load_corpus()
     for e in corpus.errors:
         click.echo(f"⚠ 未能收录：{e}", err=True)
     try:
         r = build_index(corpus, progress=not quiet, full=full)
-    except IndexError_ as exc:
+    except SearchIndexError as exc:
         raise click.ClickException(str(exc)) from None
     if r.skipped:
         click.echo(f"索引已是最新（{r.build_id}，{r.units} 条，{r.seconds} 秒）。")
@@ -43,11 +43,11 @@ def build_cmd(full: bool, quiet: bool) -> None:
 def status_cmd(as_json: bool) -> None:
     """索引是否存在、是否完好、是否与语料一致。"""
     from index.build import index_status
-    from index.errors import IndexError_
+    from index.errors import SearchIndexError
 
     try:
         s = index_status(deep=True)
-    except IndexError_ as exc:
+    except SearchIndexError as exc:
         raise click.ClickException(str(exc)) from None
     if as_json:
         click.echo(json.dumps(s, ensure_ascii=False, indent=2))
@@ -81,7 +81,7 @@ def search_cmd(query: str, k: int, mode: str, docs: tuple[str, ...], doc_types: 
         yiju search --doc 39号令 "授权签字人"
     """
     from corpus.load import load_corpus
-    from index.errors import IndexError_
+    from index.errors import SearchIndexError
     from index.search import Searcher
     from ui.cli_assistant import warn_missing_corpus
 
@@ -97,7 +97,7 @@ def search_cmd(query: str, k: int, mode: str, docs: tuple[str, ...], doc_types: 
         hits = Searcher(corpus=corpus).search(query, k=k, mode=mode, doc_keys=keys or None,
                                               doc_types=list(doc_types) or None, sectors=list(sectors) or None,
                                               include_repealed=include_repealed, penalty=penalty)
-    except IndexError_ as exc:
+    except SearchIndexError as exc:
         raise click.ClickException(str(exc)) from None
     if as_json:
         click.echo(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))

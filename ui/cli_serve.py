@@ -19,13 +19,13 @@ def serve_cmd(host: str, port: int, no_build: bool, with_api: bool) -> None:
 
     warn_missing_corpus()  # a mistyped YIJU_CORPUS_DIRS must not go unnoticed
     from index.build import index_status
-    from index.errors import IndexError_
+    from index.errors import SearchIndexError
 
     try:
         status = index_status()
         problem = "" if status["exists"] and status["up_to_date"] else \
             "索引已过期（语料有变化）" if status["exists"] else "索引不存在"
-    except IndexError_ as exc:
+    except SearchIndexError as exc:
         problem = f"索引损坏：{exc}"
     if problem:
         if no_build:
@@ -35,7 +35,7 @@ def serve_cmd(host: str, port: int, no_build: bool, with_api: bool) -> None:
         click.echo(f"{problem}，正在构建索引（首次约需数分钟）……")
         try:
             build_index()
-        except IndexError_ as exc:
+        except SearchIndexError as exc:
             raise click.ClickException(f"索引构建失败：{exc}。请运行 `yiju index build` 查看详情。") from None
     from ui.auth import list_users
 

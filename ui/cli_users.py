@@ -40,11 +40,7 @@ def list_cmd() -> None:
     """列出用户与角色（不显示密码哈希）。"""
     from ui.auth import list_users
 
-    users = list_users()
-    if not users:
-        click.echo("尚无用户。添加：yiju users add 姓名 --role officer")
-    for name, role in users:
-        click.echo(f"{name}\t{role}")
+    _table(list_users(), "尚无用户。添加：yiju users add 姓名 --role officer")
 
 
 @users_group.command("remove")
@@ -65,11 +61,16 @@ def sessions_cmd() -> None:
 
     from ui.auth import sessions
 
-    rows = sessions()
+    _table([(user, role, client, time.strftime("%Y-%m-%d %H:%M", time.localtime(expires)))
+            for user, role, client, expires in sessions()], "没有已登录的会话。")
+
+
+def _table(rows: list[tuple], empty: str) -> None:
+    """Tab-separated rows, or `empty` when there are none."""
     if not rows:
-        click.echo("没有已登录的会话。")
-    for user, role, client, expires in rows:
-        click.echo(f"{user}\t{role}\t{client}\t{time.strftime('%Y-%m-%d %H:%M', time.localtime(expires))}")
+        click.echo(empty)
+    for row in rows:
+        click.echo("\t".join(map(str, row)))
 
 
 @users_group.command("revoke")

@@ -1,0 +1,33 @@
+"""What a question asks or attempts, as regular expressions shared by the index and the assistant (one place
+for each pattern; the modules that test questions import them from here)."""
+
+from __future__ import annotations
+
+import re
+
+# -- penalties ---------------------------------------------------------------------------------------------
+# how a question asks what the sanction is ('怎么罚', '如何处理'): the part every penalty pattern shares
+HOW_PUNISHED = r"罚多少|怎么罚|如何罚|怎么处罚|如何处罚|怎么处理|如何处理"
+# anything about sanctions or liability: the search boosts 法律责任/罚则 articles for these
+PENALTY_QUESTION = re.compile(r"罚|处分|法律责任|吊销|撤销.{0,4}(资格|资质|证书)|没收|追责|追究|怎么处理|如何处理|咋处理|"
+                              r"怎么办|咋办|后果|会怎样|会怎么样|承担什么责任|什么责任|刑事")
+# asks for the penalty itself (an amount, a range, how to punish, the liability), not who imposes it
+PENALTY_ASK = re.compile(HOW_PUNISHED + r"|罚款多少|罚几|罚款范围|幅度|区间|"
+                         r"罚款标准|多少钱|最高|最多|上限|下限|倍|法律责任|什么责任|承担|后果|会怎样")
+# asks for the administrative sanction (as against the crime)
+ADMIN_ASK = re.compile(HOW_PUNISHED + r"|行政处罚|罚款|给予.{0,4}处罚")
+
+# -- versions ----------------------------------------------------------------------------------------------
+# a version the question names ('2021版', '（2017年）', '旧法'); its words are the understanding's version hint
+VERSION_NAMED = re.compile(r"(20\d{2}|19\d{2})\s*(?:年)?(?:版|年版|修订版|修正版)|[（(]\s*(?:19|20)\d{2}\s*年\s*[)）]|旧法|旧版|原办法|修订前|老版")
+# any sign that the question means an older text (also '修改前', '原《…》', '修订后是第几条')
+OLD_VERSION = re.compile(VERSION_NAMED.pattern + r"|(?:20\d{2}|19\d{2})\s*年?\s*(?:版|修订版|修正版|修改版)|"
+                         r"修改前|老《|原《|旧《|(?:修订|修改|修正)后[^，。？]{0,12}(?:第几条|哪一条|哪条)")
+
+# -- attempts to change the rules ---------------------------------------------------------------------------
+# asks the assistant to set its rules aside (the public mode declines these)
+OVERRIDE = (r"忽略(以上|之前|前面|上述|所有|你的)|无视.{0,6}(指令|规则|限制)|ignore (all|previous|the above)|system ?prompt|"
+            r"jailbreak|越狱|扮演|假装你?是|开发者模式|不受限制")
+# …or to make things up
+FABRICATE = r"编造|捏造|虚构一?条|假装|不要引用"
+INJECTION = re.compile(f"{OVERRIDE}|{FABRICATE}", re.IGNORECASE)
