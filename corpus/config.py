@@ -81,3 +81,26 @@ def max_password_checks() -> int:
 def calibration_enabled() -> bool:
     """YIJU_NO_CALIBRATION=1 keeps each route's own confidence (used when refitting the calibration)."""
     return os.environ.get("YIJU_NO_CALIBRATION", "") in ("", "0")
+
+
+EMBED_RUNTIMES = ("onnx", "torch")
+DENSE_UNIT_SCHEMES = ("article", "full")
+
+
+def embed_runtime() -> str:
+    """How passages and queries are embedded (`YIJU_EMBED_RUNTIME`): `onnx` (default) — e5-small quantized to
+    int8 and run on ONNX Runtime, no torch at query time; `torch` — the fp32 sentence-transformers reference.
+    An index remembers the runtime that made its vectors; switching needs `yiju index build`."""
+    raw = (os.environ.get("YIJU_EMBED_RUNTIME") or "onnx").strip().lower()
+    if raw not in EMBED_RUNTIMES:
+        raise ValueError(f"YIJU_EMBED_RUNTIME 只能是 {' 或 '.join(EMBED_RUNTIMES)}（当前为 {raw!r}）")
+    return raw
+
+
+def dense_units() -> str:
+    """What the dense side embeds (`YIJU_DENSE_UNITS`): `article` (default) — each article, plan item and case,
+    cut to its first 160 characters; `full` — every 款/项 (with its lead-in) in full, collapsed to its article."""
+    raw = (os.environ.get("YIJU_DENSE_UNITS") or "article").strip().lower()
+    if raw not in DENSE_UNIT_SCHEMES:
+        raise ValueError(f"YIJU_DENSE_UNITS 只能是 {' 或 '.join(DENSE_UNIT_SCHEMES)}（当前为 {raw!r}）")
+    return raw

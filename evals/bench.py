@@ -71,18 +71,40 @@ def _lat(fn: Callable[[str], object], queries: list[str], repeat: int, before: C
             "max_ms": round(max(times), 2) if times else None, "n": len(times)}
 
 
-def _quality(searcher, mode: str) -> dict:  # noqa: ANN001
-    """hit@1/hit@5/MRR@10 of one mode on the gold items that name relevant provisions."""
-    from evals.metrics import ir_metrics
-    from evals.run import dedupe, load_gold
+def quality_items(name: str) -> list[dict]:
+    """Items with relevant provisions of one set: `gold` (evals/data) or `dev` (the blind dev set)."""
+    from evals.run import load_gold
 
-    items = [i for i in load_gold() if i.get("relevant")]
-    relevant = {i["id"]: set(i["relevant"]) for i in items}
+    if name == "dev":
+        from evals.lead import DEV_DIR, load
+
+        items = [i for i in load(DEV_DIR) if i.get("relevant") and i.get("kind") != "decline"]
+    else:
+        items = [i for i in load_gold() if i.get("relevant")]
+    return items
+
+
+def _quality(searcher, mode: str, name: str = "gold") -> dict:  # noqa: ANN001
+    """hit@1/hit@5/MRR@10 of one mode (article level) on the items of a set that name relevant provisions."""
+    from evals.metrics import ir_metrics
+    from evals.run import article_id, dedupe
+
+    items = quality_items(name)
+    relevant = {i["id"]: {article_id(r) for r in i["relevant"]} for i in items}
     results = {i["id"]: dedupe([h.id for h in searcher.search(i["question"], k=20, mode=mode,
                                                                 include_repealed=True)])[:10] for i in items}
     m = ir_metrics(relevant, results)
     return {"hit@1": m["hit@1"], "hit@5": m["hit@5"], "recall@10": m["recall@10"], "mrr@10": m["mrr@10"],
             "n": len(items)}
+
+
+def dense_quality(searcher=None) -> dict:  # noqa: ANN001
+    """Dense and hybrid hit@5 (and more) on the gold and dev sets, for comparing runtimes and unit schemes."""
+    if searcher is None:
+        from index.search import Searcher
+
+        searcher = Searcher()
+    return {f"{name}_{mode}": _quality(searcher, mode, name) for name in ("gold", "dev") for mode in ("dense", "hybrid")}
 
 
 def serve_bench(queries: list[str], repeat: int = 2, quality: bool = True, answer: bool = True) -> dict:

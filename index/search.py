@@ -3,7 +3,6 @@ direct lookup of cited provisions and de-duplication of 条 vs its 款/项."""
 
 from __future__ import annotations
 
-import contextlib
 import re
 import threading
 import unicodedata
@@ -17,8 +16,16 @@ from corpus.load import Corpus, load_corpus
 from corpus.models import REPEALED, Document, Provision
 from corpus.refs import find_references, named_documents
 from index import dense
-from index.build import current_dir, index_root, model_id, open_collection, open_store, require_current
-from index.errors import IndexCorrupted, IndexError_
+from index.build import (
+    current_dir,
+    describe_model,
+    index_root,
+    model_id,
+    open_collection,
+    open_store,
+    require_current,
+)
+from index.errors import IndexCorrupted, IndexError_, IndexModelMismatch
 from index.expand import expand
 
 MODES = ("hybrid", "bm25", "dense")
@@ -35,7 +42,6 @@ ITEM_PREFERENCE = 0.9  # …and a 项 instead of its 款 when it scores at least
 PENALTY_QUESTION = re.compile(r"罚|处分|法律责任|吊销|撤销.{0,4}(资格|资质|证书)|没收|追责|追究|怎么处理|如何处理|咋处理|"
                               r"怎么办|咋办|后果|会怎样|会怎么样|承担什么责任|什么责任|刑事")
 PENALTY_CHAPTERS = ("法律责任", "罚则", "处罚", "责任追究")
-QUERY_THREADS = 1  # a short query embeds as fast on one thread, and does not stall on a busy CPU
 
 
 @dataclass
@@ -96,31 +102,14 @@ _EMBEDDERS: dict[str, object] = {}
 _EMBEDDERS_LOCK = threading.Lock()
 
 
-def shared_embedder():  # noqa: ANN201 - index.embed.Embedder
-    """One Embedder per model and process: Searchers made after a rebuild (or by several layers) share the
-    loaded weights instead of holding a copy each."""
-    from index.embed import Embedder
+def shared_embedder():  # noqa: ANN201 - index.embed.Embedder | index.onnx_embed.OnnxEmbedder
+    """One embedder per runtime, model and process: Searchers made after a rebuild (or by several layers) share
+    the loaded weights instead of holding a copy each. Nothing is loaded (nor torch imported) here."""
+    from index.embed import create_embedder
 
-    emb = Embedder()  # resolves the configured model (converting it on first use); loads nothing yet
+    emb = create_embedder()
     with _EMBEDDERS_LOCK:
-        return _EMBEDDERS.setdefault(emb.name, emb)
-
-
-@contextlib.contextmanager
-def _torch_threads(n: int):  # noqa: ANN202
-    try:
-        import torch
-    except ImportError:  # pragma: no cover - a non-torch embedder
-        yield
-        return
-    old = torch.get_num_threads()
-    if old != n:
-        torch.set_num_threads(n)
-    try:
-        yield
-    finally:
-        if old != n:
-            torch.set_num_threads(old)
+        return _EMBEDDERS.setdefault(f"{emb.runtime}:{emb.name}", emb)
 
 
 class Searcher:
@@ -148,6 +137,10 @@ class Searcher:
         if len(parents) != len(self.lexical.ids):
             raise IndexCorrupted(str(self.build_dir), "BM25 与条文列表不一致")
         self._lex_parent = np.array([self._pos.get(p, -1) for p in parents], dtype=np.int64)
+        # dense units: the articles themselves (`article` scheme), or their 款/项 (`full`), each with its article
+        self.dense_ids: list[str] = self.manifest.get("dense_ids") or self.ids
+        self._dense_pos = {uid: n for n, uid in enumerate(self.dense_ids)}
+        self._dense_parent = np.array(self.manifest.get("dense_parents") or range(len(self.ids)), dtype=np.int64)
         self._client = open_store(self.build_dir, self.manifest)
         self.collection = open_collection(self._client, self.build_dir, self.manifest)
         self._embedder = embedder
@@ -181,8 +174,8 @@ class Searcher:
                 if self._embedder is None:
                     emb = shared_embedder()
                     if model_id(emb.name) != self.manifest["model"]:
-                        raise IndexCorrupted(str(self.build_dir), f"索引由模型 {self.manifest.get('model_name')} 构建，"
-                                             f"当前配置的模型是 {emb.name}")
+                        raise IndexModelMismatch(describe_model(self.manifest["model"], self.manifest.get("model_name")),
+                                                 describe_model(model_id(emb.name), emb.name))
                     self._embedder = emb
         return self._embedder
 
@@ -247,7 +240,7 @@ class Searcher:
                 self._cache.move_to_end(text)
                 return vec
         emb = self.embedder
-        with self._embed_lock, _torch_threads(QUERY_THREADS):
+        with self._embed_lock:
             vec = emb.embed_queries([text])[0].astype(np.float32).tolist()
         with self._cache_lock:
             self._cache[text] = vec
@@ -272,23 +265,28 @@ class Searcher:
         return [(n, best[n], _matched(subs.get(n, []), best[n])) for n in order]
 
     def _dense(self, query: str, mask: np.ndarray, allowed: frozenset[str]) -> list[tuple[int, float]]:
+        """(article position, best cosine of its units) for the nearest dense units, best first."""
         vec = self._query_vec(query)
-        allowed_units = int(mask.sum())
+        unit_mask = mask[self._dense_parent]
+        allowed_units = int(unit_mask.sum())
         if allowed_units <= 0:
             return []
-        excluded = len(self.ids) - allowed_units
-        if excluded <= UNFILTERED_OVERFETCH:  # cheaper to over-fetch and drop than to filter in Chroma
-            where, n_results = None, min(len(self.ids), DENSE_CANDIDATES + excluded)
+        per_article = max(1.0, len(self.dense_ids) / max(1, len(self.ids)))
+        wanted = int(DENSE_CANDIDATES * min(per_article, 3.0))  # units, so that ~DENSE_CANDIDATES articles remain
+        excluded = len(self.dense_ids) - allowed_units
+        if excluded <= UNFILTERED_OVERFETCH * per_article:  # cheaper to over-fetch and drop than to filter in Chroma
+            where, n_results = None, min(len(self.dense_ids), wanted + excluded)
         else:
             where = dense.where_doc_keys(set(allowed), set(self._doc_keys))
-            n_results = min(DENSE_CANDIDATES, allowed_units)
+            n_results = min(wanted, allowed_units)
         res = self._query_store(vec, n_results, where)
-        out = []
-        for pid, dist in zip(res["ids"][0], res["distances"][0], strict=True):
-            n = self._pos.get(pid)
-            if n is not None and mask[n]:
-                out.append((n, 1.0 - float(dist)))
-        return out[:DENSE_CANDIDATES]
+        out: dict[int, float] = {}
+        for uid, dist in zip(res["ids"][0], res["distances"][0], strict=True):
+            u = self._dense_pos.get(uid)
+            n = int(self._dense_parent[u]) if u is not None else -1
+            if n >= 0 and mask[n] and n not in out:
+                out[n] = 1.0 - float(dist)
+        return list(out.items())[:DENSE_CANDIDATES]
 
     def _query_store(self, vec: list[float], n_results: int, where: dict | None) -> dict:
         """Query Chroma; a server that dropped the connection is reconnected once (with backoff), and one
