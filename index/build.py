@@ -750,6 +750,8 @@ def index_status(home: Path | None = None, corpus: Corpus | None = None, deep: b
     up_to_date = m.get("digest") == corpus_digest(corpus, model_id(configured_model()))
     out.update({"exists": True, "build_id": m["build_id"], "created": m["created"], "units": len(m["ids"]),
                 "lexical_units": m.get("lexical_units", 0), "model": m.get("model_name", m["model"]),
+                "runtime": describe_model(m["model"], m.get("model_name")), "dense_units": m.get("dense_units", "article"),
+                "vectors": len(m.get("dense_ids") or m["ids"]),
                 "chroma": m.get("chroma_url") or "embedded", "collection": m["collection"], "up_to_date": up_to_date,
                 "path": str(build)})
     return out

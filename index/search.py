@@ -174,6 +174,8 @@ class Searcher:
             with self._embed_lock:
                 if self._embedder is None:
                     emb = shared_embedder()
+                    if getattr(emb, "runtime", "") == "onnx":
+                        _ = emb.marker  # EmbeddingModelMissing (run `yiju index build`) rather than a mismatch
                     if model_id(emb.name) != self.manifest["model"]:
                         raise IndexModelMismatch(describe_model(self.manifest["model"], self.manifest.get("model_name")),
                                                  describe_model(model_id(emb.name), emb.name))

@@ -193,3 +193,15 @@ def test_full_units_cover_every_item_and_reuse_vectors_by_text(tmp_path, model_p
     (tmp_path / "docs" / "电梯.md").write_text(RULE + "\n第四条　本规定自公布之日起施行。\n", "utf-8")
     second = build_index(build_corpus(dirs=[tmp_path / "docs"], laws=[]), progress=False)
     assert second.embedded == 1 and second.reused == first.dense_units
+
+
+def test_bench_names_the_cpu_and_writes_outside_the_checkout(tmp_path, monkeypatch):
+    from evals.bench import cpu_info, write_result
+
+    info = cpu_info()
+    assert info["model"] and info["cpus"] >= 1 and isinstance(info["avx512"], bool)
+    monkeypatch.setenv("YIJU_HOME", str(tmp_path))
+    path = write_result({"x": 1})
+    assert path.parent == tmp_path / "reports" and (tmp_path / "reports" / "bench-latest.json").is_file()
+    assert write_result({"x": 2}, tmp_path / "out" / "b.json") == tmp_path / "out" / "b.json"
+    assert not (ROOT / "evals" / "reports" / "bench-latest.json").exists()

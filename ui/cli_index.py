@@ -35,7 +35,8 @@ def build_cmd(full: bool, quiet: bool) -> None:
         click.echo(f"索引已是最新（{r.build_id}，{r.units} 条，{r.seconds} 秒）。")
     else:
         t = "，".join(f"{k} {v} 秒" for k, v in r.timings.items())
-        click.echo(f"索引 {r.build_id}：{r.units} 条（BM25 含款项 {r.lexical_units} 条）；新向量化 {r.embedded}，"
+        click.echo(f"索引 {r.build_id}：{r.units} 条（BM25 含款项 {r.lexical_units} 条，向量单元 {r.dense_units} 个）；"
+                   f"新向量化 {r.embedded}，"
                    f"复用 {r.reused}；新增 {r.added}，更新 {r.updated}，删除 {r.removed}；用时 {r.seconds} 秒（{t}）。")
 
 
@@ -58,7 +59,8 @@ def status_cmd(as_json: bool) -> None:
     if not s["exists"]:
         click.echo("尚未构建索引。请运行 `yiju index build`。")
         return
-    click.echo(f"索引 {s['build_id']}（{s['created']}）：{s['units']} 条，BM25 {s['lexical_units']} 条，模型 {s['model']}，"
+    click.echo(f"索引 {s['build_id']}（{s['created']}）：{s['units']} 条，BM25 {s['lexical_units']} 条，"
+               f"向量 {s['vectors']} 个（单元 {s['dense_units']}，{s['runtime']}），模型 {s['model']}，"
                f"Chroma {s['chroma']}；" + ("与语料一致。" if s["up_to_date"] else "语料已变化，请运行 `yiju index build` 更新。"))
 
 
