@@ -83,17 +83,20 @@ def calibration_enabled() -> bool:
     return os.environ.get("YIJU_NO_CALIBRATION", "") in ("", "0")
 
 
-EMBED_RUNTIMES = ("onnx", "torch")
+EMBED_RUNTIMES = ("onnx-int8", "onnx-fp32", "torch")
+DEFAULT_ONNX = "onnx-int8"  # what `onnx` (and no setting) means
 DENSE_UNIT_SCHEMES = ("article", "full")
 
 
 def embed_runtime() -> str:
-    """How passages and queries are embedded (`YIJU_EMBED_RUNTIME`): `onnx` (default) — e5-small quantized to
-    int8 and run on ONNX Runtime, no torch at query time; `torch` — the fp32 sentence-transformers reference.
-    An index remembers the runtime that made its vectors; switching needs `yiju index build`."""
-    raw = (os.environ.get("YIJU_EMBED_RUNTIME") or "onnx").strip().lower()
+    """How passages and queries are embedded (`YIJU_EMBED_RUNTIME`): `onnx-int8` (default; `onnx` for short) —
+    e5-small quantized to int8 on ONNX Runtime; `onnx-fp32` — the same export unquantized; both without torch at
+    query time; `torch` — the fp32 sentence-transformers reference. An index remembers the runtime that made its
+    vectors; switching needs `yiju index build`."""
+    raw = (os.environ.get("YIJU_EMBED_RUNTIME") or DEFAULT_ONNX).strip().lower()
+    raw = DEFAULT_ONNX if raw == "onnx" else raw
     if raw not in EMBED_RUNTIMES:
-        raise ValueError(f"YIJU_EMBED_RUNTIME 只能是 {' 或 '.join(EMBED_RUNTIMES)}（当前为 {raw!r}）")
+        raise ValueError(f"YIJU_EMBED_RUNTIME 只能是 onnx、{'、'.join(EMBED_RUNTIMES)}（当前为 {raw!r}）")
     return raw
 
 

@@ -232,18 +232,20 @@ def compare_runtimes(queries: list[str], repeat: int = 2, n_units: int = 256) ->
     from index import embed
     from index.onnx_embed import OnnxEmbedder, ensure_onnx
 
+    rt = embed.runtime() if embed.runtime() != "torch" else "onnx-int8"
     src = embed.ensure_model()
     texts = short_units(n_units)
     out: dict = {"units": len(texts), "mean_unit_chars": round(sum(map(len, texts)) / max(1, len(texts)), 1)}
     vecs = {}
-    for name, emb in (("torch-fp32", embed.Embedder(src)), ("onnx-int8", OnnxEmbedder(ensure_onnx(src)))):
+    out["chosen"] = rt
+    for name, emb in (("torch-fp32", embed.Embedder(src)), (rt, OnnxEmbedder(ensure_onnx(src, rt.split("-")[1])))):
         out[name], *vecs[name] = _embed_figures(emb, texts, queries, repeat)
-    ref, new = out["torch-fp32"], out["onnx-int8"]
+    ref, new = out["torch-fp32"], out[rt]
     out["ratio"] = {"units_per_s": round(new["units_per_s"] / ref["units_per_s"], 2),
                     "query_p50": round(ref["query_p50_ms"] / new["query_p50_ms"], 2),
                     "query_p95": round(ref["query_p95_ms"] / new["query_p95_ms"], 2)}
-    cos_p = (np.asarray(vecs["torch-fp32"][0]) * np.asarray(vecs["onnx-int8"][0])).sum(axis=1)
-    cos_q = (np.asarray(vecs["torch-fp32"][1]) * np.asarray(vecs["onnx-int8"][1])).sum(axis=1)
+    cos_p = (np.asarray(vecs["torch-fp32"][0]) * np.asarray(vecs[rt][0])).sum(axis=1)
+    cos_q = (np.asarray(vecs["torch-fp32"][1]) * np.asarray(vecs[rt][1])).sum(axis=1)
     out["cosine"] = {"passages_mean": round(float(cos_p.mean()), 4), "passages_min": round(float(cos_p.min()), 4),
                      "queries_mean": round(float(cos_q.mean()), 4), "queries_min": round(float(cos_q.min()), 4)}
     return out
@@ -465,13 +467,13 @@ def print_machine(r: dict) -> None:
 def print_runtimes(rt: dict) -> None:
     """Reference and chosen runtime side by side, with the ratio (chosen over reference: higher is better)."""
     print(f"\nembedding runtimes, same run ({rt['units']} short units, {rt['mean_unit_chars']} chars on average)")
-    print(f"{'':<26}{'torch fp32':>12}{'onnx int8':>12}{'ratio':>8}")
-    a, b, x = rt["torch-fp32"], rt["onnx-int8"], rt["ratio"]
+    print(f"{'':<26}{'torch-fp32':>12}{rt['chosen']:>12}{'ratio':>8}")
+    a, b, x = rt["torch-fp32"], rt[rt["chosen"]], rt["ratio"]
     print(f"{'passages (units/s)':<26}{a['units_per_s']:>12}{b['units_per_s']:>12}{x['units_per_s']:>7}×")
     print(f"{'query p50 (ms)':<26}{a['query_p50_ms']:>12}{b['query_p50_ms']:>12}{x['query_p50']:>7}×")
     print(f"{'query p95 (ms)':<26}{a['query_p95_ms']:>12}{b['query_p95_ms']:>12}{x['query_p95']:>7}×")
     c = rt["cosine"]
-    print(f"cosine int8 vs fp32: passages mean {c['passages_mean']} (min {c['passages_min']}), "
+    print(f"cosine {rt['chosen']} vs torch-fp32: passages mean {c['passages_mean']} (min {c['passages_min']}), "
           f"queries mean {c['queries_mean']} (min {c['queries_min']})")
 
 

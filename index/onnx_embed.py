@@ -24,8 +24,10 @@ import numpy as np
 from index.errors import IndexError_
 
 ONNX_MARKER = "yiju_onnx.json"
-ONNX_FILE = "model.int8.onnx"
-QUANTIZATION = "int8-per-channel"  # dynamic, per-channel weights: cosine 0.997 to fp32 (per-tensor: 0.988)
+ONNX_FILE = "model.onnx"
+# precision → what the export is called in model ids. int8: dynamic quantization, per-channel weights (cosine
+# 0.997 to fp32; per-tensor 0.988); fp32: the plain export, identical to the torch reference.
+QUANTIZATION = {"int8": "int8-per-channel", "fp32": "fp32"}
 OPSET = 17
 MAX_TOKENS = 512
 PAD_ID = 1  # XLM-R's <pad>
@@ -39,10 +41,10 @@ class EmbeddingModelMissing(IndexError_):
                          "或设置 YIJU_EMBED_RUNTIME=torch 改用 torch 参考实现。")
 
 
-def onnx_dir(model_dir: str | Path) -> Path:
-    """Where the int8 export of a sentence-transformers folder lives: `<folder>.onnx-int8` beside it."""
+def onnx_dir(model_dir: str | Path, precision: str = "int8") -> Path:
+    """Where the export of a sentence-transformers folder lives: `<folder>.onnx-int8` (or `-fp32`) beside it."""
     p = Path(model_dir)
-    return p.with_name(p.name + ".onnx-int8")
+    return p.with_name(f"{p.name}.onnx-{precision}")
 
 
 def source_id(model_dir: str | Path) -> str:
@@ -121,37 +123,28 @@ def _export_fp32(model_dir: Path, path: Path) -> None:
                           output_names=["embedding"], dynamic_axes=axes, opset_version=OPSET, dynamo=False)
 
 
-def export_onnx(model_dir: str | Path, out_dir: str | Path | None = None) -> Path:
-    """Export and quantize `model_dir` into `out_dir` (default `onnx_dir(model_dir)`), atomically: built in a
-    temp dir beside it, marker written last, then renamed into place. Needs torch (index build time)."""
-    import logging
-
+def export_onnx(model_dir: str | Path, out_dir: str | Path | None = None, precision: str = "int8") -> Path:
+    """Export (and for int8 quantize) `model_dir` into `out_dir` (default `onnx_dir(model_dir, precision)`),
+    atomically: built in a temp dir beside it, marker written last, then renamed. Needs torch (build time)."""
     import onnxruntime
-    from onnxruntime.quantization import QuantType, quantize_dynamic
 
     from index.embed import _swap_in
 
     src = Path(model_dir)
     _check_pooling(src)
-    out = Path(out_dir) if out_dir else onnx_dir(src)
+    out = Path(out_dir) if out_dir else onnx_dir(src, precision)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
-        fp32 = tmp / "model.fp32.onnx"
+        fp32 = tmp / ("model.fp32.onnx" if precision == "int8" else ONNX_FILE)
         _export_fp32(src, fp32)
-        root = logging.getLogger()
-        handlers, level = list(root.handlers), root.level
-        root.setLevel(logging.ERROR)  # quantize_dynamic logs "consider pre-processing" and configures logging
-        try:
-            quantize_dynamic(str(fp32), str(tmp / ONNX_FILE), weight_type=QuantType.QInt8, per_channel=True)
-        finally:
-            root.handlers[:] = handlers
-            root.setLevel(level)
-        fp32.unlink()
+        if precision == "int8":
+            _quantize(fp32, tmp / ONNX_FILE)
+            fp32.unlink()
         shutil.copy2(src / "tokenizer.json", tmp / "tokenizer.json")
         import torch
 
-        marker = {"source": source_id(src), "source_dir": str(src), "quantization": QUANTIZATION, "opset": OPSET,
+        marker = {"source": source_id(src), "source_dir": str(src), "quantization": QUANTIZATION[precision], "opset": OPSET,
                   "prompts": _prompts(src), "dim": _dim(tmp / ONNX_FILE), "torch": torch.__version__,
                   "onnxruntime": onnxruntime.__version__}
         (tmp / ONNX_MARKER).write_text(json.dumps(marker, indent=1, ensure_ascii=False), "utf-8")
@@ -160,6 +153,23 @@ def export_onnx(model_dir: str | Path, out_dir: str | Path | None = None) -> Pat
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
     return out
+
+
+def _quantize(src: Path, dst: Path) -> None:
+    """Dynamic int8 quantization with per-channel weights (quantize_dynamic logs a hint and configures logging
+    on the way: both undone)."""
+    import logging
+
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    root.setLevel(logging.ERROR)
+    try:
+        quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8, per_channel=True)
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
 
 
 def _dim(path: Path) -> int:
@@ -173,13 +183,13 @@ def _dim(path: Path) -> int:
 _export_lock = threading.Lock()
 
 
-def ensure_onnx(model_dir: str | Path) -> Path:
-    """The int8 export of `model_dir`, exported now when missing or made from other weights (build time)."""
-    out = onnx_dir(model_dir)
+def ensure_onnx(model_dir: str | Path, precision: str = "int8") -> Path:
+    """The export of `model_dir`, exported now when missing or made from other weights (build time)."""
+    out = onnx_dir(model_dir, precision)
     with _export_lock:
         m = read_marker(out)
-        if m is None or m.get("source") != source_id(model_dir) or m.get("quantization") != QUANTIZATION:
-            export_onnx(model_dir, out)
+        if m is None or m.get("source") != source_id(model_dir) or m.get("quantization") != QUANTIZATION[precision]:
+            export_onnx(model_dir, out, precision)
     return out
 
 

