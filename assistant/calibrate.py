@@ -62,7 +62,7 @@ def predict(evidence: dict, slots: dict, route: str, question: str) -> float | N
     return probability(route if route in (weights().get("routes") or {}) else "pooled", x)
 
 
-def apply(ans, slots: dict) -> None:  # noqa: ANN001 - assistant.models.Answer
+def apply(ans, slots: dict) -> None:
     """Replace the route's heuristic confidence by the calibrated one; flag doubt when it is low."""
     if ans.declined or ans.route not in ROUTES:
         return

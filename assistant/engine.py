@@ -26,17 +26,17 @@ from assistant.rank import MIN_SCORE, Ranking, rank, with_margin
 from assistant.scenarios import Scenario
 from assistant.session import Session, get_session
 from assistant.understand import Understanding, converter, understand
+from corpus.asks import ADMIN_ASK, INJECTION, OLD_VERSION
 from corpus.config import calibration_enabled
 from corpus.history import in_force_on
-from corpus.knowledge import scope
+from corpus.knowledge import index_sector, scope
 from corpus.load import Corpus, load_corpus, missing_corpus_warning
 from corpus.models import REPEALED, PenaltyRecord
 from corpus.refs import Ref, find_references, unknown_law_refs
 from corpus.refs import named_documents as refs_named_documents
+from index.errors import SearchFailed
 from index.expand import expand
 
-INJECTION = re.compile(r"忽略(以上|之前|前面|上述|所有)|无视.{0,6}(指令|规则)|ignore (all|previous|the above)|system prompt|"
-                       r"编造|捏造|虚构一?条|假装|扮演|jailbreak|越狱|不要引用", re.IGNORECASE)
 PLAN_KEYS = ["检验检测领域综合治理行动方案", "山西省贯彻落实行动方案的通知"]
 LOW_CONFIDENCE = 0.34
 RETRIEVAL_OVER_SCENARIO = 0.6  # retrieval confidence at which it overrides a scenario chosen by sector alone
@@ -48,7 +48,6 @@ OFF_TOPIC = re.compile("|".join(scope().off_topic))
 STATS = re.compile(r"(一共|总共|共计|累计|总计)[^，。？]{0,8}(查|查处|处罚|办理|罚没|立案|办)了?[^，。？]{0,6}多少|"
                    r"(查处|立案|办结|罚没)了多少|罚没(款|金额)?(一共|总共|共)?多少|多少(起|件)案")
 CRIME_ASK = re.compile(r"刑事|犯罪|什么罪|哪个罪|何罪|罪名|判刑|判几年|坐牢|蹲监狱|移送司法|立案追诉|量刑|刑法")
-ADMIN_ASK = re.compile(r"行政处罚|罚多少|罚款|怎么罚|如何罚|怎么处罚|如何处罚|给予.{0,4}处罚|怎么处理|如何处理")
 # what a question sets aside rather than asks ('除了罚款，会不会构成犯罪', '在刑法上怎么处理')
 NOT_ASKED = re.compile(r"除了?[^，。？]{0,10}(行政处罚|罚款|处罚|罚)[^，。？]{0,4}|(在|按|依)?刑法上[^，。？]{0,6}")
 # a question that asks for the legal basis of a conduct (not a fact, a definition or a duty)
@@ -63,7 +62,7 @@ def ask(question: str, session: Session | str | None = None, mode: str = "office
     sess = session if isinstance(session, Session) else get_session(session) if session else None
     try:
         return _ask(question, sess, mode, today)
-    except retrieve.IndexMissing as exc:
+    except SearchFailed as exc:
         return Answer(question=str(question)[:200], markdown=f"⚠ {exc}", intent="error", notice=str(exc))
 
 
@@ -587,7 +586,7 @@ COUNTERPART = re.compile(r"对应|第几条|哪一条|哪条|现在是|现行.{0
 def _counterparts(corpus: Corpus, ref: Ref, text: str) -> tuple[list[str], str]:
     """Where an old article now lives: (ids, how) — 'confirmed'/'proposed' maps of succession.yaml, or a text
     comparison with the successor of a repealed law ('similar', never shown as settled)."""
-    from corpus.history import OLD_VERSION, propose_maps, succession
+    from corpus.history import propose_maps, succession
 
     doc = corpus.documents.get(ref.doc_key or "")
     maps = succession().maps_from(ref.doc_key or "", ref.article or 0)
@@ -690,7 +689,7 @@ def _missing_article_lines(u: Understanding, ref: Ref, corpus: Corpus) -> list[s
             "不作推测，也不会给出该条的内容或罚款金额。"]
 
 
-def _article_block(u: Understanding, ref: Ref, art, cites: Citations, corpus: Corpus  # noqa: ANN001 - Provision
+def _article_block(u: Understanding, ref: Ref, art, cites: Citations, corpus: Corpus
                    ) -> tuple[list[str], list[PenaltyRecord], str, str]:
     """(lines, penalty records, conclusion, problem) for one article found in the corpus."""
     from corpus.history import describe, old_number_lines
@@ -716,10 +715,10 @@ def _article_block(u: Understanding, ref: Ref, art, cites: Citations, corpus: Co
     return [*lines, ""], records, conclusion, problem or ""
 
 
-def _moved_lines(u: Understanding, ref: Ref, art, history: list[str], cites: Citations,  # noqa: ANN001
+def _moved_lines(u: Understanding, ref: Ref, art, history: list[str], cites: Citations,
                  corpus: Corpus) -> tuple[list[str], list[PenaltyRecord], str]:
     """An old article number: where its text now lives and the current penalty table."""
-    from corpus.history import OLD_VERSION, succession
+    from corpus.history import succession
 
     maps = succession().maps_from(ref.doc_key or "", ref.article)
     lines, records, conclusion = list(history), [], ""
@@ -741,7 +740,7 @@ def _moved_lines(u: Understanding, ref: Ref, art, history: list[str], cites: Cit
 def _nearest(u: Understanding, corpus: Corpus, cites: Citations, k: int = 3) -> list[str]:
     try:
         hits = retrieve.articles_only(retrieve.search(u.expanded, k=k * 2), corpus)[:k]
-    except retrieve.IndexMissing:
+    except SearchFailed:
         return []
     return [f"- {cites.ref(h.provision.id, '参考')}：{retrieve.best_sentence(u.text, h.provision.text)[:120]}"
             for h in hits]
@@ -769,7 +768,7 @@ def _law_names() -> tuple[str, ...]:
 
     try:
         names = {n.removeprefix("中华人民共和国") for _, n, _ in list_laws(laws_db())}
-    except Exception:  # noqa: BLE001 - no readable laws.db: nothing to compare with
+    except Exception:
         return ()
     return tuple(sorted((n for n in names if len(n) >= 4), key=len, reverse=True))
 
@@ -1012,8 +1011,7 @@ def answer_plan(u: Understanding, corpus: Corpus) -> Answer:
 
 def _matching_cases(corpus: Corpus, u: Understanding, cited_ids: list[str], limit: int = 3) -> list[dict]:
     cited_docs = {pid.split("/")[0] for pid in cited_ids}
-    sector = {"机动车排放": "机动车", "食品": "食品产品", "产品质量": "食品产品", "农产品": "食品产品"}.get(
-        u.sector or "", u.sector)
+    sector = index_sector(u.sector)  # the sector the case extracts are filed under (sectors.yaml)
     scored = []
     for c in corpus.cases:
         score = 0.0
@@ -1086,7 +1084,7 @@ def answer_cases(u: Understanding, corpus: Corpus, sess: Session | None) -> Answ
     context = " ".join(q for q, _ in sess.history[-3:]) if sess is not None and u.follow_up else ""
     try:
         hits = retrieve.search(expand(f"{context} {u.text}".strip()), k=30 if context else 10)
-    except retrieve.IndexMissing:
+    except SearchFailed:
         hits = []
     if context:
         described = [by_id[h.provision.id].to_dict() for h in hits if h.provision.id in by_id][:3]

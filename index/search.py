@@ -3,14 +3,12 @@ direct lookup of cited provisions and de-duplication of 条 vs its 款/项."""
 
 from __future__ import annotations
 
-import contextlib
 import re
 import threading
 import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -19,12 +17,17 @@ from corpus.load import Corpus, load_corpus
 from corpus.models import REPEALED, Document, Provision
 from corpus.refs import find_references, named_documents
 from index import dense
-from index.build import current_dir, index_root, model_id, open_collection, open_store, require_current
-from index.errors import IndexCorrupted, SearchIndexError
+from index.build import (
+    current_dir,
+    describe_model,
+    index_root,
+    model_id,
+    open_collection,
+    open_store,
+    require_current,
+)
+from index.errors import IndexCorrupted, IndexError_, IndexModelMismatch
 from index.expand import expand
-
-if TYPE_CHECKING:
-    from index.embed import Embedder
 
 MODES = ("hybrid", "bm25", "dense")
 MAX_QUERY = 300  # characters; longer input is cut (a pasted document is not a question)
@@ -38,7 +41,6 @@ NAMED_BOOST = 1.5  # units of a document the question names ('按安全生产法
 SUB_MATCH = 0.8  # a 款/项 is reported as the match when it scores at least this share of its article
 ITEM_PREFERENCE = 0.9  # …and a 项 instead of its 款 when it scores at least this share of the 款
 PENALTY_CHAPTERS = ("法律责任", "罚则", "处罚", "责任追究")
-QUERY_THREADS = 1  # a short query embeds as fast on one thread, and does not stall on a busy CPU
 
 
 @dataclass
@@ -99,31 +101,14 @@ _EMBEDDERS: dict[str, object] = {}
 _EMBEDDERS_LOCK = threading.Lock()
 
 
-def shared_embedder() -> Embedder:
-    """One Embedder per model and process: Searchers made after a rebuild (or by several layers) share the
-    loaded weights instead of holding a copy each."""
-    from index.embed import Embedder
+def shared_embedder():
+    """One embedder per runtime, model and process: Searchers made after a rebuild (or by several layers) share
+    the loaded weights instead of holding a copy each. Nothing is loaded (nor torch imported) here."""
+    from index.embed import create_embedder
 
-    emb = Embedder()  # resolves the configured model (converting it on first use); loads nothing yet
+    emb = create_embedder()
     with _EMBEDDERS_LOCK:
-        return _EMBEDDERS.setdefault(emb.name, emb)
-
-
-@contextlib.contextmanager
-def _torch_threads(n: int):
-    try:
-        import torch
-    except ImportError:  # pragma: no cover - a non-torch embedder
-        yield
-        return
-    old = torch.get_num_threads()
-    if old != n:
-        torch.set_num_threads(n)
-    try:
-        yield
-    finally:
-        if old != n:
-            torch.set_num_threads(old)
+        return _EMBEDDERS.setdefault(f"{emb.runtime}:{emb.name}", emb)
 
 
 class Searcher:
@@ -138,6 +123,9 @@ class Searcher:
         self.home = home
         self.corpus = corpus or load_corpus()
         self.build_dir, self.manifest = require_current(home)
+        self._embedder = embedder
+        self._embed_lock = threading.Lock()
+        self._prefetch()
         self.build_id: str = self.manifest["build_id"]
         self.ids: list[str] = self.manifest["ids"]
         self._pos = {pid: n for n, pid in enumerate(self.ids)}
@@ -146,15 +134,17 @@ class Searcher:
             import json
 
             parents = json.loads((self.build_dir / "bm25" / "parents.json").read_text("utf-8"))
-        except Exception as exc:  # truncated files raise EOFError, bad pickles/arrays many kinds
+        except Exception as exc:
             raise IndexCorrupted(str(self.build_dir), f"BM25 无法读取（{type(exc).__name__}）") from None
         if len(parents) != len(self.lexical.ids):
             raise IndexCorrupted(str(self.build_dir), "BM25 与条文列表不一致")
         self._lex_parent = np.array([self._pos.get(p, -1) for p in parents], dtype=np.int64)
+        # dense units: the articles themselves (`article` scheme), or their 款/项 (`full`), each with its article
+        self.dense_ids: list[str] = self.manifest.get("dense_ids") or self.ids
+        self._dense_pos = {uid: n for n, uid in enumerate(self.dense_ids)}
+        self._dense_parent = np.array(self.manifest.get("dense_parents") or range(len(self.ids)), dtype=np.int64)
         self._client = open_store(self.build_dir, self.manifest)
         self.collection = open_collection(self._client, self.build_dir, self.manifest)
-        self._embedder = embedder
-        self._embed_lock = threading.Lock()
         self._cache: OrderedDict[str, list[float]] = OrderedDict()
         self._cache_lock = threading.Lock()
         self._masks: dict[tuple, np.ndarray] = {}
@@ -178,16 +168,30 @@ class Searcher:
 
     # -- lifecycle ----------------------------------------------------------------------------------------
     @property
-    def embedder(self) -> Embedder:
+    def embedder(self):
         if self._embedder is None:
             with self._embed_lock:
                 if self._embedder is None:
                     emb = shared_embedder()
+                    if getattr(emb, "runtime", "") == "onnx":
+                        _ = emb.marker  # EmbeddingModelMissing (run `yiju index build`) rather than a mismatch
                     if model_id(emb.name) != self.manifest["model"]:
-                        raise IndexCorrupted(str(self.build_dir), f"索引由模型 {self.manifest.get('model_name')} 构建，"
-                                             f"当前配置的模型是 {emb.name}")
+                        raise IndexModelMismatch(describe_model(self.manifest["model"], self.manifest.get("model_name")),
+                                                 describe_model(model_id(emb.name), emb.name))
                     self._embedder = emb
         return self._embedder
+
+    def _prefetch(self) -> None:
+        """Start loading the ONNX query model in the background while the BM25 index and Chroma load (a new
+        `yiju search` process needs both; the tokenizer alone takes a second)."""
+        if self._embedder is not None:
+            return
+        try:
+            emb = self.embedder
+        except IndexError_:
+            return  # a mismatch or missing model is reported by the first dense query
+        if hasattr(emb, "prefetch"):
+            emb.prefetch()
 
     def warmup(self) -> None:
         """Load the embedding model and tokenizer now rather than on the first question."""
@@ -250,7 +254,7 @@ class Searcher:
                 self._cache.move_to_end(text)
                 return vec
         emb = self.embedder
-        with self._embed_lock, _torch_threads(QUERY_THREADS):
+        with self._embed_lock:
             vec = emb.embed_queries([text])[0].astype(np.float32).tolist()
         with self._cache_lock:
             self._cache[text] = vec
@@ -275,23 +279,28 @@ class Searcher:
         return [(n, best[n], _matched(subs.get(n, []), best[n])) for n in order]
 
     def _dense(self, query: str, mask: np.ndarray, allowed: frozenset[str]) -> list[tuple[int, float]]:
+        """(article position, best cosine of its units) for the nearest dense units, best first."""
         vec = self._query_vec(query)
-        allowed_units = int(mask.sum())
+        unit_mask = mask[self._dense_parent]
+        allowed_units = int(unit_mask.sum())
         if allowed_units <= 0:
             return []
-        excluded = len(self.ids) - allowed_units
-        if excluded <= UNFILTERED_OVERFETCH:  # cheaper to over-fetch and drop than to filter in Chroma
-            where, n_results = None, min(len(self.ids), DENSE_CANDIDATES + excluded)
+        per_article = max(1.0, len(self.dense_ids) / max(1, len(self.ids)))
+        wanted = int(DENSE_CANDIDATES * min(per_article, 3.0))  # units, so that ~DENSE_CANDIDATES articles remain
+        excluded = len(self.dense_ids) - allowed_units
+        if excluded <= UNFILTERED_OVERFETCH * per_article:  # cheaper to over-fetch and drop than to filter in Chroma
+            where, n_results = None, min(len(self.dense_ids), wanted + excluded)
         else:
             where = dense.where_doc_keys(set(allowed), set(self._doc_keys))
-            n_results = min(DENSE_CANDIDATES, allowed_units)
+            n_results = min(wanted, allowed_units)
         res = self._query_store(vec, n_results, where)
-        out = []
-        for pid, dist in zip(res["ids"][0], res["distances"][0], strict=True):
-            n = self._pos.get(pid)
-            if n is not None and mask[n]:
-                out.append((n, 1.0 - float(dist)))
-        return out[:DENSE_CANDIDATES]
+        out: dict[int, float] = {}
+        for uid, dist in zip(res["ids"][0], res["distances"][0], strict=True):
+            u = self._dense_pos.get(uid)
+            n = int(self._dense_parent[u]) if u is not None else -1
+            if n >= 0 and mask[n] and n not in out:
+                out[n] = 1.0 - float(dist)
+        return list(out.items())[:DENSE_CANDIDATES]
 
     def _query_store(self, vec: list[float], n_results: int, where: dict | None) -> dict:
         """Query Chroma; a server that dropped the connection is reconnected once (with backoff), and one
@@ -299,7 +308,7 @@ class Searcher:
         try:
             return self.collection.query(query_embeddings=[vec], n_results=n_results, where=where,
                                          include=["distances"])
-        except Exception as exc:  # httpx/chromadb errors
+        except Exception as exc:
             url = self.manifest.get("chroma_url")
             if not url:
                 raise IndexCorrupted(str(self.build_dir), f"Chroma 查询失败（{type(exc).__name__}）") from exc
@@ -323,42 +332,19 @@ class Searcher:
             k = 10
         if not text or k == 0:
             return []
+        allowed = self.allowed_documents(doc_keys, doc_types, sectors, include_repealed)
         named_docs = self.named_documents(text)
-        allowed = self._scope(named_docs, doc_keys, doc_types, sectors, include_repealed)
+        repealed = {k for k in named_docs if self.corpus.documents[k].status == REPEALED}
+        if not include_repealed and not doc_keys and repealed:
+            # "按大气法…", "按大气法某条处理": a question naming a repealed text gets it (marked 已废止)
+            allowed |= self.allowed_documents(sorted(repealed), doc_types, sectors, include_repealed=True)
+        allowed = frozenset(allowed)
         if not allowed:
             return []
         mask = self._mask(allowed)
         if not mask.any():
             return []
-        fused, ranks, raw, matched = self._fuse(expand(text), mask, allowed, mode)
-        if penalty if penalty is not None else is_penalty_question(text):
-            for n in fused:
-                if self._liability[n]:
-                    fused[n] *= PENALTY_BOOST
-        self._boost_named(fused, named_docs & allowed, allowed)
-        self._cited_first(text, mask, fused, ranks, matched)
-        order = sorted(fused, key=lambda n: (-fused[n], n))[:k]
-        out = []
-        for n in order:
-            prov = self.corpus.provisions[self.ids[n]]
-            out.append(Hit(prov, self.corpus.documents[prov.doc_key], round(fused[n], 6), ranks.get(n, {}),
-                           matched.get(n, ""), raw.get(n, {})))
-        return out
-
-    def _scope(self, named_docs: set[str], doc_keys: list[str] | None, doc_types: list[str] | None,
-               sectors: list[str] | None, include_repealed: bool) -> frozenset[str]:
-        """The documents searched: those the filters allow, plus a repealed text the question names."""
-        allowed = self.allowed_documents(doc_keys, doc_types, sectors, include_repealed)
-        repealed = {d for d in named_docs if self.corpus.documents[d].status == REPEALED}
-        if not include_repealed and not doc_keys and repealed:
-            # "按大气法…", "按大气法某条处理": a question naming a repealed text gets it (marked 已废止)
-            allowed |= self.allowed_documents(sorted(repealed), doc_types, sectors, include_repealed=True)
-        return frozenset(allowed)
-
-    def _fuse(self, expanded: str, mask: np.ndarray, allowed: frozenset[str], mode: str
-              ) -> tuple[dict[int, float], dict[int, dict[str, int]], dict[int, dict[str, float]], dict[int, str]]:
-        """Weighted reciprocal-rank fusion of the BM25 and dense rankings: (fused score, ranks, raw scores,
-        matched 款/项) by unit position."""
+        expanded = expand(text)
         ranks: dict[int, dict[str, int]] = {}
         raw: dict[int, dict[str, float]] = {}
         matched: dict[int, str] = {}
@@ -373,28 +359,32 @@ class Searcher:
                 ranks.setdefault(n, {})["dense"] = rank
                 raw.setdefault(n, {})["dense"] = round(sim, 4)
         fused = {n: sum(WEIGHTS[s] / (RRF_K + r) for s, r in rs.items()) for n, rs in ranks.items()}
-        return fused, ranks, raw, matched
-
-    def _boost_named(self, fused: dict[int, float], named: set[str], allowed: frozenset[str]) -> None:
-        """The articles of a text the question names go first ('消法哪条管', '按评审准则')."""
-        if named and len(named) < len(allowed):
-            ok = np.array([d in named for d in self._doc_keys], dtype=bool)
+        if penalty if penalty is not None else is_penalty_question(text):
+            for n in fused:
+                if self._liability[n]:
+                    fused[n] *= PENALTY_BOOST
+        named = named_docs & allowed
+        if named and len(named) < len(allowed):  # "消法哪条管", "按评审准则": the named text's articles first
+            ok = np.array([k in named for k in self._doc_keys], dtype=bool)
             for n in fused:
                 if ok[self._unit_doc[n]]:
                     fused[n] *= NAMED_BOOST
-
-    def _cited_first(self, text: str, mask: np.ndarray, fused: dict[int, float], ranks: dict[int, dict[str, int]],
-                     matched: dict[int, str]) -> None:
-        """A provision the question cites goes first, in the order cited."""
         top = max(fused.values(), default=0.0)
         refs = self.lookup_refs(text)
-        for i, (p, sub) in enumerate(refs):
+        for i, (p, sub) in enumerate(refs):  # a cited provision goes first, in the order cited
             n = self._pos.get(p.id)
             if n is not None and mask[n]:
                 fused[n] = top + 1.0 + (len(refs) - i) * 1e-3
                 ranks.setdefault(n, {})["lookup"] = i + 1
                 if sub:
                     matched[n] = sub
+        order = sorted(fused, key=lambda n: (-fused[n], n))[:k]
+        out = []
+        for n in order:
+            prov = self.corpus.provisions[self.ids[n]]
+            out.append(Hit(prov, self.corpus.documents[prov.doc_key], round(fused[n], 6), ranks.get(n, {}),
+                           matched.get(n, ""), raw.get(n, {})))
+        return out
 
     def named_documents(self, text: str) -> set[str]:
         """Keys of documents the text names by title or alias (corpus.refs.named_documents)."""
@@ -406,7 +396,7 @@ class Searcher:
         seen: set[str] = set()
         try:
             refs = find_references(clean_query(query), self.corpus, bare_numbers=True)
-        except Exception:  # a parser hiccup on odd text is not worth an error
+        except Exception:
             return []
         for ref in refs:
             art = self.corpus.provisions.get(ref.article_id or "")
@@ -432,4 +422,4 @@ def search(query: str, k: int = 10, **kwargs) -> list[Hit]:
         s.close()
 
 
-__all__ = ["Hit", "SearchIndexError", "Searcher", "clean_query", "is_penalty_question", "search"]
+__all__ = ["Hit", "IndexError_", "Searcher", "clean_query", "is_penalty_question", "search"]

@@ -115,7 +115,7 @@ def test_years_that_name_a_text_are_not_conduct_dates(text, expected):
     assert detect_date(text) == expected
 
 
-def test_reference_with_a_bracketed_version_year(c):
+def test_reference_with_a_bracketed_version_year(c, built_home):
     from corpus.refs import find_references
 
     refs = find_references("以前文书引用行政处罚法（2017年）第二十七条，按现行法应当引用哪条", c)
@@ -125,7 +125,7 @@ def test_reference_with_a_bracketed_version_year(c):
     assert ans.route == "counterpart" and ans.lead.startswith("行政处罚法/32")
 
 
-def test_a_text_named_as_context_of_past_conduct_does_not_empty_the_answer(c):
+def test_a_text_named_as_context_of_past_conduct_does_not_empty_the_answer(c, built_home):
     ans = ask("2026年3月，一家受托的第三方监测机构对自行监测数据弄虚作假，当时生态环境法典还没施行，应依据哪条处罚？")
     assert not ans.declined and ans.lead.startswith("生态环境监测条例/")
 

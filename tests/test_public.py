@@ -41,7 +41,7 @@ def test_deny_wins_over_allow():
     assert not allowed and "裁量" in reason
 
 
-def test_public_complaint_leads_with_the_sectors_own_reporting_rule():
+def test_public_complaint_leads_with_the_sectors_own_reporting_rule(built_home):
     from assistant import ask
 
     lift = ask("商场的自动扶梯总出故障，我想举报，应该找哪个部门？", mode="public")
@@ -50,7 +50,7 @@ def test_public_complaint_leads_with_the_sectors_own_reporting_rule():
     assert station.lead == "生态环境监测条例/39"
 
 
-def test_public_visitor_can_read_a_named_article_even_outside_the_faq_words():
+def test_public_visitor_can_read_a_named_article_even_outside_the_faq_words(built_home):
     from assistant import ask
 
     ans = ask("麻烦把道路交通安全法第九十五条原文给我看看", mode="public")

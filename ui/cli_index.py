@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
@@ -34,7 +35,8 @@ def build_cmd(full: bool, quiet: bool) -> None:
         click.echo(f"索引已是最新（{r.build_id}，{r.units} 条，{r.seconds} 秒）。")
     else:
         t = "，".join(f"{k} {v} 秒" for k, v in r.timings.items())
-        click.echo(f"索引 {r.build_id}：{r.units} 条（BM25 含款项 {r.lexical_units} 条）；新向量化 {r.embedded}，"
+        click.echo(f"索引 {r.build_id}：{r.units} 条（BM25 含款项 {r.lexical_units} 条，向量单元 {r.dense_units} 个）；"
+                   f"新向量化 {r.embedded}，"
                    f"复用 {r.reused}；新增 {r.added}，更新 {r.updated}，删除 {r.removed}；用时 {r.seconds} 秒（{t}）。")
 
 
@@ -57,7 +59,8 @@ def status_cmd(as_json: bool) -> None:
     if not s["exists"]:
         click.echo("尚未构建索引。请运行 `yiju index build`。")
         return
-    click.echo(f"索引 {s['build_id']}（{s['created']}）：{s['units']} 条，BM25 {s['lexical_units']} 条，模型 {s['model']}，"
+    click.echo(f"索引 {s['build_id']}（{s['created']}）：{s['units']} 条，BM25 {s['lexical_units']} 条，"
+               f"向量 {s['vectors']} 个（单元 {s['dense_units']}，{s['runtime']}），模型 {s['model']}，"
                f"Chroma {s['chroma']}；" + ("与语料一致。" if s["up_to_date"] else "语料已变化，请运行 `yiju index build` 更新。"))
 
 
@@ -119,8 +122,20 @@ def search_cmd(query: str, k: int, mode: str, docs: tuple[str, ...], doc_types: 
 @click.option("--repeat", default=2, show_default=True, help="每条查询的重复次数（每次都清空查询向量缓存）。")
 @click.option("--cold/--no-cold", default=True, show_default=True, help="是否在临时目录测冷构建（含模型转换）。")
 @click.option("--quality/--no-quality", default=True, show_default=True, help="是否在金标集上比较三种检索方式。")
-def bench_cmd(n_queries: int, repeat: int, cold: bool, quality: bool) -> None:
-    """性能基准：冷构建、无变化重建、BM25/向量/混合的延迟 p50/p95 与命中率、常驻内存。"""
-    from evals.bench import print_table, run_bench
+@click.option("--runtimes/--no-runtimes", default=True, show_default=True,
+              help="是否在同一次运行中对比 torch fp32 参考实现与 ONNX int8 运行时。")
+@click.option("--scale", is_flag=True, help="改为规模测试：默认语料（1×）与 laws.db 全部 378 部法律各建一次索引，比较构建时间、查询延迟与内存。")
+@click.option("-o", "--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="结果 JSON 写到这里（默认 $YIJU_HOME/reports/bench-<时间>.json）。")
+def bench_cmd(n_queries: int, repeat: int, cold: bool, quality: bool, runtimes: bool, scale: bool,
+              out_path: Path | None) -> None:
+    """性能基准：冷构建、无变化重建、BM25/向量/混合的延迟 p50/p95 与命中率、常驻内存，以及 torch 与 ONNX 向量化对比。"""
+    from evals.bench import print_scale, print_table, run_bench, scale_bench, write_result
 
-    print_table(run_bench(cold=cold, repeat=repeat, queries=n_queries, quality=quality))
+    if scale:
+        r = scale_bench(repeat=repeat, queries=n_queries)
+        r["written_to"] = str(write_result(r, out_path, "bench-scale"))
+        print_scale(r)
+        return
+    print_table(run_bench(cold=cold, repeat=repeat, queries=n_queries, quality=quality, runtimes=runtimes,
+                          out_path=out_path))
