@@ -103,7 +103,7 @@ def _entries_for(corpus: Corpus, pid: str, records: list[PenaltyRecord], previou
                 rank=RANK.get(doc.doc_type, 4), in_force=doc.status != REPEALED,
                 criminal=records[0].kind == "刑罚", obligations=_obligations(corpus, prov.doc_key, prov.text))
     if base["criminal"]:  # a criminal provision's whole paragraph defines the offence
-        return [Entry(id=pid, subject=subject, actors=found, conduct=prov.text, label="", **base | {
+        return [Entry(id=pid, subject=subject, actors=_perpetrators(subject), conduct=prov.text, label="", **base | {
             "sector": _sector(prov.doc_key, prov.text)})]
     items = list(dict.fromkeys(i for r in records for i in r.conduct_refs if i in corpus.provisions))
     if items:
@@ -139,7 +139,35 @@ def build_catalogue(corpus: Corpus) -> list[Entry]:
         if entries:
             previous[art] = (entries[0].actors or before[0], f"{entries[0].context} {entries[0].conduct}".strip())
         out += entries
+    return out + _defined_crimes(corpus, set(by_pid))
+
+
+DEFINES_CRIME = re.compile(r"的，(?:是|为)[^，。；]{1,14}罪")
+NO_PERPETRATOR = re.compile(r"^(以|对|向|为|在|明知|故意|非法|采用|利用|违反|将)")
+
+
+def _defined_crimes(corpus: Corpus, sanctioned: set[str]) -> list[Entry]:
+    """刑法 paragraphs that define a crime without stating its punishment ('…的，是受贿罪。', punished by a later
+    article): entries too, so that the conduct they define can be found."""
+    out = []
+    for prov in corpus.provisions.values():
+        if prov.doc_key != "刑法" or prov.kind != "paragraph" or prov.id in sanctioned:
+            continue
+        if not DEFINES_CRIME.search(prov.text):
+            continue
+        subject = _subject(prov.text)
+        doc = corpus.documents[prov.doc_key]
+        out.append(Entry(id=prov.id, penalty_id=prov.id, article_id=prov.article_id, doc_key=prov.doc_key,
+                         subject=subject, actors=_perpetrators(subject), conduct=prov.text, label="", obligations=(),
+                         sector=_sector(prov.doc_key, prov.text), rank=RANK.get(doc.doc_type, 4), in_force=True,
+                         criminal=True))
     return out
+
+
+def _perpetrators(subject: str) -> tuple[str, ...]:
+    """Who commits a crime, when its text opens with them ('国家工作人员利用职务上的便利…'); a text that opens with
+    the method or the victim ('以暴力、威胁方法阻碍国家机关工作人员…') names no perpetrator."""
+    return () if NO_PERPETRATOR.match(subject) else actors_in(subject)
 
 
 def catalogue(corpus: Corpus) -> list[Entry]:

@@ -46,3 +46,13 @@ def test_core_documents_name_every_subject():
     """Lists every entry of the core documents whose subject could not be parsed (must be none)."""
     missing = [(e.id, e.conduct[:40]) for e in unparsed(catalogue(load_corpus())) if e.doc_key in CORE]
     assert not missing, missing
+
+
+def test_crimes_defined_without_their_punishment_are_catalogued_and_victims_are_not_perpetrators():
+    from corpus.conduct import catalogue
+    from corpus.load import load_corpus
+
+    entries = {e.id: e for e in catalogue(load_corpus()) if e.criminal}
+    assert "刑法/385/1" in entries  # '…的，是受贿罪' (punished under 第三百八十六条)
+    # '以暴力、威胁方法阻碍国家机关工作人员…': the official is the victim, anyone can commit it
+    assert entries["刑法/277/1"].actors == ()
