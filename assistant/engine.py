@@ -989,6 +989,8 @@ def answer_plan(u: Understanding, corpus: Corpus) -> Answer:
     hits.sort(key=lambda h: h.provision.id not in wanted)
     if not hits:
         return _not_found(u, corpus, cites, [])
+    if not wanted:
+        hits = _by_answering_sentence(u.text, hits)
     top = hits[0].provision
     compare = bool(COMPARE.search(u.text))
     sentences = retrieve.answer_sentences(u.text, top.text, top.heading, n=2)  # plan items are dense: two sentences
@@ -1005,6 +1007,22 @@ def answer_plan(u: Understanding, corpus: Corpus) -> Answer:
                  confidence=round(min(0.85, max(0.4, retrieve.overlap(u.text, top.text))), 2))
     _finish(ans, lines, cites, corpus, [])
     return ans
+
+
+def _by_answering_sentence(question: str, hits: list[retrieve.Hit], head: int = 5) -> list[retrieve.Hit]:
+    """Plan items are long: among the first few, the one holding the sentence that best answers the question goes
+    first when it clearly beats the top item's best sentence (words spread over a long item do not answer)."""
+    def best(h: retrieve.Hit) -> float:
+        return max(retrieve.sentence_score(question, sent) for sent in retrieve.sentences(h.provision.text))
+
+    scored = [(best(h), n, h) for n, h in enumerate(hits[:head])]
+    winner = max(scored, key=lambda x: (x[0], -x[1]))
+    if winner[1] == 0 or winner[0] < scored[0][0] + PLAN_SENTENCE_MARGIN:
+        return hits
+    return [winner[2], *(h for h in hits if h is not winner[2])]
+
+
+PLAN_SENTENCE_MARGIN = 0.25
 
 
 # -- cases --------------------------------------------------------------------------------------------------

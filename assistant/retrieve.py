@@ -103,20 +103,26 @@ ASK_CUES: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple((re.compile(a), re.c
 ))
 
 
+def sentences(text: str) -> list[str]:
+    """A text's sentences (。；！？), line breaks removed."""
+    return [s for s in re.split(r"(?<=[。；！？])", text.replace("\n", "")) if s.strip()] or [text]
+
+
+def sentence_score(question: str, sentence: str) -> float:
+    """How well one sentence answers: shared words, plus the shape of what is asked (a duration, who…)."""
+    return overlap(question, sentence) + 0.5 * sum(1 for a, b in ASK_CUES if a.search(question) and b.search(sentence))
+
+
 def answer_sentences(question: str, text: str, heading: str = "", n: int = 1) -> list[str]:
     """The sentences of a text that answer a question: shared words, plus the shape of what is asked (a
     duration, a deadline, who, how many, which measures); a bare heading sentence answers nothing."""
-    sentences = [s for s in re.split(r"(?<=[。；！？])", text.replace("\n", "")) if s.strip()]
-    if not sentences:
-        return [text]
-    cues = [b for a, b in ASK_CUES if a.search(question)]
+    sentences_ = sentences(text)
 
     def score(i: int, s: str) -> tuple[float, int]:
-        bonus = 0.5 * sum(1 for b in cues if b.search(s))
         bare = heading and re.sub(r"^[（(][^）)]+[）)]|^[一二三四五六七八九十]+、|[。.]", "", s).strip() == heading.strip("。")
-        return overlap(question, s) + bonus - (0.6 if bare and len(sentences) > 1 else 0.0), -i
+        return sentence_score(question, s) - (0.6 if bare and len(sentences_) > 1 else 0.0), -i
 
-    ranked = sorted(enumerate(sentences), key=lambda x: score(*x), reverse=True)
+    ranked = sorted(enumerate(sentences_), key=lambda x: score(*x), reverse=True)
     chosen = sorted(ranked[:n], key=lambda x: x[0])
     return [s for _, s in chosen]
 
