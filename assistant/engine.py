@@ -161,6 +161,17 @@ def _is_principle(a: Asked) -> bool:
     return bool(PRINCIPLE.search(a.u.text)) and "行政处罚法" in a.corpus.documents and not a.refs
 
 
+PLAN_NAMED = re.compile(r"行动方案|综合治理|专项整治|回头看|通知|80号|193号|总局|五部门|5部门")
+
+
+def _is_plan(a: Asked) -> bool:
+    """About the action plan or the Shanxi notice — not '按监测条例，自行监测方案要明确哪些内容' (another text's 方案)."""
+    if a.u.intent != "plan":
+        return False
+    others = named_documents(a.u.text, a.corpus) - set(PLAN_KEYS)
+    return not others or bool(PLAN_NAMED.search(a.u.text))
+
+
 def _is_off_topic(a: Asked) -> bool:
     return (not on_topic(a.u, a.refs) or bool(OFF_TOPIC.search(a.u.text))) and not a.inherits
 
@@ -181,7 +192,7 @@ ROUTES: tuple[tuple[str, Callable[[Asked], bool], Callable[[Asked], Answer | Non
     ("future", lambda a: bool(FUTURE.search(a.u.text)), lambda a: _future(a.u)),
     ("principle", _is_principle, lambda a: answer_retrieval(a.u, a.corpus, doc_keys=["行政处罚法"])),
     ("cases", lambda a: a.u.intent == "cases", lambda a: answer_cases(a.u, a.corpus, a.sess)),
-    ("plan", lambda a: a.u.intent == "plan", lambda a: answer_plan(a.u, a.corpus)),
+    ("plan", _is_plan, lambda a: answer_plan(a.u, a.corpus)),
     ("off_topic", _is_off_topic, lambda a: _off_topic(a.u)),
     ("conduct", lambda a: True, _conduct),
 )
@@ -850,6 +861,7 @@ def answer_retrieval(u: Understanding, corpus: Corpus, doc_keys: list[str] | Non
         return ans
     hits = dated
     hits = _rerank_by_wording(u, hits, corpus)
+    hits = sorted(hits, key=lambda h: corpus.documents[h.provision.doc_key].doc_type == "典型案例")  # a case only illustrates
     top = hits[0]
     conf = max(retrieve.overlap(u.text, top.provision.text), retrieve.overlap(u.expanded, top.provision.text) * 0.9)
     if conf < LOW_CONFIDENCE:
