@@ -32,6 +32,16 @@ def _topics() -> list:
 
 TOPICS = _topics()
 
+# The national channel for complaints and reports to market regulators, named in every complaint answer.
+CHANNEL_12315 = ("全国统一的投诉举报渠道：拨打 12315 热线，或登录全国12315平台（www.12315.cn）提交；"
+                 "也可以直接向当地县级以上市场监督管理部门投诉举报。")
+# Provisions of a topic cited only when the question is about what they govern (the rest are always on point).
+ON_POINT = {
+    "检验检测机构资质认定管理办法/38": ("评审", "资质认定部门", "评价机构", "评审人员"),
+    "特种设备安全法/12": ("电梯", "特种设备", "锅炉", "压力容器", "起重", "气瓶", "游乐", "索道", "场内"),
+    "特种设备安全法/56": ("刁难",),
+}
+
 DECLINE = ("抱歉，公众咨询模式只解答查询机构资质、投诉举报渠道、检验检测报告常识和公众权利等问题，"
            "不提供执法裁量、内部工作要求或个案处理意见。如需反映具体问题，可向当地市场监督管理部门投诉举报。")
 
@@ -73,13 +83,21 @@ def answer_public(u: Understanding, corpus: Corpus) -> Answer:
                       notice=reason or "不在公众咨询范围内", conclusion=DECLINE)
     cites = Citations(corpus)
     lines = [f"### {topic.title}", topic.lead]
-    for pid in topic.provisions:
+    if topic.key == "complaint":
+        lines.insert(1, f"**{CHANNEL_12315}**")
+    for pid in on_point(topic, u.text):
         p = corpus.provisions[pid]
         lines.append(f"- {cites.ref(pid, '公众咨询')}：“{retrieve.best_sentence(u.text + topic.title, p.text)}”")
     lines += ["", "### 引用条文", *quote_lines(cites, corpus), "---", f"*{PUBLIC_DISCLAIMER}*"]
     return Answer(question=u.text, markdown="\n".join(lines), intent=f"faq:{topic.key}", conclusion=topic.lead,
                   citations=cites.items, confidence=0.8 if topic_hits(topic, u.text) >= 2 else 0.45, mode="public",
                   lead=topic.provisions[0], route="faq")
+
+
+def on_point(topic: Topic, text: str) -> list[str]:
+    """The topic's provisions that bear on this question (conditional ones only when their subject is asked)."""
+    kept = [p for p in topic.provisions if p not in ON_POINT or any(w in text for w in ON_POINT[p])]
+    return kept or list(topic.provisions[:1])
 
 
 def _public_text(u: Understanding, corpus: Corpus, ref) -> Answer:  # noqa: ANN001 - corpus.refs.Ref
@@ -92,7 +110,8 @@ def _public_text(u: Understanding, corpus: Corpus, ref) -> Answer:  # noqa: ANN0
     cites = Citations(corpus)
     doc = corpus.documents[art.doc_key]
     conclusion = f"{cites.ref(art.id, '条文')}原文如下（{doc.version_date or ''}版，{doc.status}）。"
-    lines = ["### 条文原文", conclusion, "", f"> {art.text}", "", "---", f"*{PUBLIC_DISCLAIMER}*"]
+    quoted = "\n".join(f"> {line}" for line in art.text.splitlines() if line.strip())
+    lines = ["### 条文原文", conclusion, "", quoted, "", "---", f"*{PUBLIC_DISCLAIMER}*"]
     return Answer(question=u.text, markdown="\n".join(lines), intent="lookup", conclusion=conclusion,
                   citations=cites.items, confidence=0.9, mode="public", lead=art.id, route="public_text")
 

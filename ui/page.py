@@ -28,7 +28,7 @@ QUIZ_DEFAULT_DOCS = ["检验检测机构监督管理办法", "检验检测机构
 TOPIC_CHOICES = ["罚款数额", "倍数罚款", "执法主体", "期限", "条文定位", "所列情形", "虚假", "资质", "检验检测报告",
                  "特种设备", "机动车", "生态环境监测"]
 LOGIN_HINT = "执法人员、培训模式需要登录；公众咨询无需登录。账号由本单位管理员开通。"
-CHAT_HEIGHT = "max(300px, calc(100vh - 400px))"  # the question box stays in view at 1366×768
+CHAT_HEIGHT = "max(300px, calc(100vh - 410px))"  # the question box stays in view at 1366×768
 FEEDBACK = ("Like", "Dislike")  # Gradio shows these two as 👍/👎 icons (labelled in Chinese by the page's locale)
 PRIVATE = {"api_visibility": "private"}
 # Clicking (or pressing Enter on) a clause card asks the server for the whole article and its neighbours.
@@ -61,8 +61,8 @@ def theme() -> gr.themes.Base:
 
 
 def _header(ui: SimpleNamespace) -> None:
-    gr.Markdown(f"## {TITLE}\n离线检索法律、法规、规章与《检验检测领域综合治理行动方案》，逐字引用条文并标注版本与效力。",
-                elem_id="page-head")
+    gr.Markdown(f"### {TITLE}\n<span class='hint'>离线检索法律、法规、规章与《检验检测领域综合治理行动方案》，"
+                "逐字引用条文并标注版本与效力。</span>", elem_id="page-head")
     with gr.Accordion("登录（执法人员、培训）", open=False, elem_id="login-box") as ui.login_box:
         with gr.Row(equal_height=True):
             ui.username = gr.Textbox(label="用户名", elem_id="login-user", scale=2, max_length=64)

@@ -15,6 +15,7 @@ HISTORY_EMPTY = "<p class='hint'>还没有保存的对话。</p>"
 PENDING = "正在检索…"
 # Sections an officer reads first stay open; the long reference parts fold open on demand.
 FOLDED = ("适用说明", "相关案例", "版本与效力", "引用条文")
+FIRST = ("结论", "处罚依据与幅度")  # shown before everything else (a clarifying "两种理解" comes after them)
 MARKER = re.compile(r"\[(\d{1,3})\](?!\()")
 
 
@@ -123,9 +124,10 @@ def link_markers(markdown: str, aid: str) -> str:
 
 
 def answer_markdown(markdown: str, aid: str) -> str:
-    """An answer laid out answer-first: conclusion, conduct and the penalty table open; 适用说明, cases, 版本与效力
-    and 引用条文 folded (<details>); [n] markers clickable; the disclaimer last."""
+    """An answer laid out answer-first: the conclusion and the penalty table first, the other short sections open;
+    适用说明, cases, 版本与效力 and 引用条文 folded (<details>); [n] markers clickable; the disclaimer last."""
     head, sections, tail = _sections(markdown)
+    sections.sort(key=lambda s: FIRST.index(s[0]) if s[0] in FIRST else len(FIRST))  # stable: the rest keep order
     out = [f"<span class='answer-top' id='answer-{_e(aid)}' data-aid='{_e(aid)}'></span>", head.strip()]
     for title, body in sections:
         if title in FOLDED:
