@@ -136,7 +136,7 @@ def test_officer_answer_first_echo_markers_and_phone_layout(chromium, app_server
         assert in_view(pg, "#officer-q textarea") or size == "phone"
         shot(pg, "officer-answer", size)
         # [n] selects the card of this answer and marks it
-        pg.locator("#officer-chat a.cite[data-n='2']").first.click()
+        pg.locator("#officer-chat a.cite[href$='-2']").first.click()
         pg.wait_for_function("document.querySelector('#clause-panel .clause.flash') !== null", timeout=10_000)
         assert pg.get_attribute("#clause-panel .clause.flash", "data-n") == "2"
         assert pg.is_visible("#clause-panel .clause.flash")
@@ -164,11 +164,11 @@ def test_panel_stays_in_step_with_the_answer_read(chromium, app_server):
         login(pg, *OFFICER)
         ask(pg, PENALTY_Q)
         ask(pg, "检验检测报告保存多少年？")
-        aids = pg.evaluate("[...document.querySelectorAll('#officer-chat .answer-top')].map(a => a.dataset.aid)")
+        aids = pg.evaluate("[...document.querySelectorAll('#officer-chat .answer-top')].map(a => a.id.slice(7))")
         visible = "[...document.querySelectorAll('#clause-panel section.answer-cites')].filter(s => !s.hidden)" \
                   ".map(s => s.dataset.aid)"
         assert len(aids) == 2 and pg.evaluate(visible) == [aids[1]]
-        pg.locator(f"#officer-chat a.cite[data-aid='{aids[0]}'][data-n='1']").first.click()
+        pg.locator(f"#officer-chat a.cite[href='#cite-{aids[0]}-1']").first.click()
         pg.wait_for_function(f"({visible}).join() === '{aids[0]}'", timeout=10_000)
         assert "第九十三条" in pg.inner_text("#clause-panel")
         pg.evaluate("(aid) => document.getElementById('answer-' + aid).scrollIntoView({block: 'start'})", aids[1])
@@ -230,6 +230,7 @@ def test_login_kept_across_reload_with_conversation_list(chromium, app_server):
         pg.wait_for_function(f"{text_of('#officer-chat')}.includes({first!r})", timeout=30_000)
         assert PENALTY_Q not in pg.inner_text("#officer-chat")
         shot(pg, "officer-history", "desktop")
+        pg.click("#login-box .label-wrap")  # folded after the login
         pg.click("#logout-btn")
         pg.wait_for_function(f"{text_of('#login-msg')}.includes('已退出')", timeout=30_000)
         pg.wait_for_timeout(500)
@@ -276,7 +277,7 @@ def test_chinese_everywhere_even_for_an_english_browser(chromium, app_server, si
         login(pg, *TRAINER)
         pg.fill("#n-single input", "80")
         pg.click("#quiz-make")
-        pg.wait_for_function(f"{text_of('#quiz-msg')}.length > 0", timeout=120_000)
+        pg.wait_for_function(f"{text_of('#quiz-msg')}.includes('题')", timeout=120_000)
         msg = pg.inner_text("#quiz-msg")
         assert "0–50" in msg and "greater" not in msg.lower()
         pg.click("#tab-officer-button")

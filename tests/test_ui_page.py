@@ -49,13 +49,13 @@ def test_answer_first_conclusion_and_table_open_reference_parts_folded():
         assert f"<details class='fold'><summary>{title}</summary>" in out
     assert out.index("### 两种理解") < out.index("<details")  # every open part comes before the folded ones
     assert out.rstrip().endswith("<p class='disclaimer'>本回答供执法办案参考。</p>")
-    assert "data-aid='a1'" in out and "id='answer-a1'" in out
+    assert "id='answer-a1'" in out and "href='#cite-a1-2'" in out
 
 
 def test_markers_become_links_to_the_cards_of_their_answer():
     out = render.link_markers("依据第二条[2]，见[10]；链接[x](http://a)不动", "ab")
-    assert out.count("class='cite'") == 2 and "data-n='2'" in out and "data-n='10'" in out
-    assert "href='#cite-ab-2'" in out and "[x](http://a)" in out
+    assert out.count("class='cite'") == 2 and "href='#cite-ab-2'" in out and "href='#cite-ab-10'" in out
+    assert "[x](http://a)" in out
 
 
 def test_cited_item_is_marked_in_its_article():

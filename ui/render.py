@@ -117,10 +117,10 @@ def _sections(markdown: str) -> tuple[str, list[tuple[str, str]], str]:
 
 
 def link_markers(markdown: str, aid: str) -> str:
-    """[n] → a clickable marker that selects card n of this answer in the clause panel."""
-    return MARKER.sub(lambda m: f"<a class='cite' href='#cite-{_e(aid)}-{m.group(1)}' data-aid='{_e(aid)}' "
-                                f"data-n='{m.group(1)}' title='查看引用条文 [{m.group(1)}]'>[{m.group(1)}]</a>",
-                      markdown)
+    """[n] → a clickable marker that selects card n of this answer in the clause panel. The chat's sanitiser drops
+    data-* attributes, so the answer id and n travel in the href (#cite-<aid>-<n>)."""
+    return MARKER.sub(lambda m: f"<a class='cite' href='#cite-{_e(aid)}-{m.group(1)}' "
+                                f"title='查看引用条文 [{m.group(1)}]'>[{m.group(1)}]</a>", markdown)
 
 
 def answer_markdown(markdown: str, aid: str) -> str:
@@ -128,7 +128,7 @@ def answer_markdown(markdown: str, aid: str) -> str:
     适用说明, cases, 版本与效力 and 引用条文 folded (<details>); [n] markers clickable; the disclaimer last."""
     head, sections, tail = _sections(markdown)
     sections.sort(key=lambda s: FIRST.index(s[0]) if s[0] in FIRST else len(FIRST))  # stable: the rest keep order
-    out = [f"<span class='answer-top' id='answer-{_e(aid)}' data-aid='{_e(aid)}'></span>", head.strip()]
+    out = [f"<span class='answer-top' id='answer-{_e(aid)}'></span>", head.strip()]
     for title, body in sections:
         if title in FOLDED:
             out.append(f"<details class='fold'><summary>{html.escape(title)}</summary>\n\n{body}\n\n</details>")

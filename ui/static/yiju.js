@@ -42,12 +42,15 @@
     return hit;
   }
   window.yijuShowSection = showSection;
+  const aidOf = (top) => top.id.replace(/^answer-/, '');
   document.addEventListener('click', (e) => {
     const a = e.target.closest('a.cite'); if (!a) return;
     e.preventDefault();
-    const sec = showSection(a.dataset.aid); if (!sec) return;
+    /* the chat's sanitiser keeps href and id but not data-* attributes: "#cite-<answer id>-<n>" */
+    const m = (a.getAttribute('href') || '').match(/^#cite-([0-9a-f]+)-(\d+)$/); if (!m) return;
+    const sec = showSection(m[1]); if (!sec) return;
     $$('.clause.flash').forEach((c) => c.classList.remove('flash'));
-    const card = sec.querySelector(`.clause[data-n="${a.dataset.n}"]`);
+    const card = sec.querySelector(`.clause[data-n="${m[2]}"]`);
     if (card) { card.classList.add('flash'); card.scrollIntoView({behavior: 'smooth', block: 'nearest'}); card.focus({preventScroll: true}); }
   });
   /* while the officer scrolls the chat, the panel follows the answer being read */
@@ -60,7 +63,7 @@
       const view = e.target.getBoundingClientRect(), tops = $$('.answer-top', chat);
       let current = null;
       for (const t of tops) { if (t.getBoundingClientRect().top <= view.top + view.height / 2) current = t; }
-      if (current) showSection(current.dataset.aid);
+      if (current) showSection(aidOf(current));
     });
   }, true);
   /* after an answer: show its top (the disclaimer comes last); while waiting: show the pending bubble */
@@ -74,7 +77,7 @@
       const box = scroller(chatId), tops = $$(`#${chatId} .answer-top`);
       const top = tops[tops.length - 1];
       if (box && top) box.scrollTop += top.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
-      if (chatId === 'officer-chat' && top) showSection(top.dataset.aid);
+      if (chatId === 'officer-chat' && top) showSection(aidOf(top));
     }, 60);
   };
   window.yijuToBottom = (chatId) => {
@@ -104,7 +107,7 @@
   window.yijuForget = () => fetch('session', {method: 'DELETE', credentials: 'same-origin'});
   /* Chinese everywhere: Gradio's own labels and messages that its translations miss (or that it hard-codes) */
   const ZH = {'Copy message': '复制这条消息', 'Copied message': '已复制', 'Copy': '复制', 'Copied!': '已复制',
-    'Like': '有用（👍）', 'Dislike': '有问题（👎）', 'Clear': '清空', 'Scroll down': '滚动到最新消息',
+    'Like': '有用（👍）', 'Dislike': '有问题（👎）', '赞': '有用（👍）', '踩': '有问题（👎）', 'Clear': '清空', 'Scroll down': '滚动到最新消息',
     'Retry': '重试', 'Undo': '撤销', 'Edit': '编辑', 'Submit': '提交', 'Cancel': '取消', 'Close': '关闭',
     'Error': '错误', 'Warning': '提示', 'Info': '提示', 'Loading...': '加载中…', 'processing': '处理中',
     'Connection errored out.': '与服务器的连接中断，请刷新页面重试。',
