@@ -222,6 +222,8 @@ def test_login_kept_across_reload_with_conversation_list(chromium, app_server):
         pg.wait_for_function(f"{text_of('#login-box')}.includes('已登录')", timeout=60_000)
         assert pg.evaluate("document.querySelector('[role=tab][aria-selected=true]').innerText").strip() == "执法人员"
         pg.wait_for_function(f"{text_of('#conv-list')}.includes({first[:20]!r})", timeout=30_000)
+        pg.wait_for_function(f"{text_of('#officer-chat')}.includes({first!r})", timeout=30_000)  # chat is back
+        assert "第" in pg.inner_text("#clause-panel")  # with its cited clauses
         pg.click("#officer-new")
         pg.wait_for_function(f"{text_of('#officer-status')}.includes('已开始新对话')", timeout=30_000)
         assert first not in pg.inner_text("#officer-chat")

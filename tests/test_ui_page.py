@@ -50,6 +50,7 @@ def test_answer_first_conclusion_and_table_open_reference_parts_folded():
     assert out.index("### 两种理解") < out.index("<details")  # every open part comes before the folded ones
     assert out.rstrip().endswith("<p class='disclaimer'>本回答供执法办案参考。</p>")
     assert "id='answer-a1'" in out and "href='#cite-a1-2'" in out
+    assert "class='cite'" not in render.answer_markdown(ANSWER, "a1", links=False)  # public: no panel to open
 
 
 def test_markers_become_links_to_the_cards_of_their_answer():

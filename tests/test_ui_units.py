@@ -236,6 +236,7 @@ def test_officer_handlers_refuse_forged_or_missing_tokens(home, no_answers):
         assert app.open_conversation(token, SimpleNamespace(value="x"), req)[-1] == app.NEED_LOGIN
         assert app.new_chat(token, "", req)[-1] == app.NEED_LOGIN
         assert app.restore(token, req)[0] == ""
+        assert all(not isinstance(x, (list, str)) for x in app.resume(token, req))  # nothing shown
         assert app.quiz_make(token, [], [], [], 3, 0, 0, 0, "中", 0, req) == ([], [], app.NEED_LOGIN)
         assert app.export("xlsx")(token, [{"qtype": "单选"}], req) == (None, app.NEED_LOGIN)
     assert no_answers == [] and feedback.all_feedback() == [] and audit.rows() == []

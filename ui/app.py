@@ -40,6 +40,7 @@ from ui.handlers import (
     quiz_make,
     rate_message,
     restore,
+    resume,
     show_article,
     show_basis,
     warm_up,
@@ -51,7 +52,7 @@ from ui.render import ARTICLE_EMPTY, PANEL_EMPTY, badge, chapter_choices, clause
 __all__ = ["ARTICLE_EMPTY", "MAX_HISTORY", "MAX_PUBLIC_QUESTION", "MAX_QUESTION", "NEED_LOGIN", "PANEL_EMPTY",
            "TITLE", "_history", "article_view", "badge", "build_app", "chapter_choices", "clause_panel", "do_login",
            "do_logout", "export", "mount_options", "new_chat", "officer_ask", "officer_echo", "open_conversation",
-           "public_ask", "public_topics", "quiz_make", "quiz_rows", "rate_message", "restore", "serve",
+           "public_ask", "public_topics", "quiz_make", "quiz_rows", "rate_message", "restore", "resume", "serve",
            "show_article", "show_basis", "warm_up"]
 
 

@@ -230,13 +230,23 @@ def open_conversation(token: str, evt: gr.SelectData, request: gr.Request):
     found = who(token, OFFICER_ROLES, request)
     if found is None:
         return (*(gr.update(),) * 10, NEED_LOGIN)
-    cid = evt.value if isinstance(evt.value, str) else ""
-    got = history.messages(found[0], cid[:64]) if cid else None
+    return _opened(found[0], evt.value if isinstance(evt.value, str) else "")
+
+
+def resume(token: str, request: gr.Request):
+    """After a reload: the user's latest conversation is shown again. Same outputs as new_chat."""
+    found = who(token, OFFICER_ROLES, request)
+    latest = history.conversations(found[0], 1) if found and found[1] == "officer" else []
+    return _opened(found[0], latest[0]["id"]) if latest else (*(gr.update(),) * 11,)
+
+
+def _opened(user: str, cid: str) -> tuple:
+    got = history.messages(user, cid[:64]) if cid else None
     if got is None:
-        return (*(gr.update(),) * 9, conv_list(found[0]), "没有找到这次对话。")
+        return (*(gr.update(),) * 9, conv_list(user), "没有找到这次对话。")
     messages = clean_history(got[-MAX_HISTORY:])
     return (shown(messages), "", cid, last_meta(messages), panel_of(messages), "", gr.Accordion(open=False),
-            render.ARTICLE_EMPTY, messages, conv_list(found[0], cid), "")
+            render.ARTICLE_EMPTY, messages, conv_list(user, cid), "")
 
 
 def show_basis(last: dict, token: str, request: gr.Request) -> str:
@@ -412,7 +422,7 @@ def public_ask(question: str, pub_state: list, request: gr.Request):
         messages += [{"role": "user", "content": q}, {"role": "assistant", "content": "⚠ 暂时无法回答，请稍后再试。"}]
         return shown(messages), "", messages
     note = cut_notice(question, MAX_PUBLIC_QUESTION)
-    body = render.answer_markdown(a.markdown, uuid.uuid4().hex[:12])
+    body = render.answer_markdown(a.markdown, uuid.uuid4().hex[:12], links=False)
     messages = (messages + [{"role": "user", "content": q},
                             {"role": "assistant", "content": (f"> {note}\n\n" if note else "") + body}])[-MAX_HISTORY:]
     return shown(messages), "", messages

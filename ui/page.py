@@ -149,7 +149,7 @@ def _trainer_tab(ui: SimpleNamespace, corpus) -> None:  # noqa: ANN001 - corpus.
         ui.preview = gr.Dataframe(headers=["题型", "题干", "选项", "答案", "依据"], wrap=True, interactive=False,
                                   datatype=["str", "str", "markdown", "str", "str"], line_breaks=True,
                                   column_widths=["7%", "45%", "28%", "7%", "13%"], max_height=640,
-                                  elem_id="quiz-preview", label="题目预览", buttons=[])
+                                  elem_id="quiz-preview", label="题目预览")
         with gr.Row():
             ui.exports = {fmt: gr.Button(label, elem_id=f"quiz-{fmt}") for fmt, label in
                           (("xlsx", "导出 XLSX"), ("gift", "导出 Moodle GIFT"), ("docx", "导出 DOCX 试卷"))}
@@ -162,7 +162,9 @@ def _wire_login(ui: SimpleNamespace) -> None:
     gr.on([ui.login_btn.click, ui.password.submit], h.do_login, [ui.username, ui.password, ui.token], login_out,
           concurrency_limit=2, concurrency_id="login", **PRIVATE).then(
         None, [ui.ticket], None, js="(t) => window.yijuKeepLogin && window.yijuKeepLogin(t)", **PRIVATE)
-    ui.demo.load(h.restore, [ui.token], login_out, **PRIVATE)
+    ui.demo.load(h.restore, [ui.token], login_out, **PRIVATE).then(h.resume, [ui.token], chat_outputs(ui),
+                                                                  **PRIVATE).then(
+        None, None, None, js="() => window.yijuToAnswer && window.yijuToAnswer('officer-chat')", **PRIVATE)
     ui.logout_btn.click(h.do_logout, [ui.token, ui.session_id],
                         [ui.token, ui.login_msg, ui.chat, ui.question, ui.last, ui.panel, ui.article_box, ui.article,
                          ui.basis, ui.preview, ui.quiz_state, ui.quiz_file, ui.quiz_msg, ui.chat_state, ui.login_box,
@@ -170,9 +172,14 @@ def _wire_login(ui: SimpleNamespace) -> None:
         None, None, None, js="() => window.yijuForget && window.yijuForget()", **PRIVATE)
 
 
+def chat_outputs(ui: SimpleNamespace) -> list:
+    """What every officer-chat handler updates (see ui.handlers.officer_ask)."""
+    return [ui.chat, ui.question, ui.session_id, ui.last, ui.panel, ui.basis, ui.article_box, ui.article,
+            ui.chat_state, ui.convs, ui.status]
+
+
 def _wire_officer(ui: SimpleNamespace) -> None:
-    chat_out = [ui.chat, ui.question, ui.session_id, ui.last, ui.panel, ui.basis, ui.article_box, ui.article,
-                ui.chat_state, ui.convs, ui.status]
+    chat_out = chat_outputs(ui)
     # Chat histories are inputs only as server-side State: whatever a client sends for them is ignored.
     gr.on([ui.send.click, ui.question.submit], h.officer_echo, [ui.question, ui.chat_state, ui.token],
           [ui.chat, ui.status], show_progress="hidden", **PRIVATE).then(

@@ -123,9 +123,10 @@ def link_markers(markdown: str, aid: str) -> str:
                                 f"title='查看引用条文 [{m.group(1)}]'>[{m.group(1)}]</a>", markdown)
 
 
-def answer_markdown(markdown: str, aid: str) -> str:
+def answer_markdown(markdown: str, aid: str, links: bool = True) -> str:
     """An answer laid out answer-first: the conclusion and the penalty table first, the other short sections open;
-    适用说明, cases, 版本与效力 and 引用条文 folded (<details>); [n] markers clickable; the disclaimer last."""
+    适用说明, cases, 版本与效力 and 引用条文 folded (<details>); [n] markers clickable when `links` (the public tab
+    has no clause panel); the disclaimer last."""
     head, sections, tail = _sections(markdown)
     sections.sort(key=lambda s: FIRST.index(s[0]) if s[0] in FIRST else len(FIRST))  # stable: the rest keep order
     out = [f"<span class='answer-top' id='answer-{_e(aid)}'></span>", head.strip()]
@@ -136,7 +137,8 @@ def answer_markdown(markdown: str, aid: str) -> str:
             out.append(f"### {title}\n{body}")
     if tail:
         out.append(f"<p class='disclaimer'>{html.escape(tail.strip('*'))}</p>")
-    return link_markers("\n\n".join(p for p in out if p), aid)
+    body = "\n\n".join(p for p in out if p)
+    return link_markers(body, aid) if links else body
 
 
 def conversation_list(rows: list[dict], current: str = "") -> str:

@@ -74,6 +74,7 @@
   }
   window.yijuToAnswer = (chatId) => {
     setTimeout(() => {
+      $$('#officer-q textarea, #public-q textarea').forEach(count);  /* the box was emptied by the server */
       const box = scroller(chatId), tops = $$(`#${chatId} .answer-top`);
       const top = tops[tops.length - 1];
       if (box && top) box.scrollTop += top.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
