@@ -288,6 +288,7 @@ def test_chinese_everywhere_even_for_an_english_browser(chromium, app_server, si
                                  "e => ['aria-label', 'title', 'placeholder'].map(a => e.getAttribute(a)))"
                                  ".filter(Boolean)"))
         assert not labels & ENGLISH, labels & ENGLISH
+        assert not [t for t in labels if t.startswith(("bot's message", "user's message"))]
         assert "复制这条消息" in labels
         shot(pg, "english-browser", size)
     finally:

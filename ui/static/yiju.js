@@ -73,13 +73,18 @@
       ['auto', 'scroll'].includes(getComputedStyle(el).overflowY)) || null;
   }
   window.yijuToAnswer = (chatId) => {
-    setTimeout(() => {
+    const go = () => {
       $$('#officer-q textarea, #public-q textarea').forEach(count);  /* the box was emptied by the server */
       const box = scroller(chatId), tops = $$(`#${chatId} .answer-top`);
       const top = tops[tops.length - 1];
-      if (box && top) box.scrollTop += top.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
+      /* the answer's first line (its message bubble's top) at the top of the chat's view */
+      const start = top && (top.closest('.message, .bot, [data-testid="bot"]') || top);
+      /* 36px: the chat's label sits over the top of its scrolled area */
+      if (box && start) box.scrollTop += start.getBoundingClientRect().top - box.getBoundingClientRect().top - 36;
       if (chatId === 'officer-chat' && top) showSection(aidOf(top));
-    }, 60);
+    };
+    setTimeout(go, 80);
+    setTimeout(go, 500);  /* again once late layout (tables, fonts) has settled */
   };
   window.yijuToBottom = (chatId) => {
     setTimeout(() => { const box = scroller(chatId); if (box) box.scrollTop = box.scrollHeight; }, 60);
@@ -119,6 +124,10 @@
     'Clear sort': '清除排序', 'Search': '搜索', 'Remove': '移除', 'Select all': '全选',
     'More tabs': '更多标签页', 'chatbot conversation': '对话记录', 'Gradio footer navigation': '页脚导航'};
   const ATTRS = ['aria-label', 'title', 'placeholder'];
+  const PREFIXES = [["bot's message: ", '回答：'], ["user's message: ", '提问：']];
+  const zh = (v) => { if (ZH[v]) return ZH[v];
+    for (const [en, cn] of PREFIXES) if (v.startsWith(en)) return cn + v.slice(en.length);
+    return null; };
   function translate(root) {
     if (root.nodeType === 3) {
       const t = root.nodeValue.trim();
@@ -127,13 +136,13 @@
     }
     if (root.nodeType !== 1) return;
     const els = [root, ...root.querySelectorAll('[aria-label], [title], [placeholder]')];
-    for (const el of els) for (const a of ATTRS) { const v = el.getAttribute(a); if (v && ZH[v]) el.setAttribute(a, ZH[v]); }
+    for (const el of els) for (const a of ATTRS) { const v = el.getAttribute(a), t = v && zh(v); if (t) el.setAttribute(a, t); }
     const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     for (let n = walk.nextNode(); n; n = walk.nextNode()) { const t = n.nodeValue.trim(); if (t && ZH[t]) n.nodeValue = n.nodeValue.replace(t, ZH[t]); }
   }
   new MutationObserver((records) => {
     for (const r of records) {
-      if (r.type === 'attributes') { const v = r.target.getAttribute(r.attributeName); if (v && ZH[v]) r.target.setAttribute(r.attributeName, ZH[v]); }
+      if (r.type === 'attributes') { const v = r.target.getAttribute(r.attributeName), t = v && zh(v); if (t) r.target.setAttribute(r.attributeName, t); }
       else if (r.type === 'characterData') translate(r.target);
       else r.addedNodes.forEach(translate);
     }
