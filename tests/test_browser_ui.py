@@ -213,7 +213,11 @@ def test_login_kept_across_reload_with_conversation_list(chromium, app_server):
     ctx, pg = open_page(chromium, app_server, "desktop")
     try:
         login(pg, *OFFICER)
-        cookie = next(c for c in ctx.cookies() if c["name"] == "yiju_session")
+        for _ in range(50):  # the page exchanges its one-time ticket for the cookie just after the login
+            cookie = next((c for c in ctx.cookies() if c["name"] == "yiju_session"), None)
+            if cookie:
+                break
+            pg.wait_for_timeout(200)
         assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
         assert pg.evaluate("document.cookie").find("yiju_session") < 0  # not readable by the page's script
         first = f"检验检测报告保存多少年？（{uuid.uuid4().hex[:6]}）"
