@@ -122,7 +122,7 @@ def _signed_in(user: str, role: str, message: str, ticket: str = ""):
     """Outputs after a login or a restored one: message, tabs, login box, ticket, conversation list."""
     return (f"**{message}**", gr.Tabs(selected="officer" if role == "officer" else "trainer"),
             gr.Accordion(label=f"已登录：{user}（{auth.ROLE_LABEL[role]}）", open=False), ticket,
-            conv_list(user) if role == "officer" else render.HISTORY_EMPTY)
+            conv_list(user))
 
 
 def do_login(user: str, password: str, old_token: str, request: gr.Request):
@@ -236,7 +236,7 @@ def open_conversation(token: str, evt: gr.SelectData, request: gr.Request):
 def resume(token: str, request: gr.Request):
     """After a reload: the user's latest conversation is shown again. Same outputs as new_chat."""
     found = who(token, OFFICER_ROLES, request)
-    latest = history.conversations(found[0], 1) if found and found[1] == "officer" else []
+    latest = history.conversations(found[0], 1) if found else []
     return _opened(found[0], latest[0]["id"]) if latest else (*(gr.update(),) * 11,)
 
 
