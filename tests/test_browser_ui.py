@@ -184,7 +184,7 @@ def test_question_box_rules(chromium, app_server, size):
     try:
         before = pg.inner_text("#public-chat")
         pg.click("#public-send")  # empty: said in Chinese, nothing sent
-        pg.wait_for_function(f"{text_of('#public-q')}.includes('请输入问题')", timeout=10_000)
+        pg.wait_for_function(f"{text_of('#public-q')}.includes('请输入问题')", timeout=30_000)
         pg.wait_for_timeout(1000)
         assert pg.inner_text("#public-chat") == before
         pg.fill("#public-q textarea", "第一行")
@@ -192,19 +192,26 @@ def test_question_box_rules(chromium, app_server, size):
         pg.keyboard.type("第二行")
         assert pg.input_value("#public-q textarea") == "第一行\n第二行"  # Shift+Enter breaks the line, sends nothing
         pg.fill("#public-q textarea", "什么是检验检测报告？" * 60)  # 600 characters
-        pg.wait_for_function(f"{text_of('#public-q')}.includes('600 / 500')", timeout=10_000)
+        pg.wait_for_function(f"{text_of('#public-q')}.includes('600 / 500')", timeout=30_000)
         ask(pg, "什么是检验检测报告？" * 60, "#public-q", "#public-chat")
         assert "超过 500 字的上限" in pg.inner_text("#public-chat")
         login(pg, *OFFICER)
         long_q = "电梯检验机构出具虚假报告怎么罚，" * 75  # 1,200 characters
         pg.fill("#officer-q textarea", long_q)
-        pg.wait_for_function(f"{text_of('#officer-q')}.includes('1200 / 1000')", timeout=10_000)
+        pg.wait_for_function(f"{text_of('#officer-q')}.includes('1200 / 1000')", timeout=30_000)
         assert "超出部分不会被检索" in pg.inner_text("#officer-q")
         shot(pg, "officer-long-question", size)
-        ask(pg, long_q)
+        before = pg.evaluate("document.querySelectorAll('#officer-chat .answer-top').length")
+        pg.press("#officer-q textarea", "Enter")
+        pg.press("#officer-q textarea", "Enter")  # again at once: refused while the first is answered
+        assert "正在检索，请稍候" in pg.inner_text("#officer-q")
+        pg.wait_for_function(f"document.querySelectorAll('#officer-chat .answer-top').length > {before}",
+                             timeout=120_000)
+        pg.wait_for_timeout(2000)
+        assert pg.evaluate("document.querySelectorAll('#officer-chat .answer-top').length") == before + 1
         assert "超过 1000 字的上限" in pg.inner_text("#officer-status")
         pg.click("#officer-send")
-        pg.wait_for_function(f"{text_of('#officer-q')}.includes('请输入问题')", timeout=10_000)
+        pg.wait_for_function(f"{text_of('#officer-q')}.includes('请输入问题')", timeout=30_000)
     finally:
         ctx.close()
 

@@ -1,6 +1,7 @@
 () => {
-  /* Yiju page behaviour (loaded once by Gradio): question counters and the empty-question guard, clickable [n]
-     markers, the clause panel kept in step with the answer being read, and scrolling to an answer's top. */
+  /* Yiju page behaviour (loaded once by Gradio): question counters, the empty-question and one-at-a-time
+     guards, clickable [n] markers, the clause panel kept in step with the answer being read, scrolling to an
+     answer's top, the copy fallback, the login cookie, and Chinese for Gradio's own English labels. */
   const LIMITS = {'officer-q': 1000, 'public-q': 500};
   const $ = (sel, root) => (root || document).querySelector(sel);
   const $$ = (sel, root) => Array.from((root || document).querySelectorAll(sel));
@@ -17,20 +18,27 @@
     c.classList.toggle('over', n > limit);
     c.textContent = n > limit ? `${n} / ${limit} 字：超出部分不会被检索，只按前 ${limit} 字回答` : `${n} / ${limit} 字`;
   }
-  function empty(boxId) {
-    const area = $(`#${boxId} textarea`); if (!area || area.value.trim()) return false;
-    const c = counterFor(area.closest(`#${boxId}`)); c.classList.add('over'); c.textContent = '请输入问题。';
-    return true;
+  /* a question per box at a time: a second Enter while the first is answered would reorder the chat */
+  const busy = {};
+  function refused(boxId) {
+    const area = $(`#${boxId} textarea`); if (!area) return false;
+    const c = counterFor(area.closest(`#${boxId}`));
+    if (!area.value.trim()) { c.classList.add('over'); c.textContent = '请输入问题。'; return true; }
+    if (busy[boxId] && Date.now() - busy[boxId] < 120000) {
+      c.classList.add('over'); c.textContent = '上一个问题正在检索，请稍候…'; return true; }
+    busy[boxId] = Date.now();
+    return false;
   }
+  window.yijuDone = (boxId) => { delete busy[boxId]; };
   document.addEventListener('input', (e) => { if (e.target.matches('#officer-q textarea, #public-q textarea')) count(e.target); });
   document.addEventListener('click', (e) => {
     const send = e.target.closest('#officer-send, #public-send');
-    if (send && empty(send.id === 'officer-send' ? 'officer-q' : 'public-q')) { e.preventDefault(); e.stopImmediatePropagation(); }
+    if (send && refused(send.id === 'officer-send' ? 'officer-q' : 'public-q')) { e.preventDefault(); e.stopImmediatePropagation(); }
   }, true);
   document.addEventListener('keydown', (e) => {
     if (e.key !== 'Enter' || e.shiftKey || e.isComposing) return;
     const box = e.target.closest('#officer-q, #public-q');
-    if (box && empty(box.id)) { e.preventDefault(); e.stopImmediatePropagation(); }
+    if (box && refused(box.id)) { e.preventDefault(); e.stopImmediatePropagation(); }
   }, true);
 
   /* the clause panel shows the section of one answer; [n] selects card n of that answer */
@@ -73,6 +81,7 @@
       ['auto', 'scroll'].includes(getComputedStyle(el).overflowY)) || null;
   }
   window.yijuToAnswer = (chatId) => {
+    window.yijuDone(chatId === 'officer-chat' ? 'officer-q' : 'public-q');
     const go = () => {
       $$('#officer-q textarea, #public-q textarea').forEach(count);  /* the box was emptied by the server */
       const box = scroller(chatId), tops = $$(`#${chatId} .answer-top`);
