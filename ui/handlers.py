@@ -140,8 +140,8 @@ def restore(old_token: str, request: gr.Request):
     """On page load: the login kept in the session cookie (checked like any token). Same outputs as do_login."""
     token = old_token or websession.cookie_token(request)
     found = who(token, auth.ROLES, request) if token else None
-    if found is None:  # the login form is left alone: the visitor may already be typing into it
-        return "", gr.update(), gr.update(), gr.update(), gr.update(), "", gr.update()
+    if found is None:  # nothing changes: the visitor may already be typing into (or done with) the login form
+        return (gr.update(),) * 7
     msg, tabs, box, _, convs = _signed_in(*found, f"已登录：{found[0]}（{auth.ROLE_LABEL[found[1]]}）")
     return token, msg, gr.update(), tabs, box, "", convs
 
