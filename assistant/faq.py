@@ -54,7 +54,9 @@ def answer_public(u: Understanding, corpus: Corpus) -> Answer:
                       notice=reason or "不在公众咨询范围内", conclusion=DECLINE, route="public_decline")
     cites = Citations(corpus)
     lines = [f"### {topic.title}", topic.lead]
-    provisions = _sector_first(topic.provisions, u.sector)
+    if topic.channel:
+        lines.insert(1, f"**{topic.channel}**")
+    provisions = _sector_first(topic.on_point(u.text), u.sector)
     for pid in provisions:
         p = corpus.provisions[pid]
         lines.append(f"- {cites.ref(pid, '公众咨询')}：“{retrieve.best_sentence(u.text + topic.title, p.text)}”")
@@ -64,7 +66,7 @@ def answer_public(u: Understanding, corpus: Corpus) -> Answer:
                   lead=provisions[0], route="faq")
 
 
-def _sector_first(provisions: tuple[str, ...], sector: str | None) -> list[str]:
+def _sector_first(provisions: list[str], sector: str | None) -> list[str]:
     """The question's own sector's text first (电梯 → 特种设备安全法, 监测站 → 生态环境监测条例)."""
     from corpus.knowledge import sector_of_document
 
@@ -81,7 +83,8 @@ def _public_text(u: Understanding, corpus: Corpus, ref: Ref) -> Answer:
     cites = Citations(corpus)
     doc = corpus.documents[art.doc_key]
     conclusion = f"{cites.ref(art.id, '条文')}原文如下（{doc.version_date or ''}版，{doc.status}）。"
-    lines = ["### 条文原文", conclusion, "", f"> {art.text}", "", "---", f"*{PUBLIC_DISCLAIMER}*"]
+    quoted = "\n".join(f"> {line}" for line in art.text.splitlines() if line.strip())
+    lines = ["### 条文原文", conclusion, "", quoted, "", "---", f"*{PUBLIC_DISCLAIMER}*"]
     return Answer(question=u.text, markdown="\n".join(lines), intent="lookup", conclusion=conclusion,
                   citations=cites.items, confidence=0.9, mode="public", lead=art.id, route="public_text")
 

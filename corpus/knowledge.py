@@ -8,6 +8,7 @@ file and the entry, so a typo in data never silently changes an answer.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -59,6 +60,14 @@ class FaqEntry:
     lead: str
     provisions: tuple[str, ...]
     examples: tuple[str, ...] = ()
+    channel: str = ""  # a channel every answer on this topic names first (12315)
+    conditional: tuple[str, ...] = ()  # '<provision id>: <regex>': cite that provision only when the question matches
+
+    def on_point(self, text: str) -> list[str]:
+        """The topic's provisions that bear on a question (conditional ones only when their subject is asked)."""
+        rules = dict(rule.split(":", 1) for rule in self.conditional)
+        kept = [p for p in self.provisions if p not in rules or re.search(rules[p].strip(), text)]
+        return kept or list(self.provisions[:1])
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ def page(app_server):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         pg = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True, locale="zh-CN")
         pg.goto(app_server)
-        pg.wait_for_selector("#login-user textarea", timeout=60_000)
+        pg.wait_for_selector("#public-q textarea", timeout=60_000)  # a visitor lands on 公众咨询
         yield pg
         browser.close()
 
@@ -42,6 +42,8 @@ def shot(pg, name: str) -> None:
 
 
 def login(pg, user: str, password: str) -> None:
+    if not pg.is_visible("#login-user textarea"):
+        pg.click("#login-box .label-wrap")  # the login box is folded
     pg.fill("#login-user textarea", user)
     pg.fill("#login-pass input", password)
     pg.click("#login-btn")
@@ -75,7 +77,7 @@ def test_officer_penalty_question_shows_clause(page, built_home):
     shot(page, "2-officer-article")
 
     page.fill("#fb-comment textarea", "依据准确")
-    page.click("#fb-up")
+    page.click("#officer-chat button[aria-label*='👍']")
     page.wait_for_function(f"{text_of('#fb-msg')}.includes('已记录')", timeout=30_000)
 
     from ui import audit, feedback
@@ -86,6 +88,7 @@ def test_officer_penalty_question_shows_clause(page, built_home):
 
 
 def test_officer_tab_without_login_refuses(page):
+    page.click("#tab-officer-button")
     page.fill("#officer-q textarea", "电梯检验机构出具虚假报告怎么罚")
     page.click("#officer-send")
     page.wait_for_function(f"{text_of('#officer-chat')}.includes('请先登录')", timeout=30_000)

@@ -345,6 +345,7 @@ def test_wheel_builds_without_warnings_and_ships_the_data(tmp_path):
     assert "assistant/calibration.json" in names and "corpus/data/succession.yaml" in names
     assert any(n.startswith("corpus/documents/action_plan/") and n.endswith(".txt") for n in names)
     assert "evals/data/holdout/legal_basis.jsonl" in names
+    assert {"ui/static/yiju.css", "ui/static/yiju.js"} <= names  # the page's styles and script
 
 
 def _make(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:

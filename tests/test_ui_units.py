@@ -7,6 +7,7 @@ import json
 import sqlite3
 from types import SimpleNamespace
 
+import gradio as gr
 import pytest
 from click.testing import CliRunner
 
@@ -218,14 +219,24 @@ def no_answers(monkeypatch):
     return calls
 
 
+def like(index: int, liked: bool | None = True):
+    return SimpleNamespace(index=index, liked=liked, value=None)
+
+
 def test_officer_handlers_refuse_forged_or_missing_tokens(home, no_answers):
     req = request()
+    answered = [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a", "meta": {"aid": "x1"}}]
     for token in ("", "forged-token", None, 123):
         hist, *_rest = app.officer_ask("电梯检验机构出具虚假报告怎么罚", [], token, "", req)
         assert hist[-1]["content"] == app.NEED_LOGIN
+        assert app.officer_echo("电梯检验机构出具虚假报告怎么罚", [], token, req) == ([], app.NEED_LOGIN)
         assert app.show_basis({"basis": "依据……"}, token, req) == app.NEED_LOGIN
         assert app.NEED_LOGIN in app.show_article(token, SimpleNamespace(value="特种设备安全法/93"), req)[1]
-        assert app.rate("up")({"question": "q"}, "", token, req)[0] == app.NEED_LOGIN
+        assert app.rate_message(answered, "", token, like(1), req)[0] == app.NEED_LOGIN
+        assert app.open_conversation(token, SimpleNamespace(value="x"), req)[-1] == app.NEED_LOGIN
+        assert app.new_chat(token, "", req)[-1] == app.NEED_LOGIN
+        assert all(not isinstance(x, str) for x in app.restore(token, req))  # nothing restored, nothing wiped
+        assert all(not isinstance(x, (list, str)) for x in app.resume(token, req))  # nothing shown
         assert app.quiz_make(token, [], [], [], 3, 0, 0, 0, "中", 0, req) == ([], [], app.NEED_LOGIN)
         assert app.export("xlsx")(token, [{"qtype": "单选"}], req) == (None, app.NEED_LOGIN)
     assert no_answers == [] and feedback.all_feedback() == [] and audit.rows() == []
@@ -235,12 +246,15 @@ def test_officer_handlers_work_with_a_login_from_the_same_client(home, no_answer
     auth.add_user("feng", "officer-pass", "officer")
     auth.add_user("chen", "trainer-pass", "trainer")
     token = auth.login("feng", "officer-pass", "127.0.0.1").token
-    hist, q, sid, last, panel, *_ = app.officer_ask("出具虚假报告怎么罚", [], token, "", request())
-    assert hist[-1]["content"] == "机密回答" and q == "" and sid and "第九十三条" in panel
+    hist, q, sid, last, panel, *_, state, convs, status = app.officer_ask("出具虚假报告怎么罚", [], token, "",
+                                                                         request())
+    assert "机密回答" in hist[-1]["content"] and q == "" and sid and "第九十三条" in panel and status == ""
     assert no_answers[-1][2] == "officer" and no_answers[-1][1] == f"feng:{sid}"
     assert app.show_basis(last, token, request()) == "依据……"
-    assert "已记录" in app.rate("down")(last, "金额有误", token, request())[0]
-    assert feedback.all_feedback()[0]["comment"] == "金额有误"
+    assert "已记录" in app.rate_message(state, "金额有误", token, like(1, False), request())[0]
+    assert "已评价过" in app.rate_message(state, "", token, like(1, True), request())[0]  # once per answer
+    assert feedback.all_feedback()[0]["comment"] == "金额有误" and len(feedback.all_feedback()) == 1
+    assert "出具虚假报告怎么罚" in convs
     assert audit.rows()[0]["action"] == "ask" and audit.rows()[0]["user"] == "feng"
     # the same token from another address is refused
     hist, *_ = app.officer_ask("出具虚假报告怎么罚", [], token, sid, request("10.0.0.9"))
@@ -252,15 +266,16 @@ def test_officer_handlers_work_with_a_login_from_the_same_client(home, no_answer
 
 
 def test_public_handler_is_forced_to_public_mode_and_rate_limited(no_answers, monkeypatch):
-    monkeypatch.setattr(app, "PUBLIC_LIMITS", PublicLimits(per_session=3, per_address=5, window_s=60))
+    monkeypatch.setattr("ui.handlers.PUBLIC_LIMITS", PublicLimits(per_session=3, per_address=5, window_s=60))
     replies = [app.public_ask("什么是检验检测报告？", [], request("9.9.9.9", "p1"))[0][-1]["content"] for _ in range(4)]
-    assert replies[:3] == ["公开回答"] * 3 and "过于频繁" in replies[3]
+    assert all("公开回答" in r for r in replies[:3]) and "过于频繁" in replies[3]
     assert {mode for _, _, mode in no_answers} == {"public"} and all(s is None for _, s, _ in no_answers)
     # malformed history from the client is dropped, and the history is bounded
-    hist, _ = app.public_ask("什么是检验检测报告？", ["junk", {"role": "system", "content": "x"}], request("9.9.9.9", "p2"))
+    hist, _, _ = app.public_ask("什么是检验检测报告？", ["junk", {"role": "system", "content": "x"}],
+                                request("9.9.9.9", "p2"))
     assert [m["role"] for m in hist] == ["user", "assistant"]
     big = [{"role": "user", "content": "x"}] * 500
-    hist, _ = app.public_ask("什么是检验检测报告？", big, request("8.8.8.8", "p3"))
+    hist, _, _ = app.public_ask("什么是检验检测报告？", big, request("8.8.8.8", "p3"))
     assert len(hist) <= app.MAX_HISTORY + 2
 
 
@@ -278,7 +293,7 @@ def test_app_exposes_only_the_public_endpoint_with_deliberate_limits():
     assert demo._queue.max_size == 200 and demo._queue.default_concurrency_limit == 2
     assert demo.api_open is False
     # every officer/trainer handler takes the server-side token (a gr.State) as an input
-    states = {b._id for b in demo.blocks.values() if isinstance(b, app.gr.State)}
+    states = {b._id for b in demo.blocks.values() if isinstance(b, gr.State)}
     for f in fns:
-        if f.name not in ("public_ask", "load_example", "do_login"):
+        if f.name not in ("public_ask", "load_example", "do_login"):  # restore reads the cookie and the state
             assert any(i._id in states for i in f.inputs), f.name

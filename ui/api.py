@@ -333,13 +333,15 @@ def create_app(with_api: bool = True) -> FastAPI:
     import gradio as gr
 
     from corpus.config import max_body_bytes
-    from ui.app import CSS, build_app
+    from ui import websession
+    from ui.app import build_app, mount_options
 
     app = create_api() if with_api else FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     _add_download_route(app)
+    websession.add_routes(app, _client)
     demo = build_app()
     demo.max_threads = 16
-    app = gr.mount_gradio_app(app, demo, path="/", css=CSS, show_error=False, footer_links=["api"],
+    app = gr.mount_gradio_app(app, demo, path="/", **mount_options(), show_error=False, footer_links=["api"],
                               blocked_paths=blocked_paths(), max_file_size="1mb", mcp_server=False,
                               enable_monitoring=False, ssr_mode=False)
     # Gradio runs its own "was this file uploaded by a user / may this file be served" checks only for an app
