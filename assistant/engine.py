@@ -577,15 +577,23 @@ def _basis_paragraph(s: Scenario, corpus: Corpus, past: Scenario | None) -> str:
     def cite(pid: str) -> str:
         return corpus.provisions[pid].citation
 
-    penalty = past.penalty if past else s.penalty
-    viol = s.violated if not past else ()
+    lighter = past is not None and _lighter_text(_records(corpus, past.penalty, None),
+                                                 _records(corpus, s.penalty, None)).endswith("适用新规定。")
+    penalty = past.penalty if past and not lighter else s.penalty
+    viol = (past.violated if past and not lighter else s.violated)
     parts = []
     if viol:
         parts.append(f"当事人的上述行为违反了{'、'.join(cite(p) for p in viol)}的规定，")
     else:
         parts.append(f"当事人{s.title}的行为，违反了{'、'.join(cite(p) for p in penalty)}的规定，")
     parts.append(f"构成{s.title}的违法行为。")
-    parts.append(f"依据{'、'.join(cite(p) for p in penalty)}的规定，本机关决定对当事人作出如下行政处罚：……")
+    rule = ""
+    if past:  # 行政处罚法第三十七条: the law at the time of the conduct, unless the new one is lighter
+        then = "、".join(cite(p) for p in past.penalty)
+        parts.append(f"违法行为发生时施行的是{then}，依据{cite('行政处罚法/37')}，适用违法行为发生时的规定"
+                     + ("；新的规定处罚较轻的，适用新的规定。" if lighter else "。"))
+        rule = f"、{cite('行政处罚法/37')}"
+    parts.append(f"依据{'、'.join(cite(p) for p in penalty)}{rule}的规定，本机关决定对当事人作出如下行政处罚：……")
     return "".join(parts)
 
 

@@ -140,3 +140,9 @@ def test_the_before_repeal_date_that_excuses_a_repealed_citation_comes_from_succ
     cited = "适用《中华人民共和国大气污染防治法》第一百一十二条。"
     assert not check(cited, c).ok  # a repealed text cited as if in force
     assert check(before_repeal_words()[0] + "的行为，" + cited, c).ok
+
+
+def test_decision_basis_for_past_conduct_cites_the_rule_on_time_and_the_text_then_in_force(c, built_home):
+    ans = ask("2025年4月一家机动车检测站给排放超标的车出了合格的排放检验报告，现在怎么处罚？")
+    assert "大气污染防治法》第一百一十二条" in ans.basis_paragraph  # the law in force at the time
+    assert "行政处罚法》第三十七条" in ans.basis_paragraph
