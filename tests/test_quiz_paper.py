@@ -358,3 +358,17 @@ def test_paper_zip_for_the_web_page(tmp_path, paper):
     assert d.paragraphs[0].text == "季度测验" and "考试时间：30分钟" in d.paragraphs[1].text
     with zipfile.ZipFile(write_paper_zip(paper, tmp_path / "p.zip", "pdf")) as z:
         assert sorted(z.namelist()) == ["试卷-答案.pdf", "试卷.pdf"]
+
+
+@pytest.mark.parametrize("fmt", ["paper-docx", "paper-pdf"])
+def test_trainer_page_exports_the_paper_and_its_answer_key(paper, fmt):
+    import zipfile
+    from dataclasses import asdict
+
+    from ui.handlers import _write_export
+
+    out, n = _write_export(fmt, [asdict(q) for q in paper])
+    ext = fmt.split("-")[1]
+    with zipfile.ZipFile(out) as z:
+        assert sorted(z.namelist()) == sorted([f"试卷.{ext}", f"试卷-答案.{ext}"])
+    assert n == len(paper)

@@ -345,25 +345,33 @@ def quiz_make(token: str, docs: list, chapters: list, topics: list, n_single: fl
     return render.quiz_rows(qs), [q.to_dict() for q in qs], msg
 
 
+EXPORT_NAMES = {"xlsx": "yiju-quiz.xlsx", "docx": "yiju-quiz.docx", "gift": "yiju-quiz-gift.txt",
+                "paper-docx": "yiju-paper-docx.zip", "paper-pdf": "yiju-paper-pdf.zip"}
+
+
 def _write_export(fmt: str, questions: list) -> tuple[Path, int]:
-    from assistant.quiz import Question
-    from assistant.quiz_export import to_docx, to_gift, to_xlsx
+    from assistant.quiz import PaperSpec, Question, write_paper_zip
+    from assistant.quiz.export import to_docx, to_gift, to_xlsx
     from ui import downloads
 
     qs = [Question(**q) for q in questions]
-    name = {"xlsx": "yiju-quiz.xlsx", "docx": "yiju-quiz.docx", "gift": "yiju-quiz-gift.txt"}[fmt]
-    out = downloads.new_folder() / name
+    out = downloads.new_folder() / EXPORT_NAMES[fmt]
     try:
         if fmt == "xlsx":
             to_xlsx(qs, out)
         elif fmt == "docx":
             to_docx(qs, out)
+        elif fmt.startswith("paper-"):  # the paper to hand out and its separate answer key, zipped together
+            write_paper_zip(qs, out, fmt=fmt.split("-", 1)[1], spec=PaperSpec())
         else:
             out.write_text(to_gift(qs), "utf-8")
     except BaseException:
         shutil.rmtree(out.parent, ignore_errors=True)
         raise
     return out, len(qs)
+
+
+EXPORT_LABELS = {"paper-docx": "试卷与答案 Word", "paper-pdf": "试卷与答案 PDF"}
 
 
 def export(fmt: str):
@@ -383,7 +391,7 @@ def export(fmt: str):
         key = downloads.register(token, address(request), out, out.name)
         audit.record(found[0], found[1], "export", fmt, f"{n} 题", list(dict.fromkeys(q["provision_id"] for q in questions)),
                      client=address(request))
-        return render.download_link(key, out.name), f"已导出 {n} 题（{fmt.upper()}），请在下方下载。"
+        return render.download_link(key, out.name), f"已导出 {n} 题（{EXPORT_LABELS.get(fmt, fmt.upper())}），请在下方下载。"
 
     handler.__name__ = f"export_{fmt}"
     return handler

@@ -152,7 +152,8 @@ def _trainer_tab(ui: SimpleNamespace, corpus) -> None:
                                   elem_id="quiz-preview", label="题目预览")
         with gr.Row():
             ui.exports = {fmt: gr.Button(label, elem_id=f"quiz-{fmt}") for fmt, label in
-                          (("xlsx", "导出 XLSX"), ("gift", "导出 Moodle GIFT"), ("docx", "导出 DOCX 试卷"))}
+                          (("xlsx", "导出 XLSX"), ("gift", "导出 Moodle GIFT"), ("docx", "导出 DOCX 练习册"),
+                           ("paper-docx", "试卷+答案（Word）"), ("paper-pdf", "试卷+答案（PDF）"))}
         ui.quiz_file = gr.HTML("", elem_id="quiz-file", label="下载")
 
 
