@@ -102,9 +102,10 @@ def embed_runtime() -> str:
 
 
 def dense_units() -> str:
-    """What the dense side embeds (`YIJU_DENSE_UNITS`): `article` (default) — each article, plan item and case,
-    cut to its first 160 characters; `full` — every 款/项 (with its lead-in) in full, collapsed to its article."""
-    raw = (os.environ.get("YIJU_DENSE_UNITS") or "article").strip().lower()
+    """What the dense side embeds (`YIJU_DENSE_UNITS`): `full` (default) — every 款/项 (the 项 with its lead-in)
+    in full, collapsed to its article at query time; `article` — each article, plan item and case cut to its
+    first 160 characters (the earlier scheme: dev-set dense hit@5 0.77 against 0.84, lead 0.696 against 0.727)."""
+    raw = (os.environ.get("YIJU_DENSE_UNITS") or "full").strip().lower()
     if raw not in DENSE_UNIT_SCHEMES:
         raise ValueError(f"YIJU_DENSE_UNITS 只能是 {' 或 '.join(DENSE_UNIT_SCHEMES)}（当前为 {raw!r}）")
     return raw
