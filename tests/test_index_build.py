@@ -51,7 +51,7 @@ def test_incremental_rebuild_reembeds_only_changes_and_forgets_deleted_documents
     c1 = corpus(["电梯", "锅炉"])
     first = build_index(c1, home=home, progress=False)
     n_law = sum(1 for p in c1.provisions.values() if p.doc_key == LAW and p.kind == "article")
-    assert first.units == n_law + 4 and first.embedded == first.units and first.added == first.units
+    assert first.units == n_law + 4 and first.embedded == first.dense_units and first.added == first.units
     s1 = Searcher(home=home, corpus=c1)
     assert s1.search("锅炉检验机构出具虚假报告", k=1)[0].id == "锅炉检验管理规定/2"
 
@@ -62,11 +62,11 @@ def test_incremental_rebuild_reembeds_only_changes_and_forgets_deleted_documents
     c3 = corpus(["电梯"], extra={"电梯": "\n第三条　电梯检验机构应当将检验报告存档六年。\n"})
     third = build_index(c3, home=home, progress=False)
     assert (third.added, third.removed, third.embedded) == (1, 2, 1)
-    assert third.reused == third.units - 1 and third.units == first.units - 1
+    assert third.reused == third.dense_units - 1 and third.units == first.units - 1
     m = read_manifest(current_dir(index_root(home)))
     assert "锅炉检验管理规定/2" not in m["ids"] and "电梯检验管理规定/3" in m["ids"]
     s3 = Searcher(home=home, corpus=c3)
-    assert s3.collection.count() == third.units  # the dense store holds no vector of the deleted document
+    assert s3.collection.count() == third.dense_units  # the dense store holds no vector of the deleted document
     for mode in ("bm25", "dense", "hybrid"):  # no ghost hits
         assert not [h for h in s3.search("锅炉检验机构出具虚假报告", k=20, mode=mode)
                     if h.document.key.startswith("锅炉")]
@@ -168,7 +168,7 @@ def test_corrupted_index_is_detected_and_rebuilt(small, damage):
     report = build_index(c1, home=home, progress=False)  # a broken serving build is replaced, not skipped
     assert not report.skipped
     # its vectors are reused only from an intact vectors.npy that matches its manifest
-    assert report.embedded == (0 if damage == "chroma-db" else report.units)
+    assert report.embedded == (0 if damage == "chroma-db" else report.dense_units)
     assert index_status(home=home, corpus=c1)["up_to_date"]
     assert Searcher(home=home, corpus=c1).search("电梯检验机构出具虚假报告", k=1)[0].id == "电梯检验管理规定/2"
 
@@ -206,7 +206,7 @@ def test_chroma_server_mode(small, chroma_server, monkeypatch):
     # a changed corpus gets a fresh collection; after the next switch the oldest one is deleted
     c2 = corpus(["电梯"])
     r2 = build_index(c2, home=home, progress=False)
-    assert r2.removed == 2 and r2.embedded == 0 and r2.reused == r2.units
+    assert r2.removed == 2 and r2.embedded == 0 and r2.reused == r2.dense_units
     c3 = corpus(["电梯"], extra={"电梯": "\n第三条　本规定自发布之日起施行。\n"})
     r3 = build_index(c3, home=home, progress=False)
     names = dense.collection_names(server)

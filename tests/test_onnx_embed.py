@@ -73,10 +73,13 @@ def test_fp32_export_is_the_reference(model_path, reference):
         assert cos.min() >= 0.9999, (kind, cos)
 
 
-def test_batching_and_order_do_not_change_vectors(onnx):
+def test_batching_and_order_do_not_change_vectors(onnx, model_path):
+    fp32 = ox.OnnxEmbedder(ox.ensure_onnx(model_path, "fp32"))
+    one = np.stack([fp32.embed_passages([s])[0] for s in SENTENCES])
+    assert np.allclose(one, fp32.embed_passages(SENTENCES, batch_size=2), atol=1e-4)
+    # int8 quantizes activations per batch (padding included): batch-mates move a vector, but only slightly
     one = np.stack([onnx.embed_passages([s])[0] for s in SENTENCES])
-    batched = onnx.embed_passages(SENTENCES, batch_size=2)
-    assert np.allclose(one, batched, atol=2e-3)
+    assert (one * onnx.embed_passages(SENTENCES, batch_size=2)).sum(axis=1).min() >= 0.99
     assert onnx.embed_passages([]).shape == (0, 384)
 
 
@@ -188,20 +191,22 @@ def test_full_units_cover_every_item_and_reuse_vectors_by_text(tmp_path, model_p
     monkeypatch.setenv("YIJU_DENSE_UNITS", "full")
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "电梯.md").write_text(RULE, "utf-8")
-    corpus = build_corpus(dirs=[tmp_path / "docs"], laws=[])
+    corpus = build_corpus(dirs=[tmp_path / "docs"], laws=["计量法"])
     first = build_index(corpus, progress=False)
     m = require_current()[1]
     assert m["dense_units"] == "full" and m["max_embed_chars"] is None
-    assert m["dense_ids"] == ["电梯检验管理规定/1", "电梯检验管理规定/2/1/1", "电梯检验管理规定/2/1/2",
+    assert [u for u in m["dense_ids"] if u.startswith("电梯")] == ["电梯检验管理规定/1", "电梯检验管理规定/2/1/1", "电梯检验管理规定/2/1/2",
                               "电梯检验管理规定/3/1", "电梯检验管理规定/3/2"]
-    assert [m["ids"][n] for n in m["dense_parents"]][1:3] == ["电梯检验管理规定/2"] * 2
+    parents = dict(zip(m["dense_ids"], (m["ids"][n] for n in m["dense_parents"]), strict=True))
+    assert parents["电梯检验管理规定/2/1/2"] == "电梯检验管理规定/2" and parents["电梯检验管理规定/3/2"] == "电梯检验管理规定/3"
+    assert len(m["dense_ids"]) > len(m["ids"])  # 计量法's 款 and 项 each have their own vector
     s = Searcher(corpus=corpus)
-    hits = s.search("出具虚假报告", k=3, mode="dense")
+    hits = s.search("电梯检验机构出具虚假报告", k=3, mode="dense")
     assert hits[0].id == "电梯检验管理规定/2" and len({h.id for h in hits}) == len(hits)  # one hit per article
     s.close()
     # a new article shifts nothing: every unchanged text keeps its vector
     (tmp_path / "docs" / "电梯.md").write_text(RULE + "\n第四条　本规定自公布之日起施行。\n", "utf-8")
-    second = build_index(build_corpus(dirs=[tmp_path / "docs"], laws=[]), progress=False)
+    second = build_index(build_corpus(dirs=[tmp_path / "docs"], laws=["计量法"]), progress=False)
     assert second.embedded == 1 and second.reused == first.dense_units
 
 
