@@ -19,7 +19,7 @@ from evals.lead import DEV_DIRS, judge, load
 
 MIN_ROUTE = 25
 FOLDS = 5
-TARGET_CONFIDENT_WRONG = 0.06  # the doubt threshold is the lowest that keeps out-of-fold confident-wrong under this
+TARGET_CONFIDENT_WRONG = 0.04  # the doubt threshold is the lowest that keeps out-of-fold confident-wrong under this
 
 
 def collect(items: list[dict]) -> list[dict]:
