@@ -332,19 +332,35 @@ class Searcher:
             k = 10
         if not text or k == 0:
             return []
-        allowed = self.allowed_documents(doc_keys, doc_types, sectors, include_repealed)
         named_docs = self.named_documents(text)
+        allowed = self._scope(named_docs, doc_keys, doc_types, sectors, include_repealed)
+        mask = self._mask(allowed) if allowed else None
+        if mask is None or not mask.any():
+            return []
+        ranks, raw, matched = self._ranks(expand(text), mode, mask, allowed)
+        fused = {n: sum(WEIGHTS[s] / (RRF_K + r) for s, r in rs.items()) for n, rs in ranks.items()}
+        self._boost(fused, text, penalty, named_docs & allowed, allowed)
+        self._cited_first(fused, text, mask, ranks, matched)
+        order = sorted(fused, key=lambda n: (-fused[n], n))[:k]
+        out = []
+        for n in order:
+            prov = self.corpus.provisions[self.ids[n]]
+            out.append(Hit(prov, self.corpus.documents[prov.doc_key], round(fused[n], 6), ranks.get(n, {}),
+                           matched.get(n, ""), raw.get(n, {})))
+        return out
+
+    def _scope(self, named_docs: set[str], doc_keys: list[str] | None, doc_types: list[str] | None,
+               sectors: list[str] | None, include_repealed: bool) -> frozenset[str]:
+        """The documents searched: the filters, plus a repealed text the question names ('按大气法…')."""
+        allowed = self.allowed_documents(doc_keys, doc_types, sectors, include_repealed)
         repealed = {k for k in named_docs if self.corpus.documents[k].status == REPEALED}
-        if not include_repealed and not doc_keys and repealed:
-            # "按大气法…", "按大气法某条处理": a question naming a repealed text gets it (marked 已废止)
+        if not include_repealed and not doc_keys and repealed:  # it is answered, marked 已废止
             allowed |= self.allowed_documents(sorted(repealed), doc_types, sectors, include_repealed=True)
-        allowed = frozenset(allowed)
-        if not allowed:
-            return []
-        mask = self._mask(allowed)
-        if not mask.any():
-            return []
-        expanded = expand(text)
+        return frozenset(allowed)
+
+    def _ranks(self, expanded: str, mode: str, mask: np.ndarray, allowed: frozenset[str]
+               ) -> tuple[dict[int, dict[str, int]], dict[int, dict[str, float]], dict[int, str]]:
+        """Per unit: its rank and raw score on each side (BM25, dense), and the 款/项 that matched."""
         ranks: dict[int, dict[str, int]] = {}
         raw: dict[int, dict[str, float]] = {}
         matched: dict[int, str] = {}
@@ -358,33 +374,33 @@ class Searcher:
             for rank, (n, sim) in enumerate(self._dense(expanded, mask, allowed), 1):
                 ranks.setdefault(n, {})["dense"] = rank
                 raw.setdefault(n, {})["dense"] = round(sim, 4)
-        fused = {n: sum(WEIGHTS[s] / (RRF_K + r) for s, r in rs.items()) for n, rs in ranks.items()}
+        return ranks, raw, matched
+
+    def _boost(self, fused: dict[int, float], text: str, penalty: bool | None, named: frozenset[str],
+               allowed: frozenset[str]) -> None:
+        """法律责任/罚则 articles for penalty questions; a text the question names ('按评审准则') first."""
         if penalty if penalty is not None else is_penalty_question(text):
             for n in fused:
                 if self._liability[n]:
                     fused[n] *= PENALTY_BOOST
-        named = named_docs & allowed
-        if named and len(named) < len(allowed):  # "消法哪条管", "按评审准则": the named text's articles first
+        if named and len(named) < len(allowed):
             ok = np.array([k in named for k in self._doc_keys], dtype=bool)
             for n in fused:
                 if ok[self._unit_doc[n]]:
                     fused[n] *= NAMED_BOOST
+
+    def _cited_first(self, fused: dict[int, float], text: str, mask: np.ndarray, ranks: dict[int, dict[str, int]],
+                     matched: dict[int, str]) -> None:
+        """A provision the question cites ('特种设备安全法第九十三条') goes first, in the order cited."""
         top = max(fused.values(), default=0.0)
         refs = self.lookup_refs(text)
-        for i, (p, sub) in enumerate(refs):  # a cited provision goes first, in the order cited
+        for i, (p, sub) in enumerate(refs):
             n = self._pos.get(p.id)
             if n is not None and mask[n]:
                 fused[n] = top + 1.0 + (len(refs) - i) * 1e-3
                 ranks.setdefault(n, {})["lookup"] = i + 1
                 if sub:
                     matched[n] = sub
-        order = sorted(fused, key=lambda n: (-fused[n], n))[:k]
-        out = []
-        for n in order:
-            prov = self.corpus.provisions[self.ids[n]]
-            out.append(Hit(prov, self.corpus.documents[prov.doc_key], round(fused[n], 6), ranks.get(n, {}),
-                           matched.get(n, ""), raw.get(n, {})))
-        return out
 
     def named_documents(self, text: str) -> set[str]:
         """Keys of documents the text names by title or alias (corpus.refs.named_documents)."""
