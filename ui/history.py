@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -25,8 +24,6 @@ CREATE TABLE IF NOT EXISTS ratings (
 """
 MAX_LIST = 50
 MAX_MESSAGES = 200  # per conversation (the newest kept)
-_ready: set[str] = set()
-_lock = threading.Lock()
 
 
 def db_path() -> Path:
@@ -37,18 +34,9 @@ def db_path() -> Path:
 
 @contextlib.contextmanager
 def _db() -> Iterator[sqlite3.Connection]:
-    from ui.store import private_file
+    from ui.store import open_private_db
 
-    path = db_path()
-    if str(path) not in _ready:
-        with _lock:
-            private_file(path)
-            con = sqlite3.connect(path, timeout=30, isolation_level=None)
-            con.execute("PRAGMA journal_mode=WAL")
-            con.executescript(SCHEMA)
-            con.close()
-            _ready.add(str(path))
-    con = sqlite3.connect(path, timeout=30, isolation_level=None)
+    con = open_private_db(db_path(), SCHEMA)
     try:
         yield con
     finally:

@@ -49,17 +49,22 @@ def private_file(path: Path) -> None:
     os.chmod(path, 0o600)
 
 
-def _open(path: Path) -> sqlite3.Connection:
-    key = str(path)
+def open_private_db(path: Path, schema: str) -> sqlite3.Connection:
+    """A connection to an owner-only SQLite file in WAL mode, its schema created on first use in this process."""
+    key = f"{path}\0{hash(schema)}"
     if key not in _ready:
         with _ready_lock:
             private_file(path)
             con = sqlite3.connect(path, timeout=30, isolation_level=None)
             con.execute("PRAGMA journal_mode=WAL")
-            con.executescript(SCHEMA)
+            con.executescript(schema)
             con.close()
             _ready.add(key)
-    con = sqlite3.connect(path, timeout=30, isolation_level=None)
+    return sqlite3.connect(path, timeout=30, isolation_level=None)
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    con = open_private_db(path, SCHEMA)
     con.execute("PRAGMA synchronous=NORMAL")
     return con
 
