@@ -212,7 +212,8 @@ def prefer_special(cands: list[Candidate], sector: str | None, tokenize) -> list
             return False
         if top.features["curated"] and not c.features["curated"]:
             return False  # curated knowledge already states which text leads (建设工程质量管理条例67 over 建筑法69)
-        specific = bool(sector) and top.entry.sector == "综合" and c.entry.sector == sector
+        # the question's own sector's text over a general one or a neighbouring sector's (机动车排放: 法典 over 道交法)
+        specific = bool(sector) and top.entry.sector != sector and c.entry.sector == sector
         general = not sector and top.entry.sector not in (None, "综合") and c.entry.sector == "综合"
         if general:
             pass  # no sector named: the general rule answers, the special laws go in its note
