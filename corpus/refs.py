@@ -61,14 +61,14 @@ def _name_pattern(corpus: Corpus) -> re.Pattern:
     return re.compile("《?(" + "|".join(map(re.escape, names)) + ")》?")
 
 
-_PATTERNS: dict[int, re.Pattern] = {}
 
 
 def find_references(text: str, corpus: Corpus, bare_numbers: bool = False) -> list[Ref]:
     """Every '<document name> 第N条…' in text. `bare_numbers` also accepts '道交法94'."""
-    pat = _PATTERNS.get(id(corpus))
+    pat = getattr(corpus, "_name_pattern", None)  # kept on the corpus itself: an id() key outlives its corpus
     if pat is None:
-        pat = _PATTERNS[id(corpus)] = _name_pattern(corpus)
+        pat = _name_pattern(corpus)
+        object.__setattr__(corpus, "_name_pattern", pat)
     out: list[Ref] = []
     for m in pat.finditer(text):
         name = m.group(1)
