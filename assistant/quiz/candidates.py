@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from assistant.quiz.model import TOPIC_OF
@@ -145,36 +145,38 @@ class QuizContext:
             if r.kind == "处罚" and p is not None and self.selected(p):
                 yield r, p
 
-    def _cands_fine(self) -> Iterator[Candidate]:
+    def _record_cands(self, kind: str, value_of: Callable[[PenaltyRecord, Provision], str | None]
+                      ) -> Iterator[Candidate]:
+        """One candidate per provision and value read from its penalty records (None: the record has none)."""
         seen = set()
         for r, p in self._records():
-            if r.fine_max is None and r.fine_min is None or r.multiple_max is not None:
-                continue
-            value = r.fine_label().removesuffix("罚款")
-            if (p.id, value) not in seen:
+            value = value_of(r, p)
+            if value and (p.id, value) not in seen:
                 seen.add((p.id, value))
-                yield Candidate("fine", p, (p.id, value), record=r, value=value)
+                yield Candidate(kind, p, (p.id, value), record=r, value=value)
+
+    def _cands_fine(self) -> Iterator[Candidate]:
+        def fine(r: PenaltyRecord, p: Provision) -> str | None:
+            if r.fine_max is None and r.fine_min is None or r.multiple_max is not None:
+                return None
+            return r.fine_label().removesuffix("罚款")
+        return self._record_cands("fine", fine)
 
     def _cands_multiple(self) -> Iterator[Candidate]:
-        seen = set()
-        for r, p in self._records():
+        def multiple(r: PenaltyRecord, p: Provision) -> str | None:
             if r.multiple_max is None and r.multiple_min is None:
-                continue
+                return None
             value = multiple_value(r.multiple_min, r.multiple_max)
             if r.multiple_min == 1 and value not in self.norm(p) and "等值以上" in self.norm(p):
                 value = "等值以上" + multiple_value(None, r.multiple_max)
-            if (p.id, value) not in seen:
-                seen.add((p.id, value))
-                yield Candidate("multiple", p, (p.id, value), record=r, value=value)
+            return value
+        return self._record_cands("multiple", multiple)
 
     def _cands_authority(self) -> Iterator[Candidate]:
-        seen = set()
-        for r, p in self._records():
+        def authority(r: PenaltyRecord, p: Provision) -> str | None:
             auth = normalize(r.authority)
-            if not auth or not AUTHORITY_SHAPE.fullmatch(auth) or (p.id, auth) in seen:
-                continue
-            seen.add((p.id, auth))
-            yield Candidate("authority", p, (p.id, auth), record=r, value=auth)
+            return auth if auth and AUTHORITY_SHAPE.fullmatch(auth) else None
+        return self._record_cands("authority", authority)
 
     def _text_units(self) -> Iterator[Provision]:
         for p in self.c.provisions.values():
