@@ -30,7 +30,7 @@ from corpus import config
 from corpus.load import Corpus, content_hash, load_corpus
 from corpus.models import Provision
 from index import dense
-from index.errors import IndexBusy, IndexCorrupted, IndexError_, IndexMissing, IndexUnavailable
+from index.errors import IndexBusy, IndexCorrupted, IndexMissing, IndexUnavailable, SearchIndexError
 
 UNIT_KINDS = ("article", "plan_item", "plan_part", "case")
 MANIFEST = "manifest.json"
@@ -246,7 +246,7 @@ def validate(build_dir: Path, manifest: dict | None = None, deep: bool = False) 
         c = open_store(build_dir, m)
         try:
             count = open_collection(c, build_dir, m).count()
-        except IndexError_:
+        except SearchIndexError:
             raise
         except Exception as exc:  # noqa: BLE001 - chromadb raises many kinds
             raise IndexCorrupted(str(build_dir), f"Chroma 无法读取（{type(exc).__name__}）") from None
@@ -293,7 +293,7 @@ def _persistent(path: Path):  # noqa: ANN202
 def open_collection(client, build_dir: Path, manifest: dict):  # noqa: ANN001, ANN201
     try:
         return client.get_collection(manifest["collection"], embedding_function=None)
-    except IndexError_:
+    except SearchIndexError:
         raise
     except Exception as exc:  # noqa: BLE001 - NotFoundError, sqlite errors…
         if manifest.get("chroma_url") and not _reachable(manifest["chroma_url"]):
@@ -458,7 +458,7 @@ def _serving(root: Path) -> tuple[Path | None, dict]:
         return None, {}
     try:
         return prev_dir, validate(prev_dir)
-    except IndexError_:
+    except SearchIndexError:
         return prev_dir, {}
 
 

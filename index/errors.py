@@ -38,7 +38,6 @@ class SearchFailed(SearchIndexError):
     to do."""
 
 
-IndexError_ = SearchIndexError  # the former name: index/build.py still imports it
 
 
 class IndexModelMismatch(SearchIndexError):

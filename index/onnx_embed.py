@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from index.errors import IndexError_
+from index.errors import SearchIndexError
 
 ONNX_MARKER = "yiju_onnx.json"
 ONNX_FILE = "model.onnx"
@@ -33,7 +33,7 @@ MAX_TOKENS = 512
 PAD_ID = 1  # XLM-R's <pad>
 
 
-class EmbeddingModelMissing(IndexError_):
+class EmbeddingModelMissing(SearchIndexError):
     """The ONNX export the index was built with is not there (deleted, or a data dir copied without it)."""
 
     def __init__(self, where: str) -> None:

@@ -26,7 +26,7 @@ from index.build import (
     open_store,
     require_current,
 )
-from index.errors import IndexCorrupted, IndexError_, IndexModelMismatch
+from index.errors import IndexCorrupted, IndexModelMismatch, SearchIndexError
 from index.expand import expand
 
 MODES = ("hybrid", "bm25", "dense")
@@ -188,7 +188,7 @@ class Searcher:
             return
         try:
             emb = self.embedder
-        except IndexError_:
+        except SearchIndexError:
             return  # a mismatch or missing model is reported by the first dense query
         if hasattr(emb, "prefetch"):
             emb.prefetch()
@@ -438,4 +438,4 @@ def search(query: str, k: int = 10, **kwargs) -> list[Hit]:
         s.close()
 
 
-__all__ = ["Hit", "IndexError_", "Searcher", "clean_query", "is_penalty_question", "search"]
+__all__ = ["Hit", "SearchIndexError", "Searcher", "clean_query", "is_penalty_question", "search"]
