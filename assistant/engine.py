@@ -28,7 +28,7 @@ from assistant.session import Session, get_session
 from assistant.understand import Understanding, converter, understand
 from corpus.asks import ADMIN_ASK, INJECTION, OLD_VERSION
 from corpus.config import calibration_enabled
-from corpus.history import in_force_on
+from corpus.history import in_force_on, renumber_note
 from corpus.knowledge import index_sector, scope
 from corpus.load import Corpus, load_corpus, missing_corpus_warning
 from corpus.models import REPEALED, PenaltyRecord
@@ -534,13 +534,10 @@ def _scenario_notes(u: Understanding, s: Scenario, cites: Citations) -> list[str
         notes.append(f"从轻、减轻或者不予处罚：{cites.ref('行政处罚法/32', '适用说明')}（应当从轻或者减轻的情形）、"
                      f"{cites.ref('行政处罚法/33', '适用说明')}（不予处罚、初次违法可以不予处罚）。")
     if any(pid.startswith("检验检测机构监督管理办法") for pid in (*s.penalty, *s.violated)):
-        notes.append(RENUMBER_NOTE)
+        notes.append(renumber_note("检验检测机构监督管理办法"))
     return notes
 
 
-RENUMBER_NOTE = ("《检验检测机构监督管理办法》2025年修订（总局令第101号）后条号后移一位：2021版第十三、十四、二十六条"
-                 "对应现行第十四、十五、二十七条，罚款由3万元改为不实报告5万元以下、虚假报告10万元以下；"
-                 "2025年修订施行前作出的决定书引用的是2021版条号。")
 
 
 def _lighter_text(old: list[PenaltyRecord], new: list[PenaltyRecord]) -> str:

@@ -65,6 +65,23 @@ def succession() -> Succession:
     return Succession(repeals=data.get("repeals", {}), versions=data.get("versions", {}), maps=maps)
 
 
+def renumber_note(doc_key: str) -> str:
+    """What a revision did to a document's article numbers and penalty, from succession.yaml's confirmed maps
+    ('2021版第十三、十四、二十六条对应现行第十四、十五、二十七条…'); '' when it has none."""
+    maps = [m for m in succession().maps if m.doc == doc_key and m.status == "confirmed" and m.to.startswith(doc_key)]
+    versions = succession().versions.get(doc_key, [])
+    if not maps or len(versions) < 2:
+        return ""
+    old, new = versions[-2], versions[-1]
+    olds = "、".join(int_to_cn(m.from_article) for m in maps)
+    news = "、".join(int_to_cn(int(m.to.split("/")[1])) for m in maps)
+    penalty = next((m for m in maps if m.old_penalty and m.new_penalty), None)
+    text = f"《{doc_key}》{new['label']}条号有变：{old['version']}版第{olds}条对应现行第{news}条"
+    if penalty is not None:
+        text += f"；罚则由“{penalty.old_penalty}”改为“{penalty.new_penalty}”"
+    return text + f"；修订施行前作出的决定书引用的是{old['version']}版条号。"
+
+
 def before_repeal_words() -> list[str]:
     """'2026年8月15日前' for each repeal date in succession.yaml: words saying a citation concerns the time
     before a repeal."""

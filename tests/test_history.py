@@ -146,3 +146,12 @@ def test_decision_basis_for_past_conduct_cites_the_rule_on_time_and_the_text_the
     ans = ask("2025年4月一家机动车检测站给排放超标的车出了合格的排放检验报告，现在怎么处罚？")
     assert "大气污染防治法》第一百一十二条" in ans.basis_paragraph  # the law in force at the time
     assert "行政处罚法》第三十七条" in ans.basis_paragraph
+
+
+def test_renumbering_note_is_generated_from_the_confirmed_maps():
+    from corpus.history import renumber_note
+
+    note = renumber_note("检验检测机构监督管理办法")
+    maps = [m for m in succession().maps if m.doc == "检验检测机构监督管理办法" and m.status == "confirmed"]
+    assert maps and all(f"第{m.label.split('第')[1].rstrip('条')}" in note for m in maps)
+    assert "第十四、十五、二十七条" in note and renumber_note("特种设备安全法") == ""
