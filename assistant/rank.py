@@ -196,7 +196,22 @@ def rank(query: str, who: str | None, sector: str | None, corpus: Corpus, crime:
     out.sort(key=lambda c: (-c.score, c.entry.id))
     if raw:
         return Ranking(out)
+    out = _saying_the_conduct_first(out)
     return with_margin(prefer_special(out, sector, index.tokenizer), sector, index.tokenizer)
+
+
+CONDUCT_MARGIN = 0.3  # an entry that says the named conduct beats a top entry that does not, within this margin
+
+
+def _saying_the_conduct_first(cands: list[Candidate]) -> list[Candidate]:
+    """When the question names a conduct (冒签 → 虚假报告, 检查时弄虚作假 → 拒绝检查), an entry whose text says it
+    goes before a near-tied top entry whose text does not (and whose actor it does not contradict)."""
+    if len(cands) < 2 or cands[0].features.get("conduct", 0.0) > 0:
+        return cands
+    top = cands[0]
+    near = next((c for c in cands[1:6] if c.features.get("conduct", 0.0) > 0 and c.features["actor"] >= 0
+                 and top.score - c.score <= CONDUCT_MARGIN), None)
+    return cands if near is None else [near, *(c for c in cands if c is not near)]
 
 
 def prefer_special(cands: list[Candidate], sector: str | None, tokenize) -> list[Candidate]:
@@ -212,8 +227,10 @@ def prefer_special(cands: list[Candidate], sector: str | None, tokenize) -> list
             return False
         if top.features["curated"] and not c.features["curated"]:
             return False  # curated knowledge already states which text leads (建设工程质量管理条例67 over 建筑法69)
-        # the question's own sector's text over a general one or a neighbouring sector's (机动车排放: 法典 over 道交法)
-        specific = bool(sector) and top.entry.sector != sector and c.entry.sector == sector
+        # the question's own sector's text over a general one, or over another document's text of a neighbouring
+        # sector (机动车排放: 法典 over 道交法); within one document the texts are not special to one another
+        specific = bool(sector) and top.entry.sector != sector and c.entry.sector == sector and (
+            top.entry.sector == "综合" or c.entry.doc_key != top.entry.doc_key)
         general = not sector and top.entry.sector not in (None, "综合") and c.entry.sector == "综合"
         if general:
             pass  # no sector named: the general rule answers, the special laws go in its note
