@@ -37,7 +37,7 @@ class EmbeddingModelMissing(SearchIndexError):
     """The ONNX export the index was built with is not there (deleted, or a data dir copied without it)."""
 
     def __init__(self, where: str) -> None:
-        super().__init__(f"找不到 ONNX 向量模型（{where}）。请运行 `yiju index build`（会从已转换的 e5-small 导出量化模型），"
+        super().__init__(f"找不到 ONNX 向量模型（{where}）。请运行 `yiju index build`（会从已转换的 e5-small 重新导出 ONNX 模型），"
                          "或设置 YIJU_EMBED_RUNTIME=torch 改用 torch 参考实现。")
 
 
