@@ -180,15 +180,14 @@ def rank(query: str, who: str | None, sector: str | None, corpus: Corpus, crime:
     if not lex:
         return Ranking([])
     top_lex = max(lex.values())
-    eligible = [n for n in range(len(entries)) if mask[n] and entries[n].criminal == crime
-                and (not crime or entries[n].doc_key == "刑法")]
-    pool = {n for n, score in lex.items() if score >= MIN_LEX * top_lex}
     ranks = _retrieval_ranks(query, crime, on)
     w = weights()
     out = []
-    for n in sorted(pool & set(eligible)):
+    for n, score in sorted(lex.items()):  # catalogue order: equal scores keep it
         e = entries[n]
-        f = {"lex": lex.get(n, 0.0) / top_lex, "ret": _ret_feature(e, ranks), "actor": actor_feature(who, e),
+        if score < MIN_LEX * top_lex or e.criminal != crime or crime and e.doc_key != "刑法":
+            continue
+        f = {"lex": score / top_lex, "ret": _ret_feature(e, ranks), "actor": actor_feature(who, e),
              "sector": sector_feature(sector, e), "rank": {0: 1.0, 1: 0.5}.get(e.rank, 0.0),
              "curated": 1.0 if {e.id, e.penalty_id, e.article_id} & curated else 0.0,
              "conduct": conduct_feature(conduct, e)}
