@@ -8,7 +8,7 @@ from __future__ import annotations
 from assistant import retrieve
 from assistant.compose import Citations, quote_lines
 from assistant.models import PUBLIC_DISCLAIMER, Answer
-from assistant.public import PUBLIC_FAQ, FaqEntry, classify_public
+from assistant.public import PUBLIC_FAQ, FaqEntry, classify_public, denial
 from assistant.understand import Understanding
 from corpus.load import Corpus
 from corpus.refs import Ref
@@ -37,7 +37,7 @@ def answer_public(u: Understanding, corpus: Corpus) -> Answer:
     from corpus.refs import find_references
 
     allowed, reason = classify_public(u.text)
-    denied = not allowed and reason.startswith("公众咨询模式不解答")
+    denied = bool(denial(u.text))
     refs = [] if denied else find_references(u.text, corpus)
     if refs:  # statute text is public: show the article itself (text only, no penalty table or notes)
         return _public_text(u, corpus, refs[0])

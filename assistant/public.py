@@ -38,14 +38,27 @@ def normalize(question: str) -> str:
     return _INVISIBLE.sub("", unicodedata.normalize("NFKC", question or "")).lower()
 
 
-def classify_public(question: str) -> tuple[bool, str]:
-    """(allowed, reason). Deny wins over allow: discretion, internal enforcement and evasion are out of scope."""
-    q = normalize(question if isinstance(question, str) else str(question or ""))
-    if not q:
-        return False, "问题为空"
+def _normalized(question: object) -> str:
+    return normalize(question if isinstance(question, str) else str(question or ""))
+
+
+def denial(question: object) -> str:
+    """Why the public mode refuses a question outright (discretion, internal enforcement, evasion…), else ''.
+    A question that merely names no FAQ topic is not refused this way (statute text is public)."""
+    q = _normalized(question)
     for category, pattern in DENY:
         if m := pattern.search(q):
-            return False, f"公众咨询模式不解答{category}类问题（“{m.group(0)}”）"
+            return f"公众咨询模式不解答{category}类问题（“{m.group(0)}”）"
+    return ""
+
+
+def classify_public(question: str) -> tuple[bool, str]:
+    """(allowed, reason). Deny wins over allow: discretion, internal enforcement and evasion are out of scope."""
+    q = _normalized(question)
+    if not q:
+        return False, "问题为空"
+    if refused := denial(q):
+        return False, refused
     if ALLOW.search(q):
         return True, ""
     return False, f"不在公众咨询范围内（{SCOPE_HINT}）"
