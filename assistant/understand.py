@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from corpus.asks import OLD_VERSION, PENALTY_ASK
+from corpus.asks import OLD_VERSION, PENALTY_ASK, TEXT_YEAR
 from index.expand import expand
 
 MAX_QUESTION = 2000
@@ -58,13 +58,6 @@ FOLLOW_UP = re.compile(
     r"^(对)?(直接)?责任人员|^这种|^这个|^上述|^该")
 RELATIVE_YEAR = {"今年": 0, "去年": -1, "前年": -2}
 DATE = re.compile(r"(20\d{2}|19\d{2})\s*年(?:\s*(\d{1,2})\s*月)?(?:\s*(\d{1,2})\s*日)?")
-# a year that names a text, not when the conduct happened: '（2017年）', '2015年版', '按2025年补充要求',
-# '2026年8月15日起施行'
-TEXT_YEAR = re.compile(r"[（(]\s*(?:19|20)\d{2}\s*年?\s*(?:版|修订|修正|修订版|修正版)?\s*[)）]"
-                       r"|(?:19|20)\d{2}\s*年?\s*(?:版|修订|修正)"
-                       r"|(?:19|20)\d{2}\s*年(?!\s*\d{1,2}\s*月)的?《?[^，。；、？?！!\d出具篡改伪造发现检查让被把给对]{0,16}?"
-                       r"(?:法|条例|办法|规定|要求|准则|规则|通知|方案)"
-                       r"|(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?\s*起?(?:施行|生效|公布|印发|发布|实施)")
 
 
 @dataclass

@@ -18,6 +18,15 @@ PENALTY_ASK = re.compile(HOW_PUNISHED + r"|罚款多少|罚几|罚款范围|幅�
 ADMIN_ASK = re.compile(HOW_PUNISHED + r"|行政处罚|罚款|给予.{0,4}处罚")
 
 # -- versions ----------------------------------------------------------------------------------------------
+# a version year in brackets after a text's name: '行政处罚法（2017年）', '（2015年版）'
+BRACKET_YEAR = r"[（(]\s*(?:19|20)\d{2}\s*年?\s*(?:版|修订|修正|修订版|修正版)?\s*[)）]"
+# a year that names a text, not when the conduct happened: '（2017年）', '2015年版', '按2025年补充要求',
+# '2026年8月15日起施行' (taken out before the conduct date is read)
+TEXT_YEAR = re.compile(BRACKET_YEAR
+                       + r"|(?:19|20)\d{2}\s*年?\s*(?:版|修订|修正)"
+                       r"|(?:19|20)\d{2}\s*年(?!\s*\d{1,2}\s*月)的?《?[^，。；、？?！!\d出具篡改伪造发现检查让被把给对]{0,16}?"
+                       r"(?:法|条例|办法|规定|要求|准则|规则|通知|方案)"
+                       r"|(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?\s*起?(?:施行|生效|公布|印发|发布|实施)")
 # a version the question names ('2021版', '（2017年）', '旧法'); its words are the understanding's version hint
 VERSION_NAMED = re.compile(r"(20\d{2}|19\d{2})\s*(?:年)?(?:版|年版|修订版|修正版)|[（(]\s*(?:19|20)\d{2}\s*年\s*[)）]|旧法|旧版|原办法|修订前|老版")
 # any sign that the question means an older text (also '修改前', '原《…》', '修订后是第几条')

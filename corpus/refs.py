@@ -6,13 +6,14 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from corpus.asks import BRACKET_YEAR
 from corpus.numerals import NUMBER, cn_to_int
 
 if TYPE_CHECKING:
     from corpus.load import Corpus
 
 TAIL = re.compile(
-    r"(?:\s*[（(]\s*(?:19|20)\d{2}\s*年?\s*(?:版|修订|修正|修订版|修正版)?\s*[)）])?"  # '行政处罚法（2017年）第二十七条'
+    rf"(?:\s*{BRACKET_YEAR})?"  # '行政处罚法（2017年）第二十七条'
     rf"\s*第?\s*({NUMBER})\s*条(?:之([一二三四五六七八九十]+))?"
     rf"(?:\s*第\s*({NUMBER})\s*款)?(?:\s*第?\s*(?:[（(]\s*({NUMBER})\s*[)）]|({NUMBER}))\s*项)?")
 BARE_TAIL = re.compile(rf"\s*({NUMBER})\s*(?:条)?")
