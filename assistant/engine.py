@@ -540,8 +540,8 @@ def _scenario_notes(u: Understanding, s: Scenario, cites: Citations) -> list[str
 
 
 
-def _lighter_text(old: list[PenaltyRecord], new: list[PenaltyRecord]) -> str:
-    """Compare the basic institution fines of two texts (行政处罚法第三十七条 从旧兼从轻)."""
+def _band_verdicts(old: list[PenaltyRecord], new: list[PenaltyRecord]) -> list[str]:
+    """Tier by tier, how the basic institution fines of two texts compare (行政处罚法第三十七条 从旧兼从轻)."""
     def band(records: list[PenaltyRecord], tier: str) -> tuple[float | None, float | None] | None:
         r = next((r for r in records if r.target == "机构" and r.tier == tier and r.has_fine), None)
         return (r.fine_min, r.fine_max) if r else None
@@ -560,11 +560,26 @@ def _lighter_text(old: list[PenaltyRecord], new: list[PenaltyRecord]) -> str:
                 verdicts.append(f"{tier}档无法机械比较")
         elif a or b:
             verdicts.append(f"{tier}档{'新规定增设罚款，新规定较重' if b else '新规定取消罚款，新规定较轻'}")
+    return verdicts
+
+
+def _undecided(verdicts: list[str]) -> bool:
+    return any("无法" in v or "仅" in v for v in verdicts)
+
+
+def _new_is_lighter(verdicts: list[str]) -> bool:
+    """The new text is lighter on every compared tier (and none could not be compared)."""
+    lighter = any("新规定较轻" in v for v in verdicts) and not any("较重" in v for v in verdicts)
+    return lighter and not _undecided(verdicts)
+
+
+def _lighter_text(old: list[PenaltyRecord], new: list[PenaltyRecord]) -> str:
+    """Compare the basic institution fines of two texts (行政处罚法第三十七条 从旧兼从轻)."""
+    verdicts = _band_verdicts(old, new)
     if not verdicts:
         return "新旧规定的轻重无法机械判断，请结合案情比较。"
-    lighter_new = any("新规定较轻" in v for v in verdicts) and not any("较重" in v for v in verdicts)
-    tail = "新规定处罚较轻，适用新规定。" if lighter_new else "新规定并不更轻，适用行为时的规定。"
-    if any("无法" in v or "仅" in v for v in verdicts):
+    tail = "新规定处罚较轻，适用新规定。" if _new_is_lighter(verdicts) else "新规定并不更轻，适用行为时的规定。"
+    if _undecided(verdicts):
         tail = "请结合案情判断哪一规定对当事人更轻。"
     return "比较：" + "，".join(verdicts) + "；" + tail
 
@@ -574,8 +589,8 @@ def _basis_paragraph(s: Scenario, corpus: Corpus, past: Scenario | None) -> str:
     def cite(pid: str) -> str:
         return corpus.provisions[pid].citation
 
-    lighter = past is not None and _lighter_text(_records(corpus, past.penalty, None),
-                                                 _records(corpus, s.penalty, None)).endswith("适用新规定。")
+    lighter = past is not None and _new_is_lighter(_band_verdicts(_records(corpus, past.penalty, None),
+                                                                  _records(corpus, s.penalty, None)))
     penalty = past.penalty if past and not lighter else s.penalty
     viol = (past.violated if past and not lighter else s.violated)
     parts = []
