@@ -156,13 +156,7 @@ def chroma_server(tmp_path):
             raise RuntimeError("chroma run did not answer: " + (tmp_path / "chroma-server.log").read_text()[-2000:]) from None
         yield f"http://127.0.0.1:{port}", proc
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        stop(proc, grace=10)
         log.close()
 
 
@@ -176,12 +170,19 @@ def serving(args: list[str], env: dict, log_path: Path, ready_url: str, timeout:
         wait_http(ready_url, timeout=timeout)
         yield
     finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc, grace=15)
         log.close()
+
+
+def stop(proc: subprocess.Popen, grace: float) -> None:
+    """Terminate a child process, and kill it if it is still there after `grace` seconds."""
+    if proc.poll() is None:
+        proc.terminate()
+    try:
+        proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def raw_call(base: str, index: int, data: list, session: str, event_data: dict | None = None,
