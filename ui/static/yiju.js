@@ -50,12 +50,16 @@
     return hit;
   }
   window.yijuShowSection = showSection;
+  /* an automatic update that was due before the officer picked a marker does not undo that choice */
+  let picked = 0;
+  const follow = (aid, since) => { if (since >= picked) showSection(aid); };
   const aidOf = (top) => top.id.replace(/^answer-/, '');
   document.addEventListener('click', (e) => {
     const a = e.target.closest('a.cite'); if (!a) return;
     e.preventDefault();
     /* the chat's sanitiser keeps href and id but not data-* attributes: "#cite-<answer id>-<n>" */
     const m = (a.getAttribute('href') || '').match(/^#cite-([0-9a-f]+)-(\d+)$/); if (!m) return;
+    picked = performance.now();
     const sec = showSection(m[1]); if (!sec) return;
     $$('.clause.flash').forEach((c) => c.classList.remove('flash'));
     const card = sec.querySelector(`.clause[data-n="${m[2]}"]`);
@@ -66,12 +70,13 @@
   document.addEventListener('scroll', (e) => {
     const chat = $('#officer-chat'); if (!chat || !chat.contains(e.target) || ticking) return;
     ticking = true;
+    const at = performance.now();
     requestAnimationFrame(() => {
       ticking = false;
       const view = e.target.getBoundingClientRect(), tops = $$('.answer-top', chat);
       let current = null;
       for (const t of tops) { if (t.getBoundingClientRect().top <= view.top + view.height / 2) current = t; }
-      if (current) showSection(aidOf(current));
+      if (current) follow(aidOf(current), at);
     });
   }, true);
   /* after an answer: show its top (the disclaimer comes last); while waiting: show the pending bubble */
@@ -82,6 +87,7 @@
   }
   window.yijuToAnswer = (chatId) => {
     window.yijuDone(chatId === 'officer-chat' ? 'officer-q' : 'public-q');
+    const asked = performance.now();
     const go = () => {
       $$('#officer-q textarea, #public-q textarea').forEach(count);  /* the box was emptied by the server */
       const box = scroller(chatId), tops = $$(`#${chatId} .answer-top`);
@@ -90,7 +96,7 @@
       const start = top && (top.closest('.message, .bot, [data-testid="bot"]') || top);
       /* 36px: the chat's label sits over the top of its scrolled area */
       if (box && start) box.scrollTop += start.getBoundingClientRect().top - box.getBoundingClientRect().top - 36;
-      if (chatId === 'officer-chat' && top) showSection(aidOf(top));
+      if (chatId === 'officer-chat' && top) follow(aidOf(top), asked);
     };
     setTimeout(go, 80);
     setTimeout(go, 500);  /* again once late layout (tables, fonts) has settled */
