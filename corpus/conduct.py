@@ -22,6 +22,7 @@ OBLIGATION = re.compile(r"违反本(?:法|条例|办法|规定)(?:第([零〇一
                         r"((?:、第[零〇一二两三四五六七八九十百]+条)*))")
 MORE = re.compile(r"第([零〇一二两三四五六七八九十百]+)条")
 PREVIOUS = re.compile(r"前款|前两款|本条第一款")
+CONDITION = re.compile(r"的\s*[，,]")  # '…的，处…': a sanction conditioned on a conduct
 SUBJECT_END = re.compile(r"有下列(?:行为|情形)之一|违反|未经|未|不|擅自|在|对|伪造|出具|拒绝|拒不|使用(?!单位)|同时")
 
 
@@ -106,6 +107,8 @@ def _entries_for(corpus: Corpus, pid: str, records: list[PenaltyRecord], previou
         return [Entry(id=pid, subject=subject, actors=_perpetrators(subject), conduct=prov.text, label="", **base | {
             "sector": _sector(prov.doc_key, prov.text)})]
     items = list(dict.fromkeys(i for r in records for i in r.conduct_refs if i in corpus.provisions))
+    if not lead and not items and not CONDITION.search(prov.text):
+        return []  # penalty types, summary procedure, handling of confiscated goods: no conduct is sanctioned
     if items:
         out = []
         for iid in items:
