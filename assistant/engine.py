@@ -39,6 +39,7 @@ from index.expand import expand
 
 PLAN_KEYS = ["检验检测领域综合治理行动方案", "山西省贯彻落实行动方案的通知"]
 LOW_CONFIDENCE = 0.34
+CORROBORATING_RANK = 2  # a hit this high in both BM25 and dense retrieval is on topic even in everyday words
 RETRIEVAL_OVER_SCENARIO = 0.6  # retrieval confidence at which it overrides a scenario chosen by sector alone
 RERANK_MARGIN = 0.15  # overlap (share of question words) by which a lower hit must beat the top one
 # questions about texts not yet made ("2027年办法会改成什么样", "明年收费标准涨多少"): no corpus can answer them
@@ -884,7 +885,8 @@ def answer_retrieval(u: Understanding, corpus: Corpus, doc_keys: list[str] | Non
     hits = sorted(hits, key=lambda h: corpus.documents[h.provision.doc_key].doc_type == "典型案例")  # a case only illustrates
     top = hits[0]
     conf = max(retrieve.overlap(u.text, top.provision.text), retrieve.overlap(u.expanded, top.provision.text) * 0.9)
-    if conf < LOW_CONFIDENCE:
+    corroborated = _corroborated(top)  # everyday words that share little with the statute's, but both agree
+    if conf < LOW_CONFIDENCE and not (conf > 0 and corroborated):
         return _not_found(u, corpus, cites, hits[:3])
     lines = ["### 结论"]
     sentences = retrieve.answer_sentences(u.text, top.provision.text, n=2)
@@ -911,9 +913,14 @@ def answer_retrieval(u: Understanding, corpus: Corpus, doc_keys: list[str] | Non
     gap = (hits[0].score - hits[1].score) / max(hits[0].score, 1e-9) if len(hits) > 1 else 1.0
     ans = Answer(question=u.text, markdown="", intent=u.intent, conclusion=conclusion, lead=top.provision.id,
                  route="retrieval", penalties=[r.to_dict() for r in records], confidence=round(min(conf, 0.85), 2),
-                 evidence={"overlap": conf, "margin": gap})
+                 evidence={"overlap": conf, "margin": gap, "corroborated": float(corroborated)})
     _finish(ans, lines, cites, corpus, _matching_cases(corpus, u, cites.ids()) if penalty else [])
     return ans
+
+
+def _corroborated(hit: retrieve.Hit) -> bool:
+    """Both the BM25 and the dense retriever rank the article among their first two."""
+    return all(hit.ranks.get(system, CORROBORATING_RANK + 1) <= CORROBORATING_RANK for system in ("bm25", "dense"))
 
 
 def _rerank_by_wording(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> list[retrieve.Hit]:

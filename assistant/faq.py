@@ -42,21 +42,34 @@ def answer_public(u: Understanding, corpus: Corpus) -> Answer:
     if refs:  # statute text is public: show the article itself (text only, no penalty table or notes)
         return _public_text(u, corpus, refs[0])
     topic = pick_topic(u.text) if allowed else None
-    if not denied:  # the statute text answers unless a FAQ topic fits at least as well
-        ans = _public_retrieval(u, corpus)
-        weak = topic is None or topic_hits(topic, u.text) < 2
-        clear = ans is not None and ans.evidence.get("margin", 1.0) >= 0.1  # a retrieval lead that stands out
-        if ans is not None and (topic is None and (allowed or ans.confidence >= 0.5) or clear and ans.confidence >= (
-                0.5 if weak else 0.6) and ans.lead not in topic.provisions):
-            return ans
+    ans = None if denied else _public_retrieval(u, corpus)  # the statute text answers unless a FAQ topic fits
+    if ans is not None and (topic is None or _retrieval_beats(ans, topic, u.text)):
+        return ans
     if not allowed or topic is None:
         return Answer(question=u.text, markdown=DECLINE, intent="out_of_scope", declined=True, mode="public",
                       notice=reason or "不在公众咨询范围内", conclusion=DECLINE, route="public_decline")
+    return _faq_answer(u, corpus, topic, ans.lead if ans is not None else None)
+
+
+def _retrieval_beats(ans: Answer, topic: FaqEntry, text: str) -> bool:
+    """A retrieval lead outside the topic's provisions wins unless the topic fits clearly better: several of its
+    words in the question against a weak or unclear retrieval."""
+    if ans.lead in topic.provisions:
+        return False  # the topic answers, led by that provision
+    clear = ans.evidence.get("margin", 1.0) >= 0.1
+    return topic_hits(topic, text) < 2 or clear and ans.confidence >= 0.6
+
+
+def _faq_answer(u: Understanding, corpus: Corpus, topic: FaqEntry, lead: str | None) -> Answer:
+    """The topic's channel and lead sentence, its provisions on point: the retrieval's lead first when it is one
+    of them, else the question's own sector's text first."""
     cites = Citations(corpus)
     lines = [f"### {topic.title}", topic.lead]
     if topic.channel:
         lines.insert(1, f"**{topic.channel}**")
     provisions = _sector_first(topic.on_point(u.text), u.sector)
+    if lead in topic.provisions:
+        provisions = [lead, *(p for p in provisions if p != lead)]
     for pid in provisions:
         p = corpus.provisions[pid]
         lines.append(f"- {cites.ref(pid, '公众咨询')}：“{retrieve.best_sentence(u.text + topic.title, p.text)}”")

@@ -196,7 +196,34 @@ def rank(query: str, who: str | None, sector: str | None, corpus: Corpus, crime:
     if raw:
         return Ranking(out)
     out = _saying_the_conduct_first(out)
-    return with_margin(prefer_special(out, sector, index.tokenizer), sector, index.tokenizer)
+    valid = [e for e, ok in zip(entries, mask, strict=True) if ok]
+    out = _superseding(prefer_special(out, sector, index.tokenizer), valid)
+    return with_margin(out, sector, index.tokenizer)
+
+
+def _superseding(cands: list[Candidate], valid: list[Entry]) -> list[Candidate]:
+    """Curated 上位法优先 (knowledge.yaml `supersedes`): when the top entry is a lower-rank text that a curated
+    entry supersedes and that entry is in force on the conduct date, the superseding entry leads, scored as the
+    top was; the lower text stays as its companion, not as a rival reading."""
+    from corpus.knowledge import knowledge
+
+    if not cands:
+        return cands
+    top = cands[0]
+    own = {top.entry.id, top.entry.penalty_id, top.entry.article_id}
+    for k in knowledge().entries:
+        if not own & set(k.supersedes):
+            continue
+        targets = set(k.conduct_items or k.penalty)
+        winner = next((c for c in cands[1:] if {c.entry.id, c.entry.penalty_id} & targets), None)
+        if winner is None:
+            entry = next((e for e in valid if {e.id, e.penalty_id} & targets), None)
+            winner = Candidate(entry, top.score, {**top.features, "curated": 1.0}) if entry else None
+        if winner is not None:
+            top.features["superseded"] = 1.0
+            winner.score = max(winner.score, top.score)
+            return [winner, *(c for c in cands if c is not winner)]
+    return cands
 
 
 CONDUCT_MARGIN = 0.3  # an entry that says the named conduct beats a top entry that does not, within this margin
@@ -222,7 +249,9 @@ def prefer_special(cands: list[Candidate], sector: str | None, tokenize) -> list
     words = set(tokenize(top.entry.conduct))
 
     def better(c: Candidate) -> bool:
-        if top.score - c.score > PRECEDENCE_MARGIN or c.features["actor"] < top.features["actor"]:
+        # an entry whose text names no subject ('违反本法规定，有下列情形之一的') does not contradict the actor
+        needed = min(top.features["actor"], 0.0) if not c.entry.actors else top.features["actor"]
+        if top.score - c.score > PRECEDENCE_MARGIN or c.features["actor"] < needed:
             return False
         if top.features["curated"] and not c.features["curated"]:
             return False  # curated knowledge already states which text leads (建设工程质量管理条例67 over 建筑法69)
@@ -261,6 +290,8 @@ def with_margin(cands: list[Candidate], sector: str | None = None, tokenize=None
             return False
         if c.features.get("conduct", 0.0) < top.features.get("conduct", 0.0):
             return False  # not the conduct the question names
+        if c.features.get("actor", 0.0) < 0 < top.features.get("actor", 0.0):
+            return False  # its subject is not the one the question names
         if not sector and top.entry.sector in (None, "综合") and c.entry.sector not in (None, "综合"):
             return False
         other = set(tokenize(c.entry.conduct)) if tokenize else set()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from corpus.load import Corpus
@@ -25,6 +25,7 @@ class Hit:
     provision: Provision
     score: float
     matched_id: str = ""  # the 款/项 whose words matched, when deeper than the article
+    ranks: dict[str, int] = field(default_factory=dict)  # system (bm25, dense) → 1-based rank
 
 
 _lock = threading.Lock()
@@ -64,7 +65,8 @@ def search(query: str, k: int = 8, **filters) -> list[Hit]:
         if isinstance(exc, IndexCorrupted):  # its message names the rebuild command
             raise SearchFailed(f"检索索引不可用：{exc}") from exc
         raise SearchFailed(f"检索服务暂时不可用（{type(exc).__name__}），请稍后重试") from exc
-    return [Hit(h.provision, float(h.score), getattr(h, "matched_id", "") or "") for h in hits]
+    return [Hit(h.provision, float(h.score), getattr(h, "matched_id", "") or "", dict(getattr(h, "ranks", {}) or {}))
+            for h in hits]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -136,11 +138,13 @@ def quote(text: str, sentences: list[str]) -> str:
 
 
 def articles_only(hits: list[Hit], corpus: Corpus) -> list[Hit]:
-    """Collapse 款/项 hits into their article, keeping the best score."""
+    """Collapse 款/项 hits into their article, keeping the best score and each system's best rank."""
     out: dict[str, Hit] = {}
     for h in hits:
         aid = h.provision.article_id
         art = corpus.provisions.get(aid, h.provision)
+        ranks = {k: min(v, out[aid].ranks.get(k, v)) for k, v in h.ranks.items()} if aid in out else dict(h.ranks)
         if aid not in out or out[aid].score < h.score:
             out[aid] = Hit(art, h.score)
+        out[aid].ranks.update(ranks)
     return sorted(out.values(), key=lambda h: -h.score)

@@ -9,6 +9,7 @@ to the actor vocabulary (corpus/data/actors.yaml), the conduct text, the obligat
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -56,12 +57,18 @@ def _subject(clause: str) -> str:
 
 
 def actors_in(text: str, vocabulary: str = "text") -> tuple[str, ...]:
-    """Canonical actors whose words occur in `text` (statute words by default)."""
+    """Canonical actors whose words (regular expressions; plain words match themselves) occur in `text`
+    (statute words by default)."""
     out = []
     for a in actors():
-        if any(w in text for w in getattr(a, vocabulary)):
+        if any(_word(w).search(text) for w in getattr(a, vocabulary)):
             out.append(a.name)
     return tuple(out)
+
+
+@functools.cache
+def _word(word: str) -> re.Pattern:
+    return re.compile(word)
 
 
 def _obligations(corpus: Corpus, doc_key: str, text: str) -> tuple[str, ...]:

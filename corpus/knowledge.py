@@ -96,10 +96,11 @@ class Knowledge:
     predecessor: str = ""
     conduct: str = ""  # only for entries whose conduct label is this (监督管理办法27: 虚假 vs 不实)
     sectors: tuple[str, ...] = ()  # only for questions in these sectors
+    supersedes: tuple[str, ...] = ()  # lower-rank texts on the same conduct that yield to this one (上位法优先)
 
     def ids(self) -> tuple[str, ...]:
         return (*self.penalty, *self.violated, *self.conduct_items, *self.related, *self.general, *self.criminal,
-                *([self.authority_basis] if self.authority_basis else ()))
+                *self.supersedes, *([self.authority_basis] if self.authority_basis else ()))
 
 
 def load_file(name: str) -> dict:

@@ -61,7 +61,7 @@ def test_every_thesaurus_entry_compiles_and_means_real_words():
 def test_every_actor_statute_word_occurs_in_the_texts():
     corpus_text = "".join(p.text for p in load_corpus().provisions.values())
     for a in kb.actors():
-        unused = [w for w in a.text if w not in corpus_text]
+        unused = [w for w in a.text if not re.search(w, corpus_text)]
         assert not unused, (a.name, unused)
 
 
