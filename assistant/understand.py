@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from corpus.asks import OLD_VERSION, PENALTY_ASK, TEXT_YEAR
-from index.expand import expand
+from index.expand import expand, in_context
 
 MAX_QUESTION = 2000
 
@@ -30,8 +30,16 @@ def _conduct_words() -> dict[str, tuple[str, ...]]:
     return out
 
 
+def _conduct_sectors() -> dict[str, tuple[str, ...]]:
+    """Conduct label → the sectors it is scoped to (empty: any)."""
+    from corpus.knowledge import thesaurus
+
+    return {t.conduct: t.sectors for t in thesaurus() if t.conduct}
+
+
 SECTOR_WORDS = _sector_words()  # corpus/data/sectors.yaml
 CONDUCT_WORDS = _conduct_words()  # corpus/data/thesaurus.yaml (entries with a conduct label)
+CONDUCT_SECTORS = _conduct_sectors()
 
 ACTOR_WORDS = [
     ("监管部门工作人员", ("工作人员", "监管人员", "执法人员", "监管部门", "公务员")),
@@ -127,6 +135,8 @@ def detect_conduct(text: str) -> str | None:
     """The conduct named first; a forged or proxy signature is a false report (监督管理办法15(五)), whichever
     word comes first ('授权签字人的签名是别人代签伪造的')."""
     conduct = _first(CONDUCT_WORDS, text)
+    if conduct is not None and not in_context(text, CONDUCT_SECTORS.get(conduct, ())):
+        conduct = None  # '车年检过期还在开' is no use of uninspected equipment
     if conduct == "分包签发" and any(w in text for w in CONDUCT_WORDS["未办变更"]):
         return "未办变更"  # '授权签字人换人了没去办变更': the lapse is the change, not the signing
     if conduct == "分包签发" and re.search(r"伪造|代签|冒签|假签|冒名", text):
