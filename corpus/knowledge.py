@@ -305,3 +305,75 @@ def quiz_vocabulary() -> QuizVocabulary:
     return QuizVocabulary(_word_lists("quiz.yaml.subjects", data["subjects"]), lists["generic_subjects"], kinds,
                           _word_lists("quiz.yaml.authority_families", data["authority_families"]),
                           lists["standard_authorities"])
+
+
+INTENTS = ("cases", "plan", "penalty", "authority", "fact", "legal_basis")  # in the order they are tried
+TARGETS = ("监管部门工作人员", "直接责任人员", "个人", "机构")  # in the order they are tried
+
+
+@dataclass(frozen=True)
+class AskWords:
+    """corpus/data/asks.yaml: the words (regular-expression alternatives) by which a question asks something;
+    the patterns that put them in slots are code (assistant/understand.py, assistant/engine.py)."""
+
+    intents: dict[str, tuple[str, ...]]  # INTENTS → words
+    targets: dict[str, tuple[str, ...]]  # TARGETS → literal words
+    follow_up: tuple[str, ...]
+    aggravated: tuple[str, ...]
+    asker: tuple[str, ...]
+    asker_authority: tuple[str, ...]
+    inspection: tuple[str, ...]
+    finding: tuple[str, ...]
+    caught: tuple[str, ...]
+    enforcer: tuple[str, ...]
+    enforce: tuple[str, ...]
+    stats_total: tuple[str, ...]
+    stats_act: tuple[str, ...]
+    stats_done: tuple[str, ...]
+    crime_ask: tuple[str, ...]
+    basis_ask: tuple[str, ...]
+    plan_named: tuple[str, ...]
+    notice_words: tuple[str, ...]
+    plan_words: tuple[str, ...]
+    compare: tuple[str, ...]
+    legal_words: tuple[str, ...]
+    counterpart: tuple[str, ...]
+    definition_of: tuple[str, ...]
+    definition: tuple[str, ...]
+    mitigation: tuple[str, ...]
+    asks_result: tuple[str, ...]
+    points_at_one: tuple[str, ...]
+    party_suffix: tuple[str, ...]
+    generic_party: tuple[str, ...]
+
+    def words(self, name: str) -> str:
+        """One list as a regular-expression alternation ('a|b|c'), in the order written."""
+        return "|".join(getattr(self, name))
+
+
+def _compiled(where: str, lists: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """The lists, once every word is known to compile."""
+    for name, words in lists.items():
+        for word in words:
+            try:
+                re.compile(word)
+            except re.error as exc:
+                raise KnowledgeError(f"{where}.{name}: {word!r} 不是有效的正则表达式（{exc}）") from exc
+    return lists
+
+
+@functools.cache
+def ask_words() -> AskWords:
+    data = load_file("asks.yaml")
+    nested = {"intents": INTENTS, "targets": TARGETS}
+    known = {f.name for f in fields(AskWords)}
+    if set(data) != known:
+        raise KnowledgeError(f"asks.yaml: 未知字段 {sorted(set(data) - known)}，缺少字段 {sorted(known - set(data))}")
+    values: dict[str, dict[str, tuple[str, ...]]] = {}
+    for key, names in nested.items():
+        lists = _compiled(f"asks.yaml.{key}", _word_lists(f"asks.yaml.{key}", data[key]))
+        if tuple(lists) != names:
+            raise KnowledgeError(f"asks.yaml.{key}: 应依次为 {list(names)}，得到 {list(lists)}")
+        values[key] = lists
+    flat = _word_lists("asks.yaml", {k: v for k, v in data.items() if k not in nested})
+    return AskWords(**values, **_compiled("asks.yaml", flat))

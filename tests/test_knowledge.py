@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import fields
 
 import pytest
 
@@ -19,6 +20,7 @@ from corpus.load import load_corpus
     ("tokenizer.yaml", "tokenizer_words", "dictionary: [a]\nstop: [b]\nstopwords: [c]\n", "stopwords"),
     ("public_scope.yaml", "public_scope", "allow: [a]\ndeny: {x: [b]}\nhint: h\nhints: i\n", "hints"),
     ("public_scope.yaml", "public_scope", "allow: [a]\ndeny: {x: [1]}\nhint: h\n", "deny.x"),
+    ("asks.yaml", "ask_words", "crime_ask: [坐牢]\ncrime_words: [判刑]\n", "crime_words"),
 ])
 def test_bad_knowledge_files_are_refused(tmp_path, monkeypatch, name, loader, text, message):
     """An unknown key or a wrong type in a knowledge file is an error naming it, never a silent default."""
@@ -31,6 +33,43 @@ def test_bad_knowledge_files_are_refused(tmp_path, monkeypatch, name, loader, te
             load()
     finally:
         load.cache_clear()
+
+
+@pytest.mark.parametrize("old,new,message", [
+    ("crime_ask: [", "crime_ask: ['(', ", "crime_ask"),  # a word that does not compile
+    ("crime_ask: [", "crime_ask: [3, ", "字符串"),  # a word that is not a string
+    ("mitigation: [从轻, 减轻, 不予处罚, 免罚, 初次, 首违, 轻微]", "mitigation: []", "mitigation"),  # an empty list
+    ("  cases: [", "  case: [", "intents"),  # an intent the engine does not know
+    ("  个人: [", "  自然人: [", "targets"),  # a target the answers do not know
+])
+def test_bad_ask_words_are_refused(tmp_path, monkeypatch, old, new, message):
+    """asks.yaml is refused when a list is unknown, missing, empty or holds a word that is not a pattern."""
+    text = (kb.DATA / "asks.yaml").read_text("utf-8")
+    assert old in text
+    (tmp_path / "asks.yaml").write_text(text.replace(old, new, 1), "utf-8")
+    monkeypatch.setattr(kb, "DATA", tmp_path)
+    kb.ask_words.cache_clear()
+    try:
+        with pytest.raises(kb.KnowledgeError, match=message):
+            kb.ask_words()
+    finally:
+        kb.ask_words.cache_clear()
+
+
+def test_every_ask_word_compiles_and_is_found_by_its_list():
+    """Each word of asks.yaml is a pattern; a literal word is found by its own list's alternation, once."""
+    words = kb.ask_words()
+    lists = {**{f"intents.{k}": v for k, v in words.intents.items()},
+             **{f"targets.{k}": v for k, v in words.targets.items()},
+             **{f.name: getattr(words, f.name) for f in fields(kb.AskWords) if f.name not in ("intents", "targets")}}
+    assert tuple(words.intents) == kb.INTENTS and tuple(words.targets) == kb.TARGETS
+    for name, ws in lists.items():
+        assert ws and len(ws) == len(set(ws)), name
+        pattern = re.compile("|".join(ws))
+        for w in ws:
+            re.compile(w)
+            if re.escape(w) == w:
+                assert pattern.search(w), (name, w)
 
 
 def test_every_knowledge_id_is_in_the_corpus():
