@@ -137,15 +137,22 @@ def _build(cls: type, where: str, raw: dict, **extra: object) -> object:
         raise KnowledgeError(f"{where}: {exc}") from exc
 
 
+def _only(name: str, data: dict, key: str) -> dict:
+    """The one top-level mapping or list `key` of a knowledge file; KnowledgeError on any other top-level key."""
+    if set(data) != {key}:
+        raise KnowledgeError(f"{name}: 顶层应只有 {key}，得到 {sorted(data)}（未知顶层字段 {sorted(set(data) - {key})}）")
+    return data
+
+
 @functools.cache
 def actors() -> tuple[Actor, ...]:
-    data = load_file("actors.yaml")
+    data = _only("actors.yaml", load_file("actors.yaml"), "actors")
     return tuple(_build(Actor, f"actors.yaml:{name}", raw, name=name) for name, raw in data["actors"].items())
 
 
 @functools.cache
 def sectors() -> tuple[Sector, ...]:
-    data = load_file("sectors.yaml")
+    data = _only("sectors.yaml", load_file("sectors.yaml"), "sectors")
     return tuple(_build(Sector, f"sectors.yaml:{name}", raw, name=name) for name, raw in data["sectors"].items())
 
 
@@ -164,7 +171,7 @@ def tokenizer_words() -> TokenizerWords:
 
 @functools.cache
 def thesaurus() -> tuple[Term, ...]:
-    data = load_file("thesaurus.yaml")
+    data = _only("thesaurus.yaml", load_file("thesaurus.yaml"), "terms")
     return tuple(_build(Term, f"thesaurus.yaml:{n}", raw) for n, raw in enumerate(data["terms"]))
 
 
