@@ -26,7 +26,7 @@ from assistant.rank import MIN_SCORE, Ranking, rank, with_margin
 from assistant.scenarios import Scenario
 from assistant.session import Session, get_session
 from assistant.understand import Understanding, converter, understand
-from corpus.asks import ADMIN_ASK, INJECTION, OLD_VERSION
+from corpus.asks import ADMIN_ASK, INJECTION, OLD_VERSION, alternatives
 from corpus.config import calibration_enabled
 from corpus.history import in_force_on, renumber_note
 from corpus.knowledge import index_sector, scope
@@ -46,13 +46,13 @@ RERANK_MARGIN = 0.15  # overlap (share of question words) by which a lower hit m
 FUTURE = re.compile("|".join(scope().future))
 OFF_TOPIC = re.compile("|".join(scope().off_topic))
 # enforcement statistics ("一共查了多少案子", "罚没了多少"): the corpus holds texts and case extracts, no totals
-STATS = re.compile(r"(一共|总共|共计|累计|总计)[^，。？]{0,8}(查|查处|处罚|办理|罚没|立案|办)了?[^，。？]{0,6}多少|"
-                   r"(查处|立案|办结|罚没)了多少|罚没(款|金额)?(一共|总共|共)?多少|多少(起|件)案")
-CRIME_ASK = re.compile(r"刑事|犯罪|什么罪|哪个罪|何罪|罪名|判刑|判几年|坐牢|蹲监狱|移送司法|立案追诉|量刑|刑法")
+STATS = re.compile(f"({alternatives('stats_total')})[^，。？]{{0,8}}({alternatives('stats_act')})了?[^，。？]{{0,6}}多少|"
+                   f"({alternatives('stats_done')})了多少|罚没(款|金额)?(一共|总共|共)?多少|多少(起|件)案")
+CRIME_ASK = re.compile(alternatives("crime_ask"))
 # what a question sets aside rather than asks ('除了罚款，会不会构成犯罪', '在刑法上怎么处理')
 NOT_ASKED = re.compile(r"除了?[^，。？]{0,10}(行政处罚|罚款|处罚|罚)[^，。？]{0,4}|(在|按|依)?刑法上[^，。？]{0,6}")
 # a question that asks for the legal basis of a conduct (not a fact, a definition or a duty)
-BASIS_ASK = re.compile(r"依据|哪条|哪一条|违反|定性|法条|条款|违法|处理|处罚|罚|责任|追究|查处|怎么办|后果|算什么行为")
+BASIS_ASK = re.compile(alternatives("basis_ask"))
 # general rules of administrative penalty ("同一行为几部法规都能罚", "过了多久就不罚了") live in 行政处罚法
 PRINCIPLE = re.compile("|".join(scope().general_rules))
 
@@ -162,7 +162,7 @@ def _is_principle(a: Asked) -> bool:
     return bool(PRINCIPLE.search(a.u.text)) and "行政处罚法" in a.corpus.documents and not a.refs
 
 
-PLAN_NAMED = re.compile(r"行动方案|综合治理|专项整治|回头看|通知|80号|193号|总局|五部门|5部门")
+PLAN_NAMED = re.compile(alternatives("plan_named"))
 
 
 def _is_plan(a: Asked) -> bool:
@@ -256,8 +256,7 @@ def _future(u: Understanding) -> Answer:
                   notice="问题涉及未公布的内容", conclusion=conclusion)
 
 
-LEGAL_WORDS = re.compile(r"检验|检测|监测|报告|资质|罚|处罚|违法|法|条例|办法|条|规定|依据|责任|机构|单位|执法|监管|许可|证书|"
-                         r"标志|登记|定期|数据|造假|虚假|弄虚作假|事故|整治|方案|通知|犯罪|投诉|举报|电梯|锅炉|车|排污|工程")
+LEGAL_WORDS = re.compile(alternatives("legal_words"))
 
 
 def on_topic(u: Understanding, refs: list) -> bool:
@@ -522,6 +521,10 @@ def _authority_lines(s: Scenario, records: list[PenaltyRecord], cites: Citations
     return ["### 执法主体", line, ""]
 
 
+# the question mentions lighter treatment: the notes add 行政处罚法 32 and 33
+MITIGATION = re.compile(alternatives("mitigation"))
+
+
 def _scenario_notes(u: Understanding, s: Scenario, cites: Citations) -> list[str]:
     notes = [render_note(s.note, cites)] if s.note else []
     if s.related:
@@ -531,7 +534,7 @@ def _scenario_notes(u: Understanding, s: Scenario, cites: Citations) -> list[str
     if s.criminal:
         notes.append("涉嫌犯罪的，应依法移送司法机关；可能涉及" + "、".join(cites.ref(pid, "刑事责任") for pid in s.criminal)
                      + "。")
-    if re.search(r"从轻|减轻|不予处罚|免罚|初次|首违|轻微", u.text):
+    if MITIGATION.search(u.text):
         notes.append(f"从轻、减轻或者不予处罚：{cites.ref('行政处罚法/32', '适用说明')}（应当从轻或者减轻的情形）、"
                      f"{cites.ref('行政处罚法/33', '适用说明')}（不予处罚、初次违法可以不予处罚）。")
     if any(pid.startswith("检验检测机构监督管理办法") for pid in (*s.penalty, *s.violated)):
@@ -612,7 +615,7 @@ def _basis_paragraph(s: Scenario, corpus: Corpus, past: Scenario | None) -> str:
 
 # -- direct lookups -----------------------------------------------------------------------------------------
 
-COUNTERPART = re.compile(r"对应|第几条|哪一条|哪条|现在是|现行.{0,6}(是|在)|按现行|依现行|变成|改到|挪到|在[^，。？]{1,12}(里|中)是|新法|修订后|施行后")
+COUNTERPART = re.compile(alternatives("counterpart"))
 
 
 def _counterparts(corpus: Corpus, ref: Ref, text: str) -> tuple[list[str], str]:
@@ -945,7 +948,7 @@ def _rerank_by_wording(u: Understanding, hits: list[retrieve.Hit], corpus: Corpu
 
 def _defining_first(question: str, hits: list[retrieve.Hit]) -> list[retrieve.Hit]:
     """The hit that defines the asked term ('本办法所称篡改监测数据，系指…') goes first."""
-    m = re.search(r"(?:算不算|算是|属不属于|是否属于|是不是属于|什么叫|何为|怎么认定|如何认定)([^，。？?]{2,12})", question)
+    m = DEFINED_TERM.search(question)
     if not m:
         return hits
     term = m.group(1).strip("的是")
@@ -955,7 +958,9 @@ def _defining_first(question: str, hits: list[retrieve.Hit]) -> list[retrieve.Hi
     return hits
 
 
-DEFINITION = re.compile(r"算不算|算是|属不属于|是否属于|是不是属于|什么叫|何为|是指|定义|怎么认定|如何认定")
+DEFINITION = re.compile(f"{alternatives('definition_of')}|{alternatives('definition')}")
+# the term a definition question asks about ('算不算X' → X)
+DEFINED_TERM = re.compile(f"(?:{alternatives('definition_of')})([^，。？?]{{2,12}})")
 
 
 def _law_first(hits: list[retrieve.Hit], scored: list[tuple], corpus: Corpus) -> list[retrieve.Hit]:
@@ -982,9 +987,9 @@ def _not_found(u: Understanding, corpus: Corpus, cites: Citations, hits: list[re
     return ans
 
 
-NOTICE_WORDS = re.compile(r"山西|晋市监|193号|省局|省市场监管局|我省|全省|各市|省里")
-PLAN_WORDS = re.compile(r"总局|80号|全国|国家|五部门|5部门|各省|国市监")
-COMPARE = re.compile(r"哪个(早|先|晚|后)|分别|区别|相比|比较|和[^，。？]{1,20}(各|分别|哪个)|两个时间|两个期限")
+NOTICE_WORDS = re.compile(alternatives("notice_words"))
+PLAN_WORDS = re.compile(alternatives("plan_words"))
+COMPARE = re.compile(alternatives("compare"))
 
 
 def _plan_hits(u: Understanding) -> list[retrieve.Hit]:
@@ -1084,11 +1089,11 @@ def _matching_cases(corpus: Corpus, u: Understanding, cited_ids: list[str], limi
     return [c.to_dict() for _, c in scored[:limit]]
 
 
-CASE_PARTY = re.compile(r"([\u4e00-\u9fff]{2,6})(?:公司|检测站|检测|集团|科技)")
-GENERIC_PARTY = re.compile(r"^(检验|检测|监测|机构|第三方|环保|一家|某|这家|那家|有家|我们|他们|一个)+$")
-ASKS_RESULT = re.compile(r"罚了|结果|怎么处理的|怎么判|罚多少|多少钱|处理决定")
+CASE_PARTY = re.compile(r"([\u4e00-\u9fff]{2,6})" f"(?:{alternatives('party_suffix')})")
+GENERIC_PARTY = re.compile(f"^({alternatives('generic_party')})+$")
+ASKS_RESULT = re.compile(alternatives("asks_result"))
 NOT_IN_EXTRACT = re.compile(r"未含|截断")
-POINTS_AT_ONE = re.compile(r"那个|那家|那起|这个|这家|这起|叫")
+POINTS_AT_ONE = re.compile(alternatives("points_at_one"))
 
 
 def named_party(text: str) -> list[str]:

@@ -9,7 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from corpus.asks import OLD_VERSION, PENALTY_ASK, TEXT_YEAR
+from corpus.asks import OLD_VERSION, PENALTY_ASK, TEXT_YEAR, alternatives
+from corpus.knowledge import ask_words
 from index.expand import expand, in_context
 
 MAX_QUESTION = 2000
@@ -41,29 +42,16 @@ SECTOR_WORDS = _sector_words()  # corpus/data/sectors.yaml
 CONDUCT_WORDS = _conduct_words()  # corpus/data/thesaurus.yaml (entries with a conduct label)
 CONDUCT_SECTORS = _conduct_sectors()
 
-ACTOR_WORDS = [
-    ("监管部门工作人员", ("工作人员", "监管人员", "执法人员", "监管部门", "公务员")),
-    ("直接责任人员", ("直接责任", "主管人员", "负责人", "法定代表人", "法人", "责任人")),
-    ("个人", ("检验员", "检测员", "检验人员", "检测人员", "签字人", "个人", "员工")),
-    ("机构", ("机构", "公司", "单位", "检测站", "检验站", "车检站", "实验室", "企业", "特检院", "中心")),
-]
+ACTOR_WORDS = list(ask_words().targets.items())  # corpus/data/asks.yaml targets, in the order tried
 
-INTENT_PATTERNS: list[tuple[str, re.Pattern]] = [
-    ("cases", re.compile(r"案例|判例|类似|先例|实际案件|查处过|案最后|案子|那起|案的结果|案[^件例]{0,3}(罚了|判了|结果)")),
-    ("plan", re.compile(r"行动方案|专项整治|回头看|整治重点|重点领域|综合治理|报送|工作总结|整治期限|为期|方案")),
-    ("penalty", re.compile(r"罚|处罚|怎么处理|如何处理|法律责任|吊销|撤销|没收|后果|追责|处理意见|量罚|处分")),
-    ("authority", re.compile(r"谁来|谁管|哪个部门|什么部门|哪个单位|执法主体|谁负责|主管部门|由谁|归谁|哪级|哪一级|"
-                             r"哪个机关|什么机关|谁发|谁颁发|谁核发|谁查处|谁处罚|谁决定|由哪")),
-    ("fact", re.compile(r"多久|多长|期限|几年|几天|多少天|多少年|多少人|几个人|几名|几日|工作日|职称|工作经历|至少|最少|"
-                        r"不少于|算不算|算是|是不是属于|属不属于|还是伪造|还是篡改|什么叫|何为|指什么|保存|要求|应当|"
-                        r"是否需要|能不能|可以吗|可否|条件|资格|定义|什么是|"
-                        r"属于|是指|怎么认定|如何认定|哪些情形|有哪些")),
-    ("legal_basis", re.compile(r"依据|哪条|哪一条|法条|条款|违反|规定|依法|法律")),
+INTENT_PATTERNS: list[tuple[str, re.Pattern]] = [  # corpus/data/asks.yaml intents, in the order tried
+    (name, re.compile("|".join(words))) for name, words in ask_words().intents.items()
 ]
 
 FOLLOW_UP = re.compile(
-    r"^(那|那么|如果|要是|假如|若|换成|改成|对于?|还有|再|另外|同样|此外|呢|情节严重|有没有|有类似)|呢[？?]?$|"
+    f"^({alternatives('follow_up')})|呢[？?]?$|"
     r"^(对)?(直接)?责任人员|^这种|^这个|^上述|^该")
+AGGRAVATED = re.compile(alternatives("aggravated"))
 RELATIVE_YEAR = {"今年": 0, "去年": -1, "前年": -2}
 DATE = re.compile(r"(20\d{2}|19\d{2})\s*年(?:\s*(\d{1,2})\s*月)?(?:\s*(\d{1,2})\s*日)?")
 
@@ -175,17 +163,16 @@ def detect_date(text: str, today: date | None = None) -> str | None:
     return None
 
 
-ASKER = re.compile(r"(我局|本局|我们局|我所|我队|我大队|我支队|我们(执法|检查)?人员|执法人员|监管人员|我们|我(市|县|区|省)[^，。；]{0,12}"
-                   r"(局|队|部门)|(市场监管|市场监督管理|生态环境|住建|公安|交警|交通运输)[^，。；]{0,8}(部门|局|队|所))"
-                   r"[^，。；]{0,16}?(在|对|于)?[^，。；]{0,16}?(检查|核查|抽查|巡查|调查|执法|双随机|飞行检查|约谈)"
-                   r"[^，。；]{0,6}?(中|时|过程中|期间)?[，,]?(发现|查明|查实|认定)?")
+ASKER = re.compile(f"({alternatives('asker')}|" r"我(市|县|区|省)[^，。；]{0,12}"
+                   f"(局|队|部门)|({alternatives('asker_authority')})" r"[^，。；]{0,8}(部门|局|队|所))"
+                   f"[^，。；]{{0,16}}?(在|对|于)?[^，。；]{{0,16}}?({alternatives('inspection')})"
+                   f"[^，。；]{{0,6}}?(中|时|过程中|期间)?[，,]?({alternatives('finding')})?")
 
 
 # the authority that finds or punishes ('被交警查到', '市场监管局怎么罚') is neither actor nor asker
-ENFORCER = re.compile(r"被[^，。？；]{0,10}?(查到|查出|查获|抓|罚|发现|拍到|拍了|处罚|扣|查)|"
-                      r"(交警|交管部门|车管所|市场监管(局|部门)?|市监局|环保局|生态环境(局|部门)|应急管理(局|部门)|"
-                      r"住建(局|部门)|公安(机关)?|农业(农村)?部门)[^，。？；]{0,6}?(来)?(怎么|如何|会|要|能|可以|应当?)?"
-                      r"(查处|处罚|处理|罚|查)")
+ENFORCER = re.compile(f"被[^，。？；]{{0,10}}?({alternatives('caught')})|"
+                      f"({alternatives('enforcer')})[^，。？；]{{0,6}}?(来)?(怎么|如何|会|要|能|可以|应当?)?"
+                      f"({alternatives('enforce')})")
 # '为/给/替/帮 X' names whom a conduct served, not who did it
 BENEFICIARY = re.compile(r"(为|给|替|帮)(了)?(这家|该|一家|某|其)?$")
 # '对这家委托企业怎么罚': the party the question asks about
@@ -282,7 +269,7 @@ def understand(question: str, today: date | None = None) -> Understanding:
     return Understanding(
         raw=question if isinstance(question, str) else repr(question), text=text, expanded=expanded, intent=intent,
         intents=intents, sector=sector, conduct=conduct, actor=detect_actor(text),
-        aggravated=bool(re.search(r"情节严重|情节特别严重|严重的|后果严重|多次|屡次", text)),
+        aggravated=bool(AGGRAVATED.search(text)),
         conduct_date=detect_date(text, today), version_hint=v.group(0) if v else None,
         follow_up=bool(FOLLOW_UP.search(text)) and len(text) <= 40, truncated=truncated, empty=not text.strip("？?。.!！ "),
         who=who, asker=asker, script=script,

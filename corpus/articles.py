@@ -7,13 +7,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from corpus.models import Document, Provision
-from corpus.numerals import NUMBER, cn_to_int
+from corpus.numerals import cn_to_int, numbered
 
-ARTICLE = re.compile(rf"^第({NUMBER})条(?:之([一二三四五六七八九十]+))?(?:[\s\u3000]+|$)(.*)$")
-ARTICLE_LOOSE = re.compile(rf"^第({NUMBER})条(?:之([一二三四五六七八九十]+))?(.*)$")
-CHAPTER = re.compile(rf"^第({NUMBER})章[\s\u3000]*(.*)$")
-SECTION = re.compile(rf"^第({NUMBER})节[\s\u3000]*(.*)$")
-ITEM = re.compile(r"^[（(]([一二三四五六七八九十]+)[)）][\s\u3000]*(.*)$")
+ARTICLE_NO = r"^第{n}条(?:之([一二三四五六七八九十]+))?"  # 第一百二十条之一: number, then 之 suffix
+REST = r"[\s\u3000]*(.*)$"  # the heading's text after the number
+ARTICLE = numbered(ARTICLE_NO + r"(?:[\s\u3000]+|$)(.*)$")
+ARTICLE_LOOSE = numbered(ARTICLE_NO + r"(.*)$")
+CHAPTER, SECTION = (numbered(f"^第{{n}}{unit}{REST}") for unit in "章节")
+ITEM = re.compile(r"^[（(]([一二三四五六七八九十]+)[)）]" + REST)
 INLINE_ITEM = re.compile(r"[（(]([一二三四五六七八九十]+)[)）]")
 PAGE_NOISE = re.compile(r"^[\s\-—–_·•\d第页/共]*$")
 SENTENCE_END = tuple("。；：！？」”』）)")

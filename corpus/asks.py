@@ -1,9 +1,18 @@
 """What a question asks or attempts, as regular expressions shared by the index and the assistant (one place
-for each pattern; the modules that test questions import them from here)."""
+for each pattern; the modules that test questions import them from here). The words by which a question asks
+(坐牢, 判刑…; 我局, 执法人员…) are data, corpus/data/asks.yaml; `alternatives(name)` gives one list for a pattern."""
 
 from __future__ import annotations
 
 import re
+
+from corpus.knowledge import ask_words
+
+
+def alternatives(name: str) -> str:
+    """A word list of corpus/data/asks.yaml as a regular-expression alternation ('a|b|c', in the order written)."""
+    return ask_words().words(name)
+
 
 # -- penalties ---------------------------------------------------------------------------------------------
 # how a question asks what the sanction is ('怎么罚', '如何处理'): the part every penalty pattern shares

@@ -52,9 +52,49 @@ class Succession:
         return [m for m in self.maps if m.to == provision_id]
 
 
+# the keys succession.yaml may use: (allowed, required) per kind of entry
+KEYS = {
+    "top": ({"repeals", "versions", "article_maps"}, set()),
+    "repeals": ({"repealed_on", "repealed_by", "successor"}, {"repealed_on", "successor"}),
+    "versions": ({"version", "label", "effective", "until", "in_corpus", "note"}, {"version", "label"}),
+    "article_maps": ({"doc", "from", "to", "status", "topic", "basis", "old_penalty", "old_fine_max", "new_penalty"},
+                     {"doc", "from", "to", "status"}),
+}
+
+
+def _check_keys(kind: str, where: str, entry: object) -> None:
+    from corpus.knowledge import KnowledgeError
+
+    allowed, required = KEYS[kind]
+    if not isinstance(entry, dict):
+        raise KnowledgeError(f"succession.yaml:{where}: 应为映射")
+    if unknown := set(entry) - allowed:
+        raise KnowledgeError(f"succession.yaml:{where}: 未知字段 {sorted(unknown)}")
+    if missing := required - set(entry):
+        raise KnowledgeError(f"succession.yaml:{where}: 缺少字段 {sorted(missing)}")
+
+
+def _validated(data: object) -> dict:
+    """succession.yaml's content once every entry has only known keys (KnowledgeError naming it otherwise)."""
+    from corpus.knowledge import KnowledgeError
+
+    _check_keys("top", "", data)
+    assert isinstance(data, dict)
+    for key, info in (data.get("repeals") or {}).items():
+        _check_keys("repeals", f"repeals.{key}", info)
+    for key, versions in (data.get("versions") or {}).items():
+        for n, v in enumerate(versions):
+            _check_keys("versions", f"versions.{key}[{n}]", v)
+    for n, m in enumerate(data.get("article_maps") or []):
+        _check_keys("article_maps", f"article_maps[{n}]", m)
+        if m["status"] not in ("confirmed", "proposed"):
+            raise KnowledgeError(f"succession.yaml:article_maps[{n}]: status 应为 confirmed 或 proposed")
+    return data
+
+
 @functools.lru_cache(maxsize=1)
 def succession() -> Succession:
-    data = yaml.safe_load((PACKAGED_DATA / "succession.yaml").read_text("utf-8"))
+    data = _validated(yaml.safe_load((PACKAGED_DATA / "succession.yaml").read_text("utf-8")))
     maps = []
     for m in data.get("article_maps", []):
         version, article = str(m["from"]).split("/")

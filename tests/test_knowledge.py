@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import re
+from dataclasses import fields
+from pathlib import Path
 
 import pytest
+import yaml
 
 from corpus import knowledge as kb
 from corpus.load import load_corpus
@@ -19,18 +23,61 @@ from corpus.load import load_corpus
     ("tokenizer.yaml", "tokenizer_words", "dictionary: [a]\nstop: [b]\nstopwords: [c]\n", "stopwords"),
     ("public_scope.yaml", "public_scope", "allow: [a]\ndeny: {x: [b]}\nhint: h\nhints: i\n", "hints"),
     ("public_scope.yaml", "public_scope", "allow: [a]\ndeny: {x: [1]}\nhint: h\n", "deny.x"),
+    ("asks.yaml", "ask_words", "crime_ask: [坐牢]\ncrime_words: [判刑]\n", "crime_words"),
 ])
-def test_bad_knowledge_files_are_refused(tmp_path, monkeypatch, name, loader, text, message):
+def test_bad_knowledge_files_are_refused(refused_knowledge, name, loader, text, message):
     """An unknown key or a wrong type in a knowledge file is an error naming it, never a silent default."""
-    (tmp_path / name).write_text(text, "utf-8")
-    monkeypatch.setattr(kb, "DATA", tmp_path)
-    load = getattr(kb, loader)
-    load.cache_clear()
-    try:
-        with pytest.raises(kb.KnowledgeError, match=message):
-            load()
-    finally:
-        load.cache_clear()
+    refused_knowledge(name, loader, text, message)
+
+
+@pytest.mark.parametrize("name,loader,entry", [  # entry: the keys leading to one entry of the file (0: the first)
+    ("actors.yaml", "actors", ("actors", 0)), ("sectors.yaml", "sectors", ("sectors", 0)),
+    ("thesaurus.yaml", "thesaurus", ("terms", 0)), ("faq.yaml", "faq_topics", ("topics", 0)),
+    ("knowledge.yaml", "knowledge", ("knowledge", 0)), ("quiz.yaml", "quiz_vocabulary", ("option_kinds", 0)),
+    ("tokenizer.yaml", "tokenizer_words", ()), ("scope.yaml", "scope", ()), ("public_scope.yaml", "public_scope", ()),
+    ("asks.yaml", "ask_words", ()), ("succession.yaml", "succession", ("article_maps", 0)),
+    ("succession.yaml", "succession", ("repeals", 0)), ("succession.yaml", "succession", ("versions", 0, 0)),
+])
+def test_every_knowledge_file_refuses_an_unknown_key(refused_knowledge, name, loader, entry):
+    """The real file with one key added, at the top and in an entry, is refused with that key named."""
+    real = yaml.safe_load((Path(kb.__file__).parent / "data" / name).read_text("utf-8"))
+    for depth in sorted({0, len(entry)}):
+        data = copy.deepcopy(real)
+        node = data
+        for key in entry[:depth]:
+            node = node[key] if isinstance(key, str) else (list(node.values()) if isinstance(node, dict) else node)[key]
+        node["colour_of_the_day"] = "red"
+        refused_knowledge(name, loader, yaml.safe_dump(data, allow_unicode=True), "colour_of_the_day")
+
+
+@pytest.mark.parametrize("old,new,message", [
+    ("crime_ask: [", "crime_ask: ['(', ", "crime_ask"),  # a word that does not compile
+    ("crime_ask: [", "crime_ask: [3, ", "字符串"),  # a word that is not a string
+    ("mitigation: [从轻, 减轻, 不予处罚, 免罚, 初次, 首违, 轻微]", "mitigation: []", "mitigation"),  # an empty list
+    ("  cases: [", "  case: [", "intents"),  # an intent the engine does not know
+    ("  个人: [", "  自然人: [", "targets"),  # a target the answers do not know
+])
+def test_bad_ask_words_are_refused(refused_knowledge, old, new, message):
+    """asks.yaml is refused when a list is unknown, missing, empty or holds a word that is not a pattern."""
+    text = (Path(kb.__file__).parent / "data" / "asks.yaml").read_text("utf-8")  # DATA is the temporary folder here
+    assert old in text
+    refused_knowledge("asks.yaml", "ask_words", text.replace(old, new, 1), message)
+
+
+def test_every_ask_word_compiles_and_is_found_by_its_list():
+    """Each word of asks.yaml is a pattern; a literal word is found by its own list's alternation, once."""
+    words = kb.ask_words()
+    lists = {**{f"intents.{k}": v for k, v in words.intents.items()},
+             **{f"targets.{k}": v for k, v in words.targets.items()},
+             **{f.name: getattr(words, f.name) for f in fields(kb.AskWords) if f.name not in ("intents", "targets")}}
+    assert tuple(words.intents) == kb.INTENTS and tuple(words.targets) == kb.TARGETS
+    for name, ws in lists.items():
+        assert ws and len(ws) == len(set(ws)), name
+        pattern = re.compile("|".join(ws))
+        for w in ws:
+            re.compile(w)
+            if re.escape(w) == w:
+                assert pattern.search(w), (name, w)
 
 
 def test_every_knowledge_id_is_in_the_corpus():

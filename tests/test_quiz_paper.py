@@ -320,17 +320,8 @@ standard_authorities: [县级以上市场监督管理部门]
     (GOOD_VOCABULARY.replace("当事人: [单位]", "当事人: [3]"), "字符串"),
     (GOOD_VOCABULARY.replace("generic_subjects: [行政机关]\n", ""), "缺少字段.*generic_subjects"),
 ])
-def test_bad_quiz_vocabulary_is_refused(tmp_path, monkeypatch, text, message):
-    from corpus import knowledge as kb
-
-    (tmp_path / "quiz.yaml").write_text(text, "utf-8")
-    monkeypatch.setattr(kb, "DATA", tmp_path)
-    kb.quiz_vocabulary.cache_clear()
-    try:
-        with pytest.raises(kb.KnowledgeError, match=message):
-            kb.quiz_vocabulary()
-    finally:
-        kb.quiz_vocabulary.cache_clear()
+def test_bad_quiz_vocabulary_is_refused(refused_knowledge, text, message):
+    refused_knowledge("quiz.yaml", "quiz_vocabulary", text, message)
 
 
 def test_quiz_vocabulary_loads():
