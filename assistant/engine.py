@@ -41,6 +41,7 @@ PLAN_KEYS = ["检验检测领域综合治理行动方案", "山西省贯彻落�
 LOW_CONFIDENCE = 0.34
 CORROBORATING_RANK = 2  # a hit this high in both BM25 and dense retrieval is on topic even in everyday words
 RETRIEVAL_OVER_SCENARIO = 0.6  # retrieval confidence at which it overrides a scenario chosen by sector alone
+CUE_WEIGHT = 0.1  # per shape of the asked answer (a duration, who, how many) the best sentence has
 RERANK_MARGIN = 0.15  # overlap (share of question words) by which a lower hit must beat the top one
 # questions about texts not yet made ("2027年办法会改成什么样", "明年收费标准涨多少"): no corpus can answer them
 FUTURE = re.compile("|".join(scope().future))
@@ -936,7 +937,7 @@ def _rerank_by_wording(u: Understanding, hits: list[retrieve.Hit], corpus: Corpu
     def fit(h: retrieve.Hit) -> float:
         words = max(retrieve.overlap(u.text, h.provision.text), retrieve.overlap(u.expanded, h.provision.text))
         best = retrieve.answer_sentences(u.text, h.provision.text)[0]
-        return words + 0.1 * sum(1 for b in cues if b.search(best))
+        return words + CUE_WEIGHT * sum(1 for b in cues if b.search(best))
     scored = [(fit(h), n, h) for n, h in enumerate(head)]
     best = max(scored, key=lambda x: (x[0], -x[1]))
     if best[1] != 0 and best[0] >= scored[0][0] + RERANK_MARGIN:
