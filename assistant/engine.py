@@ -866,13 +866,18 @@ def named_documents(text: str, corpus: Corpus, sector: str | None = None) -> set
     return out
 
 
-def answer_retrieval(u: Understanding, corpus: Corpus, doc_keys: list[str] | None = None) -> Answer:
+def answer_retrieval(u: Understanding, corpus: Corpus, doc_keys: list[str] | None = None,
+                     rules_only: bool = False) -> Answer:
+    """The best-matching article, quoted; `rules_only` leaves sanctioning articles out (the public mode answers
+    from the rules, not from 法律责任)."""
     cites = Citations(corpus)
     penalty = u.intent == "penalty"
     include_repealed = bool(doc_keys) and any(corpus.documents[k].status == REPEALED for k in doc_keys)
     include_repealed = include_repealed or bool(u.conduct_date and u.conduct_date < date.today().isoformat())
     hits = retrieve.articles_only(retrieve.search(u.expanded, k=12, penalty=penalty or None, doc_keys=doc_keys,
                                                   include_repealed=include_repealed), corpus)
+    if rules_only:
+        hits = [h for h in hits if not any(r.kind == "处罚" for r in corpus.penalties_for(h.provision.id))]
     dated = [h for h in hits if in_force_on(corpus.documents[h.provision.doc_key], u.conduct_date)] \
         if u.conduct_date else hits  # the searcher already leaves repealed texts out unless the question names them
     if not hits:

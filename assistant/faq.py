@@ -43,7 +43,7 @@ def answer_public(u: Understanding, corpus: Corpus) -> Answer:
         return _public_text(u, corpus, refs[0])
     topic = pick_topic(u.text) if allowed else None
     ans = None if denied else _public_retrieval(u, corpus)  # the statute text answers unless a FAQ topic fits
-    if ans is not None and (topic is None or _retrieval_beats(ans, topic, u.text)):
+    if ans is not None and (topic is None or _retrieval_beats(ans, topic, u, corpus)):
         return ans
     if not allowed or topic is None:
         return Answer(question=u.text, markdown=DECLINE, intent="out_of_scope", declined=True, mode="public",
@@ -51,13 +51,20 @@ def answer_public(u: Understanding, corpus: Corpus) -> Answer:
     return _faq_answer(u, corpus, topic, ans.lead if ans is not None else None)
 
 
-def _retrieval_beats(ans: Answer, topic: FaqEntry, text: str) -> bool:
-    """A retrieval lead outside the topic's provisions wins unless the topic fits clearly better: several of its
-    words in the question against a weak or unclear retrieval."""
+def _retrieval_beats(ans: Answer, topic: FaqEntry, u: Understanding, corpus: Corpus) -> bool:
+    """A retrieval lead outside the topic's provisions wins when its text fits the question better than every
+    provision of the topic, and it stands out (a clear margin, or both retrievers rank it first or second)
+    or the topic shares only one word with the question."""
     if ans.lead in topic.provisions:
         return False  # the topic answers, led by that provision
-    clear = ans.evidence.get("margin", 1.0) >= 0.1
-    return topic_hits(topic, text) < 2 or clear and ans.confidence >= 0.6
+    def fit(pid: str) -> float:
+        text = corpus.provisions[pid].text
+        return max(retrieve.overlap(u.text, text), retrieve.overlap(u.expanded, text))
+
+    if fit(ans.lead) <= max(fit(p) for p in topic.on_point(u.text)):
+        return False
+    clear = ans.evidence.get("margin", 1.0) >= 0.1 or bool(ans.evidence.get("corroborated"))
+    return clear or topic_hits(topic, u.text) < 2
 
 
 def _faq_answer(u: Understanding, corpus: Corpus, topic: FaqEntry, lead: str | None) -> Answer:
@@ -110,7 +117,7 @@ def _public_retrieval(u: Understanding, corpus: Corpus) -> Answer | None:
     from assistant.engine import answer_retrieval
 
     try:
-        ans = answer_retrieval(replace(u, intent="fact"), corpus)
+        ans = answer_retrieval(replace(u, intent="fact"), corpus, rules_only=True)
     except SearchFailed:
         return None
     if ans.declined:
