@@ -209,3 +209,18 @@ def test_a_repealed_text_is_held_until_the_words_after_it_are_written(built_home
         bare.add("对排污单位处十万元以上一百万元以下罚款，情节严重的，报经有批准权的人民政府批准，责令停业、关闭，"
                  "并由主管部门依法没收其违法所得和用于违法活动的设备。")
     assert len(shown) == 1
+
+
+def test_yiju_ask_stream_prints_checked_sentences_on_stderr(llm):
+    from click.testing import CliRunner
+
+    from ui.cli import cli
+
+    say(llm, GOOD, gap=0.01)
+    out = CliRunner().invoke(cli, ["ask", "--stream", Q])
+    assert out.exit_code == 0, out.output
+    assert "模型整理中" in out.stderr and "对机构处五万元以上二十万元以下罚款；" in out.stderr
+    assert out.stdout.startswith("### 回答（模型整理，已通过引用核查）") and "模型整理中" not in out.stdout
+    say(llm, BAD, gap=0.01)
+    out = CliRunner().invoke(cli, ["ask", "--stream", Q])
+    assert "抽取式答案" in out.stderr and all(m not in out.stderr + out.stdout for m in BAD_MARKERS)
