@@ -58,12 +58,13 @@ BASIS_ASK = re.compile(alternatives("basis_ask"))
 PRINCIPLE = re.compile("|".join(scope().general_rules))
 
 
-def ask(question: str, session: Session | str | None = None, mode: str = "officer", today: date | None = None
-        ) -> Answer:
-    """Answer one question. Never raises on bad input; every clause shown comes from the corpus."""
+def ask(question: str, session: Session | str | None = None, mode: str = "officer", today: date | None = None,
+        on_text: Callable[[str], None] | None = None) -> Answer:
+    """Answer one question. Never raises on bad input; every clause shown comes from the corpus. When an LLM
+    streams its reply, `on_text` receives the part that has passed the citation check so far."""
     sess = session if isinstance(session, Session) else get_session(session) if session else None
     try:
-        return _ask(question, sess, mode, today)
+        return _ask(question, sess, mode, today, on_text)
     except SearchFailed as exc:
         return Answer(question=str(question)[:200], markdown=f"⚠ {exc}", intent="error", notice=str(exc))
 
@@ -82,6 +83,7 @@ class Asked:
     unknown: list[tuple[str, str]] = field(default_factory=list)
     inherits: bool = False
     scenario: Scenario | None = None
+    on_text: Callable[[str], None] | None = None  # the checked part of a streamed LLM reply, as it grows
 
     @property
     def own_refs(self) -> bool:
@@ -89,7 +91,8 @@ class Asked:
         return bool(self.refs) and not (self.u.follow_up and self.sess is not None and self.sess.scenario)
 
 
-def _ask(question: str, sess: Session | None, mode: str, today: date | None) -> Answer:
+def _ask(question: str, sess: Session | None, mode: str, today: date | None,
+         on_text: Callable[[str], None] | None = None) -> Answer:
     corpus = load_corpus()
     if not isinstance(question, str):
         question = question.decode("utf-8", "replace") if isinstance(question, bytes) else str(question)
@@ -99,7 +102,7 @@ def _ask(question: str, sess: Session | None, mode: str, today: date | None) -> 
                       notice="问题为空", route="empty")
     if mode == "public":
         return _public(u, corpus)
-    a = Asked(u, sess, mode, today, corpus)
+    a = Asked(u, sess, mode, today, corpus, on_text=on_text)
     if missing := missing_corpus_warning(corpus):
         a.notices.append(missing)
     if u.truncated:
@@ -219,7 +222,7 @@ def _finish_answer(a: Asked, ans: Answer, incomplete: bool) -> Answer:
     from assistant import llm
 
     if llm.enabled():
-        ans = llm.rephrase(ans, a.corpus)
+        ans = llm.rephrase(ans, a.corpus, _in_script(a.on_text, u.script))
     if calibration_enabled():
         calibrate.apply(ans, u.slots())
     if incomplete:
@@ -231,6 +234,12 @@ def _finish_answer(a: Asked, ans: Answer, incomplete: bool) -> Answer:
             a.sess.remember(u.text, ans.markdown, ans.intent, u.slots(), a.scenario.key if a.scenario else "",
                             [c.provision_id for c in ans.citations])
     return ans
+
+
+def _in_script(sink: Callable[[str], None] | None, script: str) -> Callable[[str], None] | None:
+    """A streamed reply is shown in the user's script, as the finished answer is (see _to_traditional)."""
+    conv = converter("s2t") if sink is not None and script == "traditional" else None
+    return sink if conv is None or sink is None else (lambda text: sink(conv(text)))
 
 
 def _unknown_documents(u: Understanding, unknown: list[tuple[str, str]]) -> Answer:

@@ -45,7 +45,10 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("YIJU_LLM_BASE_URL", "可选的 OpenAI 兼容接口地址；设置后由模型改写答案（须通过引用核查）", "无：不用 LLM"),
     Variable("YIJU_LLM_API_KEY", "LLM 接口的密钥", "not-needed", secret=True),
     Variable("YIJU_LLM_MODEL", "LLM 模型名", "default"),
-    Variable("YIJU_LLM_TIMEOUT", "LLM 请求超时（秒）；超时即用抽取式答案", "20"),
+    Variable("YIJU_LLM_TIMEOUT", "LLM 请求超时（秒）；流式输出时为等待首段及相邻两段输出的最长间隔；超时即用抽取式答案", "20"),
+    Variable("YIJU_LLM_STREAM", "设为 0 时不用流式输出：等模型整段写完、核查后一次显示；默认 1：逐句核查、逐句显示",
+             "1"),
+    Variable("YIJU_LLM_STREAM_TOTAL", "流式输出的总时限（秒）；超过即停止并用抽取式答案", "120"),
     Variable("YIJU_TRUSTED_PROXIES", "可信反向代理（逗号分隔的地址或网段），只信任它们的 X-Forwarded-For",
              "无：客户端取 TCP 对端"),
     Variable("YIJU_MAX_BODY_BYTES", "HTTP 请求体上限（字节），超出返回 413", "1000000"),
@@ -71,6 +74,8 @@ class Settings:
     llm_api_key: str
     llm_model: str
     llm_timeout: float
+    llm_stream: bool  # stream the reply, sentence by sentence through the citation checker
+    llm_stream_total: float  # seconds a streamed reply may take in all
     trusted_proxies: list[str]
     max_body_bytes: int
     max_password_checks: int
@@ -113,6 +118,8 @@ def settings() -> Settings:
         llm_api_key=_raw("YIJU_LLM_API_KEY") or "not-needed",
         llm_model=_raw("YIJU_LLM_MODEL") or "default",
         llm_timeout=_float("YIJU_LLM_TIMEOUT", 20.0),
+        llm_stream=(_raw("YIJU_LLM_STREAM") or "1").strip() != "0",
+        llm_stream_total=_float("YIJU_LLM_STREAM_TOTAL", 120.0),
         trusted_proxies=[p.strip() for p in proxies.split(",") if p.strip()],
         max_body_bytes=_int("YIJU_MAX_BODY_BYTES", 1_000_000, 1024),
         max_password_checks=_int("YIJU_MAX_PASSWORD_CHECKS", 2),
@@ -139,6 +146,7 @@ def effective() -> list[tuple[Variable, str, str]]:
               "YIJU_EMBED_RUNTIME": s.embed_runtime, "YIJU_DENSE_UNITS": s.dense_units,
               "YIJU_CHROMA_URL": s.chroma_url, "YIJU_LLM_BASE_URL": s.llm_base_url,
               "YIJU_LLM_API_KEY": s.llm_api_key, "YIJU_LLM_MODEL": s.llm_model, "YIJU_LLM_TIMEOUT": s.llm_timeout,
+              "YIJU_LLM_STREAM": "1" if s.llm_stream else "0", "YIJU_LLM_STREAM_TOTAL": s.llm_stream_total,
               "YIJU_TRUSTED_PROXIES": ",".join(s.trusted_proxies), "YIJU_MAX_BODY_BYTES": s.max_body_bytes,
               "YIJU_MAX_PASSWORD_CHECKS": s.max_password_checks, "YIJU_SESSION_TTL": int(s.session_ttl),
               "YIJU_NO_CALIBRATION": "0" if s.calibration else "1"}

@@ -213,20 +213,28 @@ def raw_call(base: str, index: int, data: list, session: str, event_data: dict |
              http: httpx.Client | None = None, timeouts: tuple[float, float] = (30, 180)) -> dict:
     """One event through Gradio's queue (/gradio_api/queue/join), exactly as the browser sends it: the final
     message, or {"refused": status, "text": …} when the server refuses the call."""
+    return raw_messages(base, index, data, session, event_data, http, timeouts)[-1]
+
+
+def raw_messages(base: str, index: int, data: list, session: str, event_data: dict | None = None,
+                 http: httpx.Client | None = None, timeouts: tuple[float, float] = (30, 180)) -> list[dict]:
+    """Every message of one event through Gradio's queue, up to its process_completed (a generator's updates
+    come as process_generating messages before it); [{"refused": status, "text": …}] when refused."""
     join, stream = timeouts
     http = http or httpx.Client(timeout=join)
     r = http.post(f"{base}/gradio_api/queue/join", timeout=join,
                   json={"data": data, "fn_index": index, "session_hash": session, "event_data": event_data,
                         "trigger_id": None})
     if r.status_code != 200:
-        return {"refused": r.status_code, "text": r.text}
+        return [{"refused": r.status_code, "text": r.text}]
+    got = []
     with http.stream("GET", f"{base}/gradio_api/queue/data", params={"session_hash": session},
                      timeout=stream) as s:
         for line in s.iter_lines():
             if line.startswith("data:"):
-                msg = json.loads(line[5:])
-                if msg.get("msg") == "process_completed":
-                    return msg
+                got.append(json.loads(line[5:]))
+                if got[-1].get("msg") == "process_completed":
+                    return got
     raise AssertionError("no process_completed message")
 
 
@@ -246,3 +254,25 @@ def app_server(built_home):
     with serving(["--port", str(port), "--no-build"], env, built_home / "serve.log",
                  f"http://127.0.0.1:{port}/", timeout=180):
         yield f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture(scope="session")
+def llm_app_server(built_home, tmp_path_factory):
+    """The real app with an LLM: `yiju serve` in its own YIJU_HOME (a copy of the built index, the officer), its
+    YIJU_LLM_BASE_URL pointing at a loopback stub endpoint in this process (tests/llm_stub.py; set `stub.script`
+    before asking). Yields (base URL, stub)."""
+    from tests.llm_stub import LLMStub
+
+    home = tmp_path_factory.mktemp("llm-home")
+    shutil.copytree(built_home / "index", home / "index")
+    (home / "models").symlink_to(built_home / "models")
+    env = dict(os.environ, YIJU_HOME=str(home), YIJU_LLM_TIMEOUT="3", YIJU_LLM_STREAM="1")
+    subprocess.run([sys.executable, "-m", "ui.cli", "users", "add", OFFICER[0], "--role", "officer",
+                    "--password-stdin"], input=OFFICER[1] + "\n", env=env, cwd=ROOT, check=True, text=True,
+                   capture_output=True, timeout=120)
+    port = free_port()
+    with LLMStub() as stub:
+        env["YIJU_LLM_BASE_URL"] = stub.url
+        with serving(["--port", str(port), "--no-build"], env, home / "serve.log", f"http://127.0.0.1:{port}/",
+                     timeout=180):
+            yield f"http://127.0.0.1:{port}", stub

@@ -47,6 +47,7 @@ def test_defaults_when_unset(monkeypatch):
     assert s.home == config.REPO_ROOT / ".yiju"
     assert (s.chroma_url, s.llm_base_url, s.embed_model, s.laws_db) == (None, None, None, None)
     assert (s.llm_api_key, s.llm_model, s.llm_timeout) == ("not-needed", "default", 20.0)
+    assert (s.llm_stream, s.llm_stream_total) == (True, 120.0)
     assert (s.max_body_bytes, s.max_password_checks, s.session_ttl, s.calibration) == (1_000_000, 2, 28800.0, True)
     assert s.corpus_dirs[0] == config.PACKAGED_DOCUMENTS
     assert {source for _, _, source in config.effective()} == {config.FROM_DEFAULT}
@@ -55,6 +56,8 @@ def test_defaults_when_unset(monkeypatch):
 def test_values_are_typed_and_bad_numbers_fall_back(monkeypatch, tmp_path):
     monkeypatch.setenv("YIJU_HOME", str(tmp_path))
     monkeypatch.setenv("YIJU_LLM_TIMEOUT", "3.5")
+    monkeypatch.setenv("YIJU_LLM_STREAM", "0")
+    monkeypatch.setenv("YIJU_LLM_STREAM_TOTAL", "soon")
     monkeypatch.setenv("YIJU_MAX_BODY_BYTES", "10")  # below the 1 KiB floor
     monkeypatch.setenv("YIJU_MAX_PASSWORD_CHECKS", "many")
     monkeypatch.setenv("YIJU_TRUSTED_PROXIES", " 10.0.0.0/8, ,127.0.0.1")
@@ -65,6 +68,7 @@ def test_values_are_typed_and_bad_numbers_fall_back(monkeypatch, tmp_path):
     assert (s.home, s.llm_timeout, s.max_body_bytes, s.max_password_checks) == (tmp_path, 3.5, 1024, 2)
     assert s.trusted_proxies == ["10.0.0.0/8", "127.0.0.1"]
     assert s.chroma_url is None and s.calibration is False
+    assert (s.llm_stream, s.llm_stream_total) == (False, 120.0)
     assert s.corpus_dirs == [config.PACKAGED_DOCUMENTS]
     assert config.trusted_proxies() == s.trusted_proxies and config.calibration_enabled() is False
 

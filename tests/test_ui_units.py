@@ -208,7 +208,7 @@ def no_answers(monkeypatch):
     """The assistant must not be reached by a refused call; public calls are recorded with their mode."""
     calls = []
 
-    def fake_ask(question, session=None, mode="officer"):
+    def fake_ask(question, session=None, mode="officer", on_text=None):
         calls.append((question, session, mode))
         if mode != "public":
             return Answer(question=question, markdown="机密回答", citations=[citation()], basis_paragraph="依据……",
@@ -219,6 +219,11 @@ def no_answers(monkeypatch):
     return calls
 
 
+def officer_final(*args) -> tuple:
+    """What the officer handler (a generator: the answer bubble grows while an LLM streams) ends with."""
+    return list(app.officer_ask(*args))[-1]
+
+
 def like(index: int, liked: bool | None = True):
     return SimpleNamespace(index=index, liked=liked, value=None)
 
@@ -227,7 +232,7 @@ def test_officer_handlers_refuse_forged_or_missing_tokens(home, no_answers):
     req = request()
     answered = [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a", "meta": {"aid": "x1"}}]
     for token in ("", "forged-token", None, 123):
-        hist, *_rest = app.officer_ask("电梯检验机构出具虚假报告怎么罚", [], token, "", req)
+        hist, *_rest = officer_final("电梯检验机构出具虚假报告怎么罚", [], token, "", req)
         assert hist[-1]["content"] == app.NEED_LOGIN
         assert app.officer_echo("电梯检验机构出具虚假报告怎么罚", [], token, req) == ([], app.NEED_LOGIN)
         assert app.show_basis({"basis": "依据……"}, token, req) == app.NEED_LOGIN
@@ -246,8 +251,7 @@ def test_officer_handlers_work_with_a_login_from_the_same_client(home, no_answer
     auth.add_user("feng", "officer-pass", "officer")
     auth.add_user("chen", "trainer-pass", "trainer")
     token = auth.login("feng", "officer-pass", "127.0.0.1").token
-    hist, q, sid, last, panel, *_, state, convs, status = app.officer_ask("出具虚假报告怎么罚", [], token, "",
-                                                                         request())
+    hist, q, sid, last, panel, *_, state, convs, status = officer_final("出具虚假报告怎么罚", [], token, "", request())
     assert "机密回答" in hist[-1]["content"] and q == "" and sid and "第九十三条" in panel and status == ""
     assert no_answers[-1][2] == "officer" and no_answers[-1][1] == f"feng:{sid}"
     assert app.show_basis(last, token, request()) == "依据……"
@@ -257,11 +261,11 @@ def test_officer_handlers_work_with_a_login_from_the_same_client(home, no_answer
     assert "出具虚假报告怎么罚" in convs
     assert audit.rows()[0]["action"] == "ask" and audit.rows()[0]["user"] == "feng"
     # the same token from another address is refused
-    hist, *_ = app.officer_ask("出具虚假报告怎么罚", [], token, sid, request("10.0.0.9"))
+    hist, *_ = officer_final("出具虚假报告怎么罚", [], token, sid, request("10.0.0.9"))
     assert hist[-1]["content"] == app.NEED_LOGIN
     # a trainer may ask too, in trainer mode
     tt = auth.login("chen", "trainer-pass", "127.0.0.1").token
-    app.officer_ask("出具虚假报告怎么罚", [], tt, "", request())
+    officer_final("出具虚假报告怎么罚", [], tt, "", request())
     assert no_answers[-1][2] == "trainer"
 
 

@@ -16,7 +16,9 @@ __all__ = ["ask_cmd", "verify_cmd"]
 @click.option("--mode", type=click.Choice(["officer", "trainer", "public"]), default="officer", show_default=True,
               help="回答模式；public 只回答公众咨询范围内的问题。")
 @click.option("--session", "session_id", default=None, help="会话 ID：同一会话中的追问（“那情节严重呢？”）沿用上文。")
-def ask_cmd(question: str | None, as_json: bool, mode: str, session_id: str | None) -> None:
+@click.option("--stream", is_flag=True,
+              help="接入大模型时，在标准错误上逐句显示已通过引用核查的句子；标准输出仍是完整答案。")
+def ask_cmd(question: str | None, as_json: bool, mode: str, session_id: str | None, stream: bool) -> None:
     """回答一个问题，附逐字引用的条文。不给 QUESTION 时从管道（标准输入）读取。
 
     \b
@@ -29,13 +31,35 @@ def ask_cmd(question: str | None, as_json: bool, mode: str, session_id: str | No
     if question is None:
         question = piped_input()
     warn_missing_corpus()
-    answer = ask(question, session=session_id, mode=mode)
+    shown = StreamEcho() if stream else None
+    answer = ask(question, session=session_id, mode=mode, on_text=shown)
+    if shown is not None:
+        shown.done(answer.generator == "llm")
     if as_json:
         click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
     else:
         click.echo(answer.markdown)
     if answer.intent == "error":  # no answer could be produced (index missing or damaged)
         sys.exit(2)
+
+
+class StreamEcho:
+    """`yiju ask --stream`: each newly checked part of a streamed LLM reply on stderr as it comes."""
+
+    def __init__(self) -> None:
+        self.printed = 0
+
+    def __call__(self, checked: str) -> None:
+        if not self.printed:
+            click.secho("（模型整理中，以下句子均已通过引用核查）", err=True, dim=True)
+        click.echo(checked[self.printed:], nl=False, err=True)
+        self.printed = len(checked)
+
+    def done(self, served: bool) -> None:
+        if self.printed:
+            click.echo("", err=True)
+            click.secho("（完整回答见下）" if served else "（模型输出未通过引用核查或不可用，已停止；下面是抽取式答案）",
+                        err=True, dim=True)
 
 
 def warn_missing_corpus(corpus: object | None = None) -> None:

@@ -12,12 +12,14 @@ import math
 import shutil
 import uuid
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import gradio as gr
 
 from ui import audit, auth, feedback, history, render, websession
 from ui.ratelimit import PublicLimits
+from ui.streaming import answer_stream
 
 log = logging.getLogger("yiju.ui")
 
@@ -181,39 +183,46 @@ def _answered(a, q: str, aid: str) -> tuple[str, dict]:
     return render.answer_markdown(a.markdown, aid), meta
 
 
-def officer_ask(question: str, chat_state: list, token: str, sid: str, request: gr.Request):
+def officer_ask(question: str, chat_state: list, token: str, sid: str, request: gr.Request) -> Iterator[tuple]:
     """Outputs: chat, question box, conversation id, last answer, clause panel, basis box, article box, article,
-    chat state, conversation list, status line."""
+    chat state, conversation list, status line. A generator: while an LLM's reply streams, the answer bubble
+    shows the sentences that have passed the citation check (nothing else changes until the answer is done)."""
     messages = clean_history(chat_state)
     q = text(question).strip()
     found = who(token, OFFICER_ROLES, request)
     keep = (gr.update(),) * 3
     if found is None:
         messages.append({"role": "assistant", "content": NEED_LOGIN})
-        return (shown(messages), question, sid, {}, render.PANEL_EMPTY, "", gr.update(), gr.update(), messages,
-                *keep[:1], NEED_LOGIN)
+        yield (shown(messages), question, sid, {}, render.PANEL_EMPTY, "", gr.update(), gr.update(), messages,
+               *keep[:1], NEED_LOGIN)
+        return
     if not q:
-        return (shown(messages), "", sid, *keep, gr.update(), gr.update(), messages, gr.update(), EMPTY_QUESTION)
+        yield (shown(messages), "", sid, *keep, gr.update(), gr.update(), messages, gr.update(), EMPTY_QUESTION)
+        return
     from assistant import ask
 
     sid = sid if isinstance(sid, str) and 0 < len(sid) <= 64 else history.new_id()
     if history.owner(sid) not in (None, found[0]):
         sid = history.new_id()
     try:
-        a = ask(q, session=f"{found[0]}:{sid}", mode=found[1])
+        for a in answer_stream(lambda sink: ask(q, session=f"{found[0]}:{sid}", mode=found[1], on_text=sink)):
+            if isinstance(a, str):  # the checked part of a streamed reply: the answer bubble grows
+                growing = [{"role": "user", "content": q}, {"role": "assistant", "content": render.growing(a)}]
+                yield (shown(messages) + growing, *(gr.update() for _ in range(10)))
     except Exception:
         log.exception("answer failed")
         messages += [{"role": "user", "content": q}, {"role": "assistant", "content": "⚠ 内部错误，请稍后重试。"}]
-        return (shown(messages), "", sid, {}, panel_of(messages), "", gr.update(), gr.update(), messages,
-                gr.update(), "")
+        yield (shown(messages), "", sid, {}, panel_of(messages), "", gr.update(), gr.update(), messages,
+               gr.update(), "")
+        return
     audit.record(found[0], found[1], "ask", a.question or q, a.markdown, [c.provision_id for c in a.citations],
                  client=address(request))
     shown_md, meta = _answered(a, q, uuid.uuid4().hex[:12])
     messages = (messages + [{"role": "user", "content": q}, {"role": "assistant", "content": shown_md,
                                                               "meta": meta}])[-MAX_HISTORY:]
     history.append(found[0], sid, q, shown_md, meta)
-    return (shown(messages), "", sid, meta, panel_of(messages), "", gr.Accordion(open=False), render.ARTICLE_EMPTY,
-            messages, conv_list(found[0], sid), cut_notice(question, MAX_QUESTION))
+    yield (shown(messages), "", sid, meta, panel_of(messages), "", gr.Accordion(open=False), render.ARTICLE_EMPTY,
+           messages, conv_list(found[0], sid), cut_notice(question, MAX_QUESTION))
 
 
 def new_chat(token: str, sid: str, request: gr.Request):

@@ -13,6 +13,8 @@ PANEL_EMPTY = "<p class='hint'>提问后在此显示引用的条文（条文出�
 ARTICLE_EMPTY = "<p class='hint'>点击引用条文卡片，查看整条原文及其相邻条文。</p>"
 HISTORY_EMPTY = "<p class='hint'>还没有保存的对话。</p>"
 PENDING = "正在检索…"
+GROWING_HEADING = "### 回答（模型整理中，每句通过引用核查后显示）"
+GROWING_HINT = "<p class='hint answer-growing'>模型仍在整理回答……条文卡片、版本与效力随完整回答显示；如有一句未通过核查，将改用抽取式答案。</p>"
 # Sections an officer reads first stay open; the long reference parts fold open on demand.
 FOLDED = ("适用说明", "相关案例", "版本与效力", "引用条文")
 FIRST = ("结论", "处罚依据与幅度")  # shown before everything else (a clarifying "两种理解" comes after them)
@@ -139,6 +141,13 @@ def answer_markdown(markdown: str, aid: str, links: bool = True) -> str:
         out.append(f"<p class='disclaimer'>{html.escape(tail.strip('*'))}</p>")
     body = "\n\n".join(p for p in out if p)
     return link_markers(body, aid) if links else body
+
+
+def growing(checked: str) -> str:
+    """The answer bubble while a model's reply streams: the sentences that have passed the citation check so far.
+    No answer-top anchor (the page scrolls to an answer's top once it is complete) and no [n] links (its clause
+    cards come with the finished answer)."""
+    return f"{GROWING_HEADING}\n{checked}\n\n{GROWING_HINT}"
 
 
 def conversation_list(rows: list[dict], current: str = "") -> str:
