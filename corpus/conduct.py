@@ -66,6 +66,11 @@ def actors_in(text: str, vocabulary: str = "text") -> tuple[str, ...]:
     return tuple(out)
 
 
+def _instigators(text: str) -> tuple[str, ...]:
+    """Actors a sanctioned conduct names inside it ('指使其委托的生态环境监测机构…': the client)."""
+    return tuple(a.name for a in actors() if any(_word(w).search(text) for w in a.conduct))
+
+
 @functools.cache
 def _word(word: str) -> re.Pattern:
     return re.compile(word)
@@ -102,7 +107,7 @@ def _entries_for(corpus: Corpus, pid: str, records: list[PenaltyRecord], previou
     doc = corpus.documents[prov.doc_key]
     lead = records[0].conduct
     subject = _subject(lead)
-    found = actors_in(subject) or actors_in(lead)
+    found = (actors_in(subject) or actors_in(lead)) + _instigators(lead)
     refers_back = bool(PREVIOUS.search(lead))
     if not found and refers_back:
         found = previous[0]
@@ -120,7 +125,7 @@ def _entries_for(corpus: Corpus, pid: str, records: list[PenaltyRecord], previou
         out = []
         for iid in items:
             text = corpus.provisions[iid].text
-            acts = found or actors_in(_subject(re.sub(r"^[（(][^）)]+[）)]", "", text)))
+            acts = found or actors_in(_subject(re.sub(r"^[（(][^）)]+[）)]", "", text))) + _instigators(text)
             obligations = _obligations(corpus, prov.doc_key, text) or base["obligations"]
             out.append(Entry(id=iid, subject=subject, actors=acts, conduct=f"{lead}：{text}", label="",
                              **base | {"sector": _sector(prov.doc_key, f"{lead}{text}"), "obligations": obligations}))

@@ -28,6 +28,7 @@ class Actor:
     text: tuple[str, ...]
     question: tuple[str, ...]
     sector: str = ""
+    conduct: tuple[str, ...] = ()  # words naming it inside a sanctioned conduct, not as its subject (指使其委托的)
 
 
 @dataclass(frozen=True)
