@@ -41,6 +41,7 @@ MIN_LEX = 0.15  # below this share of the best lexical score an entry is not a c
 DOUBT_MARGIN = 0.25  # a rival from another article within this margin makes the answer show both readings
 MIN_SCORE = 0.9  # a top score below this is no answer: retrieval takes over
 PRECEDENCE_MARGIN = 0.8  # a higher-rank or sector-specific text on the same conduct wins within this margin
+NO_SECTOR_NAMED = -0.3  # sector feature of a sector's own text when the question names no sector
 SAME_CONDUCT = 0.5  # share of the shorter conduct's words found in the other: above this, the same conduct
 
 
@@ -109,7 +110,7 @@ def sector_feature(sector: str | None, entry: Entry) -> float:
     if not entry.sector or entry.sector == "综合":
         return 0.0
     if not sector:
-        return -0.3  # a sector's own text when the question names no sector: its condition is not shown
+        return NO_SECTOR_NAMED  # a sector's own text when the question names no sector: its condition is not shown
     if sector == entry.sector:
         return 1.0
     return 0.3 if "机动车排放" in (sector, entry.sector) and {sector, entry.sector} & {"机动车", "生态环境"} else -1.0

@@ -11,15 +11,9 @@ from datetime import date
 
 from corpus.asks import OLD_VERSION, PENALTY_ASK, TEXT_YEAR, alternatives
 from corpus.knowledge import ask_words
-from index.expand import expand, in_context
+from index.expand import expand, in_context, primary_sector
 
 MAX_QUESTION = 2000
-
-def _sector_words() -> dict[str, tuple[str, ...]]:
-    from corpus.knowledge import sectors
-
-    return {s.name: s.question for s in sectors() if s.question}
-
 
 def _conduct_words() -> dict[str, tuple[str, ...]]:
     from corpus.knowledge import thesaurus
@@ -38,7 +32,6 @@ def _conduct_sectors() -> dict[str, tuple[str, ...]]:
     return {t.conduct: t.sectors for t in thesaurus() if t.conduct}
 
 
-SECTOR_WORDS = _sector_words()  # corpus/data/sectors.yaml
 CONDUCT_WORDS = _conduct_words()  # corpus/data/thesaurus.yaml (entries with a conduct label)
 CONDUCT_SECTORS = _conduct_sectors()
 
@@ -113,10 +106,7 @@ def _pattern(word: str) -> re.Pattern:
 
 
 def detect_sector(text: str) -> str | None:
-    if any(w in text for w in SECTOR_WORDS["机动车排放"]):
-        return "机动车排放"
-    hits = [s for s, ws in SECTOR_WORDS.items() if any(w in text for w in ws)]
-    return hits[0] if hits else None
+    return primary_sector(text)
 
 
 def detect_conduct(text: str) -> str | None:

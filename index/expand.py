@@ -26,17 +26,21 @@ def _sector_patterns() -> dict[str, re.Pattern]:
     return {s.name: re.compile("|".join(map(re.escape, s.question))) for s in sectors() if s.question}
 
 
-def named_sectors(text: str) -> set[str]:
-    """The sectors whose question words the text uses (corpus/data/sectors.yaml)."""
-    return {name for name, pattern in _sector_patterns().items() if pattern.search(text)}
+def primary_sector(text: str) -> str | None:
+    """The sector a text is about: 机动车排放 when it names vehicle emissions, else the first sector (in
+    corpus/data/sectors.yaml order) whose question words it uses ('电梯年检' is about special equipment)."""
+    patterns = _sector_patterns()
+    if "机动车排放" in patterns and patterns["机动车排放"].search(text):
+        return "机动车排放"
+    return next((name for name, pattern in patterns.items() if pattern.search(text)), None)
 
 
 def in_context(text: str, term_sectors: tuple[str, ...]) -> bool:
-    """A sector-scoped term applies when the text names one of its sectors, or names no sector at all."""
+    """A sector-scoped term applies when the text is about one of its sectors, or names no sector at all."""
     if not term_sectors:
         return True
-    named = named_sectors(text)
-    return not named or bool(named & set(term_sectors))
+    sector = primary_sector(text)
+    return sector is None or sector in term_sectors
 
 
 def expand(text: str, conduct: str | None = None) -> str:
