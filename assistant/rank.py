@@ -40,6 +40,8 @@ WEIGHTS_FILE = Path(__file__).resolve().parent / "rank_weights.json"
 MIN_LEX = 0.15  # below this share of the best lexical score an entry is not a candidate
 DOUBT_MARGIN = 0.25  # a rival from another article within this margin makes the answer show both readings
 MIN_SCORE = 0.9  # a top score below this is no answer: retrieval takes over
+IMPLEMENTED_MARGIN = 1.3  # …or within this wider one for the law a sector regulation implements, in close wording
+CLOSE_WORDING = 0.7  # share of conduct words for 'close wording'
 PRECEDENCE_MARGIN = 0.8  # a higher-rank or sector-specific text on the same conduct wins within this margin
 NO_SECTOR_NAMED = -0.3  # sector feature of a sector's own text when the question names no sector
 SAME_CONDUCT = 0.5  # share of the shorter conduct's words found in the other: above this, the same conduct
@@ -247,12 +249,17 @@ def prefer_special(cands: list[Candidate], sector: str | None, tokenize) -> list
     if len(cands) < 2:
         return cands
     top = cands[0]
-    words = set(tokenize(top.entry.conduct))
+    words = _conduct_words(top.entry, tokenize)
 
     def better(c: Candidate) -> bool:
         # an entry whose text names no subject ('违反本法规定，有下列情形之一的') does not contradict the actor
         needed = min(top.features["actor"], 0.0) if not c.entry.actors else top.features["actor"]
-        if top.score - c.score > PRECEDENCE_MARGIN or c.features["actor"] < needed:
+        other = _conduct_words(c.entry, tokenize)
+        share = len(words & other) / max(1, min(len(words), len(other)))
+        # the law a sector's regulation implements, on the same conduct in nearly the same words, over a wider gap
+        implemented = c.entry.rank < top.entry.rank and c.entry.sector == top.entry.sector not in (None, "综合")
+        margin = IMPLEMENTED_MARGIN if implemented and share >= CLOSE_WORDING else PRECEDENCE_MARGIN
+        if top.score - c.score > margin or c.features["actor"] < needed:
             return False
         if top.features["curated"] and not c.features["curated"]:
             return False  # curated knowledge already states which text leads (建设工程质量管理条例67 over 建筑法69)
@@ -267,15 +274,22 @@ def prefer_special(cands: list[Candidate], sector: str | None, tokenize) -> list
             pass
         elif c.entry.rank >= top.entry.rank or not sector and c.entry.sector not in (None, "综合"):
             return False
-        other = set(tokenize(c.entry.conduct))
         need = SAME_CONDUCT * 0.6 if specific else SAME_CONDUCT  # both fit the question; the sector's text is named
-        return len(words & other) / max(1, min(len(words), len(other))) >= need
+        return share >= need
 
     winner = next((c for c in cands[1:12] if better(c)), None)
     if winner is None:
         return cands
     top.features["superseded"] = 1.0  # the same conduct in a lower or general text: not a rival reading
     return [winner, *(c for c in cands if c is not winner)]
+
+
+FRAME_WORDS = frozenset("规定 情形 下列 之一 行为 违反 本法 本条例 本办法 有关 按照 依照 前款 单位 机构 人员".split())
+
+
+def _conduct_words(entry: Entry, tokenize) -> set[str]:
+    """The words that say an entry's conduct (with the previous 款 for '有前款规定情形的'), frame words left out."""
+    return {w for w in tokenize(f"{entry.context} {entry.conduct}") if w not in FRAME_WORDS}
 
 
 def with_margin(cands: list[Candidate], sector: str | None = None, tokenize=None) -> Ranking:
