@@ -132,7 +132,7 @@ def test_officer_answer_first_echo_markers_and_phone_layout(chromium, app_server
         ask(pg, PENALTY_Q)
         assert pg.evaluate("window.__pending") > 0  # the question was echoed with "正在检索…" before the answer
         chat = pg.inner_text("#officer-chat")
-        assert PENALTY_Q in chat and chat.index("结论") < chat.index("两种理解")
+        assert PENALTY_Q in chat and chat.index("结论") < chat.index("处罚依据与幅度") < chat.index("版本与效力")
         folds = pg.evaluate("[...document.querySelectorAll('#officer-chat details.fold')].map(d => "
                             "[d.querySelector('summary').innerText, d.open])")
         assert ["版本与效力", False] in folds and ["引用条文", False] in folds and ["相关案例", False] in folds
