@@ -1075,8 +1075,10 @@ def _by_answering_sentence(question: str, hits: list[retrieve.Hit], head: int = 
         return max(retrieve.sentence_score(question, sent) for sent in retrieve.sentences(h.provision.text))
 
     scored = [(best(h), n, h) for n, h in enumerate(hits[:head])]
-    winner = max(scored, key=lambda x: (x[0], -x[1]))
-    if winner[1] == 0 or winner[0] < scored[0][0] + PLAN_SENTENCE_MARGIN:
+    # on a tie an item answers before the preamble (which states the plan's purpose, not what it requires)
+    winner = max(scored, key=lambda x: (x[0], not x[2].provision.id.endswith("/preamble"), -x[1]))
+    top_is_preamble = scored[0][2].provision.id.endswith("/preamble")
+    if winner[1] == 0 or winner[0] < scored[0][0] + (0.0 if top_is_preamble else PLAN_SENTENCE_MARGIN):
         return hits
     return [winner[2], *(h for h in hits if h is not winner[2])]
 
