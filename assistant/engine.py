@@ -45,6 +45,7 @@ CUE_WEIGHT = 0.1  # per shape of the asked answer (a duration, who, how many) th
 RERANK_MARGIN = 0.15  # overlap (share of question words) by which a lower hit must beat the top one
 # questions about texts not yet made ("2027年办法会改成什么样", "明年收费标准涨多少"): no corpus can answer them
 FUTURE = re.compile("|".join(scope().future))
+FOREIGN = re.compile("|".join(scope().foreign) or "(?!)")
 OFF_TOPIC = re.compile("|".join(scope().off_topic))
 # enforcement statistics ("一共查了多少案子", "罚没了多少"): the corpus holds texts and case extracts, no totals
 STATS = re.compile(f"({alternatives('stats_total')})[^，。？]{{0,8}}({alternatives('stats_act')})了?[^，。？]{{0,6}}多少|"
@@ -195,6 +196,7 @@ ROUTES: tuple[tuple[str, Callable[[Asked], bool], Callable[[Asked], Answer | Non
     ("lookup", lambda a: a.own_refs, lambda a: answer_lookup(a.u, a.refs, a.corpus)),
     ("statistics", lambda a: bool(STATS.search(a.u.text)), lambda a: _statistics(a.u)),
     ("future", lambda a: bool(FUTURE.search(a.u.text)), lambda a: _future(a.u)),
+    ("foreign", lambda a: bool(FOREIGN.search(a.u.text)) and not a.refs, lambda a: _foreign(a.u)),
     ("principle", _is_principle, lambda a: answer_retrieval(a.u, a.corpus, doc_keys=["行政处罚法"])),
     ("cases", lambda a: a.u.intent == "cases", lambda a: answer_cases(a.u, a.corpus, a.sess)),
     ("plan", _is_plan, lambda a: answer_plan(a.u, a.corpus)),
@@ -264,6 +266,14 @@ def _future(u: Understanding) -> Answer:
           "；条文沿革见 `yiju corpus history`。")
     return Answer(question=u.text, markdown=md, intent="not_found", declined=True, confidence=0.0,
                   notice="问题涉及未公布的内容", conclusion=conclusion)
+
+
+def _foreign(u: Understanding) -> Answer:
+    conclusion = ("语料只收录中华人民共和国的法律、行政法规、部门规章和相关文件，不含其他国家或地区的法律，"
+                  "无法回答或比较境外的规定，不作推测。")
+    md = f"### 结论\n{conclusion}\n\n可以查询国内的规定，例如：“检验检测机构出具虚假报告罚多少？依据哪条？”"
+    return Answer(question=u.text, markdown=md, intent="not_found", declined=True, confidence=0.0,
+                  notice="问题涉及语料不含的境外法律", conclusion=conclusion)
 
 
 LEGAL_WORDS = re.compile(alternatives("legal_words"))
@@ -902,7 +912,7 @@ def answer_retrieval(u: Understanding, corpus: Corpus, doc_keys: list[str] | Non
     hits = _rerank_by_wording(u, hits, corpus)
     hits = sorted(hits, key=lambda h: corpus.documents[h.provision.doc_key].doc_type == "典型案例")  # a case only illustrates
     top = hits[0]
-    conf = max(retrieve.overlap(u.text, top.provision.text), retrieve.overlap(u.expanded, top.provision.text) * 0.9)
+    conf = _word_share(u, top, corpus)
     corroborated = _corroborated(top)  # everyday words that share little with the statute's, but both agree
     if conf < LOW_CONFIDENCE and not (conf > 0 and corroborated):
         return _not_found(u, corpus, cites, hits[:3])
@@ -934,6 +944,15 @@ def answer_retrieval(u: Understanding, corpus: Corpus, doc_keys: list[str] | Non
                  evidence={"overlap": conf, "margin": gap, "corroborated": float(corroborated)})
     _finish(ans, lines, cites, corpus, _matching_cases(corpus, u, cites.ids()) if penalty else [])
     return ans
+
+
+def _word_share(u: Understanding, hit: retrieve.Hit, corpus: Corpus) -> float:
+    """Share of the question's words (or, a little discounted, of its expansion) the hit's text holds; the words
+    that name a document the question refers to say where to look, not what is asked."""
+    titles = [corpus.documents[k].title for k in named_documents(u.text, corpus)]
+    ignore = frozenset(w for w in retrieve.terms(u.text) if any(w in t for t in titles))
+    text = hit.provision.text
+    return max(retrieve.overlap(u.text, text, ignore), retrieve.overlap(u.expanded, text, ignore) * 0.9)
 
 
 def _corroborated(hit: retrieve.Hit) -> bool:

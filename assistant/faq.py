@@ -5,16 +5,20 @@ and no penalty tables, discretion or internal enforcement detail is ever shown i
 
 from __future__ import annotations
 
+import re
+
 from assistant import retrieve
 from assistant.compose import Citations, quote_lines
 from assistant.models import PUBLIC_DISCLAIMER, Answer
 from assistant.public import PUBLIC_FAQ, FaqEntry, classify_public, denial
 from assistant.understand import Understanding
+from corpus.asks import alternatives
 from corpus.load import Corpus
 from corpus.refs import Ref
 from index.errors import SearchFailed
 
 TOPICS = list(PUBLIC_FAQ)  # the FAQ topics, with their grounding provisions
+TEXT_REQUEST = re.compile(alternatives("text_request"))  # '那一条原文给我看看' (corpus/data/asks.yaml)
 
 DECLINE = ("抱歉，公众咨询模式只解答查询机构资质、投诉举报渠道、检验检测报告常识和公众权利等问题，"
            "不提供执法裁量、内部工作要求或个案处理意见。如需反映具体问题，可向当地市场监督管理部门投诉举报。")
@@ -26,7 +30,11 @@ def topic_hits(topic: FaqEntry, text: str) -> int:
 
 
 def pick_topic(text: str) -> FaqEntry | None:
-    """The topic sharing most words with the question, or None when none shares any."""
+    """The topic the question asks about (its `asks` pattern), else the one sharing most words with it, or None
+    when none shares any."""
+    asked = next((t for t in TOPICS if t.asks and re.search(t.asks, text)), None)
+    if asked is not None:
+        return asked  # '可以去哪里举报': the way it asks names the topic
     scored = [(topic_hits(t, text), t) for t in TOPICS]
     best = max(scored, key=lambda x: x[0])
     return best[1] if best[0] > 0 else None
@@ -43,8 +51,8 @@ def answer_public(u: Understanding, corpus: Corpus) -> Answer:
         return _public_text(u, corpus, refs[0])
     topic = pick_topic(u.text) if allowed else None
     ans = None if denied else _public_retrieval(u, corpus)  # the statute text answers unless a FAQ topic fits
-    if ans is not None and (topic is None or _retrieval_beats(ans, topic, u, corpus)):
-        return ans
+    if ans is not None and (topic is None or TEXT_REQUEST.search(u.text) or _retrieval_beats(ans, topic, u, corpus)):
+        return ans  # a visitor asking for a provision's text gets the provision, not a topic summary
     if not allowed or topic is None:
         return Answer(question=u.text, markdown=DECLINE, intent="out_of_scope", declined=True, mode="public",
                       notice=reason or "不在公众咨询范围内", conclusion=DECLINE, route="public_decline")

@@ -15,7 +15,8 @@ from index.errors import IndexCorrupted, SearchFailed
 if TYPE_CHECKING:
     from index.search import Searcher
 
-STOP = set("的 了 是 吗 呢 啊 吧 么 什么 怎么 怎样 如何 多少 哪 哪条 哪个 依据 规定 一个 这个 那个 请问 可以 应该 有 没有 和 与 或 及 对 被 把 在 为".split())
+STOP = set("的 了 是 吗 呢 啊 吧 么 什么 怎么 怎样 如何 多少 哪 哪条 哪个 依据 规定 一个 这个 那个 请问 可以 应该 有 没有 和 与 或 及 对 被 把 在 为"
+           " 原文 全文 条文 那条 这条 看看 给我 一下 告诉".split())  # words of asking, not of what is asked
 
 
 
@@ -78,9 +79,10 @@ def terms(text: str) -> frozenset[str]:
     return frozenset(w for w in words if w not in STOP and not re.fullmatch(r"[\W\d_]+", w))
 
 
-def overlap(question: str, text: str) -> float:
-    """Share of the question's content words found in the text (0…1)."""
-    q = terms(question)
+def overlap(question: str, text: str, ignore: frozenset[str] = frozenset()) -> float:
+    """Share of the question's content words found in the text (0…1); `ignore`: words that name a document the
+    question refers to ('监督管理办法里…'), which say where to look, not what is asked."""
+    q = terms(question) - ignore
     if not q:
         return 0.0
     return sum(1 for w in q if w in text) / len(q)

@@ -195,9 +195,11 @@ def detect_who(text: str) -> tuple[str | None, str | None]:
         return target, asker
     conduct_at = min((m.start() for t in thesaurus() if t.conduct for m in [re.search("|".join(t.words), body)] if m),
                      default=len(body))
-    best: tuple[bool, int, int, str] | None = None  # (before conduct, position, match length, actor)
+    best: tuple[bool, bool, int, int, str] | None = None  # (fits the sector, before conduct, position, length, actor)
     found_conduct = conduct_at < len(body)
+    sector = primary_sector(body)
     for a in actors():
+        fits = not sector or not a.sector or a.sector == sector or a.any_sector  # '小作坊焊压力容器': no food business
         for w in a.question:
             for m in _pattern(w).finditer(body):
                 if BENEFICIARY.search(body[max(0, m.start() - 5):m.start()]):
@@ -205,12 +207,12 @@ def detect_who(text: str) -> tuple[str | None, str | None]:
                 # the actor named last before the conduct did it; with no conduct word, the sentence's subject
                 # (the first actor named: '使用单位没给作业人员做培训')
                 near = m.start() if found_conduct and m.start() < conduct_at else -m.start()
-                key = (m.start() < conduct_at, near, len(m.group(0)), a.name)
-                if best is None or key[:3] > best[:3]:
+                key = (fits, m.start() < conduct_at, near, len(m.group(0)), a.name)
+                if best is None or key[:4] > best[:4]:
                     best = key
     if best is None and re.search(r"(假|虚假|不实|失实|造假|伪造)[^，。？]{0,4}(检验|检测|监测)?报告|出(具)?[^，。？]{0,6}报告", body):
         return "检验检测机构", asker  # a report is issued by an inspection or testing body
-    return (best[3] if best else None), asker
+    return (best[4] if best else None), asker
 
 
 def _implied_sector(who: str | None) -> str | None:

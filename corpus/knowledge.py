@@ -29,6 +29,7 @@ class Actor:
     question: tuple[str, ...]
     sector: str = ""
     conduct: tuple[str, ...] = ()  # words naming it inside a sanctioned conduct, not as its subject (指使其委托的)
+    any_sector: bool = False  # acts in every sector (a product's producer or seller), whatever its own sector
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class FaqEntry:
     examples: tuple[str, ...] = ()
     channel: str = ""  # a channel every answer on this topic names first (12315)
     conditional: tuple[str, ...] = ()  # '<provision id>: <regex>': cite that provision only when the question matches
+    asks: str = ""  # a regex: a question asking this way is about this topic, whatever other words it shares
 
     def on_point(self, text: str) -> list[str]:
         """The topic's provisions that bear on a question (conditional ones only when their subject is asked)."""
@@ -131,6 +133,8 @@ def _build(cls: type, where: str, raw: dict, **extra: object) -> object:
             if not all(isinstance(v, str) for v in value):
                 raise KnowledgeError(f"{where}.{key}: 列表只能包含字符串")
             value = tuple(value)
+        elif isinstance(value, bool) and known.get(key) is not None and known[key].type in ("bool", bool):
+            pass  # a yes/no field (actors.yaml any_sector)
         elif value is not None and not isinstance(value, str):
             raise KnowledgeError(f"{where}.{key}: 应为字符串或字符串列表")
         values[key] = value
@@ -249,6 +253,7 @@ class Scope:
     off_topic: tuple[str, ...]
     future: tuple[str, ...]
     general_rules: tuple[str, ...]
+    foreign: tuple[str, ...] = ()
 
 
 @functools.cache
@@ -355,6 +360,7 @@ class AskWords:
     points_at_one: tuple[str, ...]
     party_suffix: tuple[str, ...]
     generic_party: tuple[str, ...]
+    text_request: tuple[str, ...]
 
     def words(self, name: str) -> str:
         """One list as a regular-expression alternation ('a|b|c'), in the order written."""

@@ -1,0 +1,112 @@
+"""Classes of failure seen on blind questions (2026-12-02, batch 3), each fixed by a rule or by data: the tests
+phrase their own questions (none is an eval item) and check the rule, not one wording."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import ask
+from assistant.understand import detect_who, understand
+from corpus.conduct import catalogue
+from corpus.load import load_corpus
+from index.expand import expand, in_context, primary_sector
+
+
+@pytest.fixture(scope="module")
+def c():
+    return load_corpus()
+
+
+# -- question analysis (no index) --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,sector", [
+    ("写字楼的电梯年检过期了", "特种设备"),  # 年检 is also a car word: the equipment names the sector
+    ("我的货车年检过期了", "机动车"),
+    ("尾气没过，能拿年检标志吗", "机动车排放"),
+    ("检测公司出了假报告", None),
+])
+def test_one_primary_sector_rule(text, sector):
+    assert primary_sector(text) == sector
+    assert understand(text).sector == sector
+
+
+def test_sector_scoped_terms_expand_only_in_their_sector():
+    car, lift = expand("我的货车年检过期半年了"), expand("写字楼的电梯年检过期半年了")
+    assert "安全技术检验" in car and "特种设备" not in car.split(" ", 1)[-1]
+    assert "定期检验" in lift and "安全技术检验" not in lift
+    assert in_context("没有说领域的问题", ("机动车",))  # no sector named: the term may apply
+
+
+def test_a_car_with_a_lapsed_inspection_is_no_use_of_uninspected_equipment():
+    assert understand("家里的小轿车年检过期两个月了还天天开").conduct != "使用未经检验设备"
+    assert understand("厂里那台锅炉的检验过期两个月了还一直在烧").conduct == "使用未经检验设备"
+
+
+@pytest.mark.parametrize("text,actor", [
+    ("那个小作坊在偷偷焊压力容器卖", "特种设备生产单位"),  # verb + equipment names the producer (特设法第二条)
+    ("二手市场上有人出租没检验过的叉车", "特种设备经营单位"),
+    ("对该委托企业及其环保负责人应如何处罚", "委托方"),  # the party asked about, over a longer phrase
+    ("监理工程师因为过错出了质量事故，本人怎么罚", "注册执业人员"),
+])
+def test_who_did_it(text, actor):
+    assert detect_who(text)[0] == actor
+
+
+def test_a_fee_merely_mentioned_is_no_overcharging():
+    assert understand("检测公司每份报告收费两百元，却只检了一个样品").conduct != "超标收费"
+    assert understand("车检站多收了检验费").conduct == "超标收费"
+
+
+# -- the catalogue (corpus, no index) ------------------------------------------------------------------------
+
+def test_a_paragraph_that_sanctions_no_conduct_is_no_entry(c):
+    ids = {e.penalty_id for e in catalogue(c)}
+    assert "道路交通安全法/88/1" not in ids  # the kinds of penalty
+    assert "道路交通安全法/107/1" not in ids  # the summary procedure
+    assert "道路交通安全法/90/1" in ids  # a sanctioned conduct stays
+
+
+def test_the_instigating_client_is_named_inside_the_conduct(c):
+    entry = next(e for e in catalogue(c) if e.penalty_id == "生态环境法典/1088/1")
+    assert {"排污单位", "委托方"} <= set(entry.actors)
+
+
+def test_consumer_law_names_the_business_as_actor(c):
+    entry = next(e for e in catalogue(c) if e.id.startswith("消费者权益保护法/56/1/"))
+    assert "生产者销售者" in entry.actors
+
+
+# -- answers (the built index) ----------------------------------------------------------------------------
+
+def _lead(a) -> str:
+    return "/".join((a.lead or "").split("/")[:2])
+
+
+@pytest.mark.parametrize("question,lead", [
+    # 上位法优先 as curated knowledge: the code leads, the regulation stands beside it
+    ("化工厂的在线监测设备装了但一直没跟环保局联网，按什么处罚", "生态环境法典/1086"),
+    # a product's producer under the product-quality law, not the consumer law's fallback article
+    ("厂家把次品当正品卖，市场监管局依据哪条罚", "产品质量法/50"),
+    # a car's mark, not special equipment's periodic inspection
+    ("朋友借我他车上的年检标贴着开，会怎么罚", "道路交通安全法/96"),
+    # the time bar in everyday words
+    ("检测公司三年前出的假报告现在才被举报，还能给予处罚吗", "行政处罚法/36"),
+])
+def test_leads(built_home, question, lead):
+    assert _lead(ask(question)) == lead
+
+
+def test_another_jurisdiction_is_declined_and_imports_are_not(built_home):
+    a = ask("在美国，实验室出假报告一般怎么处罚？")
+    assert a.declined and "不含其他国家或地区的法律" in a.markdown
+    assert not ask("进口的压力容器要检验吗").declined
+
+
+def test_the_public_asking_for_a_provisions_text_gets_it(built_home):
+    a = ask("请把监督管理办法里讲什么算虚假检验检测报告的那条原文给我看看", mode="public")
+    assert _lead(a) == "检验检测机构监督管理办法/15" and not a.penalties
+
+
+def test_the_public_asking_where_to_complain_gets_the_complaint_topic(built_home):
+    a = ask("我觉得商场卖的热水器上那份检测报告是假的，能去哪里举报这个检测机构", mode="public")
+    assert a.intent == "faq:complaint" and "12315" in a.markdown
