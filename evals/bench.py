@@ -90,11 +90,12 @@ def quality_items(name: str) -> list[dict]:
 
 def _quality(searcher, mode: str, name: str = "gold") -> dict:  # noqa: ANN001
     """hit@1/hit@5/MRR@10 of one mode (article level) on the items of a set that name relevant provisions."""
+    from corpus.models import article_id_of
     from evals.metrics import ir_metrics
-    from evals.run import article_id, dedupe
+    from evals.run import dedupe
 
     items = quality_items(name)
-    relevant = {i["id"]: {article_id(r) for r in i["relevant"]} for i in items}
+    relevant = {i["id"]: {article_id_of(r) for r in i["relevant"]} for i in items}
     results = {i["id"]: dedupe([h.id for h in searcher.search(i["question"], k=20, mode=mode,
                                                                 include_repealed=True)])[:10] for i in items}
     m = ir_metrics(relevant, results)
@@ -363,9 +364,10 @@ def all_laws() -> list[str]:
     return list(dict.fromkeys([*DEFAULT_LAWS, *names]))
 
 
-def scale_bench(repeat: int = 2, queries: int = 50, laws: list[str] | None = None) -> dict:
+def scale_bench(repeat: int = 2, queries: int = 50, laws: list[str] | None = None, progress: bool = False) -> dict:
     """Build time, query p50/p95 and serving RSS for the default corpus (1×) and for every law in laws.db plus
-    the default corpus, each built from nothing in its own temporary YIJU_HOME (model files converted once)."""
+    the default corpus, each built from nothing in its own temporary YIJU_HOME (model files converted once).
+    `progress`: the builds' progress bars and a line per stage on stderr (the every-law build takes a while)."""
     from corpus.catalog import DEFAULT_LAWS
     from corpus.load import build_corpus
     from index.build import _embedder, build_index
@@ -376,11 +378,15 @@ def scale_bench(repeat: int = 2, queries: int = 50, laws: list[str] | None = Non
     for label, names in (("1x", list(DEFAULT_LAWS)), ("scale", laws or all_laws())):
         corpus = build_corpus(laws=names)
         row: dict = {"laws": len(names), "documents": len(corpus.documents), "provisions": len(corpus.provisions)}
+        if progress:
+            print(f"[{label}] {len(names)} 部法律，{len(corpus.provisions)} 条款项：建索引…", file=sys.stderr, flush=True)
         with _home(True) as home:
             t = time.perf_counter()
-            r = build_index(corpus, home=home, progress=False, embedder=emb)
+            r = build_index(corpus, home=home, progress=progress, embedder=emb)
             row["build_s"] = round(time.perf_counter() - t, 2)
             row["build_detail"] = r.to_dict()
+            if progress:
+                print(f"[{label}] 建成（{row['build_s']} 秒），测查询延迟…", file=sys.stderr, flush=True)
             served = _serve_in_subprocess(home, queries, repeat, False, False, laws=names)
         row.update({k: served[k] for k in ("query_hybrid", "query_dense", "query_bm25", "searcher_load_s")})
         row["serving_rss_mb"] = served["rss"].get("VmRSS")

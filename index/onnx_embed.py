@@ -4,7 +4,9 @@ the `tokenizers` library only — no torch, transformers or sentence-transformer
 
 The exported graph takes `input_ids`/`attention_mask` and returns the mean-pooled, L2-normalized vector, exactly
 as the sentence-transformers model does (mean pooling + Normalize); the `query: ` / `passage: ` prompts are
-prepended here. The export lives beside its source model (`<model>.onnx-int8/`, in YIJU_HOME for the default
+prepended here. The export is then fused by onnxruntime's transformer optimizer (`model_type="bert"`: one
+Attention node per layer, SkipLayerNormalization, BiasGelu, EmbedLayerNormalization) — the same arithmetic in
+fewer kernels, vectors equal to the unfused graph's (cosine 1.0000), about 1.5× faster on one thread. The export lives beside its source model (`<model>.onnx-int8/`, in YIJU_HOME for the default
 model) with a `yiju_onnx.json` marker naming the source weights; it is never part of the checkout.
 """
 
@@ -29,6 +31,7 @@ ONNX_FILE = "model.onnx"
 # 0.997 to fp32; per-tensor 0.988); fp32: the plain export, identical to the torch reference.
 QUANTIZATION = {"int8": "int8-per-channel", "fp32": "fp32"}
 OPSET = 17
+GRAPH = "bert-fused"  # what onnxruntime.transformers.optimizer made of the export (exports without it are redone)
 MAX_TOKENS = 512
 PAD_ID = 1  # XLM-R's <pad>
 
@@ -137,7 +140,9 @@ def export_onnx(model_dir: str | Path, out_dir: str | Path | None = None, precis
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
         fp32 = tmp / ("model.fp32.onnx" if precision == "int8" else ONNX_FILE)
-        _export_fp32(src, fp32)
+        _export_fp32(src, tmp / "model.raw.onnx")
+        _fuse(tmp / "model.raw.onnx", fp32, src)
+        (tmp / "model.raw.onnx").unlink()
         if precision == "int8":
             _quantize(fp32, tmp / ONNX_FILE)
             fp32.unlink()
@@ -145,6 +150,7 @@ def export_onnx(model_dir: str | Path, out_dir: str | Path | None = None, precis
         import torch
 
         marker = {"source": source_id(src), "source_dir": str(src), "quantization": QUANTIZATION[precision], "opset": OPSET,
+                  "graph": GRAPH,
                   "prompts": _prompts(src), "dim": _dim(tmp / ONNX_FILE), "torch": torch.__version__,
                   "onnxruntime": onnxruntime.__version__}
         (tmp / ONNX_MARKER).write_text(json.dumps(marker, indent=1, ensure_ascii=False), "utf-8")
@@ -155,18 +161,36 @@ def export_onnx(model_dir: str | Path, out_dir: str | Path | None = None, precis
     return out
 
 
+def _fuse(src: Path, dst: Path, model_dir: Path) -> None:
+    """Fuse the BERT subgraphs (attention, LayerNorm + residual, bias + GELU, embeddings + LayerNorm) with
+    onnxruntime's own transformer optimizer; refuse a graph where attention did not fuse (an export that
+    changed shape would otherwise silently lose the speed)."""
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    cfg = json.loads((model_dir / "config.json").read_text("utf-8"))
+    model = optimize_model(str(src), model_type="bert", num_heads=int(cfg["num_attention_heads"]),
+                           hidden_size=int(cfg["hidden_size"]), opt_level=1, use_gpu=False)
+    fused = model.get_fused_operator_statistics()
+    if fused.get("Attention", 0) != int(cfg["num_hidden_layers"]):
+        raise ValueError(f"{model_dir}：ONNX 图融合失败（Attention 融合了 {fused.get('Attention', 0)} 层）")
+    model.save_model_to_file(str(dst))
+
+
 def _quantize(src: Path, dst: Path) -> None:
     """Dynamic int8 quantization with per-channel weights (quantize_dynamic logs a hint and configures logging
     on the way: both undone)."""
     import logging
 
+    import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
     root.setLevel(logging.ERROR)
     try:
-        quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8, per_channel=True)
+        # the fused graph's Attention/SkipLayerNormalization outputs have no inferred type: say they are float
+        quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8, per_channel=True,
+                         extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
     finally:
         root.handlers[:] = handlers
         root.setLevel(level)
@@ -188,7 +212,8 @@ def ensure_onnx(model_dir: str | Path, precision: str = "int8") -> Path:
     out = onnx_dir(model_dir, precision)
     with _export_lock:
         m = read_marker(out)
-        if m is None or m.get("source") != source_id(model_dir) or m.get("quantization") != QUANTIZATION[precision]:
+        if (m is None or m.get("source") != source_id(model_dir) or m.get("quantization") != QUANTIZATION[precision]
+                or m.get("graph") != GRAPH):
             export_onnx(model_dir, out, precision)
     return out
 
@@ -259,18 +284,22 @@ class OnnxEmbedder:
 
         threading.Thread(target=load, name="onnx-prefetch", daemon=True).start()
 
-    def _run(self, kind: str, texts: list[str]) -> np.ndarray:
+    def _run(self, kind: str, texts: list[str], max_tokens: int = MAX_TOKENS) -> np.ndarray:
         session = self._session(kind)
-        enc = self._tok.encode_batch(texts)
-        width = max(len(e.ids) for e in enc)
-        ids = np.full((len(enc), width), PAD_ID, np.int64)
-        mask = np.zeros((len(enc), width), np.int64)
-        for i, e in enumerate(enc):
-            ids[i, :len(e.ids)] = e.ids
-            mask[i, :len(e.ids)] = 1
+        # a longer text keeps its first max_tokens - 1 tokens and its closing </s>, as the tokenizer's own
+        # truncation (and sentence-transformers' max_seq_length) does
+        seqs = [e.ids if len(e.ids) <= max_tokens else [*e.ids[:max_tokens - 1], e.ids[-1]]
+                for e in self._tok.encode_batch(texts)]
+        width = max(len(x) for x in seqs)
+        ids = np.full((len(seqs), width), PAD_ID, np.int64)
+        mask = np.zeros((len(seqs), width), np.int64)
+        for i, x in enumerate(seqs):
+            ids[i, :len(x)] = x
+            mask[i, :len(x)] = 1
         return session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
 
-    def _encode(self, texts: list[str], prompt: str, kind: str, batch_size: int) -> np.ndarray:
+    def _encode(self, texts: list[str], prompt: str, kind: str, batch_size: int,
+                max_tokens: int = MAX_TOKENS) -> np.ndarray:
         texts = list(texts)
         if not texts:
             return np.zeros((0, self.dim), np.float32)
@@ -279,12 +308,14 @@ class OnnxEmbedder:
         out = np.zeros((len(texts), self.dim), np.float32)
         for start in range(0, len(order), max(1, batch_size)):
             idx = order[start:start + batch_size]
-            out[idx] = self._run(kind, [prefix + texts[n] for n in idx])
+            out[idx] = self._run(kind, [prefix + texts[n] for n in idx], max_tokens)
         return out
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
-        """(n, dim) vectors for search queries (`query: ` prompt)."""
-        return self._encode(texts, "query", "query", 32)
+        """(n, dim) vectors for search queries (`query: ` prompt), each cut to YIJU_QUERY_MAX_TOKENS tokens."""
+        from corpus.config import query_max_tokens
+
+        return self._encode(texts, "query", "query", 32, query_max_tokens())
 
     def embed_passages(self, texts: list[str], batch_size: int = 32, show_progress_bar: bool = False) -> np.ndarray:
         """(n, dim) vectors for indexed passages (`passage: ` prompt)."""

@@ -133,7 +133,7 @@ def bench_cmd(n_queries: int, repeat: int, cold: bool, quality: bool, runtimes: 
     from evals.bench import print_scale, print_table, run_bench, scale_bench, write_result
 
     if scale:
-        r = scale_bench(repeat=repeat, queries=n_queries)
+        r = scale_bench(repeat=repeat, queries=n_queries, progress=True)
         r["written_to"] = str(write_result(r, out_path, "bench-scale"))
         print_scale(r)
         return
