@@ -325,6 +325,8 @@ def compare_stores(homes: dict[str, str], queries: list[str], repeat: int = 2) -
         groups = {label: [(s, q) for q in queries] for label, s in searchers.items()}
         out[f"query_{mode}"] = _lat_groups(lambda item, m=mode: item[0].search(item[1], k=10, mode=m), groups,
                                            repeat, before=clear)
+    tops = [{tuple(h.id for h in s.search(q, k=10)) for s in searchers.values()} for q in queries]
+    out["same_results"] = round(sum(len(t) == 1 for t in tops) / max(1, len(tops)), 3)  # hybrid top 10 agree
     out["rss"] = _rss_mb()
     return out
 

@@ -220,3 +220,26 @@ def test_bench_names_the_cpu_and_writes_outside_the_checkout(tmp_path, monkeypat
     assert path.parent == tmp_path / "reports" and (tmp_path / "reports" / "bench-latest.json").is_file()
     assert write_result({"x": 2}, tmp_path / "out" / "b.json") == tmp_path / "out" / "b.json"
     assert not (ROOT / "evals" / "reports" / "bench-latest.json").exists()
+
+
+def test_a_long_question_is_embedded_by_its_head_in_both_runtimes(monkeypatch, model_path, reference):
+    """YIJU_QUERY_MAX_TOKENS cuts what a question embeds (the prompt and both special tokens counted), the same
+    way in the ONNX runtime and in the torch reference; passages are never cut."""
+    from tokenizers import Tokenizer
+
+    from evals.bench import LONG_QUERIES
+
+    fp32 = ox.OnnxEmbedder(ox.ensure_onnx(model_path, "fp32"))
+    question = LONG_QUERIES[0]
+    tok = Tokenizer.from_file(str(Path(model_path) / "tokenizer.json"))
+    enc = tok.encode("query: " + question)
+    assert len(enc.ids) > 100
+    monkeypatch.setenv("YIJU_QUERY_MAX_TOKENS", "512")
+    whole, whole_passage = fp32.embed_queries([question]), fp32.embed_passages([question])
+    monkeypatch.setenv("YIJU_QUERY_MAX_TOKENS", "24")
+    cut = fp32.embed_queries([question])
+    head = question[:enc.offsets[22][1] - len("query: ")]  # the text of the first 22 tokens after <s>
+    assert float((cut * fp32.embed_queries([head])).sum()) > 0.9999
+    assert float((cut * whole).sum()) < 0.99
+    assert float((cut * reference.embed_queries([question])).sum()) > 0.9999
+    assert np.allclose(fp32.embed_passages([question]), whole_passage, atol=1e-5)
