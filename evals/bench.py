@@ -572,28 +572,15 @@ def scale_bench(repeat: int = 2, queries: int = 50, laws: list[str] | None = Non
     the default corpus, each built from nothing in its own temporary YIJU_HOME (model files converted once).
     `progress`: the builds' progress bars and a line per stage on stderr (the every-law build takes a while)."""
     from corpus.catalog import DEFAULT_LAWS
-    from corpus.load import build_corpus
-    from index.build import _embedder, build_index
+    from index.build import _embedder
+    from index.embed import ensure_model
 
     queries = max(1, min(queries, len(QUERIES)))
     out = _environment(queries, repeat)
     emb = _embedder(False)
-    for label, names in (("1x", list(DEFAULT_LAWS)), ("scale", laws or all_laws())):
-        corpus = build_corpus(laws=names)
-        row: dict = {"laws": len(names), "documents": len(corpus.documents), "provisions": len(corpus.provisions)}
-        if progress:
-            print(f"[{label}] {len(names)} 部法律，{len(corpus.provisions)} 条款项：建索引…", file=sys.stderr, flush=True)
-        with _home(True) as home:
-            t = time.perf_counter()
-            r = build_index(corpus, home=home, progress=progress, embedder=emb)
-            row["build_s"] = round(time.perf_counter() - t, 2)
-            row["build_detail"] = r.to_dict()
-            if progress:
-                print(f"[{label}] 建成（{row['build_s']} 秒），测查询延迟…", file=sys.stderr, flush=True)
-            served = _serve_in_subprocess(home, queries, repeat, False, False, laws=names)
-        row.update({k: served[k] for k in ("query_hybrid", "query_dense", "query_bm25", "searcher_load_s")})
-        row["serving_rss_mb"] = served["rss"].get("VmRSS")
-        out[label] = row
+    with environment(YIJU_EMBED_MODEL=ensure_model()):  # the temporary homes have no models: serve this one's
+        for label, names in (("1x", list(DEFAULT_LAWS)), ("scale", laws or all_laws())):
+            out[label] = _scale_row(label, names, emb, queries, repeat, progress)
     one, big = out["1x"], out["scale"]
     out["growth"] = {"provisions": round(big["provisions"] / one["provisions"], 2),
                      "build_s": round(big["build_s"] / one["build_s"], 2),
@@ -601,6 +588,30 @@ def scale_bench(repeat: int = 2, queries: int = 50, laws: list[str] | None = Non
                      "rss": round(big["serving_rss_mb"] / one["serving_rss_mb"], 2)}
     out["machine"]["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
     return out
+
+
+def _scale_row(label: str, names: list[str], emb, queries: int, repeat: int, progress: bool) -> dict:  # noqa: ANN001
+    """One row of the scale benchmark: these laws plus the corpus dirs, built from nothing and served."""
+    from corpus.load import build_corpus
+    from index.build import build_index
+
+    corpus = build_corpus(laws=names)
+    row: dict = {"laws": len(names), "documents": len(corpus.documents), "provisions": len(corpus.provisions)}
+    if progress:
+        print(f"[{label}] {len(names)} 部法律，{len(corpus.provisions)} 条款项：建索引…", file=sys.stderr, flush=True)
+    with _home(True) as home:
+        t = time.perf_counter()
+        r = build_index(corpus, home=home, progress=progress, embedder=emb)
+        row["build_s"] = round(time.perf_counter() - t, 2)
+        row["build_detail"] = r.to_dict()
+        if progress:
+            print(f"[{label}] 建成（{row['build_s']} 秒），测查询延迟…", file=sys.stderr, flush=True)
+        served = _serve_in_subprocess(home, queries, repeat, False, False, laws=names)
+    row.update({k: v for k, v in served.items() if k.startswith("query_") or k in ("searcher_load_s", "long_over_short")})
+    row["serving_rss_mb"] = served["rss"].get("VmRSS")
+    if progress:
+        print(f"[{label}] {json.dumps(row, ensure_ascii=False)}", file=sys.stderr, flush=True)
+    return row
 
 
 def _drop_collections(root: Path) -> None:
