@@ -261,7 +261,7 @@ def ensure_model() -> str:
 
 
 def runtime() -> str:
-    """The configured embedding runtime (`YIJU_EMBED_RUNTIME`: onnx-int8 | onnx-fp32 | torch)."""
+    """The configured embedding runtime (`YIJU_EMBED_RUNTIME`: onnx-int8 | onnx-fp32 | onnx-int8-all | torch)."""
     from corpus.config import embed_runtime
 
     return embed_runtime()
