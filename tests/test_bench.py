@@ -22,3 +22,16 @@ def test_groups_are_timed_in_turn_and_reported_apart():
 def test_case_fact_questions_are_long_and_short_ones_short():
     assert all(200 <= len(q) <= 400 for q in LONG_QUERIES) and len(LONG_QUERIES) >= 8
     assert max(map(len, QUERIES)) < 40
+
+
+def test_exact_store_answers_like_a_chroma_collection():
+    import numpy as np
+
+    from evals.runtimes import ExactStore
+
+    vecs = np.array([[1, 0], [0.8, 0.6], [0, 1], [0.6, 0.8]], np.float32)
+    store = ExactStore(["a", "b", "c", "d"], vecs, ["甲", "乙", "甲", "乙"])
+    got = store.query([[1.0, 0.0]], n_results=3)
+    assert got["ids"] == [["a", "b", "d"]] and np.allclose(got["distances"][0], [0.0, 0.2, 0.4])
+    assert store.query([[1.0, 0.0]], 3, where={"doc_key": {"$in": ["乙"]}})["ids"] == [["b", "d"]]
+    assert store.query([[0.0, 1.0]], 1, where={"doc_key": {"$nin": ["甲"]}})["ids"] == [["d"]]
