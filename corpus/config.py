@@ -16,7 +16,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 PACKAGED_DOCUMENTS = Path(__file__).resolve().parent / "documents"
 PACKAGED_DATA = Path(__file__).resolve().parent / "data"
 
-QUERY_MAX_TOKENS = 96  # see query_max_tokens()
+QUERY_MAX_TOKENS = 64  # see query_max_tokens()
 FROM_ENV = "环境变量"
 FROM_DEFAULT = "默认值"
 

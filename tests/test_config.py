@@ -48,7 +48,7 @@ def test_defaults_when_unset(monkeypatch):
     assert (s.chroma_url, s.llm_base_url, s.embed_model, s.laws_db) == (None, None, None, None)
     assert (s.llm_api_key, s.llm_model, s.llm_timeout) == ("not-needed", "default", 20.0)
     assert (s.max_body_bytes, s.max_password_checks, s.session_ttl, s.calibration) == (1_000_000, 2, 28800.0, True)
-    assert s.query_max_tokens == config.query_max_tokens() == config.QUERY_MAX_TOKENS == 96
+    assert s.query_max_tokens == config.query_max_tokens() == config.QUERY_MAX_TOKENS == 64
     assert s.corpus_dirs[0] == config.PACKAGED_DOCUMENTS
     assert {source for _, _, source in config.effective()} == {config.FROM_DEFAULT}
 
