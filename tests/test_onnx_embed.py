@@ -190,7 +190,7 @@ def test_index_remembers_its_runtime_and_refuses_another(tmp_path, model_path, m
 
     second = build_index(corpus, progress=False)  # a rebuild re-embeds everything with the new runtime
     assert not second.skipped and second.embedded == first.dense_units and second.reused == 0
-    assert require_current()[1]["model"].endswith("+onnx-" + ox.QUANTIZATION["fp32"])
+    assert require_current()[1]["model"].endswith("+onnx-" + ox.QUANTIZATION["int8"])  # `onnx`: the default
     s = Searcher(corpus=corpus)
     assert s.search("电梯检验机构出具虚假报告", k=1, mode="dense")[0].id == "电梯检验管理规定/2"
     s.close()
