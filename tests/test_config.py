@@ -49,6 +49,7 @@ def test_defaults_when_unset(monkeypatch):
     assert (s.llm_api_key, s.llm_model, s.llm_timeout) == ("not-needed", "default", 20.0)
     assert (s.llm_stream, s.llm_stream_total) == (True, 120.0)
     assert (s.max_body_bytes, s.max_password_checks, s.session_ttl, s.calibration) == (1_000_000, 2, 28800.0, True)
+    assert s.query_max_tokens == config.query_max_tokens() == config.QUERY_MAX_TOKENS == 64
     assert s.corpus_dirs[0] == config.PACKAGED_DOCUMENTS
     assert {source for _, _, source in config.effective()} == {config.FROM_DEFAULT}
 
@@ -64,7 +65,11 @@ def test_values_are_typed_and_bad_numbers_fall_back(monkeypatch, tmp_path):
     monkeypatch.setenv("YIJU_CHROMA_URL", "   ")  # blank counts as unset
     monkeypatch.setenv("YIJU_NO_CALIBRATION", "1")
     monkeypatch.setenv("YIJU_CORPUS_DIRS", "")  # set but empty: only the packaged documents
+    monkeypatch.setenv("YIJU_QUERY_MAX_TOKENS", "4096")  # above what the model reads: 512
     s = config.settings()
+    assert s.query_max_tokens == 512
+    monkeypatch.setenv("YIJU_QUERY_MAX_TOKENS", "2")  # below the floor of 8
+    assert config.query_max_tokens() == 8
     assert (s.home, s.llm_timeout, s.max_body_bytes, s.max_password_checks) == (tmp_path, 3.5, 1024, 2)
     assert s.trusted_proxies == ["10.0.0.0/8", "127.0.0.1"]
     assert s.chroma_url is None and s.calibration is False

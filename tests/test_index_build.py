@@ -223,3 +223,22 @@ def test_chroma_server_mode(small, chroma_server, monkeypatch):
     with pytest.raises(IndexUnavailable, match="Chroma"):
         s3.search("电梯检验机构出具虚假报告", k=3, mode="dense")
     assert s3.search("电梯检验机构出具虚假报告", k=3, mode="bm25")  # the lexical side still answers
+
+
+def test_bench_serves_the_same_index_from_a_chroma_server(small):
+    """`yiju bench`'s server row: the built index moved (not re-embedded) into a real `chroma run`, both stores
+    timed side by side and giving the same results; the server is gone afterwards."""
+    import urllib.request
+
+    from evals.bench import MODES, _server_comparison
+
+    home, _, corpus = small
+    c = corpus(["电梯", "锅炉"])
+    build_index(c, home=home, progress=False)
+    row = _server_comparison(c, home, 3, 1)
+    assert row["embedded_units"] == 0 and row["stores"]["server"] == row["url"]
+    assert row["stores"]["embedded"] == "embedded" and row["same_results"] == 1.0
+    for mode in MODES:
+        assert row[f"query_{mode}"]["embedded"]["n"] == row[f"query_{mode}"]["server"]["n"] == 3
+    with pytest.raises(OSError):
+        urllib.request.urlopen(f"{row['url']}/api/v2/heartbeat", timeout=2)
