@@ -35,7 +35,8 @@ if TYPE_CHECKING:
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEV_DIR = DATA_DIR / "dev"
 SETS = {"dev": (DEV_DIR, DATA_DIR / "dev2", DATA_DIR / "dev3"), "sealed": (DATA_DIR / "sealed",), "sealed2": (DATA_DIR / "sealed2",),
-        "dev3": (DATA_DIR / "dev3",), "sealed3": (DATA_DIR / "sealed3",)}
+        "dev3": (DATA_DIR / "dev3",), "sealed3": (DATA_DIR / "sealed3",),
+        "dev4": (DATA_DIR / "dev4",), "sealed4": (DATA_DIR / "sealed4",)}
 DEV_DIRS = SETS["dev"]
 BINS = ((0.0, 0.5), (0.5, 0.7), (0.7, 0.85), (0.85, 1.01))
 
