@@ -252,28 +252,31 @@ def _unknown_documents(u: Understanding, unknown: list[tuple[str, str]]) -> Answ
                   conclusion=f"语料中没有{names}。")
 
 
+def _unanswerable(u: Understanding, conclusion: str, hint: str, notice: str) -> Answer:
+    """A question the corpus cannot answer by its nature (statistics, future texts, foreign law): said so."""
+    return Answer(question=u.text, markdown=f"### 结论\n{conclusion}\n\n{hint}", intent="not_found", declined=True,
+                  confidence=0.0, notice=notice, conclusion=conclusion)
+
+
 def _statistics(u: Understanding) -> Answer:
-    conclusion = ("语料收录的是法律、法规、规章、行动方案和典型案例摘录，不含执法统计数据或工作总结，无法回答查处数量、"
-                  "罚没金额等统计问题，不作推测。")
-    md = f"### 结论\n{conclusion}\n\n如需某一类行为的典型案例，可问：“有没有检测机构出具虚假报告的典型案例？”"
-    return Answer(question=u.text, markdown=md, intent="not_found", declined=True, confidence=0.0,
-                  notice="问题涉及语料不含的统计数据", conclusion=conclusion)
+    return _unanswerable(
+        u, "语料收录的是法律、法规、规章、行动方案和典型案例摘录，不含执法统计数据或工作总结，无法回答查处数量、"
+           "罚没金额等统计问题，不作推测。",
+        "如需某一类行为的典型案例，可问：“有没有检测机构出具虚假报告的典型案例？”", "问题涉及语料不含的统计数据")
 
 
 def _future(u: Understanding) -> Answer:
-    conclusion = "语料只收录已经公布的法律、法规、规章和文件，无法回答尚未公布的修订、调整或未来的安排，不作推测。"
-    md = (f"### 结论\n{conclusion}\n\n可查询现行文本及其版本与效力，例如：“检验检测机构监督管理办法现行版本是哪一年的？”"
-          "；条文沿革见 `yiju corpus history`。")
-    return Answer(question=u.text, markdown=md, intent="not_found", declined=True, confidence=0.0,
-                  notice="问题涉及未公布的内容", conclusion=conclusion)
+    return _unanswerable(
+        u, "语料只收录已经公布的法律、法规、规章和文件，无法回答尚未公布的修订、调整或未来的安排，不作推测。",
+        "可查询现行文本及其版本与效力，例如：“检验检测机构监督管理办法现行版本是哪一年的？”；条文沿革见 `yiju corpus history`。",
+        "问题涉及未公布的内容")
 
 
 def _foreign(u: Understanding) -> Answer:
-    conclusion = ("语料只收录中华人民共和国的法律、行政法规、部门规章和相关文件，不含其他国家或地区的法律，"
-                  "无法回答或比较境外的规定，不作推测。")
-    md = f"### 结论\n{conclusion}\n\n可以查询国内的规定，例如：“检验检测机构出具虚假报告罚多少？依据哪条？”"
-    return Answer(question=u.text, markdown=md, intent="not_found", declined=True, confidence=0.0,
-                  notice="问题涉及语料不含的境外法律", conclusion=conclusion)
+    return _unanswerable(
+        u, "语料只收录中华人民共和国的法律、行政法规、部门规章和相关文件，不含其他国家或地区的法律，无法回答或比较境外的规定，"
+           "不作推测。",
+        "可以查询国内的规定，例如：“检验检测机构出具虚假报告罚多少？依据哪条？”", "问题涉及语料不含的境外法律")
 
 
 LEGAL_WORDS = re.compile(alternatives("legal_words"))
