@@ -212,6 +212,8 @@ def detect_who(text: str) -> tuple[str | None, str | None]:
                     best = key
     if best is None and re.search(r"(假|虚假|不实|失实|造假|伪造)[^，。？]{0,4}(检验|检测|监测)?报告|出(具)?[^，。？]{0,6}报告", body):
         return "检验检测机构", asker  # a report is issued by an inspection or testing body
+    if best is not None and not best[0]:
+        return None, asker  # only actors of another sector were named ('厂里' in a food question): none is sure
     return (best[4] if best else None), asker
 
 

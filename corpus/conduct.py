@@ -139,11 +139,20 @@ def _entries_for(corpus: Corpus, pid: str, records: list[PenaltyRecord], previou
     return out if not labels else out[1:]
 
 
+CRIMINAL_SPECIAL_PART = 102  # 刑法第一百零二条 opens 分则: the offences; 总则 (故意犯罪, 未遂, 没收财产…) defines none
+
+
+def _offence(corpus: Corpus, pid: str) -> bool:
+    """Not a 刑法 总则 provision (general rules of crime and punishment are no sanctioned conduct)."""
+    prov = corpus.provisions[pid]
+    return prov.doc_key != "刑法" or (prov.article or 0) >= CRIMINAL_SPECIAL_PART
+
+
 def build_catalogue(corpus: Corpus) -> list[Entry]:
     """Every sanctioned conduct of the corpus, in corpus order."""
     by_pid: dict[str, list[PenaltyRecord]] = {}
     for r in corpus.penalties:
-        if r.kind in ("处罚", "刑罚") and r.provision_id in corpus.provisions:
+        if r.kind in ("处罚", "刑罚") and r.provision_id in corpus.provisions and _offence(corpus, r.provision_id):
             by_pid.setdefault(r.provision_id, []).append(r)
     out: list[Entry] = []
     previous: dict[str, tuple[tuple[str, ...], str]] = {}
@@ -166,7 +175,7 @@ def _defined_crimes(corpus: Corpus, sanctioned: set[str]) -> list[Entry]:
     article): entries too, so that the conduct they define can be found."""
     out = []
     for prov in corpus.provisions.values():
-        if prov.doc_key != "刑法" or prov.kind != "paragraph" or prov.id in sanctioned:
+        if prov.doc_key != "刑法" or prov.kind != "paragraph" or prov.id in sanctioned or not _offence(corpus, prov.id):
             continue
         if not DEFINES_CRIME.search(prov.text):
             continue
