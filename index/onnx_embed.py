@@ -228,9 +228,9 @@ def ensure_onnx(model_dir: str | Path, precision: str = "int8") -> Path:
 
 
 class OnnxEmbedder:
-    """e5-small on ONNX Runtime (any export of export_onnx); same interface as index.embed.Embedder. Sessions load lazily: one thread
-    for queries (a short query is as fast on one, and does not stall on a busy CPU), all cores (≤2) for
-    passages, so a serving process only ever loads the query session."""
+    """e5-small on ONNX Runtime (any export of export_onnx); same interface as index.embed.Embedder. Sessions
+    load lazily: one thread for queries (a single query was slower on two in every variant measured on a shared
+    2-core box), all cores (≤2) for passages, so a serving process only ever loads the query session."""
 
     runtime = "onnx"
 

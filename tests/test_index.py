@@ -170,3 +170,22 @@ def test_a_named_document_ranks_its_own_articles_first(searcher):
     assert first_rank("经营者伪造商品检验结果，消法怎么规定") == 1
     assert first_rank("经营者伪造商品检验结果，消法怎么规定") < first_rank("经营者伪造商品检验结果怎么规定")
     assert searcher.named_documents("违法所得、民法典") == set()
+
+
+def test_a_narrow_filter_searches_the_vectors_exactly_and_agrees_with_chroma(searcher):
+    """A filter that drops many units is answered by exact search over the build's vectors: the same units and
+    distances as Chroma's own filtered query, and only units of the allowed documents."""
+    import numpy as np
+
+    from index import dense
+    from index.search import _exact
+
+    allowed = frozenset(sorted(searcher.allowed_documents())[:6])
+    unit_mask = searcher._mask(allowed)[searcher._dense_parent]
+    vec = searcher._query_vec("检验机构出具虚假报告怎么罚")
+    got = _exact(searcher._vectors(), np.asarray(vec, np.float32), unit_mask, 30, searcher.dense_ids)
+    ref = searcher._query_store(vec, 30, dense.where_doc_keys(set(allowed), set(searcher._doc_keys)))
+    assert got["ids"][0][:10] == ref["ids"][0][:10]
+    assert np.allclose(got["distances"][0][:10], ref["distances"][0][:10], atol=1e-4)
+    hits = searcher.search("检验机构出具虚假报告怎么罚", k=10, mode="dense", doc_keys=sorted(allowed))
+    assert hits and {h.document.key for h in hits} <= allowed
