@@ -167,6 +167,19 @@ def _is_principle(a: Asked) -> bool:
     return bool(PRINCIPLE.search(a.u.text)) and "行政处罚法" in a.corpus.documents and not a.refs
 
 
+GENERAL_PART = "法律责任通则"  # a code's own chapter of general rules on liability (生态环境法典 第五编第一章)
+
+
+def _principle_documents(a: Asked) -> list[str]:
+    """行政处罚法, and a law of the question's sector that has its own chapter of general liability rules (生态环境
+    法典's time bar and law in time): the special rule 行政处罚法 itself defers to ('法律另有规定的除外')."""
+    from corpus.knowledge import sectors
+
+    own = [d for s in sectors() if s.name == a.u.sector for d in s.documents if d in a.corpus.documents
+           and any(GENERAL_PART in p.chapter for p in a.corpus.provisions.values() if p.doc_key == d)]
+    return ["行政处罚法", *own]
+
+
 PLAN_NAMED = re.compile(alternatives("plan_named"))
 
 
@@ -197,7 +210,7 @@ ROUTES: tuple[tuple[str, Callable[[Asked], bool], Callable[[Asked], Answer | Non
     ("statistics", lambda a: bool(STATS.search(a.u.text)), lambda a: _statistics(a.u)),
     ("future", lambda a: bool(FUTURE.search(a.u.text)), lambda a: _future(a.u)),
     ("foreign", lambda a: bool(FOREIGN.search(a.u.text)) and not a.refs, lambda a: _foreign(a.u)),
-    ("principle", _is_principle, lambda a: answer_retrieval(a.u, a.corpus, doc_keys=["行政处罚法"])),
+    ("principle", _is_principle, lambda a: answer_retrieval(a.u, a.corpus, doc_keys=_principle_documents(a))),
     ("cases", lambda a: a.u.intent == "cases", lambda a: answer_cases(a.u, a.corpus, a.sess)),
     ("plan", _is_plan, lambda a: answer_plan(a.u, a.corpus)),
     ("off_topic", _is_off_topic, lambda a: _off_topic(a.u)),

@@ -52,6 +52,16 @@ def test_who_did_it(text, actor):
     assert detect_who(text)[0] == actor
 
 
+def test_not_inspecting_is_a_false_report_only_when_a_result_is_issued_anyway():
+    assert understand("加气站给没检验过的钢瓶照样灌气").conduct != "虚假报告"
+    assert understand("检测员没检就直接填了数据出报告").conduct == "虚假报告"
+
+
+@pytest.mark.parametrize("text,sector", [("拿过期的黄油做月饼", "食品"), ("给煤气罐充气的站点", "特种设备")])
+def test_everyday_objects_name_their_sector(text, sector):
+    assert understand(text).sector == sector
+
+
 def test_a_fee_merely_mentioned_is_no_overcharging():
     assert understand("检测公司每份报告收费两百元，却只检了一个样品").conduct != "超标收费"
     assert understand("车检站多收了检验费").conduct == "超标收费"
@@ -64,6 +74,11 @@ def test_a_paragraph_that_sanctions_no_conduct_is_no_entry(c):
     assert "道路交通安全法/88/1" not in ids  # the kinds of penalty
     assert "道路交通安全法/107/1" not in ids  # the summary procedure
     assert "道路交通安全法/90/1" in ids  # a sanctioned conduct stays
+
+
+def test_the_general_part_of_the_criminal_law_is_no_offence(c):
+    articles = {c.provisions[e.id].article for e in catalogue(c) if e.doc_key == "刑法"}
+    assert min(articles) >= 102 and 229 in articles  # 故意犯罪 (第十四条) is no offence; 提供虚假证明文件 is
 
 
 def test_the_instigating_client_is_named_inside_the_conduct(c):
@@ -89,8 +104,9 @@ def _lead(a) -> str:
     ("厂家把次品当正品卖，市场监管局依据哪条罚", "产品质量法/50"),
     # a car's mark, not special equipment's periodic inspection
     ("朋友借我他车上的年检标贴着开，会怎么罚", "道路交通安全法/96"),
-    # the time bar in everyday words
+    # the time bar in everyday words, and a sector code's own time bar over 行政处罚法's general one
     ("检测公司三年前出的假报告现在才被举报，还能给予处罚吗", "行政处罚法/36"),
+    ("环保方面的违法行为，多少年没被发现就不能再罚了？", "生态环境法典/1054"),
 ])
 def test_leads(built_home, question, lead):
     assert _lead(ask(question)) == lead
