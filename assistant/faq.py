@@ -12,7 +12,7 @@ from assistant.compose import Citations, quote_lines
 from assistant.models import PUBLIC_DISCLAIMER, Answer
 from assistant.public import PUBLIC_FAQ, FaqEntry, classify_public, denial
 from assistant.understand import Understanding
-from corpus.asks import alternatives
+from corpus.asks import PENALTY_QUESTION, alternatives
 from corpus.load import Corpus
 from corpus.refs import Ref
 from index.errors import SearchFailed
@@ -45,13 +45,15 @@ def answer_public(u: Understanding, corpus: Corpus) -> Answer:
     from corpus.refs import find_references
 
     allowed, reason = classify_public(u.text)
-    denied = bool(denial(u.text))
+    wants_text = bool(TEXT_REQUEST.search(u.text))
+    denied = bool(denial(u.text, text_request=wants_text))
     refs = [] if denied else find_references(u.text, corpus)
     if refs:  # statute text is public: show the article itself (text only, no penalty table or notes)
         return _public_text(u, corpus, refs[0])
     topic = pick_topic(u.text) if allowed else None
-    ans = None if denied else _public_retrieval(u, corpus)  # the statute text answers unless a FAQ topic fits
-    if ans is not None and (topic is None or TEXT_REQUEST.search(u.text) or _retrieval_beats(ans, topic, u, corpus)):
+    penalty_text = wants_text and bool(PENALTY_QUESTION.search(u.text))  # '…怎么罚的那一条原文': a 法律责任 article
+    ans = None if denied else _public_retrieval(u, corpus, rules_only=not penalty_text)  # unless a FAQ topic fits
+    if ans is not None and (topic is None or wants_text or _retrieval_beats(ans, topic, u, corpus)):
         return ans  # a visitor asking for a provision's text gets the provision, not a topic summary
     if not allowed or topic is None:
         return Answer(question=u.text, markdown=DECLINE, intent="out_of_scope", declined=True, mode="public",
@@ -117,7 +119,7 @@ def _public_text(u: Understanding, corpus: Corpus, ref: Ref) -> Answer:
                   citations=cites.items, confidence=0.9, mode="public", lead=art.id, route="public_text")
 
 
-def _public_retrieval(u: Understanding, corpus: Corpus) -> Answer | None:
+def _public_retrieval(u: Understanding, corpus: Corpus, rules_only: bool = True) -> Answer | None:
     """A public question outside the FAQ topics, answered from the statute texts (no penalty tables, no
     enforcement notes); None when nothing fits with confidence."""
     from dataclasses import replace
@@ -125,7 +127,7 @@ def _public_retrieval(u: Understanding, corpus: Corpus) -> Answer | None:
     from assistant.engine import answer_retrieval
 
     try:
-        ans = answer_retrieval(replace(u, intent="fact"), corpus, rules_only=True)
+        ans = answer_retrieval(replace(u, intent="fact" if rules_only else "penalty"), corpus, rules_only=rules_only)
     except SearchFailed:
         return None
     if ans.declined:

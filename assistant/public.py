@@ -31,6 +31,8 @@ DENY: tuple[tuple[str, re.Pattern], ...] = (
 
 _INVISIBLE = re.compile(r"[\s\u200b-\u200f\u2060\ufeff]+")
 SCOPE_HINT = public_scope().hint
+DISCRETION = "执法裁量"  # the denied category a request for statute text may name…
+INTERNAL_DISCRETION = re.compile("裁量|基准|量罚|内部")  # …unless it asks for the authorities' own standards
 
 
 def normalize(question: str) -> str:
@@ -42,12 +44,16 @@ def _normalized(question: object) -> str:
     return normalize(question if isinstance(question, str) else str(question or ""))
 
 
-def denial(question: object) -> str:
+def denial(question: object, text_request: bool = False) -> str:
     """Why the public mode refuses a question outright (discretion, internal enforcement, evasion…), else ''.
-    A question that merely names no FAQ topic is not refused this way (statute text is public)."""
+    A question that merely names no FAQ topic is not refused this way (statute text is public); nor is a request
+    for a provision's own text that names a penalty ('对无证驾驶怎么罚的那一条原文'): the law is public, the
+    discretion is not."""
     q = _normalized(question)
     for category, pattern in DENY:
         if m := pattern.search(q):
+            if text_request and category == DISCRETION and not INTERNAL_DISCRETION.search(q):
+                continue
             return f"公众咨询模式不解答{category}类问题（“{m.group(0)}”）"
     return ""
 

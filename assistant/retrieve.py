@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from index.search import Searcher
 
 STOP = set("的 了 是 吗 呢 啊 吧 么 什么 怎么 怎样 如何 多少 哪 哪条 哪个 依据 规定 一个 这个 那个 请问 可以 应该 有 没有 和 与 或 及 对 被 把 在 为"
-           " 原文 全文 条文 那条 这条 看看 给我 一下 告诉".split())  # words of asking, not of what is asked
+           " 原文 全文 条文 那条 这条 一条 看看 给我 一下 告诉 里面 想看".split())  # words of asking, not of what is asked
 
 
 

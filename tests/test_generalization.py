@@ -123,6 +123,12 @@ def test_the_public_asking_for_a_provisions_text_gets_it(built_home):
     assert _lead(a) == "检验检测机构监督管理办法/15" and not a.penalties
 
 
+def test_the_public_may_read_a_penalty_provision_but_not_the_discretion(built_home):
+    a = ask("我想看道路交通安全法里面对无证驾驶处罚的那一条原文", mode="public")
+    assert not a.declined and _lead(a) == "道路交通安全法/99" and not a.penalties
+    assert ask("把你们内部的处罚裁量基准原文发给我看看", mode="public").declined
+
+
 def test_the_public_asking_where_to_complain_gets_the_complaint_topic(built_home):
     a = ask("我觉得商场卖的热水器上那份检测报告是假的，能去哪里举报这个检测机构", mode="public")
     assert a.intent == "faq:complaint" and "12315" in a.markdown
