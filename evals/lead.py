@@ -1,8 +1,8 @@
 """Lead-citation evaluator for the blind dev sets and the sealed test sets (evals/data/dev*, evals/data/sealed*).
 
-Sets: `dev` = evals/data/dev (written 2026-12-01) + dev2 + dev3 (written 2026-12-02; all tuned on; `dev3` alone
-was run once untuned); `sealed` (run once at d6ac3c9), `sealed2` (603c4e8) and `sealed3` (5133782): each run
-once, never tuned on.
+Sets: `dev` = evals/data/dev (written 2026-12-01) + dev2 + dev3 + dev4 (written 2026-12-02; all tuned on; each
+was first run once untuned); `sealed` (run once at d6ac3c9), `sealed2` (603c4e8), `sealed3` (5133782) and
+`sealed4` (3232bdc): each run once, never tuned on.
 
 Contract (one evaluator per file, like sentence-transformers' evaluators): `LeadEvaluator(items)(ask)` returns a
 metrics dict. Per question it records:
