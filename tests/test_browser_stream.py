@@ -11,7 +11,7 @@ import pytest
 from tests import test_browser_ui
 from tests.conftest import OFFICER
 from tests.llm_stub import BAD, BAD_MARKERS, GOOD, Q, Script, pieces
-from tests.test_browser_ui import login, open_page, shot, text_of
+from tests.test_browser_ui import SIZES, login, open_page, shot, text_of
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 # Every distinct text the officer chat shows, however briefly (in order).
@@ -35,11 +35,13 @@ def asked(pg, question: str) -> list[str]:
     return pg.evaluate("window.__snaps")
 
 
-@pytest.fixture()
-def officer_page(chromium, llm_app_server):
+@pytest.fixture(params=list(SIZES))
+def officer_page(request, chromium, llm_app_server):
+    """A logged-in officer page at each width (1366×768 and 390×844)."""
     base, stub = llm_app_server
-    with open_page(chromium, base, "desktop") as (_, pg):
+    with open_page(chromium, base, request.param) as (_, pg):
         login(pg, *OFFICER)
+        pg.size = request.param
         yield pg, stub
 
 
@@ -52,7 +54,7 @@ def test_the_answer_bubble_grows_sentence_by_sentence(officer_page):
     pg.press("#officer-q textarea", "Enter")
     pg.wait_for_function(f"{text_of('#officer-chat')}.includes('{GROWING}') && "
                          f"{text_of('#officer-chat')}.includes('对机构处五万元')", timeout=120_000)
-    shot(pg, "stream-growing", "desktop")  # a few checked sentences shown, the rest still being written
+    shot(pg, "stream-growing", pg.size)  # a few checked sentences shown, the rest still being written
     pg.wait_for_function(f"document.querySelectorAll('#officer-chat .answer-top').length > {before}",
                          timeout=120_000)
     pg.wait_for_timeout(400)
@@ -66,7 +68,7 @@ def test_the_answer_bubble_grows_sentence_by_sentence(officer_page):
     assert "模型整理，已通过引用核查" in chat and GROWING not in chat
     assert "特种设备检验、检测机构及其检验、检测人员应当客观、公正" in chat
     assert pg.locator("#clause-panel .clause").count() >= 2
-    shot(pg, "stream-done", "desktop")
+    shot(pg, "stream-done", pg.size)
 
 
 def test_a_sentence_that_fails_the_check_is_never_seen(officer_page):
@@ -79,4 +81,4 @@ def test_a_sentence_that_fails_the_check_is_never_seen(officer_page):
     assert "模型整理" not in chat.split(Q)[-1] and "违法行为认定" in chat  # the extractive answer
     assert all(m not in chat for m in BAD_MARKERS)
     pg.wait_for_function(f"{text_of('#clause-panel')}.includes('未通过引用核查')", timeout=10_000)
-    shot(pg, "stream-fallback", "desktop")
+    shot(pg, "stream-fallback", pg.size)
