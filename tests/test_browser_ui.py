@@ -60,9 +60,19 @@ def open_page(chromium, app_server, size: str, locale: str = "zh-CN", no_clipboa
         pg.goto(app_server)
         pg.wait_for_selector("#public-q textarea", timeout=60_000)
         pg.wait_for_function("window.yijuCopy !== undefined", timeout=30_000)
+        settle(pg)  # the page's own load events (login cookie check) re-render boxes: act after them
         yield ctx, pg
     finally:
         ctx.close()
+
+
+def settle(pg) -> None:
+    """Wait until the page's load-time requests are done (on a loaded CI box they can finish after the first
+    click and re-render the question box, wiping its hint); a page that keeps a connection open is not waited for."""
+    try:
+        pg.wait_for_load_state("networkidle", timeout=5_000)
+    except Exception:  # playwright's TimeoutError: go on, the tests' own waits still apply
+        pass
 
 
 def shot(pg, name: str, size: str) -> None:
