@@ -179,11 +179,12 @@ def test_panel_stays_in_step_with_the_answer_read(chromium, app_server):
         visible = "[...document.querySelectorAll('#clause-panel section.answer-cites')].filter(s => !s.hidden)" \
                   ".map(s => s.dataset.aid)"
         assert len(aids) == 2 and pg.evaluate(visible) == [aids[1]]
+        pg.wait_for_timeout(1500)  # the page scrolls to a new answer 80 and 500 ms after it arrives (later on a loaded box)
         pg.locator(f"#officer-chat a.cite[href='#cite-{aids[0]}-1']").first.click()
-        pg.wait_for_function(f"({visible}).join() === '{aids[0]}'", timeout=10_000)
+        pg.wait_for_function(f"({visible}).join() === '{aids[0]}'", timeout=20_000)
         assert "第九十三条" in pg.inner_text("#clause-panel")
         pg.evaluate("(aid) => document.getElementById('answer-' + aid).scrollIntoView({block: 'start'})", aids[1])
-        pg.wait_for_function(f"({visible}).join() === '{aids[1]}'", timeout=10_000)
+        pg.wait_for_function(f"({visible}).join() === '{aids[1]}'", timeout=20_000)
         shot(pg, "officer-panel-in-step", "desktop")
 
 
