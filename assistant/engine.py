@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from assistant import calibrate, retrieve, scenarios
+from assistant import crimes as crime_table
 from assistant.citations import check, resolve
 from assistant.compose import (
     TARGET_LABEL,
@@ -366,8 +367,9 @@ def answer_crime(u: Understanding, r: Ranking, corpus: Corpus, today: date | Non
     admin = scenarios.for_entry(r.top.entry, u.sector) if r.top and r.top.score >= MIN_SCORE else None
     # criminal provisions curated for the conducts the question most resembles
     linked = {pid for c in r.candidates[:5] for pid in scenarios.for_entry(c.entry, u.sector).criminal}
-    pool = [c for c in crimes.candidates if c.entry.doc_key == "刑法"]
-    best = max(pool, key=lambda c: c.score + (0.6 if c.entry.article_id in linked else 0.0), default=None)
+    pool = crime_table.weigh([c for c in crimes.candidates if c.entry.doc_key == "刑法"], linked, u.text, u.who,
+                             u.sector, corpus)
+    best = pool[0] if pool else None
     if best is None:
         return answer_retrieval(u, corpus, doc_keys=["刑法"])
     cites = Citations(corpus)

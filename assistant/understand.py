@@ -164,7 +164,7 @@ ENFORCER = re.compile(f"被[^，。？；]{{0,10}}?({alternatives('caught')})|"
                       f"({alternatives('enforcer')})[^，。？；]{{0,6}}?(来)?(怎么|如何|会|要|能|可以|应当?)?"
                       f"({alternatives('enforce')})")
 # '为/给/替/帮 X' names whom a conduct served, not who did it
-BENEFICIARY = re.compile(r"(为|给|替|帮)(了)?(这家|该|一家|某|其)?$")
+BENEFICIARY = re.compile(r"((为|给|替|帮)(了)?|(收|拿|收受|接受)了?)(这家|该|一家|某|其)?$")  # '收了检测公司的红包': the giver
 # '对这家委托企业怎么罚': the party the question asks about
 # …or the subject of the clause that asks for the penalty ('卖这个设备的厂家归哪个部门管、怎么罚')
 ASKED_ABOUT = (re.compile(r"对(这家|该|这个|此|其)?([^，。？；]{1,16}?)(应当?|要|该|会)?(怎么|如何|怎样)(罚|处罚|处理)"),
@@ -198,23 +198,29 @@ def detect_who(text: str) -> tuple[str | None, str | None]:
     best: tuple[bool, bool, int, int, str] | None = None  # (fits the sector, before conduct, position, length, actor)
     found_conduct = conduct_at < len(body)
     sector = primary_sector(body)
-    for a in actors():
+    found = [(a, m) for a in actors() for w in a.question for m in _pattern(w).finditer(body)]
+    for a, m in found:
         fits = not sector or not a.sector or a.sector == sector or a.any_sector  # '小作坊焊压力容器': no food business
-        for w in a.question:
-            for m in _pattern(w).finditer(body):
-                if BENEFICIARY.search(body[max(0, m.start() - 5):m.start()]):
-                    continue  # '为排污单位伪造报告', '帮小区安装电梯': for whom, not who
-                # the actor named last before the conduct did it; with no conduct word, the sentence's subject
-                # (the first actor named: '使用单位没给作业人员做培训')
-                near = m.start() if found_conduct and m.start() < conduct_at else -m.start()
-                key = (fits, m.start() < conduct_at, near, len(m.group(0)), a.name)
-                if best is None or key[:4] > best[:4]:
-                    best = key
+        if BENEFICIARY.search(body[max(0, m.start() - 5):m.start()]) or _inside(m, found):
+            continue  # '为排污单位伪造报告', '帮小区安装电梯': for whom, not who; '负责检测机构监管的人员': a modifier
+        # the actor named last before the conduct did it; with no conduct word, the sentence's subject
+        # (the first actor named: '使用单位没给作业人员做培训')
+        near = m.start() if found_conduct and m.start() < conduct_at else -m.start()
+        # an actor named by its own conduct word (玩忽职守) is named at the conduct, not after it
+        key = (fits, m.start() <= conduct_at, near, len(m.group(0)), a.name)
+        if best is None or key[:4] > best[:4]:
+            best = key
     if best is None and re.search(r"(假|虚假|不实|失实|造假|伪造)[^，。？]{0,4}(检验|检测|监测)?报告|出(具)?[^，。？]{0,6}报告", body):
         return "检验检测机构", asker  # a report is issued by an inspection or testing body
     if best is not None and not best[0]:
         return None, asker  # only actors of another sector were named ('厂里' in a food question): none is sure
     return (best[4] if best else None), asker
+
+
+def _inside(m: re.Match, found: list) -> bool:
+    """Whether another actor's longer match wraps this one ('负责检验检测机构监管的人员' names an official)."""
+    return any(o.start() <= m.start() and m.end() <= o.end() and o.end() - o.start() > m.end() - m.start()
+               for _, o in found)
 
 
 def _implied_sector(who: str | None) -> str | None:

@@ -256,6 +256,36 @@ class Scope:
     foreign: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Crime:
+    """A crime a supervised conduct can reach (corpus/data/crimes.yaml)."""
+
+    article: str
+    name: str
+    words: tuple[str, ...]
+    actors: tuple[str, ...] = ()
+    sectors: tuple[str, ...] = ()
+    before: tuple[str, ...] = ()
+
+
+@functools.cache
+def crimes() -> tuple[Crime, ...]:
+    """The crime table; KnowledgeError on an unknown key or actor, a word that does not compile, an unknown `before`."""
+    data = _only("crimes.yaml", load_file("crimes.yaml"), "crimes")
+    out = tuple(_build(Crime, f"crimes.yaml:{a}", raw, article=a) for a, raw in (data["crimes"] or {}).items())
+    names, known = {a.name for a in actors()}, {c.article for c in out}
+    for c in out:
+        if not c.words or set(c.actors) - names or set(c.before) - known:
+            raise KnowledgeError(f"crimes.yaml:{c.article}: 缺少 words，或 actors/before 含未知项 "
+                                 f"{sorted((set(c.actors) - names) | (set(c.before) - known))}")
+        for w in c.words:
+            try:
+                re.compile(w)
+            except re.error as exc:
+                raise KnowledgeError(f"crimes.yaml:{c.article}: 无法编译 {w!r}: {exc}") from exc
+    return out
+
+
 @functools.cache
 def scope() -> Scope:
     return _build(Scope, "scope.yaml", load_file("scope.yaml"))

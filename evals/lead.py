@@ -36,7 +36,10 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 DEV_DIR = DATA_DIR / "dev"
 SETS = {"dev": (DEV_DIR, DATA_DIR / "dev2", DATA_DIR / "dev3", DATA_DIR / "dev4"), "sealed": (DATA_DIR / "sealed",), "sealed2": (DATA_DIR / "sealed2",),
         "dev3": (DATA_DIR / "dev3",), "sealed3": (DATA_DIR / "sealed3",),
-        "dev4": (DATA_DIR / "dev4",), "sealed4": (DATA_DIR / "sealed4",)}
+        "dev4": (DATA_DIR / "dev4",), "sealed4": (DATA_DIR / "sealed4",),
+        "dev5": (DATA_DIR / "dev5",), "sealed5": (DATA_DIR / "sealed5",)}
+# the sealed halves already run once and reported: measured again only as extra dev data
+SETS["spent"] = (DATA_DIR / "sealed", DATA_DIR / "sealed2", DATA_DIR / "sealed3", DATA_DIR / "sealed4")
 DEV_DIRS = SETS["dev"]
 BINS = ((0.0, 0.5), (0.5, 0.7), (0.7, 0.85), (0.85, 1.01))
 

@@ -132,3 +132,32 @@ def test_the_public_may_read_a_penalty_provision_but_not_the_discretion(built_ho
 def test_the_public_asking_where_to_complain_gets_the_complaint_topic(built_home):
     a = ask("我觉得商场卖的热水器上那份检测报告是假的，能去哪里举报这个检测机构", mode="public")
     assert a.intent == "faq:complaint" and "12315" in a.markdown
+
+
+# -- crimes (corpus/data/crimes.yaml; batch 5 analysis) -------------------------------------------------------
+
+@pytest.mark.parametrize("text,actor", [
+    ("负责食品抽检监管的干部收了钱不查", "国家机关工作人员"),  # an actor inside the official's noun phrase
+    ("分管检测机构审批的领导滥用职权", "国家机关工作人员"),
+    ("我们厂子造的反应釜出厂前没做检验", "生产者销售者"),  # '厂里生产的' is a producer, not a polluter
+])
+def test_who_is_the_whole_noun_phrase(text, actor):
+    assert detect_who(text)[0] == actor
+
+
+@pytest.mark.parametrize("question,lead", [
+    ("化工厂夜里用暗管把有毒废液排进小河，污染很严重，老板要负刑事责任吗", "刑法/338"),
+    ("质检所的人照着客户的意思把检测结论写成合格，会不会坐牢", "刑法/229"),
+    ("环保局的干部严重不负责任，辖区出了重大环境污染事故，要判刑吗", "刑法/408"),
+    ("检测公司出假报告被定罪了，公司本身要不要承担刑事责任", "刑法/231"),
+    ("开车喝醉了被查，算犯罪吗", "刑法/133-1"),
+])
+def test_the_crime_the_conduct_reaches(built_home, question, lead):
+    """The crime route weighs the crime table's words and actors with retrieval: a fitting crime leads."""
+    a = ask(question)
+    assert a.route == "crime" and _lead(a) == lead, (a.route, a.lead)
+
+
+def test_a_crime_the_named_actor_cannot_commit_does_not_lead(built_home):
+    a = ask("市场监管局的工作人员收了检测公司的红包，对它的假报告不闻不问，会构成什么罪")
+    assert a.lead.split("/")[:2] != ["刑法", "229"], a.lead

@@ -37,6 +37,7 @@ def test_bad_knowledge_files_are_refused(refused_knowledge, name, loader, text, 
     ("tokenizer.yaml", "tokenizer_words", ()), ("scope.yaml", "scope", ()), ("public_scope.yaml", "public_scope", ()),
     ("asks.yaml", "ask_words", ()), ("succession.yaml", "succession", ("article_maps", 0)),
     ("succession.yaml", "succession", ("repeals", 0)), ("succession.yaml", "succession", ("versions", 0, 0)),
+    ("crimes.yaml", "crimes", ("crimes", 0)),
 ])
 def test_every_knowledge_file_refuses_an_unknown_key(refused_knowledge, name, loader, entry):
     """The real file with one key added, at the top and in an entry, is refused with that key named."""
@@ -164,3 +165,26 @@ def test_question_sectors_map_onto_the_index_sectors():
     assert kb.index_sector("食品") == "食品产品" and kb.index_sector("机动车排放") == "机动车"
     assert kb.index_sector("特种设备") == "特种设备" and kb.index_sector(None) is None
     assert all(s.index in index_names for s in kb.sectors() if s.index)
+
+
+@pytest.mark.parametrize("body,message", [
+    ("crimes:\n  刑法/1:\n    name: n\n    words: ['(']\n", "无法编译"),  # a word that does not compile
+    ("crimes:\n  刑法/1:\n    name: n\n    words: [a]\n    actors: [路人甲]\n", "路人甲"),  # an actor nobody defined
+    ("crimes:\n  刑法/1:\n    name: n\n    words: [a]\n    before: [刑法/2]\n", "刑法/2"),  # before a crime not listed
+    ("crimes:\n  刑法/1:\n    name: n\n", "words"),  # a crime with no words
+])
+def test_bad_crime_tables_are_refused(refused_knowledge, tmp_path, body, message):
+    real_actors = (Path(kb.__file__).parent / "data" / "actors.yaml").read_text("utf-8")
+    (tmp_path / "actors.yaml").write_text(real_actors, "utf-8")  # the table's actors are checked against these
+    kb.actors.cache_clear()
+    try:
+        refused_knowledge("crimes.yaml", "crimes", body, message)
+    finally:
+        kb.actors.cache_clear()
+
+
+def test_every_crime_of_the_table_is_a_criminal_article_in_the_corpus():
+    corpus = load_corpus()
+    for crime in kb.crimes():
+        art = corpus.provisions.get(crime.article)
+        assert art is not None and art.doc_key == "刑法", crime.article

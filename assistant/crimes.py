@@ -1,0 +1,95 @@
+"""Which crime a conduct may reach: the crime table (corpus/data/crimes.yaml) weighed with the retrieval ranking.
+
+A crime fits a question when its words say the question's conduct (in a sector it covers); a named actor outside
+its `actors` contradicts it. The crime route orders the 刑法 candidates by retrieval score + curated link (the
+criminal provisions knowledge.yaml attaches to the conducts the question most resembles) + fit, then lets a crime
+go `before` another that fits as well (the more specific crime)."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from assistant.rank import Candidate, _family, _lexical
+from corpus.conduct import Entry
+from corpus.knowledge import Crime, crimes
+from corpus.load import Corpus
+
+FIT_WEIGHT = 0.8  # the crime's words say the question's conduct
+LINK_WEIGHT = 0.6  # a criminal provision curated for a conduct the question resembles
+CONTRADICTED = -1.0  # the actor named is not one who commits the crime
+ACTOR_WEIGHT = 0.5  # the actor named is one the crime's table names, and its words fit
+
+
+@functools.cache
+def _table() -> dict[str, tuple[Crime, re.Pattern]]:
+    return {c.article: (c, re.compile("|".join(f"(?:{w})" for w in c.words))) for c in crimes()}
+
+
+def says(article: str, text: str, sector: str | None) -> bool:
+    """Whether the question's words say the conduct of this crime (in a sector it covers)."""
+    crime, words = _table().get(article, (None, None))
+    if crime is None or (crime.sectors and sector not in crime.sectors):  # a sector's crime needs the sector named
+        return False
+    return words.search(text) is not None
+
+
+def contradicted(article: str, who: str | None) -> bool:
+    crime = _table().get(article, (None,))[0]
+    if crime is None or not who or not crime.actors or who in crime.actors:
+        return False
+    fam = _family()
+    return fam.get(who) not in {fam.get(a) for a in crime.actors}
+
+
+def named(article: str, who: str | None) -> bool:
+    crime = _table().get(article, (None,))[0]
+    return crime is not None and who is not None and who in crime.actors
+
+
+def _entry_of(article: str, corpus: Corpus) -> Entry | None:
+    """The catalogue entry of a crime's article; an article that states no conduct of its own (单位犯本节…之罪的)
+    stands as its own entry."""
+    _, entries = _lexical(corpus)
+    found = next((e for e in entries if e.criminal and e.article_id == article), None)
+    art = corpus.provisions.get(article)
+    if found is not None or art is None:
+        return found
+    return Entry(id=article, penalty_id=article, article_id=article, doc_key=art.doc_key, subject="", actors=(),
+                 conduct=art.text, label="", obligations=(), sector=None, rank=0, in_force=True, criminal=True)
+
+
+def weigh(pool: list[Candidate], linked: set[str], text: str, who: str | None, sector: str | None,
+          corpus: Corpus) -> list[Candidate]:
+    """The 刑法 candidates, with the linked and fitting crimes the retrieval missed, best first (score rewritten)."""
+    seen = {c.entry.article_id for c in pool}
+    extra = [a for a in (*sorted(linked), *_table()) if a not in seen and (a in linked or says(a, text, sector))]
+    for article in dict.fromkeys(extra):
+        entry = _entry_of(article, corpus)
+        if entry is not None:
+            pool = [*pool, Candidate(entry, 0.0, {})]
+    out = []
+    for c in pool:
+        a = c.entry.article_id
+        # a crime the named actor does not commit takes no credit from words or links
+        fits = not contradicted(a, who) and says(a, text, sector)
+        credit = CONTRADICTED if contradicted(a, who) else (
+            FIT_WEIGHT * fits + ACTOR_WEIGHT * (fits and named(a, who)) + LINK_WEIGHT * (a in linked))
+        out.append(Candidate(c.entry, c.score + credit,
+                             {**c.features, "crime_fit": float(fits), "linked": float(a in linked)}))
+    # a crime whose words say the conduct goes before one that only shares words with the question
+    out.sort(key=lambda c: (-c.features["crime_fit"], -c.score))
+    return _specific_first(out, text, sector)
+
+
+def _specific_first(cands: list[Candidate], text: str, sector: str | None) -> list[Candidate]:
+    """A fitting crime that goes `before` the fitting top one leads (污染环境 before 破坏计算机信息系统…)."""
+    if not cands or not cands[0].features.get("crime_fit"):
+        return cands
+    top = cands[0].entry.article_id
+    for c in cands[1:]:
+        crime = _table().get(c.entry.article_id, (None,))[0]
+        if crime is not None and top in crime.before and c.features.get("crime_fit") and c.score > 0:
+            c.score = max(c.score, cands[0].score)  # it leads as the top did
+            return [c, *(x for x in cands if x is not c)]
+    return cands
