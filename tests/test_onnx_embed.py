@@ -115,9 +115,9 @@ def test_runtime_setting(monkeypatch, model_path):
     monkeypatch.setenv("YIJU_EMBED_RUNTIME", "onnx-int8")
     emb = embed.create_embedder()
     assert emb.runtime == "onnx" and emb.name == str(ox.onnx_dir(model_path))
-    for value in ("onnx", ""):  # the default: fp32, the reference's vectors
+    for value in ("onnx", ""):  # the default: int8 MatMul weights (evals/reports/runtime-choice.md)
         monkeypatch.setenv("YIJU_EMBED_RUNTIME", value)
-        assert embed.create_embedder().name == str(ox.onnx_dir(model_path, "fp32"))
+        assert embed.create_embedder().name == str(ox.onnx_dir(model_path, "int8"))
     for precision in ("fp32", "int8-all"):
         monkeypatch.setenv("YIJU_EMBED_RUNTIME", f"onnx-{precision}")
         assert embed.create_embedder().name == str(ox.onnx_dir(model_path, precision))
@@ -190,7 +190,7 @@ def test_index_remembers_its_runtime_and_refuses_another(tmp_path, model_path, m
 
     second = build_index(corpus, progress=False)  # a rebuild re-embeds everything with the new runtime
     assert not second.skipped and second.embedded == first.dense_units and second.reused == 0
-    assert require_current()[1]["model"].endswith("+onnx-fp32")  # `onnx`: the default
+    assert "+onnx-int8" in require_current()[1]["model"]  # `onnx`: the default (int8 MatMul weights)
     s = Searcher(corpus=corpus)
     assert s.search("电梯检验机构出具虚假报告", k=1, mode="dense")[0].id == "电梯检验管理规定/2"
     s.close()
