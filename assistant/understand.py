@@ -11,7 +11,7 @@ from datetime import date
 
 from corpus.asks import OLD_VERSION, PENALTY_ASK, TEXT_YEAR, alternatives
 from corpus.knowledge import ask_words
-from index.expand import expand, in_context, primary_sector
+from index.expand import expand, in_context, primary_sector, statutory_negation
 
 MAX_QUESTION = 2000
 
@@ -112,7 +112,7 @@ def detect_sector(text: str) -> str | None:
 def detect_conduct(text: str) -> str | None:
     """The conduct named first; a forged or proxy signature is a false report (监督管理办法15(五)), whichever
     word comes first ('授权签字人的签名是别人代签伪造的')."""
-    conduct = _first(CONDUCT_WORDS, text)
+    conduct = _first(CONDUCT_WORDS, text) or _first(CONDUCT_WORDS, statutory_negation(text)[0])  # '没经过' = 未经
     if conduct is not None and not in_context(text, CONDUCT_SECTORS.get(conduct, ())):
         conduct = None  # '车年检过期还在开' is no use of uninspected equipment
     if conduct == "分包签发" and any(w in text for w in CONDUCT_WORDS["未办变更"]):

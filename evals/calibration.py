@@ -1,4 +1,4 @@
-"""Fit the confidence calibration (assistant/calibration.json) on the blind dev set.
+"""Fit the confidence calibration (assistant/calibration.json) on the blind dev sets and the spent sealed sets.
 
     python -m evals.calibration            # fit, report out-of-fold figures, write the weights
 
@@ -15,7 +15,7 @@ from datetime import date
 
 from assistant.calibrate import FEATURES, WEIGHTS_FILE, vector
 from corpus.config import environment
-from evals.lead import DEV_DIRS, judge, load
+from evals.lead import FIT_DIRS, judge, load
 
 MIN_ROUTE = 25
 FOLDS = 5
@@ -81,7 +81,7 @@ def threshold(rows: list[dict], oof: list[float]) -> float:
 
 
 def main() -> int:
-    rows = collect(load(*DEV_DIRS))
+    rows = collect(load(*FIT_DIRS))
     oof = out_of_fold(rows)
     doubt = threshold(rows, oof)
     cw = sum(1 for r, p in zip(rows, oof, strict=True) if not r["right"] and p >= doubt)
@@ -91,7 +91,7 @@ def main() -> int:
         b = [r["right"] for r, p in zip(rows, oof, strict=True) if lo <= p < hi]
         bins.append({"bin": f"{lo}-{min(hi, 1.0)}", "n": len(b), "accuracy": round(sum(b) / len(b), 3) if b else None})
     routes = {g: _fit([r["x"] for r in rs], [r["right"] for r in rs]) for g, rs in _groups(rows).items()}
-    report = {"fitted_on": f"evals/data/dev + dev2 ({len(rows)} answered items)", "date": date.today().isoformat(),
+    report = {"fitted_on": f"evals/data/dev..dev5 + the spent sealed sets ({len(rows)} answered items)", "date": date.today().isoformat(),
               "features": list(FEATURES), "routes": routes, "doubt_below": doubt,
               "out_of_fold": {"confident_wrong_of_answered": round(cw / len(rows), 3),
                               "confident_share_of_answered": round(confident / len(rows), 3), "reliability": bins}}

@@ -43,10 +43,31 @@ def in_context(text: str, term_sectors: tuple[str, ...]) -> bool:
     return sector is None or sector in term_sectors
 
 
+# everyday negation → the statutes' own ('没经过检验' → 未经检验, '超期没检验' → 超期未检验): question grammar, not
+# vocabulary of any field, so it lives here beside the thesaurus that is matched against both forms
+NEGATION = re.compile(r"(?:一直|还|从来|始终|都)?没有?(经过|通过|按照|按|去|做|进行|办理|办)?(?=[\u4e00-\u9fff])(?!被)")  # not the passive 没被发现
+NEGATION_LEAD = {"经过": "未经", "通过": "未通过", "按照": "未按照", "按": "未按"}
+PHRASE_END = r"[，。？；、,.!?！\s就也都还了的吗呢啊]"  # a rewritten phrase (未检验, 未经许可) ends at a function word
+
+
+def statutory_negation(text: str) -> tuple[str, list[str]]:
+    """The text with everyday negations in statutory form, and the rewritten phrases (negation + up to 6 chars)."""
+    phrases: list[str] = []
+
+    def rewrite(m: re.Match) -> str:
+        lead = NEGATION_LEAD.get(m.group(1) or "", "未")
+        phrases.append(lead + re.split(PHRASE_END, text[m.end():m.end() + 6])[0])
+        return lead
+
+    return NEGATION.sub(rewrite, text), [p for p in phrases if len(p) > 2]
+
+
 def expand(text: str, conduct: str | None = None) -> str:
     """The text plus the statutory words its everyday words stand for, and those of the conduct it names
     (idempotent: expanding an expanded text adds nothing)."""
-    extra = [rep for pat, rep, scope in _patterns() if pat.search(text) and in_context(text, scope)]
+    plain, phrases = statutory_negation(text)
+    extra = [rep for pat, rep, scope in _patterns() if (pat.search(text) or pat.search(plain)) and in_context(text, scope)]
+    extra += phrases
     if conduct and (means := _conduct_means().get(conduct)):
         extra.append(means)
     added: list[str] = []

@@ -161,3 +161,36 @@ def test_the_crime_the_conduct_reaches(built_home, question, lead):
 def test_a_crime_the_named_actor_cannot_commit_does_not_lead(built_home):
     a = ask("市场监管局的工作人员收了检测公司的红包，对它的假报告不闻不问，会构成什么罪")
     assert a.lead.split("/")[:2] != ["刑法", "229"], a.lead
+
+
+# -- everyday negation, another text's 方案, the public asking what the statute provides (batch 5 analysis) ------
+
+def test_everyday_negation_is_matched_in_statutory_form():
+    from index.expand import statutory_negation
+
+    plain, phrases = statutory_negation("那批气瓶没经过检验就拉去卖了")
+    assert "未经检验" in plain and "未经检验" in expand("那批气瓶没经过检验就拉去卖了")
+    assert "未检验" in statutory_negation("锅炉超期一直没检验")[0]
+    assert "使用未经定期检验" in expand("食堂的锅炉超期没检验")  # 超期未检 matches the rewritten form
+    assert "检验、检测机构" not in expand("食堂的锅炉超期没检验")  # the user's lapse, not an inspection body's
+
+
+@pytest.mark.parametrize("text,intent", [
+    ("排污单位没编制自行监测方案，按哪条罚", "penalty"),  # another text's 方案
+    ("方案里对检测机构的信用监管怎么说的", "plan"),
+    ("这个方案要求什么时候报送总结", "plan"),
+])
+def test_a_bare_plan_word_is_the_action_plan_only_as_itself(text, intent):
+    assert understand(text).intent == intent
+
+
+def test_the_public_asking_what_the_statute_sanctions_gets_the_provision(built_home):
+    a = ask("我们单位的电梯过了检验日期还在用，会被罚多少", mode="public")
+    assert not a.declined and a.mode == "public" and _lead(a) == "特种设备安全法/84"
+    assert "仅供参考" in a.markdown and "执法办案参考" not in a.markdown  # the public disclaimer, not the officers'
+    assert ask("对电梯使用单位一般罚多少", mode="public").declined  # the authorities' practice is not public text
+
+
+def test_the_public_reporting_someone_elses_fake_report_is_not_refused(built_home):
+    a = ask("邻居开的检测站给人出假报告，我想举报，打哪个电话", mode="public")
+    assert not a.declined and a.intent == "faq:complaint"
