@@ -47,10 +47,13 @@ RERANK_MARGIN = 0.15  # overlap (share of question words) by which a lower hit m
 # questions about texts not yet made ("2027年办法会改成什么样", "明年收费标准涨多少"): no corpus can answer them
 FUTURE = re.compile("|".join(scope().future))
 FOREIGN = re.compile("|".join(scope().foreign) or "(?!)")
+PRICES = re.compile("|".join(scope().prices) or "(?!)")  # fees and prices: not in the corpus
+LOCAL = re.compile("|".join(scope().local) or "(?!)")  # provincial and municipal legislation: not in the corpus
 OFF_TOPIC = re.compile("|".join(scope().off_topic))
 # enforcement statistics ("一共查了多少案子", "罚没了多少"): the corpus holds texts and case extracts, no totals
 STATS = re.compile(f"({alternatives('stats_total')})[^，。？]{{0,8}}({alternatives('stats_act')})了?[^，。？]{{0,6}}多少|"
-                   f"({alternatives('stats_done')})了多少|罚没(款|金额)?(一共|总共|共)?多少|多少(起|件)案")
+                   f"({alternatives('stats_done')})了多少|罚没(款|金额)?(一共|总共|共)?多少|多少(起|件)案|"
+                   + "|".join(scope().statistics or ["(?!)"]))
 CRIME_ASK = re.compile(alternatives("crime_ask"))
 # what a question sets aside rather than asks ('除了罚款，会不会构成犯罪', '在刑法上怎么处理')
 NOT_ASKED = re.compile(r"除了?[^，。？]{0,10}(行政处罚|罚款|处罚|罚)[^，。？]{0,4}|(在|按|依)?刑法上[^，。？]{0,6}")
@@ -211,6 +214,8 @@ ROUTES: tuple[tuple[str, Callable[[Asked], bool], Callable[[Asked], Answer | Non
     ("statistics", lambda a: bool(STATS.search(a.u.text)), lambda a: _statistics(a.u)),
     ("future", lambda a: bool(FUTURE.search(a.u.text)), lambda a: _future(a.u)),
     ("foreign", lambda a: bool(FOREIGN.search(a.u.text)) and not a.refs, lambda a: _foreign(a.u)),
+    ("prices", lambda a: bool(PRICES.search(a.u.text)) and not a.refs, lambda a: _not_held(a.u, "收费标准、价格")),
+    ("local", lambda a: bool(LOCAL.search(a.u.text)) and not a.refs, lambda a: _not_held(a.u, "地方性法规、地方政府规章")),
     ("principle", _is_principle, lambda a: answer_retrieval(a.u, a.corpus, doc_keys=_principle_documents(a))),
     ("cases", lambda a: a.u.intent == "cases", lambda a: answer_cases(a.u, a.corpus, a.sess)),
     ("plan", _is_plan, lambda a: answer_plan(a.u, a.corpus)),
@@ -291,6 +296,12 @@ def _foreign(u: Understanding) -> Answer:
         u, "语料只收录中华人民共和国的法律、行政法规、部门规章和相关文件，不含其他国家或地区的法律，无法回答或比较境外的规定，"
            "不作推测。",
         "可以查询国内的规定，例如：“检验检测机构出具虚假报告罚多少？依据哪条？”", "问题涉及语料不含的境外法律")
+
+
+def _not_held(u: Understanding, what: str) -> Answer:
+    return _unanswerable(
+        u, f"语料只收录国家法律、行政法规、部门规章、行动方案（含山西省贯彻通知）和典型案例摘录，不含{what}，无法回答，不作推测。",
+        "可以查询国家层面的规定，例如：“检验检测机构出具虚假报告罚多少？依据哪条？”", f"问题涉及语料不含的{what}")
 
 
 LEGAL_WORDS = re.compile(alternatives("legal_words"))

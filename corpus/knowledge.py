@@ -254,6 +254,9 @@ class Scope:
     future: tuple[str, ...]
     general_rules: tuple[str, ...]
     foreign: tuple[str, ...] = ()
+    statistics: tuple[str, ...] = ()
+    prices: tuple[str, ...] = ()
+    local: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -194,3 +194,18 @@ def test_the_public_asking_what_the_statute_sanctions_gets_the_provision(built_h
 def test_the_public_reporting_someone_elses_fake_report_is_not_refused(built_home):
     a = ask("邻居开的检测站给人出假报告，我想举报，打哪个电话", mode="public")
     assert not a.declined and a.intent == "faq:complaint"
+
+
+@pytest.mark.parametrize("question,route", [
+    ("今年全省一共有多少家检测机构被吊销资质", "statistics"),
+    ("压力容器定期检验的检验费大概要多少钱", "prices"),
+    ("浙江省的地方性法规对检测机构另有什么要求", "local"),
+])
+def test_what_the_corpus_does_not_hold_is_said_not_guessed(built_home, question, route):
+    a = ask(question)
+    assert a.declined and a.route == route and "语料" in a.conclusion
+
+
+def test_a_fee_named_in_a_conduct_is_still_answered(built_home):
+    a = ask("车检站超过核定的收费标准乱收费，依据哪条处罚")
+    assert not a.declined and _lead(a) == "道路交通安全法/94"
