@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import re
 from pathlib import Path
 
 WEIGHTS_FILE = Path(__file__).resolve().parent / "calibration.json"
@@ -18,7 +19,7 @@ DEFAULT_DOUBT = 0.7
 ROUTES = ("conduct", "crime", "retrieval", "plan", "faq", "public_retrieval", "counterpart", "lookup")
 FEATURES = ("bias", "score", "margin", "f_lex", "f_ret", "f_actor", "f_sector", "f_rank", "f_curated", "f_conduct",
             "overlap", "corroborated",
-            "who", "sector", "conduct", "asker", "long")
+            "who", "sector", "conduct", "asker", "long", "parts")
 
 
 def vector(evidence: dict, slots: dict, question: str) -> list[float]:
@@ -26,10 +27,16 @@ def vector(evidence: dict, slots: dict, question: str) -> list[float]:
     ev = dict(evidence)
     values = {"bias": 1.0, "who": float(bool(slots.get("who"))), "sector": float(bool(slots.get("sector"))),
               "conduct": float(bool(slots.get("conduct"))), "asker": float(slots.get("asker") == "authority"),
-              "long": min(len(question) / 100.0, 3.0)}
+              "long": min(len(question) / 100.0, 3.0), "parts": asked_parts(question)}
     for key in FEATURES:
         values.setdefault(key, float(ev.get(key, 0.0) or 0.0))
     return [values[k] for k in FEATURES]
+
+
+def asked_parts(question: str) -> float:
+    """How many further things a question asks beyond one ('…几年？授权签字人呢？', '分别'): one lead answers one."""
+    marks = len(re.findall(r"[？?]", question))
+    return float(min(2, max(0, marks - 1) + ("分别" in question) + bool(re.search(r"呢[？?]?\s*$", question) and marks > 1)))
 
 
 @functools.cache
