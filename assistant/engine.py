@@ -168,7 +168,9 @@ def _is_orphan(a: Asked) -> bool:
 
 
 def _is_principle(a: Asked) -> bool:
-    return bool(PRINCIPLE.search(a.u.text)) and "行政处罚法" in a.corpus.documents and not a.refs
+    """A general rule of administrative penalty — not a crime question that says 罚金 ('公司本身也会被判罚金吗')."""
+    return bool(PRINCIPLE.search(a.u.text)) and "行政处罚法" in a.corpus.documents and not a.refs \
+        and not CRIME_ASK.search(a.u.text)
 
 
 GENERAL_PART = "法律责任通则"  # a code's own chapter of general rules on liability (生态环境法典 第五编第一章)
@@ -914,6 +916,13 @@ def named_documents(text: str, corpus: Corpus, sector: str | None = None) -> set
     return out
 
 
+def _statute_first(u: Understanding, hits: list, corpus: Corpus) -> list:
+    """A case only illustrates; a plan item guides the campaign but sanctions nothing (unless the plan is named)."""
+    plan_last = not PLAN_NAMED.search(u.text)
+    return sorted(hits, key=lambda h: (corpus.documents[h.provision.doc_key].doc_type == "典型案例",
+                                       plan_last and h.provision.doc_key in PLAN_KEYS))
+
+
 def answer_retrieval(u: Understanding, corpus: Corpus, doc_keys: list[str] | None = None,
                      rules_only: bool = False) -> Answer:
     """The best-matching article, quoted; `rules_only` leaves sanctioning articles out (the public mode answers
@@ -939,7 +948,7 @@ def answer_retrieval(u: Understanding, corpus: Corpus, doc_keys: list[str] | Non
         return ans
     hits = dated
     hits = _rerank_by_wording(u, hits, corpus)
-    hits = sorted(hits, key=lambda h: corpus.documents[h.provision.doc_key].doc_type == "典型案例")  # a case only illustrates
+    hits = _statute_first(u, hits, corpus)
     top = hits[0]
     conf = _word_share(u, top, corpus)
     corroborated = _corroborated(top)  # everyday words that share little with the statute's, but both agree

@@ -61,7 +61,8 @@ def answer_public(u: Understanding, corpus: Corpus) -> Answer:
     # '…怎么罚的那一条原文': a 法律责任 article's text
     penalty_text = statute_penalty or (wants_text and bool(PENALTY_QUESTION.search(u.text)))
     ans = None if denied else _public_retrieval(u, corpus, rules_only=not penalty_text)  # unless a FAQ topic fits
-    if ans is not None and (topic is None or wants_text or _retrieval_beats(ans, topic, u, corpus)):
+    asked = topic is not None and bool(topic.asks) and re.search(topic.asks, u.text) is not None  # '向哪里举报'
+    if ans is not None and (topic is None or wants_text or (not asked and _retrieval_beats(ans, topic, u, corpus))):
         return ans  # a visitor asking for a provision's text gets the provision, not a topic summary
     if not allowed or topic is None:
         return Answer(question=u.text, markdown=DECLINE, intent="out_of_scope", declined=True, mode="public",

@@ -221,3 +221,23 @@ def test_fabrication_in_the_facts_is_conduct_not_an_instruction(built_home):
 @pytest.mark.parametrize("text", ["这家环保科技公司替厂里做在线监测", "第三方运维公司没建运维记录"])
 def test_third_party_environmental_service_bodies_are_testing_bodies(text):
     assert detect_who(text)[0] == "检验检测机构"
+
+
+def test_a_plan_item_does_not_lead_an_answer_about_a_sanction(built_home):
+    a = ask("排污单位伪造自行监测报告应当依据哪一条处罚")
+    assert not _lead(a).startswith("检验检测领域综合治理行动方案")
+
+
+@pytest.mark.parametrize("question", ["酒后开车被查了会不会被拘留", "驾驶证被吊销了多久能重新考"])
+def test_driving_questions_are_on_topic(built_home, question):
+    assert ask(question).route != "off_topic"
+
+
+def test_a_crime_question_saying_fine_is_no_general_rule(built_home):
+    a = ask("检测公司出假报告构成犯罪的，公司也要判罚金吗")
+    assert a.route == "crime" and _lead(a) in ("刑法/231", "刑法/229")
+
+
+def test_how_to_complain_names_the_complaint_topic_even_with_conduct_words(built_home):
+    a = ask("邻居家工厂夜里偷排还关了在线监测，我想举报，找哪个部门", mode="public")
+    assert a.intent == "faq:complaint" and not a.declined
