@@ -241,3 +241,9 @@ def test_a_crime_question_saying_fine_is_no_general_rule(built_home):
 def test_how_to_complain_names_the_complaint_topic_even_with_conduct_words(built_home):
     a = ask("邻居家工厂夜里偷排还关了在线监测，我想举报，找哪个部门", mode="public")
     assert a.intent == "faq:complaint" and not a.declined
+
+
+def test_interfering_with_a_polluters_own_monitor_is_data_fraud_not_a_stations_sabotage():
+    assert understand("厂里把在线监测的采样探头伸到窗外去抽新鲜空气").conduct == "虚假报告"
+    assert understand("有人用布把空气质量监测站的采样口罩住了").conduct != "虚假报告"
+    assert understand("运维发现采样管线堵塞导致数据异常").conduct != "虚假报告"
