@@ -10,7 +10,7 @@ import re
 from assistant import retrieve
 from assistant.compose import Citations, quote_lines
 from assistant.models import PUBLIC_DISCLAIMER, Answer
-from assistant.public import INTERNAL_DISCRETION, PUBLIC_FAQ, FaqEntry, classify_public, denial, normalize
+from assistant.public import PUBLIC_FAQ, FaqEntry, classify_public, denial
 from assistant.understand import Understanding
 from corpus.asks import PENALTY_QUESTION, alternatives
 from corpus.load import Corpus
@@ -19,7 +19,6 @@ from index.errors import SearchFailed
 
 TOPICS = list(PUBLIC_FAQ)  # the FAQ topics, with their grounding provisions
 TEXT_REQUEST = re.compile(alternatives("text_request"))  # '那一条原文给我看看' (corpus/data/asks.yaml)
-PENALTY_AMOUNT = re.compile(alternatives("penalty_amount"))  # '会被罚多少': what the statute provides
 
 DECLINE = ("抱歉，公众咨询模式只解答查询机构资质、投诉举报渠道、检验检测报告常识和公众权利等问题，"
            "不提供执法裁量、内部工作要求或个案处理意见。如需反映具体问题，可向当地市场监督管理部门投诉举报。")
@@ -43,23 +42,16 @@ def pick_topic(text: str) -> FaqEntry | None:
 
 def answer_public(u: Understanding, corpus: Corpus) -> Answer:
     """Answer within the FAQ scope, or decline; the restriction is enforced here, not in the page."""
-    from assistant.engine import STATS
     from corpus.refs import find_references
 
     allowed, reason = classify_public(u.text)
     wants_text = bool(TEXT_REQUEST.search(u.text))
-    # '会被罚多少' asks what the statute says (public); the authorities' own standards and leniency are not
-    statute_penalty = bool(PENALTY_AMOUNT.search(u.text)) and not INTERNAL_DISCRETION.search(normalize(u.text)) \
-        and not STATS.search(u.text)
-    denied = bool(denial(u.text, text_request=wants_text or statute_penalty))
+    denied = bool(denial(u.text, text_request=wants_text))
     refs = [] if denied else find_references(u.text, corpus)
     if refs:  # statute text is public: show the article itself (text only, no penalty table or notes)
         return _public_text(u, corpus, refs[0])
-    if statute_penalty and not denied and (ans := _public_conduct(u, corpus)) is not None:
-        return ans
     topic = pick_topic(u.text) if allowed else None
-    # '…怎么罚的那一条原文': a 法律责任 article's text
-    penalty_text = statute_penalty or (wants_text and bool(PENALTY_QUESTION.search(u.text)))
+    penalty_text = wants_text and bool(PENALTY_QUESTION.search(u.text))  # '…怎么罚的那一条原文': a 法律责任 article
     ans = None if denied else _public_retrieval(u, corpus, rules_only=not penalty_text)  # unless a FAQ topic fits
     asked = topic is not None and bool(topic.asks) and re.search(topic.asks, u.text) is not None  # '向哪里举报'
     if ans is not None and (topic is None or wants_text or (not asked and _retrieval_beats(ans, topic, u, corpus))):
@@ -126,25 +118,6 @@ def _public_text(u: Understanding, corpus: Corpus, ref: Ref) -> Answer:
     lines = ["### 条文原文", conclusion, "", quoted, "", "---", f"*{PUBLIC_DISCLAIMER}*"]
     return Answer(question=u.text, markdown="\n".join(lines), intent="lookup", conclusion=conclusion,
                   citations=cites.items, confidence=0.9, mode="public", lead=art.id, route="public_text")
-
-
-def _public_conduct(u: Understanding, corpus: Corpus) -> Answer | None:
-    """'会被罚多少': the provision that sanctions the conduct named, found as for an officer (the conduct
-    catalogue), shown as the statute states it with the public disclaimer; None when no conduct answers."""
-    from dataclasses import replace
-
-    from assistant.engine import answer_conduct
-
-    try:
-        ans, _ = answer_conduct(replace(u, intent="penalty"), corpus, None, None)
-    except SearchFailed:
-        return None
-    if ans.declined or ans.route != "conduct":
-        return None
-    body = ans.markdown.rsplit("\n---\n", 1)[0]
-    ans.markdown = body + "\n---\n" + f"*{PUBLIC_DISCLAIMER}*"
-    ans.mode, ans.cases = "public", []
-    return ans
 
 
 def _public_retrieval(u: Understanding, corpus: Corpus, rules_only: bool = True) -> Answer | None:

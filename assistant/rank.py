@@ -198,7 +198,7 @@ def rank(query: str, who: str | None, sector: str | None, corpus: Corpus, crime:
     out.sort(key=lambda c: (-c.score, c.entry.id))
     if raw:
         return Ranking(out)
-    out = _saying_the_conduct_first(out)
+    out = _sanctioning_first(_saying_the_conduct_first(out), corpus)
     valid = [e for e, ok in zip(entries, mask, strict=True) if ok]
     out = _superseding(prefer_special(out, sector, index.tokenizer), valid)
     return with_margin(out, sector, index.tokenizer)
@@ -229,7 +229,7 @@ def _superseding(cands: list[Candidate], valid: list[Entry]) -> list[Candidate]:
     return cands
 
 
-CONDUCT_MARGIN = 0.3  # an entry that says the named conduct beats a top entry that does not, within this margin
+CONDUCT_MARGIN = 0.5  # an entry that says the named conduct beats a top entry that does not, within this margin
 
 
 def _saying_the_conduct_first(cands: list[Candidate]) -> list[Candidate]:
@@ -239,7 +239,23 @@ def _saying_the_conduct_first(cands: list[Candidate]) -> list[Candidate]:
         return cands
     top = cands[0]
     near = next((c for c in cands[1:6] if c.features.get("conduct", 0.0) > 0 and c.features["actor"] >= 0
-                 and top.score - c.score <= CONDUCT_MARGIN), None)
+                 and c.features["sector"] >= 0 and top.score - c.score <= CONDUCT_MARGIN), None)
+    return cands if near is None else [near, *(c for c in cands if c is not near)]
+
+
+# what an administrative sanction says; '除依照有关法律法规规定予以处罚外，还应当…承担连带责任' says none of its own
+SANCTION = re.compile(r"罚款|罚金|吊销|撤销|责令|没收|警告|拘留|处分|停业|停产|取消|通报批评|禁止|不得")
+
+
+def _sanctioning_first(cands: list[Candidate], corpus: Corpus) -> list[Candidate]:
+    """A top entry whose paragraph sets no administrative sanction of its own (only civil joint liability) yields
+    to a near entry that does, for the same actor and sector."""
+    if len(cands) < 2 or SANCTION.search(corpus.provisions[cands[0].entry.penalty_id].text):
+        return cands
+    top = cands[0]
+    near = next((c for c in cands[1:6] if SANCTION.search(corpus.provisions[c.entry.penalty_id].text)
+                 and c.features["actor"] >= 0 and c.features["sector"] >= 0 and top.score - c.score <= CONDUCT_MARGIN),
+                None)
     return cands if near is None else [near, *(c for c in cands if c is not near)]
 
 

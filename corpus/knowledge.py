@@ -394,7 +394,6 @@ class AskWords:
     party_suffix: tuple[str, ...]
     generic_party: tuple[str, ...]
     text_request: tuple[str, ...]
-    penalty_amount: tuple[str, ...]
 
     def words(self, name: str) -> str:
         """One list as a regular-expression alternation ('a|b|c'), in the order written."""

@@ -45,8 +45,12 @@ def in_context(text: str, term_sectors: tuple[str, ...]) -> bool:
 
 # everyday negation → the statutes' own ('没经过检验' → 未经检验, '超期没检验' → 超期未检验): question grammar, not
 # vocabulary of any field, so it lives here beside the thesaurus that is matched against both forms
-NEGATION = re.compile(r"(?:一直|还|从来|始终|都)?没有?(经过|通过|按照|按|去|做|进行|办理|办)?(?=[\u4e00-\u9fff])(?!被)")  # not the passive 没被发现
+# …only where a verb follows ('没有授权签字人签字' says there is none: no rewrite)
+NEGATED_VERB = (r"检|测|验|登记|备案|取得|申|公开|建|配|设|安装|联网|校|鉴定|评|培训|送|记录|保存|报|制定|编制|执行|落实|履行|采|"
+                r"装|上|交|买|投|年|定期|及时|依法|按时|办|做|去|进行|经过|通过|按")
+NEGATION = re.compile(rf"(?:一直|还|从来|始终|都)?没有?(经过|通过|按照|按|去|做|进行|办理|办)?(?=(?:{NEGATED_VERB}))(?!被)")
 NEGATION_LEAD = {"经过": "未经", "通过": "未通过", "按照": "未按照", "按": "未按"}
+LAW_IN_TIME = re.compile(r"(施行|生效|实施|公布|出台|发布|修订|修改|颁布|废止)")
 PHRASE_END = r"[，。？；、,.!?！\s就也都还了的吗呢啊]"  # a rewritten phrase (未检验, 未经许可) ends at a function word
 
 
@@ -59,7 +63,8 @@ def statutory_negation(text: str) -> tuple[str, list[str]]:
         phrases.append(lead + re.split(PHRASE_END, text[m.end():m.end() + 6])[0])
         return lead
 
-    return NEGATION.sub(rewrite, text), [p for p in phrases if len(p) > 2]
+    # '法典还没施行' negates a text's coming into force, not a conduct: no phrase for the query
+    return NEGATION.sub(rewrite, text), [p for p in phrases if len(p) > 2 and not LAW_IN_TIME.match(p, 1)]
 
 
 def expand(text: str, conduct: str | None = None) -> str:

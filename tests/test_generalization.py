@@ -184,11 +184,11 @@ def test_a_bare_plan_word_is_the_action_plan_only_as_itself(text, intent):
     assert understand(text).intent == intent
 
 
-def test_the_public_asking_what_the_statute_sanctions_gets_the_provision(built_home):
-    a = ask("我们单位的电梯过了检验日期还在用，会被罚多少", mode="public")
-    assert not a.declined and a.mode == "public" and _lead(a) == "特种设备安全法/84"
-    assert "仅供参考" in a.markdown and "执法办案参考" not in a.markdown  # the public disclaimer, not the officers'
-    assert ask("对电梯使用单位一般罚多少", mode="public").declined  # the authorities' practice is not public text
+def test_the_public_asking_a_penalty_is_refused_but_may_read_the_provision(built_home):
+    """Penalty answers stay with officers (tests/test_access.py); the provision's own text is public."""
+    assert ask("我们单位的电梯过了检验日期还在用，会被罚多少", mode="public").declined
+    a = ask("特种设备安全法第八十四条原文给我看看", mode="public")
+    assert not a.declined and _lead(a) == "特种设备安全法/84"
 
 
 def test_the_public_reporting_someone_elses_fake_report_is_not_refused(built_home):
