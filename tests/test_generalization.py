@@ -247,3 +247,12 @@ def test_interfering_with_a_polluters_own_monitor_is_data_fraud_not_a_stations_s
     assert understand("厂里把在线监测的采样探头伸到窗外去抽新鲜空气").conduct == "虚假报告"
     assert understand("有人用布把空气质量监测站的采样口罩住了").conduct != "虚假报告"
     assert understand("运维发现采样管线堵塞导致数据异常").conduct != "虚假报告"
+
+
+@pytest.mark.parametrize("text,body", [
+    ("电梯定期检验时不按安全技术规范做", True),  # how the inspection is done: the inspection body's conduct
+    ("锅炉检验时少做了几个项目", True),
+    ("写字楼的电梯超期没检验", False),  # the user's lapse
+])
+def test_an_inspection_done_wrongly_names_the_body_and_a_lapsed_one_does_not(text, body):
+    assert ("检验、检测机构" in expand(text)) is body
