@@ -256,3 +256,10 @@ def test_interfering_with_a_polluters_own_monitor_is_data_fraud_not_a_stations_s
 ])
 def test_an_inspection_done_wrongly_names_the_body_and_a_lapsed_one_does_not(text, body):
     assert ("检验、检测机构" in expand(text)) is body
+
+
+def test_a_question_about_consequences_gets_the_sentence_that_says_them():
+    from assistant import retrieve
+
+    text = "建立监督机制，加强抽查。对违规收受礼品的人员发现一起、查处一起，公开通报。"
+    assert "查处一起" in retrieve.answer_sentences("评审的人收了礼品会怎样", text)[0]
