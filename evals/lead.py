@@ -38,7 +38,8 @@ DEV_DIR = DATA_DIR / "dev"
 SETS = {"dev": (DEV_DIR, DATA_DIR / "dev2", DATA_DIR / "dev3", DATA_DIR / "dev4", DATA_DIR / "dev5"), "sealed": (DATA_DIR / "sealed",), "sealed2": (DATA_DIR / "sealed2",),
         "dev3": (DATA_DIR / "dev3",), "sealed3": (DATA_DIR / "sealed3",),
         "dev4": (DATA_DIR / "dev4",), "sealed4": (DATA_DIR / "sealed4",),
-        "dev5": (DATA_DIR / "dev5",), "sealed5": (DATA_DIR / "sealed5",)}
+        "dev5": (DATA_DIR / "dev5",), "sealed5": (DATA_DIR / "sealed5",),
+        "dev6": (DATA_DIR / "dev6",), "sealed6": (DATA_DIR / "sealed6",)}
 # the sealed halves already run once and reported: measured again only as extra dev data
 SETS["spent"] = (DATA_DIR / "sealed", DATA_DIR / "sealed2", DATA_DIR / "sealed3", DATA_DIR / "sealed4")
 DEV_DIRS = SETS["dev"]

@@ -263,3 +263,8 @@ def test_a_question_about_consequences_gets_the_sentence_that_says_them():
 
     text = "建立监督机制，加强抽查。对违规收受礼品的人员发现一起、查处一起，公开通报。"
     assert "查处一起" in retrieve.answer_sentences("评审的人收了礼品会怎样", text)[0]
+
+
+@pytest.mark.parametrize("text", ["检测站拒不配合现场检查，该怎样处理？", "这种情况咋处理", "对这家公司应如何处置？"])
+def test_every_way_of_asking_how_to_deal_with_it_asks_the_penalty(text):
+    assert understand(text).intent == "penalty"
