@@ -25,6 +25,12 @@ def _conduct_words() -> dict[str, tuple[str, ...]]:
     return out
 
 
+def _grave_conducts() -> tuple[str, ...]:
+    from corpus.knowledge import thesaurus
+
+    return tuple(t.conduct for t in thesaurus() if t.conduct and t.grave)
+
+
 def _conduct_sectors() -> dict[str, tuple[str, ...]]:
     """Conduct label → the sectors it is scoped to (empty: any)."""
     from corpus.knowledge import thesaurus
@@ -34,6 +40,10 @@ def _conduct_sectors() -> dict[str, tuple[str, ...]]:
 
 CONDUCT_WORDS = _conduct_words()  # corpus/data/thesaurus.yaml (entries with a conduct label)
 CONDUCT_SECTORS = _conduct_sectors()
+GRAVE_CONDUCTS = _grave_conducts()
+# the asked part of a question ('…算不算虚假报告？'): a grave word there is what is asked, not a fact
+GRAVE_DENIED = re.compile(r"(没有|不是|并非|并未|无|未)(故意|主观)?(造假|伪造|篡改|编造|弄虚作假)")
+ASKED_CLAUSE = re.compile(r"(算不算|是不是|算是|属于|属不属于|构成|认定为|视为|还是)[^，。；]*$|[^，。；？]*[？?吗]$")
 
 ACTOR_WORDS = list(ask_words().targets.items())  # corpus/data/asks.yaml targets, in the order tried
 
@@ -115,6 +125,8 @@ def detect_conduct(text: str) -> str | None:
     conduct = _first(CONDUCT_WORDS, text) or _first(CONDUCT_WORDS, statutory_negation(text)[0])  # '没经过' = 未经
     if conduct is not None and not in_context(text, CONDUCT_SECTORS.get(conduct, ())):
         conduct = None  # '车年检过期还在开' is no use of uninspected equipment
+    if conduct is not None and conduct not in GRAVE_CONDUCTS and (grave := _grave_in_facts(text)):
+        return grave  # '分包给B公司，B公司编造检测数据出报告': the fraud, not the subcontracting
     if conduct == "分包签发" and any(w in text for w in CONDUCT_WORDS["未办变更"]):
         return "未办变更"  # '授权签字人换人了没去办变更': the lapse is the change, not the signing
     if conduct == "分包签发" and re.search(r"伪造|代签|冒签|假签|冒名", text):
@@ -128,6 +140,16 @@ def detect_conduct(text: str) -> str | None:
     if conduct is None and re.search(r"(拒绝|拒不|不肯|不让|不)(配合|接受)[^，。；？]{0,4}检查", text):
         return "拒绝检查"  # '拒绝配合监督检查'
     return conduct
+
+
+def _grave_in_facts(text: str) -> str | None:
+    """A grave conduct the facts (not the asked clause) name."""
+    for clause in re.split(r"(?<=[，。；？?！!])", text):
+        if ASKED_CLAUSE.search(clause) or GRAVE_DENIED.search(clause):
+            continue
+        if (grave := _first({c: CONDUCT_WORDS[c] for c in GRAVE_CONDUCTS}, clause)) is not None:
+            return grave
+    return None
 
 
 def detect_actor(text: str) -> str | None:

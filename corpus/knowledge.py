@@ -50,6 +50,7 @@ class Term:
     conduct: str = ""  # a conduct label (虚假报告, 不实报告…) the words name, if any
     key: str = ""  # with a conduct: a regex a sanctioning text must match to be about that conduct
     sectors: tuple[str, ...] = ()  # only in these sectors' context (年检: 定期检验 for equipment, not for cars)
+    grave: bool = False  # a grave conduct (fraud) named among the facts outweighs a procedural one named first
 
 
 @dataclass(frozen=True)
