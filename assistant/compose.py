@@ -143,6 +143,8 @@ def quote_lines(cites: Citations, corpus: Corpus) -> list[str]:
         status = "⚠ 已废止" if doc.status == REPEALED else doc.status
         out.append(f"[{c.n}] {c.citation}（{doc.version_date or '日期未载'}版，{status}）")
         out.extend(f"> {line}" for line in c.text.split("\n"))
+        if (p := corpus.provisions.get(c.provision_id)) is not None and p.source_note:
+            out.append(f"> ⚠ 来源说明：{p.source_note}")
         out.append("")
     return out
 

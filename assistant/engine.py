@@ -27,7 +27,7 @@ from assistant.rank import MIN_SCORE, Ranking, rank, with_margin
 from assistant.scenarios import Scenario
 from assistant.session import Session, get_session
 from assistant.understand import Understanding, converter, understand
-from corpus.asks import ADMIN_ASK, INJECTION, OLD_VERSION, alternatives
+from corpus.asks import ADMIN_ASK, INJECTION, OLD_VERSION, PENALTY_QUESTION, alternatives
 from corpus.config import calibration_enabled
 from corpus.history import in_force_on, renumber_note
 from corpus.knowledge import index_sector, scope
@@ -211,7 +211,7 @@ def _conduct(a: Asked) -> Answer:
 ROUTES: tuple[tuple[str, Callable[[Asked], bool], Callable[[Asked], Answer | None]], ...] = (
     ("orphan_follow_up", _is_orphan, lambda a: _orphan_follow_up(a.u)),
     ("unknown_document", lambda a: bool(a.unknown) and not a.refs, lambda a: _unknown_documents(a.u, a.unknown)),
-    ("counterpart", lambda a: a.own_refs, lambda a: answer_counterpart(a.u, a.refs[0], a.corpus)),
+    ("counterpart", lambda a: a.own_refs, lambda a: answer_counterpart(a.u, _counterpart_ref(a), a.corpus)),
     ("lookup", lambda a: a.own_refs, lambda a: answer_lookup(a.u, a.refs, a.corpus)),
     ("statistics", lambda a: bool(STATS.search(a.u.text)), lambda a: _statistics(a.u)),
     ("future", lambda a: bool(FUTURE.search(a.u.text)), lambda a: _future(a.u)),
@@ -224,6 +224,17 @@ ROUTES: tuple[tuple[str, Callable[[Asked], bool], Callable[[Asked], Answer | Non
     ("off_topic", _is_off_topic, lambda a: _off_topic(a.u)),
     ("conduct", lambda a: True, _conduct),
 )
+
+
+def _counterpart_ref(a: Asked) -> Ref:
+    """Of several old numbers ('违反第十四条、依据第二十六条处罚'), a question about the sanction ('现在的罚则')
+    leads with the one whose present text sets it."""
+    if len(a.refs) > 1 and PENALTY_QUESTION.search(a.u.text):
+        for ref in a.refs:
+            ids, _ = _counterparts(a.corpus, ref, a.u.text)
+            if ids and any(r.kind == "处罚" for r in a.corpus.penalties_for(ids[0])):
+                return ref
+    return a.refs[0]
 
 
 def _route(a: Asked) -> Answer:
@@ -948,6 +959,7 @@ def answer_retrieval(u: Understanding, corpus: Corpus, doc_keys: list[str] | Non
         return ans
     hits = dated
     hits = _rerank_by_wording(u, hits, corpus)
+    hits = _rule_first(u, hits, corpus)
     hits = _statute_first(u, hits, corpus)
     top = hits[0]
     conf = _word_share(u, top, corpus)
@@ -1018,6 +1030,23 @@ def _rerank_by_wording(u: Understanding, hits: list[retrieve.Hit], corpus: Corpu
     return _law_first(hits, scored, corpus)
 
 
+def _rule_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> list[retrieve.Hit]:
+    """'能不能给企业做推荐': whether a thing is allowed is said by the rule, not by the article punishing a
+    breach; a rule among the first three that fits about as well goes first."""
+    if u.intent == "penalty" or not PERMISSION.search(u.text) or not hits:
+        return hits
+
+    def sanctions(h: retrieve.Hit) -> bool:
+        return any(r.kind == "处罚" for r in corpus.penalties_for(h.provision.id))
+
+    def fit(h: retrieve.Hit) -> float:
+        return max(retrieve.overlap(u.text, h.provision.text), retrieve.overlap(u.expanded, h.provision.text))
+    if not sanctions(hits[0]):
+        return hits
+    rule = next((h for h in hits[1:3] if not sanctions(h) and fit(h) >= fit(hits[0]) - RERANK_MARGIN), None)
+    return [rule, *(h for h in hits if h is not rule)] if rule else hits
+
+
 def _defining_first(question: str, hits: list[retrieve.Hit]) -> list[retrieve.Hit]:
     """The hit that defines the asked term ('本办法所称篡改监测数据，系指…') goes first."""
     m = DEFINED_TERM.search(question)
@@ -1031,6 +1060,7 @@ def _defining_first(question: str, hits: list[retrieve.Hit]) -> list[retrieve.Hi
 
 
 DEFINITION = re.compile(f"{alternatives('definition_of')}|{alternatives('definition')}")
+PERMISSION = re.compile(alternatives("permission"))
 # the term a definition question asks about ('算不算X' → X)
 DEFINED_TERM = re.compile(f"(?:{alternatives('definition_of')})([^，。？?]{{2,12}})")
 

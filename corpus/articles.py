@@ -37,6 +37,7 @@ class Article:
     chapter: str = ""
     section: str = ""
     paragraphs: list[Paragraph] = field(default_factory=list)
+    source_note: str = ""  # a defect of the source this article's text carries (corpus/data/source_fixes.yaml)
 
     @property
     def text(self) -> str:
@@ -140,7 +141,8 @@ def provisions_for(doc: Document, articles: list[Article]) -> list[Provision]:
     for art in articles:
         aid = f"{doc.key}/{article_key(art.number, art.suffix)}"
         common = dict(doc_key=doc.key, doc_title=doc.title, article=art.number, article_suffix=art.suffix,
-                      chapter=art.chapter, section=art.section, n_paras=len(art.paragraphs))
+                      chapter=art.chapter, section=art.section, n_paras=len(art.paragraphs),
+                      source_note=art.source_note)
         out.append(Provision(id=aid, text=art.text, kind="article", **common))
         for pi, para in enumerate(art.paragraphs, 1):
             out.append(Provision(id=f"{aid}/{pi}", text=para.full_text, kind="paragraph", para=pi, **common))

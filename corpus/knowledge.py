@@ -108,6 +108,27 @@ class Knowledge:
                 *self.supersedes, *([self.authority_basis] if self.authority_basis else ()))
 
 
+@dataclass(frozen=True)
+class LostHeading:
+    """An article whose heading the source lost; its text ran into the article before (source_fixes.yaml)."""
+
+    law: str
+    article: str
+    after: str
+    starts: str
+    note: str
+
+
+@functools.cache
+def lost_headings() -> tuple[LostHeading, ...]:
+    data = _only("source_fixes.yaml", load_file("source_fixes.yaml"), "lost_headings")
+    out = tuple(_build(LostHeading, f"source_fixes.yaml:{n}", raw) for n, raw in enumerate(data["lost_headings"]))
+    for h in out:
+        if not (h.article.isdigit() and h.after.isdigit() and h.starts and h.note):
+            raise KnowledgeError(f"source_fixes.yaml:{h.law}/{h.article}: article/after 应为条号数字，starts、note 不能为空")
+    return out
+
+
 def load_file(name: str) -> dict:
     """A knowledge file (corpus/data/<name>) as a mapping; KnowledgeError when unreadable or not a mapping."""
     path = DATA / name
@@ -389,6 +410,7 @@ class AskWords:
     counterpart: tuple[str, ...]
     definition_of: tuple[str, ...]
     definition: tuple[str, ...]
+    permission: tuple[str, ...]
     mitigation: tuple[str, ...]
     asks_result: tuple[str, ...]
     points_at_one: tuple[str, ...]

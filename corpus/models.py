@@ -91,6 +91,7 @@ class Provision:
     heading: str = ""  # plan items and cases carry a title
     label: str = ""  # e.g. （三） for plan items, 一、 for plan parts
     n_paras: int = 1  # paragraphs in the parent article (to decide whether to print 第一款)
+    source_note: str = ""  # a defect of the source text, said beside every quote (corpus/data/source_fixes.yaml)
 
     @property
     def article_id(self) -> str:

@@ -90,6 +90,28 @@ def find_references(text: str, corpus: Corpus, bare_numbers: bool = False) -> li
         except ValueError:
             continue
         out.append(ref)
+    return out + _following(text, out)
+
+
+# '第十四条、依据第二十六条处罚': a further article of the same text in the same sentence, joined by a list mark
+# or a citing verb, with no other text named between
+FOLLOWING = re.compile(rf"\s*(?:[、,，和及与或]|以及)\s*(?:并\s*)?(?:依据|依照|根据|按照|适用|按)?\s*(?=第\s*{NUMBER}\s*条)")
+
+
+def _following(text: str, refs: list[Ref]) -> list[Ref]:
+    out: list[Ref] = []
+    starts = {r.start for r in refs}
+    for ref in refs:
+        end = ref.end
+        while (j := FOLLOWING.match(text, end)) and (tail := TAIL.match(text, j.end())) and j.end() not in starts:
+            article, suffix, para, item, bare_item = tail.groups()
+            try:
+                out.append(Ref(raw=text[j.end():tail.end()], start=j.end(), end=tail.end(), name=ref.name,
+                               doc_key=ref.doc_key, article=cn_to_int(article), suffix=_num(suffix) or 0,
+                               para=_num(para), item=_num(item or bare_item)))
+            except ValueError:
+                break
+            end = tail.end()
     return out
 
 

@@ -282,3 +282,27 @@ def test_a_fraud_among_the_facts_outweighs_a_procedural_lapse_named_first(text, 
 
 def test_customers_of_several_firms_are_no_multiple_employment():
     assert understand("这家厂的仪器卖给了多家企业，产品不合格，罚多少？").conduct != "多处执业"
+
+
+@pytest.mark.parametrize("text, articles", [
+    ("决定书写的是违反《特种设备安全法》第四十条、依据第八十四条处罚", [40, 84]),
+    ("道交法第十三条和第九十四条各讲什么", [13, 94]),
+    ("《特种设备安全法》第九十三条。另外第八十三条呢", [93]),  # another sentence: no longer that list
+])
+def test_a_further_article_in_the_same_list_belongs_to_the_text_named_first(text, articles):
+    from corpus.refs import find_references
+
+    refs = find_references(text, load_corpus())
+    assert [r.article for r in refs] == articles and len({r.doc_key for r in refs}) == 1
+
+
+def test_old_numbers_of_a_breach_and_its_sanction_lead_with_the_sanction_today(built_home):
+    a = ask("2022年的决定书写的是违反《检验检测机构监督管理办法》第十四条、依据第二十六条处罚（2021版）。现在的罚则是哪条？")
+    assert a.route == "counterpart" and a.lead.startswith("检验检测机构监督管理办法/27")
+
+
+@pytest.mark.parametrize("question, lead", [
+    ("产品质量检验机构可以给生产企业做产品推荐吗？", "产品质量法/25"),
+])
+def test_whether_a_thing_is_allowed_is_answered_by_the_rule(built_home, question, lead):
+    assert ask(question).lead.startswith(lead)

@@ -37,7 +37,7 @@ def test_bad_knowledge_files_are_refused(refused_knowledge, name, loader, text, 
     ("tokenizer.yaml", "tokenizer_words", ()), ("scope.yaml", "scope", ()), ("public_scope.yaml", "public_scope", ()),
     ("asks.yaml", "ask_words", ()), ("succession.yaml", "succession", ("article_maps", 0)),
     ("succession.yaml", "succession", ("repeals", 0)), ("succession.yaml", "succession", ("versions", 0, 0)),
-    ("crimes.yaml", "crimes", ("crimes", 0)),
+    ("crimes.yaml", "crimes", ("crimes", 0)), ("source_fixes.yaml", "lost_headings", ("lost_headings", 0)),
 ])
 def test_every_knowledge_file_refuses_an_unknown_key(refused_knowledge, name, loader, entry):
     """The real file with one key added, at the top and in an entry, is refused with that key named."""
