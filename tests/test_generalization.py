@@ -306,3 +306,38 @@ def test_old_numbers_of_a_breach_and_its_sanction_lead_with_the_sanction_today(b
 ])
 def test_whether_a_thing_is_allowed_is_answered_by_the_rule(built_home, question, lead):
     assert ask(question).lead.startswith(lead)
+
+
+@pytest.mark.parametrize("text", ["他会不会坐几年牢", "这种要判多少年", "会不会蹲几年监狱"])
+def test_asking_about_prison_in_other_words_asks_the_crime(text):
+    from assistant.engine import CRIME_ASK
+
+    assert CRIME_ASK.search(text)
+
+
+def test_a_boss_giving_orders_is_no_client_of_a_lab():
+    assert understand("老板让我们往货里掺假卖，老板会不会坐牢").who != "委托方"
+
+
+@pytest.mark.parametrize("text", ["把超标的几个数改小了再报", "让人将监测数据调低一点", "读数改成达标"])
+def test_changing_the_figures_in_everyday_words_is_tampering(text):
+    assert understand(text).conduct == "虚假报告"
+
+
+def test_a_date_after_a_laws_name_is_no_article():
+    from corpus.refs import find_references
+
+    text = "生态环境法典8月15日已经施行，对车主适用哪部法律"
+    assert not find_references(text, load_corpus(), bare_numbers=True)
+
+
+@pytest.mark.parametrize("question, lead", [
+    ("还能不能依据《环境保护法》第六十三条把篡改监测数据偷排的企业负责人移送拘留？", "生态环境法典/1108"),
+    ("修路时把空气质量监测子站的电缆挖断了，站点停了好几天，施工方怎么罚？", "生态环境法典/1093"),
+])
+def test_repealed_articles_and_damaged_stations(built_home, question, lead):
+    assert ask(question).lead.startswith(lead)
+
+
+def test_a_revision_announced_for_a_coming_year_is_not_guessed(built_home):
+    assert ask("听说检验检测机构监督管理办法2028年准备修改，罚款会变吗？").declined
