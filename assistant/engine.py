@@ -30,7 +30,7 @@ from assistant.understand import Understanding, converter, understand
 from corpus.asks import ADMIN_ASK, INJECTION, OLD_VERSION, PENALTY_QUESTION, alternatives
 from corpus.config import calibration_enabled
 from corpus.history import in_force_on, renumber_note
-from corpus.knowledge import index_sector, scope
+from corpus.knowledge import index_sector, scope, sector_of_document
 from corpus.load import Corpus, load_corpus, missing_corpus_warning
 from corpus.models import REPEALED, PenaltyRecord
 from corpus.refs import Ref, find_references, unknown_law_refs
@@ -55,6 +55,8 @@ STATS = re.compile(f"({alternatives('stats_total')})[^，。？]{{0,8}}({alterna
                    f"({alternatives('stats_done')})了多少|罚没(款|金额)?(一共|总共|共)?多少|多少(起|件)案|"
                    + "|".join(scope().statistics or ["(?!)"]))
 CRIME_ASK = re.compile(alternatives("crime_ask"))
+# a crime ruled out in the facts ('尚不构成犯罪') is no question about it
+NO_CRIME = re.compile(r"(尚|还|并|也)?(不|未|没有?)(构成|够|涉嫌|达到)[^，。？]{0,4}(犯罪|刑事)")
 # what a question sets aside rather than asks ('除了罚款，会不会构成犯罪', '在刑法上怎么处理')
 NOT_ASKED = re.compile(r"除了?[^，。？]{0,10}(行政处罚|罚款|处罚|罚)[^，。？]{0,4}|(在|按|依)?刑法上[^，。？]{0,6}")
 # a question that asks for the legal basis of a conduct (not a fact, a definition or a duty)
@@ -170,7 +172,7 @@ def _is_orphan(a: Asked) -> bool:
 def _is_principle(a: Asked) -> bool:
     """A general rule of administrative penalty — not a crime question that says 罚金 ('公司本身也会被判罚金吗')."""
     return bool(PRINCIPLE.search(a.u.text)) and "行政处罚法" in a.corpus.documents and not a.refs \
-        and not CRIME_ASK.search(a.u.text)
+        and not asks_crime(a.u.text)
 
 
 GENERAL_PART = "法律责任通则"  # a code's own chapter of general rules on liability (生态环境法典 第五编第一章)
@@ -351,7 +353,7 @@ def answer_conduct(u: Understanding, corpus: Corpus, sess: Session | None, today
     if sess is not None and same_subject and (s := scenarios.by_key(sess.scenario, corpus)) and \
             scenarios.available(s, corpus):
         return _conduct_answer(u, s, corpus, today, None, 1.0), s  # a follow-up stays with its conduct
-    crime = bool(CRIME_ASK.search(u.text))
+    crime = asks_crime(u.text)
     penaltyish = u.intent == "penalty" or crime or (u.intent in ("legal_basis", "authority") and bool(
         BASIS_ASK.search(u.text)) and (u.conduct is not None or u.who is not None or u.intent == "legal_basis"))
     if not penaltyish:
@@ -378,9 +380,13 @@ def answer_conduct(u: Understanding, corpus: Corpus, sess: Session | None, today
     return ans, s
 
 
+def asks_crime(text: str) -> bool:
+    return bool(CRIME_ASK.search(NO_CRIME.sub("", text)))
+
+
 def _crime_first(text: str) -> bool:
     """Whether a question asking both about crime and about penalties asks about the crime first."""
-    asked = NOT_ASKED.sub("", text)
+    asked = NOT_ASKED.sub("", NO_CRIME.sub("", text))
     admin, crime = ADMIN_ASK.search(asked), CRIME_ASK.search(asked)
     return crime is not None and (admin is None or crime.start() < admin.start())
 
@@ -507,7 +513,7 @@ def answer_scenario(u: Understanding, s: Scenario, corpus: Corpus, today: date |
     records = _records(corpus, s.penalty, u.conduct)
     conclusion = _scenario_conclusion(u, s, past, records, cites, corpus)
     lines = ["### 结论", conclusion, ""]
-    if s.criminal and CRIME_ASK.search(u.text):  # "够刑事吗？哪个罪": the criminal provisions come first
+    if s.criminal and asks_crime(u.text):  # "够刑事吗？哪个罪": the criminal provisions come first
         lines += ["### 刑事责任", *_crime_lines(u, s.criminal, cites, corpus)]
     lines += _violation_lines(s, cites)
     lines += _penalty_lines(u, past, records, cites, corpus)
@@ -960,6 +966,8 @@ def answer_retrieval(u: Understanding, corpus: Corpus, doc_keys: list[str] | Non
     hits = dated
     hits = _rerank_by_wording(u, hits, corpus)
     hits = _rule_first(u, hits, corpus)
+    hits = _sector_fit_first(u, hits, corpus)
+    hits = _effective_first(u, hits, corpus)
     hits = _statute_first(u, hits, corpus)
     top = hits[0]
     conf = _word_share(u, top, corpus)
@@ -1030,6 +1038,42 @@ def _rerank_by_wording(u: Understanding, hits: list[retrieve.Hit], corpus: Corpu
     return _law_first(hits, scored, corpus)
 
 
+def _effective_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> list[retrieve.Hit]:
+    """'这个办法哪天开始施行': the named text's own 施行 article answers, wherever the search ranked it."""
+    named = named_documents(u.text, corpus)
+    if not EFFECTIVE_ASK.search(u.text) or len(named) != 1 or not hits:
+        return hits
+    key = next(iter(named))
+    arts = [p for p in corpus.provisions.values()
+            if p.doc_key == key and p.kind == "article" and EFFECTIVE_TEXT.search(p.text)]
+    if not arts:
+        return hits
+    art = max(arts, key=lambda p: (p.article or 0, p.article_suffix))
+    hit = next((h for h in hits if h.provision.id == art.id), None) or retrieve.Hit(
+        provision=art, score=hits[0].score, ranks={"lookup": 1})
+    return [hit, *(h for h in hits if h is not hit)]
+
+
+def _sector_fit_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> list[retrieve.Hit]:
+    """A sector's own law does not answer a question that names no such sector ('检测员去另一家检测公司兼职' is
+    not about 特种设备 inspectors): a text of the question's sector, or a general one, that fits about as well
+    goes first."""
+    if not hits:
+        return hits
+    top_sector = sector_of_document(hits[0].provision.doc_key)
+    if top_sector in (None, "综合", u.sector):
+        return hits
+
+    def fit(h: retrieve.Hit) -> float:
+        return max(retrieve.overlap(u.text, h.provision.text), retrieve.overlap(u.expanded, h.provision.text))
+    # a question naming another sector needs a near fit; one naming none, a general text that fits better
+    slack = RERANK_MARGIN if u.sector is not None else -0.01
+    near = next((h for h in hits[1:4] if sector_of_document(h.provision.doc_key) in ("综合", u.sector) and
+                 (u.sector is not None or sector_of_document(h.provision.doc_key) == "综合") and
+                 fit(h) >= fit(hits[0]) - slack), None)
+    return [near, *(h for h in hits if h is not near)] if near else hits
+
+
 def _rule_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> list[retrieve.Hit]:
     """'能不能给企业做推荐': whether a thing is allowed is said by the rule, not by the article punishing a
     breach; a rule among the first three that fits about as well goes first."""
@@ -1061,6 +1105,8 @@ def _defining_first(question: str, hits: list[retrieve.Hit]) -> list[retrieve.Hi
 
 DEFINITION = re.compile(f"{alternatives('definition_of')}|{alternatives('definition')}")
 PERMISSION = re.compile(alternatives("permission"))
+EFFECTIVE_ASK = re.compile(alternatives("effective_ask"))
+EFFECTIVE_TEXT = re.compile(r"自[^。；]{0,16}起(施行|实施|执行)")
 # the term a definition question asks about ('算不算X' → X)
 DEFINED_TERM = re.compile(f"(?:{alternatives('definition_of')})([^，。？?]{{2,12}})")
 

@@ -411,6 +411,7 @@ class AskWords:
     definition_of: tuple[str, ...]
     definition: tuple[str, ...]
     permission: tuple[str, ...]
+    effective_ask: tuple[str, ...]
     mitigation: tuple[str, ...]
     asks_result: tuple[str, ...]
     points_at_one: tuple[str, ...]

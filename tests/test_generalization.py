@@ -341,3 +341,24 @@ def test_repealed_articles_and_damaged_stations(built_home, question, lead):
 
 def test_a_revision_announced_for_a_coming_year_is_not_guessed(built_home):
     assert ask("听说检验检测机构监督管理办法2028年准备修改，罚款会变吗？").declined
+
+
+def test_a_crime_ruled_out_in_the_facts_is_no_crime_question():
+    from assistant.engine import asks_crime
+
+    assert not asks_crime("货值2万元，尚不构成犯罪，罚款幅度怎么算？")
+    assert asks_crime("情节严重的，是否构成犯罪？")
+
+
+@pytest.mark.parametrize("text", ["企业把执法人员拦在门外一个多小时", "厂里不让检查人员进厂"])
+def test_keeping_inspectors_out_is_obstruction(text):
+    assert understand(text).conduct == "拒绝检查"
+
+
+@pytest.mark.parametrize("question, lead", [
+    ("特种设备安全法哪天起施行的？", "特种设备安全法/101"),
+    ("检测员去另一家检测公司兼职，规定允许吗？", "检验检测机构监督管理办法/8"),
+    ("质监人员接到举报一直压着不处理，后来出了大事故，构成什么罪？", "刑法/397"),
+])
+def test_effective_dates_general_rules_and_inaction(built_home, question, lead):
+    assert ask(question).lead.startswith(lead)
