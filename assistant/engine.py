@@ -964,11 +964,7 @@ def answer_retrieval(u: Understanding, corpus: Corpus, doc_keys: list[str] | Non
         ans.confidence = min(ans.confidence, 0.5)
         return ans
     hits = dated
-    hits = _rerank_by_wording(u, hits, corpus)
-    hits = _rule_first(u, hits, corpus)
-    hits = _sector_fit_first(u, hits, corpus)
-    hits = _effective_first(u, hits, corpus)
-    hits = _statute_first(u, hits, corpus)
+    hits = _reorder(u, hits, corpus)
     top = hits[0]
     conf = _word_share(u, top, corpus)
     corroborated = _corroborated(top)  # everyday words that share little with the statute's, but both agree
@@ -1002,6 +998,14 @@ def answer_retrieval(u: Understanding, corpus: Corpus, doc_keys: list[str] | Non
                  evidence={"overlap": conf, "margin": gap, "corroborated": float(corroborated)})
     _finish(ans, lines, cites, corpus, _matching_cases(corpus, u, cites.ids()) if penalty else [])
     return ans
+
+
+def _reorder(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> list[retrieve.Hit]:
+    """The search's order, corrected by what the question asks: its words, a rule for whether a thing is allowed,
+    its sector, a text's 施行 article for when it took effect; statutes before plan items and cases."""
+    for step in (_rerank_by_wording, _rule_first, _sector_fit_first, _effective_first, _statute_first):
+        hits = step(u, hits, corpus)
+    return hits
 
 
 def _word_share(u: Understanding, hit: retrieve.Hit, corpus: Corpus) -> float:
