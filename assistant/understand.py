@@ -127,11 +127,11 @@ def detect_conduct(text: str) -> str | None:
         conduct = None  # '车年检过期还在开' is no use of uninspected equipment
     if conduct is not None and conduct not in GRAVE_CONDUCTS and (grave := _grave_in_facts(text)):
         return grave  # '分包给B公司，B公司编造检测数据出报告': the fraud, not the subcontracting
-    if conduct == "分包签发" and any(w in text for w in CONDUCT_WORDS["未办变更"]):
+    if conduct == "分包签发" and _first({"未办变更": CONDUCT_WORDS["未办变更"]}, text):
         return "未办变更"  # '授权签字人换人了没去办变更': the lapse is the change, not the signing
     if conduct == "分包签发" and re.search(r"伪造|代签|冒签|假签|冒名", text):
         return "虚假报告"
-    if conduct != "拒绝检查" and re.search(r"检查(时|中|期间)", text) and any(w in text for w in CONDUCT_WORDS["拒绝检查"]):
+    if conduct != "拒绝检查" and re.search(r"检查(时|中|期间)", text) and _first({"拒绝检查": CONDUCT_WORDS["拒绝检查"]}, text):
         return "拒绝检查"  # deceiving or stonewalling an inspection is obstruction, whatever else is named
     if conduct is None and re.search(r"(没|未|不)[^，。；？]{0,12}(取样|送检)", text):
         return "未送检"  # '没对混凝土试块取样送检'

@@ -362,3 +362,11 @@ def test_keeping_inspectors_out_is_obstruction(text):
 ])
 def test_effective_dates_general_rules_and_inaction(built_home, question, lead):
     assert ask(question).lead.startswith(lead)
+
+
+@pytest.mark.parametrize("text, conduct", [
+    ("机构换了授权签字人，一直没去资质认定部门申请办理变更，怎么罚", "未办变更"),
+    ("检测员把送来的样品偷偷换成合格的再测，出了报告", "虚假报告"),
+])
+def test_thesaurus_patterns_count_as_patterns_in_every_rule(text, conduct):
+    assert understand(text).conduct == conduct
