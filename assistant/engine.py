@@ -1003,7 +1003,7 @@ def answer_retrieval(u: Understanding, corpus: Corpus, doc_keys: list[str] | Non
 def _reorder(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> list[retrieve.Hit]:
     """The search's order, corrected by what the question asks: its words, a rule for whether a thing is allowed,
     its sector, a text's 施行 article for when it took effect; statutes before plan items and cases."""
-    for step in (_rerank_by_wording, _rule_first, _sector_fit_first, _effective_first, _statute_first):
+    for step in (_rerank_by_wording, _shape_first, _rule_first, _sector_fit_first, _effective_first, _statute_first):
         hits = step(u, hits, corpus)
     return hits
 
@@ -1075,6 +1075,20 @@ def _sector_fit_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus
     near = next((h for h in hits[1:4] if sector_of_document(h.provision.doc_key) in ("综合", u.sector) and
                  (u.sector is not None or sector_of_document(h.provision.doc_key) == "综合") and
                  fit(h) >= fit(hits[0]) - slack), None)
+    return [near, *(h for h in hits if h is not near)] if near else hits
+
+
+def _shape_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> list[retrieve.Hit]:
+    """'吊销后多久才能重新申请': an answer of the asked shape (a duration) must be in the text; when the first hit
+    holds none and a near one does, the near one goes first."""
+    asked, shape = retrieve.ASK_CUES[0]  # the duration
+    if not hits or not asked.search(u.text) or shape.search(hits[0].provision.text):
+        return hits
+
+    def fit(h: retrieve.Hit) -> float:
+        return max(retrieve.overlap(u.text, h.provision.text), retrieve.overlap(u.expanded, h.provision.text))
+    near = next((h for h in hits[1:3] if shape.search(h.provision.text) and fit(h) >= fit(hits[0]) - RERANK_MARGIN),
+                None)
     return [near, *(h for h in hits if h is not near)] if near else hits
 
 

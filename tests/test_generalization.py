@@ -370,3 +370,8 @@ def test_effective_dates_general_rules_and_inaction(built_home, question, lead):
 ])
 def test_thesaurus_patterns_count_as_patterns_in_every_rule(text, conduct):
     assert understand(text).conduct == conduct
+
+
+def test_a_question_asking_how_long_is_answered_by_a_text_that_says_a_duration(built_home):
+    a = ask("特种设备生产单位的许可证被吊销了，隔多长时间能再申请？")
+    assert a.lead.startswith("特种设备安全法/96") and "三年" in a.conclusion
