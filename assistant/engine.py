@@ -429,7 +429,7 @@ def _conduct_answer(u: Understanding, s: Scenario, corpus: Corpus, today: date |
     ans.route = "conduct"
     pred = scenarios.by_key(s.predecessor, corpus) if s.predecessor else None
     past = pred is not None and bool(u.conduct_date) and u.conduct_date < s.valid_from
-    ans.lead = pred.penalty[0] if past else s.penalty[0]
+    ans.lead = ans.lead or (pred.penalty[0] if past else s.penalty[0])  # answer_scenario may lead with another
     doc = corpus.documents[s.penalty[0].split("/")[0]]
     if doc.status == REPEALED:
         ans.markdown = (f"> ⚠ {doc.title}已废止；行为发生在废止前，依《中华人民共和国行政处罚法》第三十七条适用行为时的规定，"
@@ -511,7 +511,8 @@ def answer_scenario(u: Understanding, s: Scenario, corpus: Corpus, today: date |
     past = scenarios.by_key(s.predecessor, corpus) if (
         s.valid_from and u.conduct_date and u.conduct_date < s.valid_from and s.predecessor) else None
     records = _records(corpus, s.penalty, u.conduct)
-    conclusion = _scenario_conclusion(u, s, past, records, cites, corpus)
+    personal = _personal_line(u, s, records, cites, corpus)  # cited first: the lead
+    conclusion = personal + _scenario_conclusion(u, s, past, records, cites, corpus)
     lines = ["### 结论", conclusion, ""]
     if s.criminal and asks_crime(u.text):  # "够刑事吗？哪个罪": the criminal provisions come first
         lines += ["### 刑事责任", *_crime_lines(u, s.criminal, cites, corpus)]
@@ -522,10 +523,33 @@ def answer_scenario(u: Understanding, s: Scenario, corpus: Corpus, today: date |
         lines += ["### 适用说明", *(f"- {n}" for n in notes), ""]
     old = sort_records(_records(corpus, past.penalty, u.conduct)) if past else []
     ans = Answer(question=u.text, markdown="", intent=u.intent, conclusion=conclusion,
+                 lead=cites.items[0].provision_id if personal else "",
                  penalties=[r.to_dict() for r in old + sort_records(records)], confidence=0.9,
                  basis_paragraph=_basis_paragraph(s, corpus, past))
     _finish(ans, lines, cites, corpus, _matching_cases(corpus, u, cites.ids()))
     return ans
+
+
+PERSONS_ASKED = re.compile(r"(主管人员|直接责任人|责任人员|负责人|项目经理|个人)[^，。？]{0,12}(罚|处罚|处理|追究)")
+UNIT_ASKED = re.compile(r"对[^，。？]{0,8}(单位|公司|企业|机构)(?![^，。？]{0,12}(人员|负责人|项目经理))[^，。？]{0,4}"
+                        r"(如何|怎么|怎样|应当|应|是否|要不要|能否)[^，。？]{0,4}(处罚|罚|处理)")
+
+
+def _personal_line(u: Understanding, s: Scenario, records: list[PenaltyRecord], cites: Citations,
+                   corpus: Corpus) -> str:
+    """A question about the responsible persons of a fined unit, where the text fines them in an article of its
+    own (knowledge.yaml personal_liability), leads with that article; the unit's penalty follows."""
+    from corpus.knowledge import knowledge
+
+    docs = {corpus.provisions[p].doc_key for p in s.penalty if p in corpus.provisions}
+    pid = next((knowledge().personal_liability[d] for d in docs if d in knowledge().personal_liability), None)
+    sentences = re.split(r"(?<=[。！!])", u.text)
+    asked = "".join(sentences[next((i for i, x in enumerate(sentences) if re.search(r"[？?吗]", x)), 0):])
+    if not PERSONS_ASKED.search(asked) or UNIT_ASKED.search(asked) or pid is None or pid not in corpus.provisions \
+            or any(r.target in ("直接责任人员", "个人") for r in records):
+        return ""
+    text = corpus.provisions[pid].text
+    return f"对单位直接负责的主管人员和其他直接责任人员，依据{cites.ref(pid, '依据')}：“{text}”单位本身："
 
 
 def _scenario_conclusion(u: Understanding, s: Scenario, past: Scenario | None, records: list[PenaltyRecord],

@@ -208,6 +208,8 @@ def thesaurus() -> tuple[Term, ...]:
 class KnowledgeBase:
     entries: tuple[Knowledge, ...]
     shared_notes: dict = field(default_factory=dict)
+    # document → its article fining a unit's responsible persons for any fine on the unit (建设工程质量管理条例73)
+    personal_liability: dict[str, str] = field(default_factory=dict)
 
     def by_key(self, key: str) -> Knowledge | None:
         return next((k for k in self.entries if k.key == key), None)
@@ -216,7 +218,7 @@ class KnowledgeBase:
 @functools.cache
 def knowledge() -> KnowledgeBase:
     data = load_file("knowledge.yaml")
-    unknown = set(data) - {"shared_notes", "knowledge"}
+    unknown = set(data) - {"shared_notes", "knowledge", "personal_liability"}
     if unknown:
         raise KnowledgeError(f"knowledge.yaml: 未知顶层字段 {sorted(unknown)}")
     shared = data.get("shared_notes") or {}
@@ -231,7 +233,10 @@ def knowledge() -> KnowledgeBase:
     keys = [k.key for k in entries]
     if len(keys) != len(set(keys)):
         raise KnowledgeError("knowledge.yaml: key 重复")
-    return KnowledgeBase(tuple(entries), shared)
+    personal = data.get("personal_liability") or {}
+    if not all(isinstance(k, str) and isinstance(v, str) and v.startswith(f"{k}/") for k, v in personal.items()):
+        raise KnowledgeError("knowledge.yaml: personal_liability 应为 文件名: 该文件的条文编号")
+    return KnowledgeBase(tuple(entries), shared, dict(personal))
 
 
 def _replace_note(k: Knowledge, note: str) -> Knowledge:

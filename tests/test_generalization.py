@@ -375,3 +375,10 @@ def test_thesaurus_patterns_count_as_patterns_in_every_rule(text, conduct):
 def test_a_question_asking_how_long_is_answered_by_a_text_that_says_a_duration(built_home):
     a = ask("特种设备生产单位的许可证被吊销了，隔多长时间能再申请？")
     assert a.lead.startswith("特种设备安全法/96") and "三年" in a.conclusion
+
+
+def test_the_responsible_persons_of_a_fined_unit_lead_with_the_article_that_fines_them(built_home):
+    persons = ask("施工单位没做钢筋进场复验被罚款了，对项目负责人个人能否另外罚款？")
+    assert persons.lead.startswith("建设工程质量管理条例/73") and "5%以上10%以下" in persons.conclusion
+    unit = ask("施工单位没做钢筋进场复验。对施工单位应如何处罚？相关负责人是否也要罚款？")
+    assert unit.lead.startswith("建设工程质量管理条例/65")

@@ -88,6 +88,8 @@ def test_every_knowledge_id_is_in_the_corpus():
         assert not missing, (k.key, missing)
         if k.predecessor:
             assert kb.knowledge().by_key(k.predecessor), k.key
+    for doc, pid in kb.knowledge().personal_liability.items():
+        assert doc in corpus.documents and pid in corpus.provisions, (doc, pid)
 
 
 def test_every_sector_document_exists():
