@@ -223,7 +223,7 @@ def detect_who(text: str) -> tuple[str | None, str | None]:
     found = [(a, m) for a in actors() for w in a.question for m in _pattern(w).finditer(body)]
     for a, m in found:
         fits = not sector or not a.sector or a.sector == sector or a.any_sector  # '小作坊焊压力容器': no food business
-        if BENEFICIARY.search(body[max(0, m.start() - 5):m.start()]) or _inside(m, found):
+        if BENEFICIARY.search(body[max(0, m.start() - 5):m.start()]) or _inside(m, found) or _modifies(m, found, body):
             continue  # '为排污单位伪造报告', '帮小区安装电梯': for whom, not who; '负责检测机构监管的人员': a modifier
         # the actor named last before the conduct did it; with no conduct word, the sentence's subject
         # (the first actor named: '使用单位没给作业人员做培训')
@@ -237,6 +237,12 @@ def detect_who(text: str) -> tuple[str | None, str | None]:
     if best is not None and not best[0]:
         return None, asker  # only actors of another sector were named ('厂里' in a food question): none is sure
     return (best[4] if best else None), asker
+
+
+def _modifies(m: re.Match, found: list, body: str) -> bool:
+    """Whether the match only qualifies an actor named right after it ('小区电梯的维保公司': the 维保公司)."""
+    return any(o.start() >= m.end() and re.fullmatch(r"(电梯|锅炉|气瓶|压力容器|起重机|叉车|设备|车辆?|项目|工程)?的", body[m.end():o.start()])
+               for _, o in found)
 
 
 def _inside(m: re.Match, found: list) -> bool:

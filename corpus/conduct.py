@@ -163,7 +163,7 @@ def build_catalogue(corpus: Corpus) -> list[Entry]:
         if entries:
             previous[art] = (entries[0].actors or before[0], f"{entries[0].context} {entries[0].conduct}".strip())
         out += entries
-    return out + _defined_crimes(corpus, set(by_pid))
+    return out + _defined_crimes(corpus, set(by_pid)) + _referring(corpus, out)
 
 
 DEFINES_CRIME = re.compile(r"的，(?:是|为)[^，。；]{1,14}罪")
@@ -185,6 +185,33 @@ def _defined_crimes(corpus: Corpus, sanctioned: set[str]) -> list[Entry]:
                          subject=subject, actors=_perpetrators(subject), conduct=prov.text, label="", obligations=(),
                          sector=_sector(prov.doc_key, prov.text), rank=RANK.get(doc.doc_type, 4), in_force=True,
                          criminal=True))
+    return out
+
+
+REFERS_PENALTY = re.compile(r"(?:依照|按照|依)(前款|前两款|第([一二三四])款|本条第([一二三四])款)(?:的)?规定(?:予以|给予)?处罚")
+
+
+def _referring(corpus: Corpus, entries: list[Entry]) -> list[Entry]:
+    """An administrative 款 that sanctions its own conduct by another 款's penalty ('电梯的维护保养单位未按照…
+    进行电梯维护保养的，依照前款规定处罚'): an entry whose penalty is that 款'."""
+    have = {e.id for e in entries} | {e.penalty_id for e in entries}
+    out = []
+    for prov in corpus.provisions.values():
+        m = REFERS_PENALTY.search(prov.text) if prov.kind == "paragraph" and prov.doc_key != "刑法" else None
+        if m is None or prov.id in have or prov.para is None or prov.text[max(0, m.start() - 1)] == "除":
+            continue
+        n = cn_to_int(m.group(2) or m.group(3)) if (m.group(2) or m.group(3)) else prov.para - 1
+        target = f"{prov.article_id}/{n}"
+        if n < 1 or n == prov.para or not corpus.penalties_for(target):
+            continue
+        doc = corpus.documents[prov.doc_key]
+        lead = prov.text[:m.start()].rstrip("，, ")
+        subject = _subject(lead)
+        out.append(Entry(id=prov.id, penalty_id=target, article_id=prov.article_id, doc_key=prov.doc_key,
+                         subject=subject, actors=actors_in(subject) or actors_in(lead), conduct=lead, label="",
+                         obligations=_obligations(corpus, prov.doc_key, prov.text),
+                         sector=_sector(prov.doc_key, prov.text), rank=RANK.get(doc.doc_type, 4),
+                         in_force=doc.status != REPEALED))
     return out
 
 

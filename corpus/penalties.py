@@ -114,6 +114,8 @@ def parse_paragraph(prov: Provision, items: list[Provision] | None = None, chapt
         return []
     if chapter_required and prov.chapter and not any(w in prov.chapter for w in PENALTY_CHAPTER):
         return []
+    if items and TIER_LIST.search(lead) and all(FINE_RANGE.search(compact(i.text)) for i in items):
+        return _tier_items(prov, lead, items)
     conduct, sanction_text = split_conduct(lead)
     authority_m = AUTHORITY.search(lead)
     records = _Records(prov, lead, conduct, items, authority_m.group(1) if authority_m else "", _cross_refs(lead))
@@ -126,6 +128,26 @@ def parse_paragraph(prov: Provision, items: list[Provision] | None = None, chapt
             # each clause starts from the subject of its sentence; the first from the paragraph's subject
             _parse_clause(sentence, default if n == 0 else base, records)
     return [r for r in records.records.values() if r.has_fine or r.sanctions]
+
+
+# '发生事故，对负有责任的单位…依照下列规定处以罚款：（一）发生一般事故，处十万元以上二十万元以下罚款；…': the
+# items are the grades of one conduct, each with its own range
+TIER_LIST = re.compile(r"(?:依照|按照)下列规定(?:处以|处)?罚款[：:]?$")
+
+
+def _tier_items(prov: Provision, lead: str, items: list[Provision]) -> list[PenaltyRecord]:
+    """One record per item of a list of graded fines, filed under the item (its grade is its conduct)."""
+    head = TIER_LIST.sub("", lead).rstrip("，,：: ")
+    target = next((t for seg in re.split(r"[，,]", head) if (t := _explicit_target(seg))), None) or "机构"
+    authority = AUTHORITY.search(lead)
+    out = []
+    for item in items:
+        grade = re.sub(r"^[（(][^）)]+[）)]", "", compact(item.text)).split("，处", 1)[0]
+        rec = PenaltyRecord(provision_id=item.id, target=target, conduct=f"{head}（{grade}）",
+                            authority=authority.group(1) if authority else "", source_text=f"{lead}{item.text}")
+        _fines(compact(item.text), rec)
+        out.append(rec)
+    return out
 
 
 def _cross_refs(lead: str) -> list[str]:

@@ -382,3 +382,25 @@ def test_the_responsible_persons_of_a_fined_unit_lead_with_the_article_that_fine
     assert persons.lead.startswith("建设工程质量管理条例/73") and "5%以上10%以下" in persons.conclusion
     unit = ask("施工单位没做钢筋进场复验。对施工单位应如何处罚？相关负责人是否也要罚款？")
     assert unit.lead.startswith("建设工程质量管理条例/65")
+
+
+def test_graded_fines_by_accident_are_parsed_per_grade():
+    c = load_corpus()
+    grades = {pid: [(r.target, r.fine_min, r.fine_max) for r in c.penalties_for(pid)]
+              for pid in ("特种设备安全法/90/1/1", "特种设备安全法/90/1/2", "特种设备安全法/90/1/3")}
+    assert grades == {"特种设备安全法/90/1/1": [("机构", 100000.0, 200000.0)],
+                      "特种设备安全法/90/1/2": [("机构", 200000.0, 500000.0)],
+                      "特种设备安全法/90/1/3": [("机构", 500000.0, 2000000.0)]}
+
+
+def test_a_paragraph_punished_by_another_paragraphs_penalty_is_a_catalogue_entry(c):
+    e = next(e for e in catalogue(c) if e.id == "特种设备安全法/88/2")
+    assert e.penalty_id == "特种设备安全法/88/1" and "维护保养" in e.conduct
+
+
+@pytest.mark.parametrize("question, lead", [
+    ("电梯发生较大事故，负有责任的使用单位要罚多少钱？", "特种设备安全法/90"),
+    ("小区电梯的维保公司不按规范保养，罚哪条？", "特种设备安全法/88"),
+])
+def test_accident_grades_and_maintenance(built_home, question, lead):
+    assert ask(question).lead.startswith(lead)

@@ -52,10 +52,11 @@ def single_targets(singles: list[Question], rng: random.Random) -> list[str]:
     rng.shuffle(slots)
     room = Counter(slots)
     targets: list[str | None] = [None] * len(singles)
-    for j, q in enumerate(singles):
-        if (q.meta.get("numeric") or q.meta.get("kind") == "article") and room[q.answer] > 0:
-            targets[j] = q.answer
-            room[q.answer] -= 1
+    for ordered in (lambda q: q.meta.get("numeric"), lambda q: q.meta.get("kind") == "article"):  # amounts first
+        for j, q in enumerate(singles):
+            if targets[j] is None and ordered(q) and room[q.answer] > 0:
+                targets[j] = q.answer
+                room[q.answer] -= 1
     rest = []  # the letters left, in the slots' shuffled order
     for x in slots:
         if room[x] > 0:
