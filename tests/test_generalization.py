@@ -404,3 +404,13 @@ def test_a_paragraph_punished_by_another_paragraphs_penalty_is_a_catalogue_entry
 ])
 def test_accident_grades_and_maintenance(built_home, question, lead):
     assert ask(question).lead.startswith(lead)
+
+
+@pytest.mark.parametrize("question", ["帮我看看这家检测公司靠不靠谱，能不能跟他们合作？",
+                                      "市场监管局今年总共处罚了多少家检测机构？"])
+def test_the_public_gets_no_opinion_of_a_company_and_no_statistics(built_home, question):
+    assert ask(question, mode="public").declined
+
+
+def test_the_public_asking_whether_a_standard_costs_money_gets_the_free_text_rule(built_home):
+    assert ask("强制性国家标准全文下载要付费吗？", mode="public").lead.startswith("标准化法/17")
