@@ -1,9 +1,10 @@
 """Lead-citation evaluator for the blind dev sets and the sealed test sets (evals/data/dev*, evals/data/sealed*).
 
 Sets: `dev` = evals/data/dev (written 2026-12-01) + dev2 + dev3 + dev4 (written 2026-12-02) + dev5 (written
-2026-12-02, third session; all tuned on; each was first run once untuned); `sealed` (run once at d6ac3c9),
+2026-12-02, third session) + dev6 (fourth session; all tuned on; each was first run once untuned); `sealed` (run once at d6ac3c9),
 `sealed2` (603c4e8), `sealed3` (5133782) and `sealed4` (3232bdc): each run once before any tuning on it; `spent`
-= those four, used since as extra dev data (the calibration is fitted on dev + spent); `sealed5`: never tuned on.
+= those four, used since as extra dev data (the calibration is fitted on dev + spent); `sealed5` (run once at 32ded64)
+and `sealed6` (batch 6, run once at the end of the fourth session): never tuned on.
 
 Contract (one evaluator per file, like sentence-transformers' evaluators): `LeadEvaluator(items)(ask)` returns a
 metrics dict. Per question it records:
@@ -35,7 +36,8 @@ if TYPE_CHECKING:
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEV_DIR = DATA_DIR / "dev"
-SETS = {"dev": (DEV_DIR, DATA_DIR / "dev2", DATA_DIR / "dev3", DATA_DIR / "dev4", DATA_DIR / "dev5"), "sealed": (DATA_DIR / "sealed",), "sealed2": (DATA_DIR / "sealed2",),
+SETS = {"dev": (DEV_DIR, DATA_DIR / "dev2", DATA_DIR / "dev3", DATA_DIR / "dev4", DATA_DIR / "dev5", DATA_DIR / "dev6"),
+        "sealed": (DATA_DIR / "sealed",), "sealed2": (DATA_DIR / "sealed2",),
         "dev3": (DATA_DIR / "dev3",), "sealed3": (DATA_DIR / "sealed3",),
         "dev4": (DATA_DIR / "dev4",), "sealed4": (DATA_DIR / "sealed4",),
         "dev5": (DATA_DIR / "dev5",), "sealed5": (DATA_DIR / "sealed5",),
