@@ -42,7 +42,7 @@ CONDUCT_WORDS = _conduct_words()  # corpus/data/thesaurus.yaml (entries with a c
 CONDUCT_SECTORS = _conduct_sectors()
 GRAVE_CONDUCTS = _grave_conducts()
 # the asked part of a question ('…算不算虚假报告？'): a grave word there is what is asked, not a fact
-GRAVE_DENIED = re.compile(r"(没有|不是|并非|并未|无|未)(故意|主观)?(造假|伪造|篡改|编造|弄虚作假)")
+GRAVE_DENIED = re.compile(r"(没有|不是|并非|并未|无|未|暂无|尚无)[^，。；]{0,10}(故意|主观)?(造假|伪造|篡改|编造|弄虚作假)")
 ASKED_CLAUSE = re.compile(r"(算不算|是不是|算是|属于|属不属于|构成|认定为|视为|还是)[^，。；]*$|[^，。；？]*[？?吗]$")
 
 ACTOR_WORDS = list(ask_words().targets.items())  # corpus/data/asks.yaml targets, in the order tried

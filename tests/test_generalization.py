@@ -274,6 +274,7 @@ def test_every_way_of_asking_how_to_deal_with_it_asks_the_penalty(text):
     ("甲公司把项目分包给乙公司，乙公司没去现场，直接编造数据出了报告，对乙公司怎么罚？", "虚假报告"),
     ("报告没盖章也没经授权签字人签发，这算不算出具虚假报告？", "分包签发"),
     ("机构分包了项目但没有注明，没有故意造假，怎么处理？", "分包签发"),
+    ("机构分包了项目没有注明，目前尚无证据表明其故意造假，怎么处理？", "分包签发"),
     ("一个检测员同时在两家检测公司上班，怎么罚？", "多处执业"),
 ])
 def test_a_fraud_among_the_facts_outweighs_a_procedural_lapse_named_first(text, conduct):
