@@ -8,10 +8,25 @@ from assistant.models import Citation
 from corpus.load import Corpus
 from corpus.models import REPEALED, PenaltyRecord, Provision
 
-TARGET_LABEL = {"机构": "机构（单位）", "直接责任人员": "直接负责的主管人员和其他直接责任人员", "个人": "检验检测人员（个人）",
+TARGET_LABEL = {"机构": "机构（单位）", "直接责任人员": "直接负责的主管人员和其他直接责任人员", "个人": "个人",
                 "当事人": "当事人", "单位": "单位"}
 TARGET_ORDER = {"机构": 0, "单位": 0, "直接责任人员": 1, "个人": 2, "当事人": 3}
 TIER_ORDER = {"基本": 0, "逾期未改正": 1, "拒不改正": 1, "情节较轻": 1, "情节严重": 2, "情节特别严重": 3, "加重（所列情形）": 3, "构成犯罪": 4}
+
+
+PERSON_PHRASE = re.compile(r"对(?:其)?([^，；。对]{2,14}?)(?:处|并处|给予|依法给予|没收)")
+
+
+def target_label(r: PenaltyRecord) -> str:
+    """Who a record punishes, as the text names the person ('机动车所有人（个人）', '检验检测人员（个人）'); a unit
+    or the responsible persons by their fixed labels."""
+    if r.target != "个人":
+        return TARGET_LABEL.get(r.target, r.target)
+    from corpus.penalties import target_of
+
+    named = next((m.group(1) for m in PERSON_PHRASE.finditer(r.source_text or "") if target_of(m.group(1)) == "个人"),
+                 "")
+    return f"{named}（个人）" if named else "个人"
 
 
 class Citations:
@@ -75,7 +90,7 @@ def penalty_table(records: list[PenaltyRecord], cites: Citations) -> list[str]:
     lines = ["| 处罚对象 | 情形 | 罚款 | 其他处罚 | 依据 |", "|---|---|---|---|---|"]
     for r in sort_records(records):
         situation = r.tier if not r.conduct or r.conduct in _lead_conducts(records) else f"{r.conduct}；{r.tier}"
-        lines.append(f"| {TARGET_LABEL.get(r.target, r.target)} | {situation} | {r.fine_label() or '—'} | "
+        lines.append(f"| {target_label(r)} | {situation} | {r.fine_label() or '—'} | "
                      f"{join_cn(r.sanctions) or '—'} | {cites.ref(r.provision_id, '处罚依据')} |")
     return lines
 
@@ -105,14 +120,14 @@ def summarize(records: list[PenaltyRecord], actor: str | None = None, aggravated
         text = sanction_text(r)
         if text:
             sub = f"（{r.conduct}）" if r.conduct.startswith("出具") and len(r.conduct) < 20 else ""
-            parts.append(f"对{TARGET_LABEL.get(r.target, r.target)}{sub}{text}")
+            parts.append(f"对{target_label(r)}{sub}{text}")
     out = missing + "；".join(parts)
     for r in later:
         text = sanction_text(r)
         if text:
-            out = f"{out}；{r.tier}的，对{TARGET_LABEL.get(r.target, r.target)}{text}" if out else f"{r.tier}的，{text}"
+            out = f"{out}；{r.tier}的，对{target_label(r)}{text}" if out else f"{r.tier}的，{text}"
     if serious:
-        s = "；".join(f"对{TARGET_LABEL.get(r.target, r.target)}{sanction_text(r)}" for r in serious if sanction_text(r))
+        s = "；".join(f"对{target_label(r)}{sanction_text(r)}" for r in serious if sanction_text(r))
         out = f"{out}；情节严重的，{s}" if out else f"情节严重的，{s}"
         if aggravated:
             out = f"情节严重的，{s}（一般情形：{'；'.join(parts) or '见下表'}）"

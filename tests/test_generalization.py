@@ -415,3 +415,12 @@ def test_the_public_gets_no_opinion_of_a_company_and_no_statistics(built_home, q
 
 def test_the_public_asking_whether_a_standard_costs_money_gets_the_free_text_rule(built_home):
     assert ask("强制性国家标准全文下载要付费吗？", mode="public").lead.startswith("标准化法/17")
+
+
+def test_a_punished_person_is_named_as_the_text_names_them(c):
+    from assistant.compose import target_label
+
+    owner = [target_label(r) for r in c.penalties_for("大气污染防治法/112/3") if r.target == "个人"]
+    assert owner == ["机动车所有人（个人）"]
+    drivers = {target_label(r) for r in c.penalties if r.target == "个人" and r.provision_id.startswith("道路交通安全法/")}
+    assert drivers and not any("检验检测" in label for label in drivers)
