@@ -7,6 +7,7 @@ import re
 from assistant.models import Citation
 from corpus.load import Corpus
 from corpus.models import REPEALED, PenaltyRecord, Provision
+from corpus.penalties import target_of
 
 TARGET_LABEL = {"机构": "机构（单位）", "直接责任人员": "直接负责的主管人员和其他直接责任人员", "个人": "个人",
                 "当事人": "当事人", "单位": "单位"}
@@ -22,8 +23,6 @@ def target_label(r: PenaltyRecord) -> str:
     or the responsible persons by their fixed labels."""
     if r.target != "个人":
         return TARGET_LABEL.get(r.target, r.target)
-    from corpus.penalties import target_of
-
     named = next((m.group(1) for m in PERSON_PHRASE.finditer(r.source_text or "") if target_of(m.group(1)) == "个人"),
                  "")
     return f"{named}（个人）" if named else "个人"

@@ -1054,9 +1054,8 @@ def _rerank_by_wording(u: Understanding, hits: list[retrieve.Hit], corpus: Corpu
     cues = [b for a, b in retrieve.ASK_CUES if a.search(u.text)]
 
     def fit(h: retrieve.Hit) -> float:
-        words = max(retrieve.overlap(u.text, h.provision.text), retrieve.overlap(u.expanded, h.provision.text))
         best = retrieve.answer_sentences(u.text, h.provision.text)[0]
-        return words + CUE_WEIGHT * sum(1 for b in cues if b.search(best))
+        return _fit(u, h) + CUE_WEIGHT * sum(1 for b in cues if b.search(best))
     scored = [(fit(h), n, h) for n, h in enumerate(head)]
     best = max(scored, key=lambda x: (x[0], -x[1]))
     if best[1] != 0 and best[0] >= scored[0][0] + RERANK_MARGIN:
@@ -1086,20 +1085,12 @@ def _sector_fit_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus
     """A sector's own law does not answer a question that names no such sector ('检测员去另一家检测公司兼职' is
     not about 特种设备 inspectors): a text of the question's sector, or a general one, that fits about as well
     goes first."""
-    if not hits:
+    if not hits or sector_of_document(hits[0].provision.doc_key) in (None, "综合", u.sector):
         return hits
-    top_sector = sector_of_document(hits[0].provision.doc_key)
-    if top_sector in (None, "综合", u.sector):
-        return hits
-
-    def fit(h: retrieve.Hit) -> float:
-        return max(retrieve.overlap(u.text, h.provision.text), retrieve.overlap(u.expanded, h.provision.text))
     # a question naming another sector needs a near fit; one naming none, a general text that fits better
+    wanted = ("综合", u.sector) if u.sector is not None else ("综合",)
     slack = RERANK_MARGIN if u.sector is not None else -0.01
-    near = next((h for h in hits[1:4] if sector_of_document(h.provision.doc_key) in ("综合", u.sector) and
-                 (u.sector is not None or sector_of_document(h.provision.doc_key) == "综合") and
-                 fit(h) >= fit(hits[0]) - slack), None)
-    return [near, *(h for h in hits if h is not near)] if near else hits
+    return _promote(u, hits, lambda h: sector_of_document(h.provision.doc_key) in wanted, 4, slack)
 
 
 def _shape_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> list[retrieve.Hit]:
@@ -1109,11 +1100,7 @@ def _shape_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> 
     if not hits or not asked.search(u.text) or shape.search(hits[0].provision.text):
         return hits
 
-    def fit(h: retrieve.Hit) -> float:
-        return max(retrieve.overlap(u.text, h.provision.text), retrieve.overlap(u.expanded, h.provision.text))
-    near = next((h for h in hits[1:3] if shape.search(h.provision.text) and fit(h) >= fit(hits[0]) - RERANK_MARGIN),
-                None)
-    return [near, *(h for h in hits if h is not near)] if near else hits
+    return _promote(u, hits, lambda h: bool(shape.search(h.provision.text)), 3, RERANK_MARGIN)
 
 
 def _rule_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> list[retrieve.Hit]:
@@ -1124,13 +1111,22 @@ def _rule_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> l
 
     def sanctions(h: retrieve.Hit) -> bool:
         return any(r.kind == "处罚" for r in corpus.penalties_for(h.provision.id))
-
-    def fit(h: retrieve.Hit) -> float:
-        return max(retrieve.overlap(u.text, h.provision.text), retrieve.overlap(u.expanded, h.provision.text))
     if not sanctions(hits[0]):
         return hits
-    rule = next((h for h in hits[1:3] if not sanctions(h) and fit(h) >= fit(hits[0]) - RERANK_MARGIN), None)
-    return [rule, *(h for h in hits if h is not rule)] if rule else hits
+    return _promote(u, hits, lambda h: not sanctions(h), 3, RERANK_MARGIN)
+
+
+def _fit(u: Understanding, h: retrieve.Hit) -> float:
+    """Share of the question's words (or of its expansion) a hit's text holds."""
+    return max(retrieve.overlap(u.text, h.provision.text), retrieve.overlap(u.expanded, h.provision.text))
+
+
+def _promote(u: Understanding, hits: list[retrieve.Hit], ok: Callable[[retrieve.Hit], bool], window: int,
+             slack: float) -> list[retrieve.Hit]:
+    """The first of hits[1:window] that is `ok` and fits within `slack` of the top hit goes first."""
+    top = _fit(u, hits[0])
+    near = next((h for h in hits[1:window] if ok(h) and _fit(u, h) >= top - slack), None)
+    return [near, *(h for h in hits if h is not near)] if near else hits
 
 
 def _defining_first(question: str, hits: list[retrieve.Hit]) -> list[retrieve.Hit]:

@@ -40,9 +40,10 @@ def _conduct_sectors() -> dict[str, tuple[str, ...]]:
 
 CONDUCT_WORDS = _conduct_words()  # corpus/data/thesaurus.yaml (entries with a conduct label)
 CONDUCT_SECTORS = _conduct_sectors()
-GRAVE_CONDUCTS = _grave_conducts()
-# the asked part of a question ('…算不算虚假报告？'): a grave word there is what is asked, not a fact
+GRAVE_WORDS = {c: CONDUCT_WORDS[c] for c in _grave_conducts()}
+# a grave conduct the facts deny ('暂无证据证明其故意造假') is no fact
 GRAVE_DENIED = re.compile(r"(没有|不是|并非|并未|无|未|暂无|尚无)[^，。；]{0,10}(故意|主观)?(造假|伪造|篡改|编造|弄虚作假)")
+# the asked part of a question ('…算不算虚假报告？'): a grave word there is what is asked, not a fact
 ASKED_CLAUSE = re.compile(r"(算不算|是不是|算是|属于|属不属于|构成|认定为|视为|还是)[^，。；]*$|[^，。；？]*[？?吗]$")
 
 ACTOR_WORDS = list(ask_words().targets.items())  # corpus/data/asks.yaml targets, in the order tried
@@ -125,13 +126,13 @@ def detect_conduct(text: str) -> str | None:
     conduct = _first(CONDUCT_WORDS, text) or _first(CONDUCT_WORDS, statutory_negation(text)[0])  # '没经过' = 未经
     if conduct is not None and not in_context(text, CONDUCT_SECTORS.get(conduct, ())):
         conduct = None  # '车年检过期还在开' is no use of uninspected equipment
-    if conduct is not None and conduct not in GRAVE_CONDUCTS and (grave := _grave_in_facts(text)):
+    if conduct is not None and conduct not in GRAVE_WORDS and (grave := _grave_in_facts(text)):
         return grave  # '分包给B公司，B公司编造检测数据出报告': the fraud, not the subcontracting
-    if conduct == "分包签发" and _first({"未办变更": CONDUCT_WORDS["未办变更"]}, text):
+    if conduct == "分包签发" and _names("未办变更", text):
         return "未办变更"  # '授权签字人换人了没去办变更': the lapse is the change, not the signing
     if conduct == "分包签发" and re.search(r"伪造|代签|冒签|假签|冒名", text):
         return "虚假报告"
-    if conduct != "拒绝检查" and re.search(r"检查(时|中|期间)", text) and _first({"拒绝检查": CONDUCT_WORDS["拒绝检查"]}, text):
+    if conduct != "拒绝检查" and re.search(r"检查(时|中|期间)", text) and _names("拒绝检查", text):
         return "拒绝检查"  # deceiving or stonewalling an inspection is obstruction, whatever else is named
     if conduct is None and re.search(r"(没|未|不)[^，。；？]{0,12}(取样|送检)", text):
         return "未送检"  # '没对混凝土试块取样送检'
@@ -142,12 +143,17 @@ def detect_conduct(text: str) -> str | None:
     return conduct
 
 
+def _names(conduct: str, text: str) -> bool:
+    """Whether the text names the conduct by one of its thesaurus words (regular expressions)."""
+    return _first({conduct: CONDUCT_WORDS[conduct]}, text) is not None
+
+
 def _grave_in_facts(text: str) -> str | None:
     """A grave conduct the facts (not the asked clause) name."""
     for clause in re.split(r"(?<=[，。；？?！!])", text):
         if ASKED_CLAUSE.search(clause) or GRAVE_DENIED.search(clause):
             continue
-        if (grave := _first({c: CONDUCT_WORDS[c] for c in GRAVE_CONDUCTS}, clause)) is not None:
+        if (grave := _first(GRAVE_WORDS, clause)) is not None:
             return grave
     return None
 

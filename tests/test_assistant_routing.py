@@ -27,6 +27,8 @@ def _articles(answer) -> list[str]:
     ("授权签字人需要什么职称", "fact"),
     ("违法行为多少年没被发现就不再处罚", "fact"),
     ("车检站出假报告由谁处罚", "authority"),
+    # every way of asking how to deal with it asks the penalty
+    ("检测站拒不配合现场检查，该怎样处理？", "penalty"), ("这种情况咋处理", "penalty"), ("对这家公司应如何处置？", "penalty"),
 ])
 def test_intent_of_penalty_words_depends_on_what_is_asked(q, intent):
     assert understand(q).intent == intent

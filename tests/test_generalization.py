@@ -265,19 +265,22 @@ def test_a_question_about_consequences_gets_the_sentence_that_says_them():
     assert "查处一起" in retrieve.answer_sentences("评审的人收了礼品会怎样", text)[0]
 
 
-@pytest.mark.parametrize("text", ["检测站拒不配合现场检查，该怎样处理？", "这种情况咋处理", "对这家公司应如何处置？"])
-def test_every_way_of_asking_how_to_deal_with_it_asks_the_penalty(text):
-    assert understand(text).intent == "penalty"
-
-
 @pytest.mark.parametrize("text, conduct", [
+    # a fraud among the facts outweighs a procedural lapse named first — not when asked about or denied
     ("甲公司把项目分包给乙公司，乙公司没去现场，直接编造数据出了报告，对乙公司怎么罚？", "虚假报告"),
     ("报告没盖章也没经授权签字人签发，这算不算出具虚假报告？", "分包签发"),
     ("机构分包了项目但没有注明，没有故意造假，怎么处理？", "分包签发"),
     ("机构分包了项目没有注明，目前尚无证据表明其故意造假，怎么处理？", "分包签发"),
     ("一个检测员同时在两家检测公司上班，怎么罚？", "多处执业"),
+    # changing the figures in everyday words is tampering
+    ("把超标的几个数改小了再报", "虚假报告"), ("让人将监测数据调低一点", "虚假报告"), ("读数改成达标", "虚假报告"),
+    # keeping inspectors out is obstruction
+    ("企业把执法人员拦在门外一个多小时", "拒绝检查"), ("厂里不让检查人员进厂", "拒绝检查"),
+    # thesaurus patterns count as patterns in every rule that refines a conduct; swapping samples is a fraud
+    ("机构换了授权签字人，一直没去资质认定部门申请办理变更，怎么罚", "未办变更"),
+    ("检测员把送来的样品偷偷换成合格的再测，出了报告", "虚假报告"),
 ])
-def test_a_fraud_among_the_facts_outweighs_a_procedural_lapse_named_first(text, conduct):
+def test_conduct_named_in_everyday_words(text, conduct):
     assert understand(text).conduct == conduct
 
 
@@ -303,9 +306,20 @@ def test_old_numbers_of_a_breach_and_its_sanction_lead_with_the_sanction_today(b
 
 
 @pytest.mark.parametrize("question, lead", [
+    # whether a thing is allowed is answered by the rule, not the article punishing a breach
     ("产品质量检验机构可以给生产企业做产品推荐吗？", "产品质量法/25"),
+    # a repealed article asked about today leads with its successor; damaging a monitoring station
+    ("还能不能依据《环境保护法》第六十三条把篡改监测数据偷排的企业负责人移送拘留？", "生态环境法典/1108"),
+    ("修路时把空气质量监测子站的电缆挖断了，站点停了好几天，施工方怎么罚？", "生态环境法典/1093"),
+    # a text's 施行 article; a general text over a sector's own law the question does not name; inaction
+    ("特种设备安全法哪天起施行的？", "特种设备安全法/101"),
+    ("检测员去另一家检测公司兼职，规定允许吗？", "检验检测机构监督管理办法/8"),
+    ("质监人员接到举报一直压着不处理，后来出了大事故，构成什么罪？", "刑法/397"),
+    # graded accident fines; a 款 punished by another 款's penalty; the head of '小区电梯的维保公司'
+    ("电梯发生较大事故，负有责任的使用单位要罚多少钱？", "特种设备安全法/90"),
+    ("小区电梯的维保公司不按规范保养，罚哪条？", "特种设备安全法/88"),
 ])
-def test_whether_a_thing_is_allowed_is_answered_by_the_rule(built_home, question, lead):
+def test_answers_lead_with(built_home, question, lead):
     assert ask(question).lead.startswith(lead)
 
 
@@ -320,24 +334,11 @@ def test_a_boss_giving_orders_is_no_client_of_a_lab():
     assert understand("老板让我们往货里掺假卖，老板会不会坐牢").who != "委托方"
 
 
-@pytest.mark.parametrize("text", ["把超标的几个数改小了再报", "让人将监测数据调低一点", "读数改成达标"])
-def test_changing_the_figures_in_everyday_words_is_tampering(text):
-    assert understand(text).conduct == "虚假报告"
-
-
 def test_a_date_after_a_laws_name_is_no_article():
     from corpus.refs import find_references
 
     text = "生态环境法典8月15日已经施行，对车主适用哪部法律"
     assert not find_references(text, load_corpus(), bare_numbers=True)
-
-
-@pytest.mark.parametrize("question, lead", [
-    ("还能不能依据《环境保护法》第六十三条把篡改监测数据偷排的企业负责人移送拘留？", "生态环境法典/1108"),
-    ("修路时把空气质量监测子站的电缆挖断了，站点停了好几天，施工方怎么罚？", "生态环境法典/1093"),
-])
-def test_repealed_articles_and_damaged_stations(built_home, question, lead):
-    assert ask(question).lead.startswith(lead)
 
 
 def test_a_revision_announced_for_a_coming_year_is_not_guessed(built_home):
@@ -349,28 +350,6 @@ def test_a_crime_ruled_out_in_the_facts_is_no_crime_question():
 
     assert not asks_crime("货值2万元，尚不构成犯罪，罚款幅度怎么算？")
     assert asks_crime("情节严重的，是否构成犯罪？")
-
-
-@pytest.mark.parametrize("text", ["企业把执法人员拦在门外一个多小时", "厂里不让检查人员进厂"])
-def test_keeping_inspectors_out_is_obstruction(text):
-    assert understand(text).conduct == "拒绝检查"
-
-
-@pytest.mark.parametrize("question, lead", [
-    ("特种设备安全法哪天起施行的？", "特种设备安全法/101"),
-    ("检测员去另一家检测公司兼职，规定允许吗？", "检验检测机构监督管理办法/8"),
-    ("质监人员接到举报一直压着不处理，后来出了大事故，构成什么罪？", "刑法/397"),
-])
-def test_effective_dates_general_rules_and_inaction(built_home, question, lead):
-    assert ask(question).lead.startswith(lead)
-
-
-@pytest.mark.parametrize("text, conduct", [
-    ("机构换了授权签字人，一直没去资质认定部门申请办理变更，怎么罚", "未办变更"),
-    ("检测员把送来的样品偷偷换成合格的再测，出了报告", "虚假报告"),
-])
-def test_thesaurus_patterns_count_as_patterns_in_every_rule(text, conduct):
-    assert understand(text).conduct == conduct
 
 
 def test_a_question_asking_how_long_is_answered_by_a_text_that_says_a_duration(built_home):
@@ -397,14 +376,6 @@ def test_graded_fines_by_accident_are_parsed_per_grade():
 def test_a_paragraph_punished_by_another_paragraphs_penalty_is_a_catalogue_entry(c):
     e = next(e for e in catalogue(c) if e.id == "特种设备安全法/88/2")
     assert e.penalty_id == "特种设备安全法/88/1" and "维护保养" in e.conduct
-
-
-@pytest.mark.parametrize("question, lead", [
-    ("电梯发生较大事故，负有责任的使用单位要罚多少钱？", "特种设备安全法/90"),
-    ("小区电梯的维保公司不按规范保养，罚哪条？", "特种设备安全法/88"),
-])
-def test_accident_grades_and_maintenance(built_home, question, lead):
-    assert ask(question).lead.startswith(lead)
 
 
 @pytest.mark.parametrize("question", ["帮我看看这家检测公司靠不靠谱，能不能跟他们合作？",
