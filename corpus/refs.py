@@ -84,13 +84,18 @@ def find_references(text: str, corpus: Corpus, bare_numbers: bool = False) -> li
         else:
             continue
         try:
-            ref = Ref(raw=text[m.start():end], start=m.start(), end=end, name=name,
-                      doc_key=corpus.alias_index.get(name), article=cn_to_int(article),
-                      suffix=_num(suffix) or 0, para=_num(para), item=_num(item))
+            out.append(_ref(text, m.start(), end, name, corpus.alias_index.get(name), (article, suffix, para, item)))
         except ValueError:
             continue
-        out.append(ref)
     return out + _following(text, out)
+
+
+def _ref(text: str, start: int, end: int, name: str, doc_key: str | None,
+         numbers: tuple[str | None, str | None, str | None, str | None]) -> Ref:
+    """A Ref from the number strings (article, 之-suffix, 款, 项) a tail matched; ValueError on a bad number."""
+    article, suffix, para, item = numbers
+    return Ref(raw=text[start:end], start=start, end=end, name=name, doc_key=doc_key, article=cn_to_int(article),
+               suffix=_num(suffix) or 0, para=_num(para), item=_num(item))
 
 
 # '第十四条、依据第二十六条处罚': a further article of the same text in the same sentence, joined by a list mark
@@ -106,9 +111,7 @@ def _following(text: str, refs: list[Ref]) -> list[Ref]:
         while (j := FOLLOWING.match(text, end)) and (tail := TAIL.match(text, j.end())) and j.end() not in starts:
             article, suffix, para, item, bare_item = tail.groups()
             try:
-                out.append(Ref(raw=text[j.end():tail.end()], start=j.end(), end=tail.end(), name=ref.name,
-                               doc_key=ref.doc_key, article=cn_to_int(article), suffix=_num(suffix) or 0,
-                               para=_num(para), item=_num(item or bare_item)))
+                out.append(_ref(text, j.end(), tail.end(), ref.name, ref.doc_key, (article, suffix, para, item or bare_item)))
             except ValueError:
                 break
             end = tail.end()
