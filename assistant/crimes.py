@@ -47,11 +47,15 @@ def named(article: str, who: str | None) -> bool:
     return crime is not None and who is not None and who in crime.actors
 
 
-def _entry_of(article: str, corpus: Corpus) -> Entry | None:
-    """The catalogue entry of a crime's article; an article that states no conduct of its own (单位犯本节…之罪的)
-    stands as its own entry."""
+def _entry_of(article: str, corpus: Corpus, text: str) -> Entry | None:
+    """The catalogue entry of a crime's article — of several 款, the one whose words the question shares most
+    ('私刻检测公司的专用章' is 280(2), a company's seal); an article that states no conduct of its own
+    (单位犯本节…之罪的) stands as its own entry."""
+    from assistant.retrieve import sentence_score
+
     _, entries = _lexical(corpus)
-    found = next((e for e in entries if e.criminal and e.article_id == article), None)
+    own = [e for e in entries if e.criminal and e.article_id == article]
+    found = max(own, key=lambda e: sentence_score(text, e.conduct), default=None)
     art = corpus.provisions.get(article)
     if found is not None or art is None:
         return found
@@ -65,7 +69,7 @@ def weigh(pool: list[Candidate], linked: set[str], text: str, who: str | None, s
     seen = {c.entry.article_id for c in pool}
     extra = [a for a in (*sorted(linked), *_table()) if a not in seen and (a in linked or says(a, text, sector))]
     for article in dict.fromkeys(extra):
-        entry = _entry_of(article, corpus)
+        entry = _entry_of(article, corpus, text)
         if entry is not None:
             pool = [*pool, Candidate(entry, 0.0, {})]
     out = []
@@ -79,7 +83,24 @@ def weigh(pool: list[Candidate], linked: set[str], text: str, who: str | None, s
                              {**c.features, "crime_fit": float(fits), "linked": float(a in linked)}))
     # a crime whose words say the conduct goes before one that only shares words with the question
     out.sort(key=lambda c: (-c.features["crime_fit"], -c.score))
-    return _specific_first(out, text, sector)
+    return _deliberate_first(_specific_first(out, text, sector), text)
+
+
+NEGLIGENT = re.compile(r"严重不负责任|玩忽职守|过失")  # a 款 punishing negligence ('出具的证明文件有重大失实')
+NEGLIGENCE_SAID = re.compile(r"不负责任|疏忽|大意|马虎|粗心|失误|过失|失实|不小心|没注意|没仔细|玩忽职守|失职")
+
+
+def _deliberate_first(cands: list[Candidate], text: str) -> list[Candidate]:
+    """Of one article, the 款 of the deliberate act leads over its negligence 款 unless the question speaks of
+    negligence ('作弊软件改数据出合格报告' is 刑法229(1), not 229(3))."""
+    if not cands or NEGLIGENCE_SAID.search(text) or not NEGLIGENT.search(cands[0].entry.conduct):
+        return cands
+    top = cands[0]
+    for c in cands[1:]:
+        if c.entry.article_id == top.entry.article_id and not NEGLIGENT.search(c.entry.conduct):
+            c.score = max(c.score, top.score)
+            return [c, *(x for x in cands if x is not c)]
+    return cands
 
 
 def _specific_first(cands: list[Candidate], text: str, sector: str | None) -> list[Candidate]:

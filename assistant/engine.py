@@ -27,7 +27,7 @@ from assistant.rank import MIN_SCORE, Ranking, rank, with_margin
 from assistant.scenarios import Scenario
 from assistant.session import Session, get_session
 from assistant.understand import Understanding, converter, understand
-from corpus.asks import ADMIN_ASK, INJECTION, OLD_VERSION, PENALTY_QUESTION, alternatives
+from corpus.asks import ADMIN_ASK, INJECTION, OLD_VERSION, PENALTY_QUESTION, PLAN_NAMED, alternatives
 from corpus.config import calibration_enabled
 from corpus.history import in_force_on, renumber_note
 from corpus.knowledge import index_sector, scope, sector_of_document
@@ -188,12 +188,16 @@ def _principle_documents(a: Asked) -> list[str]:
     return ["行政处罚法", *own]
 
 
-PLAN_NAMED = re.compile(alternatives("plan_named"))
+
+
+# '…按行动方案要移送哪些犯罪？刑法依据是什么？' asks the criminal law's article, which the plan does not hold
+CRIME_BASIS = re.compile(r"刑法[^，。？；]{0,4}(依据|哪条|哪一条|第几条|条文|怎么规定|如何规定)")
 
 
 def _is_plan(a: Asked) -> bool:
-    """About the action plan or the Shanxi notice — not '按监测条例，自行监测方案要明确哪些内容' (another text's 方案)."""
-    if a.u.intent != "plan":
+    """About the action plan or the Shanxi notice — not '按监测条例，自行监测方案要明确哪些内容' (another text's 方案),
+    nor a question asking the 刑法 article of a crime the plan names."""
+    if a.u.intent != "plan" or CRIME_BASIS.search(a.u.text):
         return False
     others = named_documents(a.u.text, a.corpus) - set(PLAN_KEYS)
     return not others or bool(PLAN_NAMED.search(a.u.text))
@@ -403,12 +407,14 @@ def answer_crime(u: Understanding, r: Ranking, corpus: Corpus, today: date | Non
     if best is None:
         return answer_retrieval(u, corpus, doc_keys=["刑法"])
     cites = Citations(corpus)
-    art = corpus.provisions[best.entry.article_id]
-    sentence = retrieve.answer_sentences(u.text, corpus.provisions[best.entry.penalty_id].text)[0]
-    conclusion = (f"可能涉及{cites.ref(art.id, '刑事责任')}：“{sentence}”是否构成犯罪由司法机关认定；"
+    art, own = corpus.provisions[best.entry.article_id], best.entry.penalty_id  # own: the 款 quoted
+    sentence = retrieve.answer_sentences(u.text, corpus.provisions[own].text)[0]
+    conclusion = (f"可能涉及{cites.ref(own, '刑事责任')}：“{sentence}”是否构成犯罪由司法机关认定；"
                   "行政机关发现涉嫌犯罪的，应当依法移送。")
-    lines = ["### 结论", conclusion, "", "### 刑事责任", f"- {cites.ref(art.id, '刑事责任')}：“{sentence}”"]
-    others = [c for c in pool[:6] if c.entry.article_id != art.id][:2]
+    lines = ["### 结论", conclusion, "", "### 刑事责任", f"- {cites.ref(own, '刑事责任')}：“{sentence}”"]
+    # other crimes worth a look: those whose words say the conduct or that are linked to it, not bare word overlap
+    others = [c for c in pool[:6] if c.entry.article_id != art.id
+              and (c.features.get("crime_fit") or c.features.get("linked"))][:2]
     lines += [f"- 也可能相关：{cites.ref(c.entry.article_id, '刑事责任')}（{c.entry.conduct[:60]}…）" for c in others]
     lines += ["- 是否构成犯罪由司法机关认定；行政机关发现涉嫌犯罪的，应依法移送。", ""]
     if admin is not None and scenarios.available(admin, corpus):

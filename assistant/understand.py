@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from corpus.asks import OLD_VERSION, PENALTY_ASK, TEXT_YEAR, alternatives
+from corpus.asks import OLD_VERSION, PENALTY_ASK, PLAN_NAMED, TEXT_YEAR, alternatives
 from corpus.knowledge import ask_words
 from index.expand import expand, in_context, primary_sector, statutory_negation
 
@@ -197,7 +197,7 @@ BENEFICIARY = re.compile(r"((为|给|替|帮)(了)?|(收|拿|收受|接受)了?)
 # …or the subject of the clause that asks for the penalty ('卖这个设备的厂家归哪个部门管、怎么罚')
 ASKED_ABOUT = (re.compile(r"对(这家|该|这个|此|其)?([^，。？；]{1,16}?)(应当?|要|该|会)?(怎么|如何|怎样)(罚|处罚|处理)"),
                re.compile(r"(^|[，。？；：])([^，。？；：、]{1,14}?)(这样|这种)?(会被|要被|会|要|该|应当?)?(怎么|如何|怎样)?"
-                          r"(处罚|罚|归哪)"))
+                          r"(处罚|罚|归哪|(负|承担|担)(什么|哪些|何种)?(刑事|法律)?责任|犯(了)?什么罪|构成什么罪)"))
 
 
 def _asked_about(body: str) -> str | None:
@@ -283,12 +283,21 @@ def converter(config: str) -> Callable[[str], str] | None:
     return opencc.OpenCC(config).convert
 
 
+def _intents(text: str) -> list[str]:
+    """The intents a question's words show, in the order tried. A plan word that does not name the plan
+    ('…报告报送我局') is no plan question when the question asks how a conduct is punished."""
+    intents = [name for name, pat in INTENT_PATTERNS if pat.search(text)]
+    if "plan" in intents and "penalty" in intents and not PLAN_NAMED.search(text) and "方案" not in text:
+        intents.remove("plan")
+    return intents
+
+
 def understand(question: str, today: date | None = None) -> Understanding:
     text, truncated = clean(question)
     text, script = to_simplified(text)
     conduct = detect_conduct(text)
     expanded = expand(text, conduct)
-    intents = [name for name, pat in INTENT_PATTERNS if pat.search(text)]
+    intents = _intents(text)
     intent = intents[0] if intents else "legal_basis"
     # "罚多少？依据哪条？" is a penalty question first; "有类似案例吗" is about cases even with 罚 in it
     if "penalty" in intents and intent in ("legal_basis", "fact", "authority"):

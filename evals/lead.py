@@ -41,9 +41,10 @@ SETS = {"dev": (DEV_DIR, DATA_DIR / "dev2", DATA_DIR / "dev3", DATA_DIR / "dev4"
         "dev3": (DATA_DIR / "dev3",), "sealed3": (DATA_DIR / "sealed3",),
         "dev4": (DATA_DIR / "dev4",), "sealed4": (DATA_DIR / "sealed4",),
         "dev5": (DATA_DIR / "dev5",), "sealed5": (DATA_DIR / "sealed5",),
-        "dev6": (DATA_DIR / "dev6",), "sealed6": (DATA_DIR / "sealed6",)}
+        "dev6": (DATA_DIR / "dev6",), "sealed6": (DATA_DIR / "sealed6",),
+        "dev7": (DATA_DIR / "dev7",), "sealed7": (DATA_DIR / "sealed7",)}
 # the sealed halves already run once and reported: measured again only as extra dev data
-SETS["spent"] = (DATA_DIR / "sealed", DATA_DIR / "sealed2", DATA_DIR / "sealed3", DATA_DIR / "sealed4")
+SETS["spent"] = tuple(DATA_DIR / f"sealed{n}" for n in ("", "2", "3", "4", "5", "6"))
 DEV_DIRS = SETS["dev"]
 FIT_DIRS = SETS["dev"] + SETS["spent"]  # what the confidence calibration is fitted on
 BINS = ((0.0, 0.5), (0.5, 0.7), (0.7, 0.85), (0.85, 1.01))
