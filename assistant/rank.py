@@ -99,12 +99,18 @@ def _lexical(corpus: Corpus):
     return cached
 
 
+OFFICIALS = "公职"  # the actor family of officials (corpus/data/actors.yaml)
+UNNAMED_OFFICIAL = -0.5  # an officials' provision when the question names no official: a less likely reading
+
+
 def actor_feature(who: str | None, entry: Entry) -> float:
+    fam = _family()
+    if not who and entry.actors and all(fam.get(a) == OFFICIALS for a in entry.actors):
+        return UNNAMED_OFFICIAL
     if not who or not entry.actors:
         return 0.0
     if who in entry.actors:
         return 1.0
-    fam = _family()
     return 0.3 if fam.get(who) in {fam.get(a) for a in entry.actors} else -1.0
 
 

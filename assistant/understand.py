@@ -242,7 +242,17 @@ def detect_who(text: str) -> tuple[str | None, str | None]:
         return "检验检测机构", asker  # a report is issued by an inspection or testing body
     if best is not None and not best[0]:
         return None, asker  # only actors of another sector were named ('厂里' in a food question): none is sure
-    return (best[4] if best else None), asker
+    return (best[4] if best else _implied_actor(body, sector)), asker
+
+
+def _implied_actor(body: str, sector: str | None) -> str | None:
+    """The actor a conduct's everyday words imply when no one is named ('车检过期没去检': the car owner)."""
+    from corpus.knowledge import thesaurus
+
+    for t in thesaurus():
+        if t.actor and (not t.sectors or sector in t.sectors) and re.search("|".join(t.words), body):
+            return t.actor
+    return None
 
 
 def _modifies(m: re.Match, found: list, body: str) -> bool:

@@ -51,6 +51,7 @@ class Term:
     key: str = ""  # with a conduct: a regex a sanctioning text must match to be about that conduct
     sectors: tuple[str, ...] = ()  # only in these sectors' context (年检: 定期检验 for equipment, not for cars)
     grave: bool = False  # a grave conduct (fraud) named among the facts outweighs a procedural one named first
+    actor: str = ""  # who these words imply did it when the question names no one ('车检过期没去检': the car owner)
 
 
 @dataclass(frozen=True)
@@ -201,7 +202,12 @@ def tokenizer_words() -> TokenizerWords:
 @functools.cache
 def thesaurus() -> tuple[Term, ...]:
     data = _only("thesaurus.yaml", load_file("thesaurus.yaml"), "terms")
-    return tuple(_build(Term, f"thesaurus.yaml:{n}", raw) for n, raw in enumerate(data["terms"]))
+    terms = tuple(_build(Term, f"thesaurus.yaml:{n}", raw) for n, raw in enumerate(data["terms"]))
+    names = {a.name for a in actors()}
+    for n, t in enumerate(terms):
+        if t.actor and t.actor not in names:
+            raise KnowledgeError(f"thesaurus.yaml:{n}: actor {t.actor!r} 不在 actors.yaml 中")
+    return terms
 
 
 @dataclass(frozen=True)

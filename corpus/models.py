@@ -153,6 +153,8 @@ class PenaltyRecord:
 
     def fine_label(self) -> str:
         """'5万元以上20万元以下罚款' / '所收检验费用5倍以上10倍以下罚款' / ''."""
+        if self.multiple_max is not None and self.multiple_min == self.multiple_max:
+            return f"{self.multiple_base}{_num(self.multiple_max)}倍罚款"
         if self.multiple_max is not None or self.multiple_min is not None:
             lo = f"{_num(self.multiple_min)}倍以上" if self.multiple_min is not None else ""
             hi = f"{_num(self.multiple_max)}倍以下" if self.multiple_max is not None else ""

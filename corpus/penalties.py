@@ -8,16 +8,19 @@ from corpus.models import PenaltyRecord, Provision
 from corpus.numerals import AMOUNT, cn_to_int, numbered, parse_amount
 
 # the fines a text sets, each `{n}` an amount: a range, an upper or lower bound, an exact sum, a multiple of a base
-FINE_RANGE, FINE_MAX, FINE_MIN, FINE_EXACT, MULTIPLE, MULTIPLE_MAX = (numbered(amounts + "(?:的)?罚款", AMOUNT) for amounts in (
-    "{n}元以上{n}元以下", r"(?<![上\d]){n}元以下", "{n}元以上", "处{n}元",
-    r"(?:处|并处)?([^，；。处]{0,14}?)(等值|" + AMOUNT + r"倍)以上{n}倍以下", r"(?:处|并处)([^，；。处]{2,14}?){n}倍以下"))
+FINE_RANGE, FINE_MAX, FINE_MIN, FINE_EXACT, MULTIPLE, MULTIPLE_MAX, MULTIPLE_EXACT = (
+    numbered(amounts + "(?:的)?罚款", AMOUNT) for amounts in (
+        "{n}元以上{n}元以下", r"(?<![上\d]){n}元以下", "{n}元以上", "处{n}元",
+        r"(?:处|并处)?([^，；。处]{0,14}?)(等值|" + AMOUNT + r"倍)以上{n}倍以下", r"(?:处|并处)([^，；。处]{2,14}?){n}倍以下",
+        r"(?:处|并处)([^，；。处]{2,30}?){n}倍"))  # '并处…应缴纳的保险费的二倍罚款'
+
 AUTHORITY = re.compile(
     r"由((?:县级以上|设区的市级|省级|国务院|上级|有关|其所在|授予)?[^，；。由]{2,40}?(?:部门|机关|机构|主管部门|人民政府))"
     r"(?:依据职责|依照职责|按照职责|按照规定)?(?=责令|处|对|没收|给予|予以|吊销|撤销|取消|依法|依照|按照|，)")
 CROSS_REF = re.compile(r"依照(《[^》]+》)?(?:的)?((?:本法|本条例|本办法)?第[^，；。]{1,20}?条)?(?:的)?(?:有关)?规定(?:处罚|给予处罚|予以处罚|执行)?")
 DIRECT = ("直接负责的主管人员", "直接责任人员")
 ORG = re.compile(r"机构|单位|企业|公司|生产者|销售者|经营者|场所|检验站|检测站")
-PERSON = re.compile(r"人员|个人|签字人|检验员|从业者|所有人|驾驶人")
+PERSON = re.compile(r"人员|个人|签字人|检验员|从业者|所有人|驾驶人|警察")
 SANCTIONS: list[tuple[str, re.Pattern]] = [
     ("责令限期改正", re.compile(r"责令限期改正")),
     ("责令改正", re.compile(r"责令(?!限期)改正")),
@@ -31,19 +34,28 @@ SANCTIONS: list[tuple[str, re.Pattern]] = [
     ("责令停业", re.compile(r"责令停业(?!整顿)")),
     ("责令关闭", re.compile(r"(?:停业、|责令)关闭")),
     ("降低资质等级", re.compile(r"降低资质等级")),
-    ("吊销资质", re.compile(r"吊销[^，；。]{0,16}(?:资质|许可|证书|执照)")),
+    ("吊销驾驶证", re.compile(r"吊销[^，；。]{0,8}驾驶证")),
+    ("暂扣驾驶证", re.compile(r"暂扣[^，；。]{0,8}驾驶证")),
+    ("扣留车辆", re.compile(r"扣留(?:机动)?车辆")),
+    ("责令停止使用", re.compile(r"责令停止使用")),
+    ("吊销资质", re.compile(r"吊销[^，；。]{0,16}(?:资质|许可|证书|执照|证照)")),
     ("吊销资格", re.compile(r"吊销[^，；。]{0,16}资格")),
     ("撤销资格", re.compile(r"撤销[^，；。]{0,16}资格")),
     ("取消资格", re.compile(r"取消[^，；。]{0,16}资格")),
     ("禁止从业", re.compile(r"禁止从事|不得从事")),
     ("停止执业", re.compile(r"停止执业")),
     ("行政拘留", re.compile(r"日以下拘留")),
-    ("依法给予处分", re.compile(r"给予处分|依法给予.{0,4}处分")),
+    ("依法给予处分", re.compile(r"给予[^，；。罚]{0,12}处分")),  # 行政处分, 降级或者撤职的处分, 记大过处分
+    ("依法给予行政处罚", re.compile(r"依法给予行政处罚")),
     ("依法处理", re.compile(r"依法予以处理")),
     ("追究刑事责任", re.compile(r"追究刑事责任|移送(?:公安|司法)")),
     ("依照有关规定处罚", re.compile(r"依照[^，；。]{0,30}规定(?:给予|予以)?处罚")),
 ]
-SANCTION_SIGNAL = re.compile(r"罚款|责令停业|(?:给予|予以)处罚|给予处分|予以处理|移送公安|吊销|撤销[^，；。]{0,16}资格|没收|有期徒刑|通报批评|警告|禁止从事|停业整顿|取消[^，；。]{0,16}资格")
+SANCTION_SIGNAL = re.compile(r"罚款|责令停业|(?:给予|予以)(?:行政)?处罚|给予[^，；。罚]{0,12}处分|予以处理|移送公安|吊销|"
+                             r"撤销[^，；。]{0,16}资格|没收|有期徒刑|通报批评|警告|禁止从事|停业整顿|取消[^，；。]{0,16}资格|"
+                             r"追究刑事责任|暂扣[^，；。]{0,8}驾驶证|扣留(?:机动)?车辆")
+# in a 法律责任/罚则 chapter an order to correct is a sanction too ('责令限期改正；逾期不改正的，…公示')
+CHAPTER_SIGNAL = re.compile(r"责令(?:限期)?改正|责令停止使用")
 MITIGATE = re.compile(r"从轻或者减轻(?:行政)?处罚")
 EXEMPT = re.compile(r"不予(?:行政)?处罚")
 TIER_WORDS = [("逾期未改正", "逾期未改正"), ("逾期不改正", "逾期未改正"), ("拒不改正", "拒不改正"),
@@ -90,7 +102,7 @@ def _clean_base(base: str) -> str:
 def split_conduct(text: str) -> tuple[str, str]:
     """A paragraph → (conduct clause, sanction part). The conduct ends at the first '的，' or '的：'."""
     m = re.search(r"的[，,：:]", text)
-    if not m or not SANCTION_SIGNAL.search(text[m.end():] or ""):
+    if not m or not (SANCTION_SIGNAL.search(text[m.end():]) or CHAPTER_SIGNAL.search(text[m.end():])):
         return "", text
     conduct = re.sub(r"^违反本(?:法|条例|办法|规定)(?:规定)?[，,]", "", text[: m.start() + 1])
     return conduct, text[m.end():]
@@ -110,9 +122,10 @@ def parse_paragraph(prov: Provision, items: list[Provision] | None = None, chapt
         return _mitigation(prov, lead, items)
     if "有期徒刑" in lead or "拘役" in lead:
         return _criminal(prov, lead, items)
-    if not SANCTION_SIGNAL.search(lead):
+    in_chapter = bool(prov.chapter) and any(w in prov.chapter for w in PENALTY_CHAPTER)
+    if not (SANCTION_SIGNAL.search(lead) or (in_chapter and CHAPTER_SIGNAL.search(lead))):
         return []
-    if chapter_required and prov.chapter and not any(w in prov.chapter for w in PENALTY_CHAPTER):
+    if chapter_required and prov.chapter and not in_chapter:
         return []
     if items and TIER_LIST.search(lead) and all(FINE_RANGE.search(compact(i.text)) for i in items):
         return _tier_items(prov, lead, items)
@@ -283,6 +296,11 @@ def _fines(seg: str, rec: PenaltyRecord, condition: str = "") -> None:
         rec.fine_min = _amount(m.group(1))
     elif m := FINE_EXACT.search(seg):
         rec.fine_min = rec.fine_max = _amount(m.group(1))
+    elif m := MULTIPLE_EXACT.search(seg):
+        rec.multiple_min = rec.multiple_max = _multiple(m.group(2))
+        rec.multiple_base = _clean_base(m.group(1))
+    elif not rec.has_fine and "罚款" not in rec.sanctions:
+        rec.sanctions.append("罚款")  # '可以并处罚款': a fine whose amount the text does not set
 
 
 def _cross_label(m: re.Match) -> str:
