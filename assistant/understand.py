@@ -240,9 +240,27 @@ def detect_who(text: str) -> tuple[str | None, str | None]:
             best = key
     if best is None and re.search(r"(假|虚假|不实|失实|造假|伪造)[^，。？]{0,4}(检验|检测|监测)?报告|出(具)?[^，。？]{0,6}报告", body):
         return "检验检测机构", asker  # a report is issued by an inspection or testing body
+    if (knowing := _knowing_official(found, body)) is not None:
+        return knowing, asker
     if best is not None and not best[0]:
-        return None, asker  # only actors of another sector were named ('厂里' in a food question): none is sure
+        # only actors of another sector were named ('厂里' in a food question): none is sure, unless the
+        # conduct's own words imply one
+        return _implied_actor(body, sector), asker
     return (best[4] if best else _implied_actor(body, sector)), asker
+
+
+# '质监科的人明知检测站造假也不查': the official who knows of another's conduct is the one asked about
+KNOWING = re.compile(r"^[^，。？]{0,4}(明知|明明知道|早就知道|早知道|知道|发现)")
+
+
+def _knowing_official(found: list, body: str) -> str | None:
+    from assistant.rank import OFFICIALS, _family
+
+    fam = _family()
+    for a, m in found:
+        if fam.get(a.name) == OFFICIALS and KNOWING.search(body[m.end():]) and not _inside(m, found):
+            return a.name
+    return None
 
 
 def _implied_actor(body: str, sector: str | None) -> str | None:

@@ -395,3 +395,58 @@ def test_a_punished_person_is_named_as_the_text_names_them(c):
     assert owner == ["机动车所有人（个人）"]
     drivers = {target_label(r) for r in c.penalties if r.target == "个人" and r.provision_id.startswith("道路交通安全法/")}
     assert drivers and not any("检验检测" in label for label in drivers)
+
+
+# -- fifth session (2026-12-02): classes seen on the spent sealed sets and dev7, each in its own words ----------
+@pytest.mark.parametrize("text,actor", [
+    ("环保局里有人收了排污企业的红包，企业偷排一直不管", "国家机关工作人员"),  # an office's people, everyday words
+    ("质监科的人明知道检测站造假也不查", "国家机关工作人员"),
+    ("检测站出假报告，这几名工作人员会负什么刑事责任", "国家机关工作人员"),  # the subject of the liability asked
+    ("家里的车年检超期半年一直没去检", "机动车所有人"),  # the conduct's words imply the actor
+    ("小作坊没有压力容器制造许可证偷偷做储罐", "特种设备生产单位"),
+])
+def test_who_did_it_in_everyday_words(text, actor):
+    assert detect_who(text)[0] == actor
+
+
+def test_a_plan_word_does_not_make_a_conduct_question_a_plan_question():
+    assert understand("企业把整改后的检测报告报送了区局，结果查出是伪造的，怎么罚").intent == "penalty"
+    assert understand("行动方案要求什么时候报送工作总结").intent == "plan"
+    assert understand("这家检测公司应如何定性和处罚").intent == "penalty"
+
+
+def test_penalties_the_parser_used_to_miss(c):
+    """Sanctions in every wording: 行政处分, a criminal liability alone, a fine with no amount, an order to correct
+    in a 法律责任 chapter, an exact multiple, the driving licence."""
+    def sanctions(pid):
+        return {s for r in c.penalties_for(pid) for s in r.sanctions}
+
+    assert "依法给予处分" in sanctions("产品质量法/68/1") and "追究刑事责任" in sanctions("计量法/28/1")
+    assert {"责令停止使用", "罚款"} <= sanctions("计量法/25/1")
+    assert "责令限期改正" in sanctions("标准化法/38/1")
+    assert "吊销驾驶证" in sanctions("道路交通安全法/101/2")
+    [r] = [r for r in c.penalties_for("道路交通安全法/98/1") if r.has_fine]
+    assert r.multiple_min == r.multiple_max == 2 and r.fine_label().endswith("保险费2倍罚款")
+    assert {"计量法/29/1", "标准化法/38/1", "道路交通安全法/115/1/1"} <= {e.id for e in catalogue(c)}
+
+
+@pytest.mark.parametrize("question,lead", [
+    ("标准化行政主管部门的人徇私舞弊放过了企业，情节不重，给什么处理", "标准化法/43"),
+    ("加油站的加油机是强制检定的，一直没送检还在用，会被怎么处理", "计量法/25"),
+    ("单位不在网上公开自己执行的企业标准，主管部门怎么处理", "标准化法/38"),
+    ("一家作坊没办食品生产许可证就做糕点卖，怎么罚", "食品安全法/122"),
+])
+def test_leads_of_provisions_once_missing_from_the_catalogue(built_home, question, lead):
+    assert _lead(ask(question)) == lead
+
+
+@pytest.mark.parametrize("question,lead,quoted", [
+    # the deliberate 款 of 229, not its negligence 款, when nothing speaks of negligence
+    ("检测站装了作弊程序改数据，给不合格的车出合格报告，刑法依据是什么", "刑法/229", "故意提供虚假证明文件"),
+    # a forged seal is its own crime, and the 款 on a company's seal is the one quoted
+    ("有人私刻了检测公司的报告专用章卖假报告，犯什么罪", "刑法/280", "伪造公司、企业、事业单位、人民团体的印章"),
+    ("市监局有人明知检测公司造假却一直不查，会判刑吗", "刑法/397", ""),
+])
+def test_the_crime_and_the_paragraph_quoted(built_home, question, lead, quoted):
+    a = ask(question)
+    assert a.route == "crime" and _lead(a) == lead and quoted in a.conclusion, (a.route, a.lead, a.conclusion)
