@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from evals.lead import DEV_DIRS, article_id, load
+from evals.lead import DEV_DIRS, article_id_of, load
 
 L2 = 0.05
 STEPS = 600
@@ -43,7 +43,7 @@ def collect(items: list[dict], today: date | None = None) -> list[dict]:
         r = ranking.rank(u.expanded, u.who, u.sector, corpus, crime=crime, curated=scenarios.curated_ids(),
                          on=u.conduct_date, conduct=u.conduct, raw=True)  # before precedence: the weights alone
         cands = r.candidates[:40]
-        pos = [article_id(c.entry.article_id) in item["lead"] for c in cands]
+        pos = [article_id_of(c.entry.article_id) in item["lead"] for c in cands]
         if not any(pos):
             continue  # the expected article is not among the candidates: no weight can fix it
         rows.append({"id": item["id"], "writer": item["id"].split("-")[0],
