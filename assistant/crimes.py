@@ -83,7 +83,24 @@ def weigh(pool: list[Candidate], linked: set[str], text: str, who: str | None, s
                              {**c.features, "crime_fit": float(fits), "linked": float(a in linked)}))
     # a crime whose words say the conduct goes before one that only shares words with the question
     out.sort(key=lambda c: (-c.features["crime_fit"], -c.score))
-    return _deliberate_first(_specific_first(out, text, sector), text)
+    return _deliberate_first(_primary_first(_specific_first(out, text, sector), text), text)
+
+
+WHICH_CRIME = re.compile(r"什么罪|哪个罪|哪些罪|何罪|罪名|刑期|判几年|判多少年|坐几年|几年(有期徒刑|牢)")
+
+
+def _primary_first(cands: list[Candidate], text: str) -> list[Candidate]:
+    """A question asking which crime (or its sentence) leads with the crime, not with the rule punishing a unit
+    for it (刑法231), which follows."""
+    top = _table().get(cands[0].entry.article_id, (None,))[0] if cands else None
+    if top is None or not top.secondary or not WHICH_CRIME.search(text):
+        return cands
+    for c in cands[1:]:
+        crime = _table().get(c.entry.article_id, (None,))[0]
+        if c.features.get("crime_fit") and (crime is None or not crime.secondary):
+            c.score = max(c.score, cands[0].score)
+            return [c, *(x for x in cands if x is not c)]
+    return cands
 
 
 NEGLIGENT = re.compile(r"严重不负责任|玩忽职守|过失")  # a 款 punishing negligence ('出具的证明文件有重大失实')

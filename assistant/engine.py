@@ -517,8 +517,15 @@ def answer_scenario(u: Understanding, s: Scenario, corpus: Corpus, today: date |
     past = scenarios.by_key(s.predecessor, corpus) if (
         s.valid_from and u.conduct_date and u.conduct_date < s.valid_from and s.predecessor) else None
     records = _records(corpus, s.penalty, u.conduct)
-    personal = _personal_line(u, s, records, cites, corpus)  # cited first: the lead
-    conclusion = personal + _scenario_conclusion(u, s, past, records, cites, corpus)
+    pid = _personal_article(u, s, records, corpus)
+    personal = bool(pid) and not UNIT_ASKED.search(_asked_part(u.text))
+    if personal:  # only the persons asked: their article is cited first, the lead
+        conclusion = _personal_text(pid, cites, corpus) + "单位本身：" + _scenario_conclusion(u, s, past, records,
+                                                                                          cites, corpus)
+    else:  # the unit asked too ('如何处罚施工单位？项目负责人要不要罚？'): the unit's article leads
+        unit_u = replace(u, actor=None) if pid else u
+        conclusion = _scenario_conclusion(unit_u, s, past, records, cites, corpus) + (
+            _personal_text(pid, cites, corpus) if pid else "")
     lines = ["### 结论", conclusion, ""]
     if s.criminal and asks_crime(u.text):  # "够刑事吗？哪个罪": the criminal provisions come first
         lines += ["### 刑事责任", *_crime_lines(u, s.criminal, cites, corpus)]
@@ -538,24 +545,31 @@ def answer_scenario(u: Understanding, s: Scenario, corpus: Corpus, today: date |
 
 PERSONS_ASKED = re.compile(r"(主管人员|直接责任人|责任人员|负责人|项目经理|个人)[^，。？]{0,12}(罚|处罚|处理|追究)")
 UNIT_ASKED = re.compile(r"对[^，。？]{0,8}(单位|公司|企业|机构)(?![^，。？]{0,12}(人员|负责人|项目经理))[^，。？]{0,4}"
-                        r"(如何|怎么|怎样|应当|应|是否|要不要|能否)[^，。？]{0,4}(处罚|罚|处理)")
+                        r"(如何|怎么|怎样|应当|应|是否|要不要|能否)[^，。？]{0,4}(处罚|罚|处理)|"
+                        r"(如何|怎么|怎样)(处罚|罚|处理)[^，。？人]{0,6}(单位|公司|企业|机构)")  # '应当如何处罚施工单位'
 
 
-def _personal_line(u: Understanding, s: Scenario, records: list[PenaltyRecord], cites: Citations,
-                   corpus: Corpus) -> str:
-    """A question about the responsible persons of a fined unit, where the text fines them in an article of its
-    own (knowledge.yaml personal_liability), leads with that article; the unit's penalty follows."""
+def _asked_part(text: str) -> str:
+    """The question's asking sentences (from the first one with a question mark), not its facts."""
+    sentences = re.split(r"(?<=[。！!])", text)
+    return "".join(sentences[next((i for i, x in enumerate(sentences) if re.search(r"[？?吗]", x)), 0):])
+
+
+def _personal_article(u: Understanding, s: Scenario, records: list[PenaltyRecord], corpus: Corpus) -> str:
+    """The article fining a unit's responsible persons (knowledge.yaml personal_liability), when the question asks
+    about them and the unit's own provision fines no person."""
     from corpus.knowledge import knowledge
 
     docs = {corpus.provisions[p].doc_key for p in s.penalty if p in corpus.provisions}
-    pid = next((knowledge().personal_liability[d] for d in docs if d in knowledge().personal_liability), None)
-    sentences = re.split(r"(?<=[。！!])", u.text)
-    asked = "".join(sentences[next((i for i, x in enumerate(sentences) if re.search(r"[？?吗]", x)), 0):])
-    if not PERSONS_ASKED.search(asked) or UNIT_ASKED.search(asked) or pid is None or pid not in corpus.provisions \
+    pid = next((knowledge().personal_liability[d] for d in docs if d in knowledge().personal_liability), "")
+    if not PERSONS_ASKED.search(_asked_part(u.text)) or pid not in corpus.provisions \
             or any(r.target in ("直接责任人员", "个人") for r in records):
         return ""
-    text = corpus.provisions[pid].text
-    return f"对单位直接负责的主管人员和其他直接责任人员，依据{cites.ref(pid, '依据')}：“{text}”单位本身："
+    return pid
+
+
+def _personal_text(pid: str, cites: Citations, corpus: Corpus) -> str:
+    return f"对单位直接负责的主管人员和其他直接责任人员，依据{cites.ref(pid, '依据')}：“{corpus.provisions[pid].text}”"
 
 
 def _scenario_conclusion(u: Understanding, s: Scenario, past: Scenario | None, records: list[PenaltyRecord],

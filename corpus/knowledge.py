@@ -302,6 +302,7 @@ class Crime:
     actors: tuple[str, ...] = ()
     sectors: tuple[str, ...] = ()
     before: tuple[str, ...] = ()
+    secondary: bool = False  # punishes a unit for another crime (刑法231): not the answer to 'which crime'
 
 
 @functools.cache
