@@ -175,6 +175,13 @@ def _is_principle(a: Asked) -> bool:
         and not asks_crime(a.u.text)
 
 
+def _principle(a: Asked) -> Answer | None:
+    """A general rule of penalty from 行政处罚法 (and the sector code's own); when none is found, the next route
+    answers (a question of dated facts asking which version applies still has its conduct's provision)."""
+    ans = answer_retrieval(a.u, a.corpus, doc_keys=_principle_documents(a))
+    return None if ans.declined else ans
+
+
 GENERAL_PART = "法律责任通则"  # a code's own chapter of general rules on liability (生态环境法典 第五编第一章)
 
 
@@ -224,7 +231,7 @@ ROUTES: tuple[tuple[str, Callable[[Asked], bool], Callable[[Asked], Answer | Non
     ("foreign", lambda a: bool(FOREIGN.search(a.u.text)) and not a.refs, lambda a: _foreign(a.u)),
     ("prices", lambda a: bool(PRICES.search(a.u.text)) and not a.refs, lambda a: _not_held(a.u, "收费标准、价格")),
     ("local", lambda a: bool(LOCAL.search(a.u.text)) and not a.refs, lambda a: _not_held(a.u, "地方性法规、地方政府规章")),
-    ("principle", _is_principle, lambda a: answer_retrieval(a.u, a.corpus, doc_keys=_principle_documents(a))),
+    ("principle", _is_principle, lambda a: _principle(a)),
     ("cases", lambda a: a.u.intent == "cases", lambda a: answer_cases(a.u, a.corpus, a.sess)),
     ("plan", _is_plan, lambda a: answer_plan(a.u, a.corpus)),
     ("off_topic", _is_off_topic, lambda a: _off_topic(a.u)),

@@ -195,7 +195,7 @@ ENFORCER = re.compile(f"被[^，。？；]{{0,10}}?({alternatives('caught')})|"
 BENEFICIARY = re.compile(r"((为|给|替|帮)(了)?|(收|拿|收受|接受)了?)(这家|该|一家|某|其)?$")  # '收了检测公司的红包': the giver
 # '对这家委托企业怎么罚': the party the question asks about
 # …or the subject of the clause that asks for the penalty ('卖这个设备的厂家归哪个部门管、怎么罚')
-ASKED_ABOUT = (re.compile(r"对(这家|该|这个|此|其)?([^，。？；]{1,16}?)(应当?|要|该|会)?(怎么|如何|怎样)(罚|处罚|处理)"),
+ASKED_ABOUT = (re.compile(r"对(这家|该|这个|这位|这名|此|其)?([^，。？；]{1,16}?)(应当?|要|该|会)?(怎么|如何|怎样)(罚|处罚|处理|处分)"),
                re.compile(r"(^|[，。？；：])([^，。？；：、]{1,14}?)(这样|这种)?(会被|要被|会|要|该|应当?)?(怎么|如何|怎样)?"
                           r"(处罚|罚|归哪|(负|承担|担)(什么|哪些|何种)?(刑事|法律)?责任|犯(了)?什么罪|构成什么罪)"))
 

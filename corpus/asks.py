@@ -20,7 +20,7 @@ PLAN_NAMED = re.compile(alternatives("plan_named"))
 # -- penalties ---------------------------------------------------------------------------------------------
 # how a question asks what the sanction is ('怎么罚', '如何处理'): the part every penalty pattern shares
 HOW_PUNISHED = (r"罚多少|怎么罚|如何罚|怎么处罚|如何处罚|(怎么|如何|怎样|咋|该怎么)(处理|处置)|"
-                r"(怎么|如何|怎样)定性(和|并|及|、|与)?(处罚|处理|罚)")
+                r"(怎么|如何|怎样)定性(和|并|及|、|与)?(处罚|处理|罚)|(怎么|如何|怎样)处分|(什么|何种|哪种)处分")
 # anything about sanctions or liability: the search boosts 法律责任/罚则 articles for these
 PENALTY_QUESTION = re.compile(r"罚|处分|法律责任|吊销|撤销.{0,4}(资格|资质|证书)|没收|追责|追究|怎么处理|如何处理|咋处理|"
                               r"怎么办|咋办|后果|会怎样|会怎么样|承担什么责任|什么责任|刑事")
