@@ -86,7 +86,9 @@ def _faq_answer(u: Understanding, corpus: Corpus, topic: FaqEntry, lead: str | N
     if topic.channel:
         lines.insert(1, f"**{topic.channel}**")
     provisions = _sector_first(topic.on_point(u.text), u.sector)
-    if lead in topic.provisions:
+    # a question in the topic's own terms ('去哪里查') is answered in the topic's order; otherwise the
+    # retrieval's lead goes first when it is one of the topic's provisions
+    if lead in topic.provisions and not (topic.asks and re.search(topic.asks, u.text)):
         provisions = [lead, *(p for p in provisions if p != lead)]
     for pid in provisions:
         p = corpus.provisions[pid]
