@@ -160,7 +160,15 @@ def _prepare(a: Asked) -> None:
         unknown += [(n, n) for n in unknown_regulations(u.text, corpus)]
     if not unknown and not named_documents(u.text, corpus):
         unknown = [(n, n) for n in absent_laws(u.text, corpus)]
-    a.unknown = unknown + [(n, n) for n in catalogued_but_absent(u.text, corpus) if (n, n) not in unknown]
+    unknown += [(n, n) for n in catalogued_but_absent(u.text, corpus) if (n, n) not in unknown]
+    a.unknown = [(n, raw) for n, raw in unknown if not _quoted_by_named(n, u.text, corpus)]
+
+
+def _quoted_by_named(name: str, text: str, corpus: Corpus) -> bool:
+    """Whether a text the question names itself mentions this absent document ('判定办法规定，涉及《大气污染防治
+    行动计划》排名的…' asks about the 判定办法's rule, not about the plan)."""
+    return any(name in p.text for k in named_documents(text, corpus) for p in corpus.provisions.values()
+               if p.doc_key == k and p.kind == "article")
 
 
 def _is_orphan(a: Asked) -> bool:

@@ -193,6 +193,8 @@ ENFORCER = re.compile(f"被[^，。？；]{{0,10}}?({alternatives('caught')})|"
                       f"({alternatives('enforce')})")
 # '为/给/替/帮 X' names whom a conduct served, not who did it
 BENEFICIARY = re.compile(r"((为|给|替|帮)(了)?|(收|拿|收受|接受)了?)(这家|该|一家|某|其)?$")  # '收了检测公司的红包': the giver
+# '不让/阻挠/殴打 X': X is the one obstructed (an inspector), not the actor
+OBSTRUCTED = re.compile(r"(不让|不许|不准|拒绝|阻挠|阻碍|阻止|拦住|拦着|殴打|推搡|威胁|辱骂|围攻|刁难|欺骗|糊弄|应付|躲着)$")
 # '对这家委托企业怎么罚': the party the question asks about
 # …or the subject of the clause that asks for the penalty ('卖这个设备的厂家归哪个部门管、怎么罚')
 ASKED_ABOUT = (re.compile(r"对(这家|该|这个|这位|这名|此|其)?([^，。？；]{1,16}?)(应当?|要|该|会)?(怎么|如何|怎样)(罚|处罚|处理|处分)"),
@@ -229,8 +231,10 @@ def detect_who(text: str) -> tuple[str | None, str | None]:
     found = [(a, m) for a in actors() for w in a.question for m in _pattern(w).finditer(body)]
     for a, m in found:
         fits = not sector or not a.sector or a.sector == sector or a.any_sector  # '小作坊焊压力容器': no food business
-        if BENEFICIARY.search(body[max(0, m.start() - 5):m.start()]) or _inside(m, found) or _modifies(m, found, body):
-            continue  # '为排污单位伪造报告', '帮小区安装电梯': for whom, not who; '负责检测机构监管的人员': a modifier
+        before = body[max(0, m.start() - 5):m.start()]
+        if BENEFICIARY.search(before) or OBSTRUCTED.search(before) or _inside(m, found) or _modifies(m, found, body):
+            continue  # '为排污单位伪造报告', '帮小区安装电梯': for whom, not who; '负责检测机构监管的人员': a modifier;
+            # '锁门不让执法人员进': the one obstructed, not who acted
         # the actor named last before the conduct did it; with no conduct word, the sentence's subject
         # (the first actor named: '使用单位没给作业人员做培训')
         near = m.start() if found_conduct and m.start() < conduct_at else -m.start()

@@ -450,3 +450,42 @@ def test_leads_of_provisions_once_missing_from_the_catalogue(built_home, questio
 def test_the_crime_and_the_paragraph_quoted(built_home, question, lead, quoted):
     a = ask(question)
     assert a.route == "crime" and _lead(a) == lead and quoted in a.conclusion, (a.route, a.lead, a.conclusion)
+
+
+@pytest.mark.parametrize("text,actor", [
+    ("检查时老板把大门锁了不让执法人员进锅炉房", "特种设备使用单位"),  # the inspector obstructed is not the actor
+    ("对这位副县长应当怎么处分", "国家机关工作人员"),
+    ("镇政府有官员暗示监测站把数据改低", "国家机关工作人员"),
+])
+def test_who_the_obstructed_and_the_officials_are(text, actor):
+    assert detect_who(text)[0] == actor
+
+
+@pytest.mark.parametrize("question,lead,route", [
+    # an official who does not hand a criminal case over (402), not the general neglect of duty
+    ("市监局执法人员明知检测公司造假已够刑事立案，却压着不移送公安，涉嫌什么罪", "刑法/402", "crime"),
+    # which crime, and whether the unit too: the crime leads, 刑法231 follows
+    ("检测站的人故意出假报告情节严重，犯什么罪、判几年？单位本身会不会被追究", "刑法/229", "crime"),
+    # which version applies to a dated conduct is a general rule (从旧兼从轻)
+    ("检测公司2024年9月出了假报告，2025年5月才立案，按修订前还是修订后的办法处罚", "行政处罚法/37", "retrieval"),
+    # a text the question names mentions a document the corpus lacks: the named text answers
+    ("判定办法里，监测数据造假涉及《大气污染防治行动计划》考核排名的怎么处理", "环境监测数据弄虚作假行为判定及处理办法/11", "retrieval"),
+])
+def test_leads_and_routes_of_this_session(built_home, question, lead, route):
+    a = ask(question)
+    assert (_lead(a), a.route) == (lead, route)
+
+
+@pytest.mark.parametrize("question,lead", [
+    ("网上买的零食过期了，吃了肚子疼，商家能赔多少", "食品安全法/148"),
+    ("怎么知道给我们村测水的公司有没有在环保部门备案", "生态环境监测条例/28"),
+    ("去哪里能查到一家检测公司的CMA证书还有没有效", "检验检测机构资质认定管理办法/22"),
+])
+def test_public_questions_on_remedies_and_lookups(built_home, question, lead):
+    a = ask(question, mode="public")
+    assert not a.declined and _lead(a) == lead, (a.route, a.lead)
+
+
+def test_a_unit_and_its_persons_asked_together_lead_with_the_unit(built_home):
+    a = ask("施工单位没对进场钢筋做检验就用了，应当如何处罚施工单位？项目负责人个人要不要罚？")
+    assert _lead(a) == "建设工程质量管理条例/65" and "第七十三条" in a.conclusion
