@@ -206,14 +206,15 @@ def rank(query: str, who: str | None, sector: str | None, corpus: Corpus, crime:
         return Ranking(out)
     out = _sanctioning_first(_saying_the_conduct_first(out), corpus)
     valid = [e for e, ok in zip(entries, mask, strict=True) if ok]
-    out = _superseding(prefer_special(out, sector, index.tokenizer), valid)
+    out = _superseding(prefer_special(out, sector, index.tokenizer), valid, conduct)
     return with_margin(out, sector, index.tokenizer)
 
 
-def _superseding(cands: list[Candidate], valid: list[Entry]) -> list[Candidate]:
+def _superseding(cands: list[Candidate], valid: list[Entry], conduct: str | None = None) -> list[Candidate]:
     """Curated 上位法优先 (knowledge.yaml `supersedes`): when the top entry is a lower-rank text that a curated
     entry supersedes and that entry is in force on the conduct date, the superseding entry leads, scored as the
-    top was; the lower text stays as its companion, not as a rival reading."""
+    top was; the lower text stays as its companion, not as a rival reading. Only for the same conduct: a lower
+    text that alone says the conduct asked (条例42(二) 未定期检定、校准, which 法典1087 does not name) keeps it."""
     from corpus.knowledge import knowledge
 
     if not cands:
@@ -227,7 +228,10 @@ def _superseding(cands: list[Candidate], valid: list[Entry]) -> list[Candidate]:
         winner = next((c for c in cands[1:] if {c.entry.id, c.entry.penalty_id} & targets), None)
         if winner is None:
             entry = next((e for e in valid if {e.id, e.penalty_id} & targets), None)
-            winner = Candidate(entry, top.score, {**top.features, "curated": 1.0}) if entry else None
+            winner = Candidate(entry, top.score, {**top.features, "curated": 1.0,
+                                                  "conduct": conduct_feature(conduct, entry)}) if entry else None
+        if winner is not None and top.features.get("conduct") and not winner.features.get("conduct"):
+            return cands
         if winner is not None:
             top.features["superseded"] = 1.0
             winner.score = max(winner.score, top.score)

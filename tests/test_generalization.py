@@ -489,3 +489,10 @@ def test_public_questions_on_remedies_and_lookups(built_home, question, lead):
 def test_a_unit_and_its_persons_asked_together_lead_with_the_unit(built_home):
     a = ask("施工单位没对进场钢筋做检验就用了，应当如何处罚施工单位？项目负责人个人要不要罚？")
     assert _lead(a) == "建设工程质量管理条例/65" and "第七十三条" in a.conclusion
+
+
+def test_the_higher_text_leads_only_for_the_conduct_it_names(built_home):
+    """上位法优先 holds for the same conduct: 法典1087 does not name calibration, 条例42(二) does."""
+    a = ask("我们厂自行监测的在线分析仪好几年没校准过，环保局查到要罚吗")
+    assert _lead(a) == "生态环境监测条例/42"
+    assert _lead(ask("企业开展自行监测用了不符合国家标准的监测设备，怎么罚")) == "生态环境法典/1087"
