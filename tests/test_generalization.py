@@ -496,3 +496,11 @@ def test_the_higher_text_leads_only_for_the_conduct_it_names(built_home):
     a = ask("我们厂自行监测的在线分析仪好几年没校准过，环保局查到要罚吗")
     assert _lead(a) == "生态环境监测条例/42"
     assert _lead(ask("企业开展自行监测用了不符合国家标准的监测设备，怎么罚")) == "生态环境法典/1087"
+
+
+@pytest.mark.parametrize("question,lead", [
+    ("我们的自动监测设备装了半年还没接入环保部门的平台联网，会被罚吗", "生态环境法典/1086"),
+    ("一家没有许可的公司帮商场改造了两部扶梯，该怎么处罚这家公司", "特种设备安全法/74"),
+])
+def test_leads_of_connection_and_installation(built_home, question, lead):
+    assert _lead(ask(question)) == lead
