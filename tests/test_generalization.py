@@ -501,6 +501,7 @@ def test_the_higher_text_leads_only_for_the_conduct_it_names(built_home):
 @pytest.mark.parametrize("question,lead", [
     ("我们的自动监测设备装了半年还没接入环保部门的平台联网，会被罚吗", "生态环境法典/1086"),
     ("一家没有许可的公司帮商场改造了两部扶梯，该怎么处罚这家公司", "特种设备安全法/74"),
+    ("面包店新来的学徒没有健康证就上岗做裱花了，会被怎么罚", "食品安全法/126"),
 ])
 def test_leads_of_connection_and_installation(built_home, question, lead):
     assert _lead(ask(question)) == lead
