@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEV_DIR = DATA_DIR / "dev"
-SETS = {"dev": (DEV_DIR, *(DATA_DIR / f"dev{n}" for n in range(2, 8))),
+SETS = {"dev": (DEV_DIR, *(DATA_DIR / f"dev{n}" for n in range(2, 9))),
         "sealed": (DATA_DIR / "sealed",), "sealed2": (DATA_DIR / "sealed2",),
         "dev3": (DATA_DIR / "dev3",), "sealed3": (DATA_DIR / "sealed3",),
         "dev4": (DATA_DIR / "dev4",), "sealed4": (DATA_DIR / "sealed4",),
@@ -45,7 +45,7 @@ SETS = {"dev": (DEV_DIR, *(DATA_DIR / f"dev{n}" for n in range(2, 8))),
         "dev7": (DATA_DIR / "dev7",), "sealed7": (DATA_DIR / "sealed7",),
         "dev8": (DATA_DIR / "dev8",), "sealed8": (DATA_DIR / "sealed8",)}
 # the sealed halves already run once and reported: measured again only as extra dev data
-SETS["spent"] = tuple(DATA_DIR / f"sealed{n}" for n in ("", "2", "3", "4", "5", "6", "7"))
+SETS["spent"] = tuple(DATA_DIR / f"sealed{n}" for n in ("", "2", "3", "4", "5", "6", "7", "8"))
 DEV_DIRS = SETS["dev"]
 FIT_DIRS = SETS["dev"] + SETS["spent"]  # what the confidence calibration is fitted on
 BINS = ((0.0, 0.5), (0.5, 0.7), (0.7, 0.85), (0.85, 1.01))
