@@ -97,7 +97,7 @@ def search_cmd(query: str, k: int, mode: str, docs: tuple[str, ...], doc_types: 
             raise click.ClickException(f"未找到文件“{d}”。")
         keys.append(doc.key)
     try:
-        hits = Searcher(corpus=corpus).search(query, k=k, mode=mode, doc_keys=keys or None,
+        hits = Searcher(corpus=corpus, prefetch=mode != "bm25").search(query, k=k, mode=mode, doc_keys=keys or None,
                                               doc_types=list(doc_types) or None, sectors=list(sectors) or None,
                                               include_repealed=include_repealed, penalty=penalty)
     except SearchIndexError as exc:
