@@ -328,12 +328,11 @@ class Searcher:
         `dense_paths`): Chroma unfiltered, over-fetching the excluded units, while they number at most
         `exact_above` (UNFILTERED_OVERFETCH articles' worth) ("chroma"); beyond that, an exact masked search of
         vectors.npy ("exact"), or a metadata-filtered Chroma query when that file is unusable ("chroma-filtered")."""
-        wanted = int(DENSE_CANDIDATES * min(self.units_per_article, 3.0))  # units, so that ~DENSE_CANDIDATES articles remain
+        wanted = int(DENSE_CANDIDATES * min(self.units_per_article, 3.0))  # units: ~DENSE_CANDIDATES articles remain
         excluded = len(self.dense_ids) - allowed_units
-        vectors = None if excluded <= self.exact_above else self._vectors()
         if excluded <= self.exact_above:  # cheaper to over-fetch and drop than to filter
             path, res = "chroma", self._query_store(vec, min(len(self.dense_ids), wanted + excluded), None)
-        elif vectors is not None:  # a filter drops many units: exact search over the allowed ones
+        elif (vectors := self._vectors()) is not None:  # a filter drops many units: exact search of the allowed ones
             path = "exact"
             res = _exact(vectors, np.asarray(vec, np.float32), unit_mask, min(wanted, allowed_units), self.dense_ids)
         else:
