@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from corpus.load import Corpus
 from corpus.models import Provision
-from index.errors import IndexCorrupted, SearchFailed
+from index.errors import IndexCorrupted, IndexUnavailable, SearchFailed
 
 if TYPE_CHECKING:
     from index.search import Searcher
@@ -63,7 +63,7 @@ def search(query: str, k: int = 8, **filters) -> list[Hit]:
         hits = s.search(query, k=k, **filters)
     except Exception as exc:  # chromadb/httpx errors when the server goes away
         reset()
-        if isinstance(exc, IndexCorrupted):  # its message names the rebuild command
+        if isinstance(exc, IndexCorrupted | IndexUnavailable):  # its message says what to do
             raise SearchFailed(f"检索索引不可用：{exc}") from exc
         raise SearchFailed(f"检索服务暂时不可用（{type(exc).__name__}），请稍后重试") from exc
     return [Hit(h.provision, float(h.score), getattr(h, "matched_id", "") or "", dict(getattr(h, "ranks", {}) or {}))

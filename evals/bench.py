@@ -222,16 +222,42 @@ def serve_bench(queries: list[str], repeat: int = 2, quality: bool = True, answe
 
 def _query_latency(searcher, queries: list[str], repeat: int) -> dict:  # noqa: ANN001 - index.search.Searcher
     """Per mode, short questions (`query_<mode>`) and case-fact questions of 210–300 characters
-    (`query_<mode>_long`) interleaved, and the long/short ratios of their p50 and p95."""
-    out: dict = {"long_over_short": {}}
+    (`query_<mode>_long`) interleaved, and the long/short ratios of their p50 and p95; then the short questions
+    over every text, repealed ones included (`query_hybrid_all`: nothing is filtered out, so Chroma answers them
+    even where the default scope is searched exactly); per measure, how many dense queries took each path
+    (`dense_paths`), and the default scope's size against the exact-search threshold (`dense_scope`)."""
+    out: dict = {"long_over_short": {}, "dense_paths": {}, "dense_scope": _dense_scope(searcher)}
     groups = {"short": queries, "long": LONG_QUERIES}
     for mode in MODES:
+        before = dict(searcher.dense_paths)
         lat = _lat_groups(lambda q, m=mode: searcher.search(q, k=10, mode=m), groups, repeat,
                           before=searcher.clear_cache)
         out[f"query_{mode}"], out[f"query_{mode}_long"] = lat["short"], lat["long"]
         out["long_over_short"][mode] = {p: _ratio(lat["long"][p], lat["short"][p])
                                         for p in ("p50_ms", "p95_ms", "cpu_p95_ms")}
+        if mode != "bm25":
+            out["dense_paths"][mode] = _paths(searcher, before)
+    before = dict(searcher.dense_paths)
+    out["query_hybrid_all"] = _lat(lambda q: searcher.search(q, k=10, include_repealed=True), queries, repeat,
+                                   before=searcher.clear_cache)
+    out["dense_paths"]["hybrid_all"] = _paths(searcher, before)
     return out
+
+
+def _paths(searcher, before: dict[str, int]) -> dict[str, int]:  # noqa: ANN001 - index.search.Searcher
+    """Dense queries answered by each path (index.search.DENSE_PATHS: Chroma unfiltered, exact search of
+    vectors.npy, Chroma filtered) since `before`, a copy of the searcher's `dense_paths`."""
+    from index.search import DENSE_PATHS
+
+    return {p: searcher.dense_paths[p] - before.get(p, 0) for p in DENSE_PATHS}
+
+
+def _dense_scope(searcher) -> dict:  # noqa: ANN001 - index.search.Searcher
+    """Dense units of the index, how many the default scope (in-force texts) leaves out, and the threshold above
+    which a query is searched exactly instead of by Chroma (a question naming a repealed text adds it back)."""
+    units = len(searcher.dense_ids)
+    return {"dense_units": units, "excluded_by_default": units - searcher.dense_units_of(
+        frozenset(searcher.allowed_documents())), "exact_above": searcher.exact_above}
 
 
 def _serving_searcher(answer: bool):  # noqa: ANN202 - index.search.Searcher
@@ -305,12 +331,23 @@ def chroma_server(path: Path, timeout: float = 90) -> Iterator[str]:
             proc.wait()
 
 
-def compare_stores(homes: dict[str, str], queries: list[str], repeat: int = 2) -> dict:
+STORE_MEASURES = {"bm25": ("bm25", False), "dense": ("dense", False), "hybrid": ("hybrid", False),
+                  "hybrid_all": ("hybrid", True)}  # name → (mode, include_repealed)
+
+
+def compare_stores(homes: dict[str, str], queries: list[str], repeat: int = 2, laws: list[str] | None = None) -> dict:
     """The same index served from several Chroma stores (an embedded one, a server), one Searcher each in this
-    process, every query asked of each in turn: per mode and store, query p50/p95 (query vectors not cached)."""
+    process, every query asked of each in turn: per measure (STORE_MEASURES: each mode, and hybrid over every
+    text) and store, query p50/p95 (query vectors not cached) and how many dense queries took each path. `laws`:
+    the index is of these laws plus the corpus dirs (the scale benchmark)."""
     from index.search import Searcher
 
-    searchers = {label: Searcher(home=Path(h)) for label, h in homes.items()}
+    corpus = None
+    if laws:
+        from corpus.load import build_corpus
+
+        corpus = build_corpus(laws=laws)
+    searchers = {label: Searcher(home=Path(h), corpus=corpus) for label, h in homes.items()}
     for s in searchers.values():
         s.warmup()
         for q in queries:
@@ -320,20 +357,27 @@ def compare_stores(homes: dict[str, str], queries: list[str], repeat: int = 2) -
         for s in searchers.values():
             s.clear_cache()
 
-    out: dict = {"stores": {label: s.manifest.get("chroma_url") or "embedded" for label, s in searchers.items()}}
-    for mode in MODES:
+    out: dict = {"stores": {label: s.manifest.get("chroma_url") or "embedded" for label, s in searchers.items()},
+                 "dense_paths": {}}
+    for name, (mode, every) in STORE_MEASURES.items():
         groups = {label: [(s, q) for q in queries] for label, s in searchers.items()}
-        out[f"query_{mode}"] = _lat_groups(lambda item, m=mode: item[0].search(item[1], k=10, mode=m), groups,
-                                           repeat, before=clear)
+        before = {label: dict(s.dense_paths) for label, s in searchers.items()}
+        out[f"query_{name}"] = _lat_groups(lambda item, m=mode, e=every: item[0].search(item[1], k=10, mode=m,
+                                                                                        include_repealed=e),
+                                           groups, repeat, before=clear)
+        if mode != "bm25":
+            out["dense_paths"][name] = {label: _paths(s, before[label]) for label, s in searchers.items()}
     tops = [{tuple(h.id for h in s.search(q, k=10)) for s in searchers.values()} for q in queries]
     out["same_results"] = round(sum(len(t) == 1 for t in tops) / max(1, len(tops)), 3)  # hybrid top 10 agree
     out["rss"] = _rss_mb()
     return out
 
 
-def _server_comparison(corpus, home: Path, queries: int, repeat: int) -> dict:  # noqa: ANN001 - corpus.load.Corpus
+def _server_comparison(corpus, home: Path, queries: int, repeat: int,  # noqa: ANN001 - corpus.load.Corpus
+                       laws: list[str] | None = None) -> dict:
     """Copy the built index, move its vectors into a Chroma server started for the purpose (a rebuild that
-    reuses every vector), and time both stores side by side in a fresh process."""
+    reuses every vector), and time both stores side by side in a fresh process. `laws`: the corpus was built
+    from these laws (the scale benchmark)."""
     import shutil
 
     from index.build import _embedder, build_index, index_root
@@ -346,10 +390,11 @@ def _server_comparison(corpus, home: Path, queries: int, repeat: int) -> dict:  
             t = time.perf_counter()
             r = build_index(corpus, home=other, progress=False, embedder=emb)
             row = {"url": url, "move_to_server_s": round(time.perf_counter() - t, 2), "embedded_units": r.embedded}
-            code = ("import json, sys; from evals.bench import compare_stores, QUERIES; "
-                    f"r = compare_stores(json.loads(sys.argv[1]), QUERIES[:{queries}], repeat={repeat}); "
+            code = ("import json, sys; from evals.bench import compare_stores, QUERIES; a = json.loads(sys.argv[1]); "
+                    f"r = compare_stores(a['homes'], QUERIES[:{queries}], repeat={repeat}, laws=a['laws']); "
                     "sys.stdout.write('\\nBENCH-JSON ' + json.dumps(r, ensure_ascii=False))")
-            row.update(_child(code, json.dumps({"embedded": str(home), "server": str(other)}), home))
+            arg = {"homes": {"embedded": str(home), "server": str(other)}, "laws": laws}
+            row.update(_child(code, json.dumps(arg, ensure_ascii=False), home))
     return row
 
 
@@ -503,7 +548,7 @@ def _builds(corpus, home: Path, cold: bool) -> dict:  # noqa: ANN001 - corpus.lo
 
 def run_bench(cold: bool = True, repeat: int = 2, queries: int = 50, quality: bool = True, answer: bool = True,
               write: bool = True, runtimes: bool = True, server: bool = True, out_path: Path | None = None,
-              extensions: list[Callable[[dict], None]] | None = None) -> dict:
+              extensions: list[Callable[[dict], None]] | None = None, startup: bool = True) -> dict:
     """Measure and return the figures (also written to `out_path`, default $YIJU_HOME/reports/bench-<time>.json
     and bench-latest.json there).
 
@@ -513,11 +558,19 @@ def run_bench(cold: bool = True, repeat: int = 2, queries: int = 50, quality: bo
     runtimes: the torch fp32 reference and the ONNX embedders side by side (compare_runtimes).
     server: the same index also moved into a Chroma server started for the purpose, and both stores timed side
     by side in one fresh process (compare_stores).
+    startup: new `yiju search` and `yiju ask` processes on the configured YIJU_HOME's index, start to exit, with
+    the file cache warm and cold (evals.startup); measured first, before this process maps the libraries they load.
     """
-    from corpus.load import load_corpus
+    from corpus.config import home as configured_home
 
     queries = max(1, min(queries, len(QUERIES)))
     out = _environment(queries, repeat)
+    if startup:
+        from evals.startup import startup_bench
+
+        out["startup"] = startup_bench(configured_home())
+    from corpus.load import load_corpus
+
     corpus = load_corpus()
     out["corpus"] = {"documents": len(corpus.documents), "provisions": len(corpus.provisions)}
     if runtimes:
@@ -567,50 +620,76 @@ def all_laws() -> list[str]:
     return list(dict.fromkeys([*DEFAULT_LAWS, *names]))
 
 
-def scale_bench(repeat: int = 2, queries: int = 50, laws: list[str] | None = None, progress: bool = False) -> dict:
+def scale_bench(repeat: int = 2, queries: int = 50, laws: list[str] | None = None, progress: bool = False,
+                server: bool = True) -> dict:
     """Build time, query p50/p95 and serving RSS for the default corpus (1×) and for every law in laws.db plus
     the default corpus, each built from nothing in its own temporary YIJU_HOME (model files converted once).
-    `progress`: the builds' progress bars and a line per stage on stderr (the every-law build takes a while)."""
+    `server`: each index also moved into a Chroma server started for the purpose and timed beside the embedded
+    store (`_server_comparison`). `progress`: the builds' progress bars and a line per stage on stderr (the
+    every-law build takes a while)."""
     from corpus.catalog import DEFAULT_LAWS
     from index.build import _embedder
     from index.embed import ensure_model
 
     queries = max(1, min(queries, len(QUERIES)))
     out = _environment(queries, repeat)
+    server = server and not out["chroma"].startswith("http")  # built on a server already: nothing to move
     emb = _embedder(False)
     with environment(YIJU_EMBED_MODEL=ensure_model()):  # the temporary homes have no models: serve this one's
         for label, names in (("1x", list(DEFAULT_LAWS)), ("scale", laws or all_laws())):
-            out[label] = _scale_row(label, names, emb, queries, repeat, progress)
-    one, big = out["1x"], out["scale"]
-    out["growth"] = {"provisions": round(big["provisions"] / one["provisions"], 2),
-                     "build_s": round(big["build_s"] / one["build_s"], 2),
-                     "hybrid_p95": round(big["query_hybrid"]["p95_ms"] / one["query_hybrid"]["p95_ms"], 2),
-                     "rss": round(big["serving_rss_mb"] / one["serving_rss_mb"], 2)}
+            out[label] = _scale_row(label, names, emb, queries, repeat, progress, server)
+    out["growth"] = _growth(out["1x"], out["scale"])
     out["machine"]["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
     return out
 
 
-def _scale_row(label: str, names: list[str], emb, queries: int, repeat: int, progress: bool) -> dict:  # noqa: ANN001
-    """One row of the scale benchmark: these laws plus the corpus dirs, built from nothing and served."""
+def _growth(one: dict, big: dict) -> dict:
+    """Every-law figures over 1× figures: size, build, hybrid p95 (default scope; every text, Chroma-served), RSS,
+    and with a server row the hybrid p95 of each store measured side by side."""
+    def p95(row: dict, key: str) -> float | None:
+        return row.get(key, {}).get("p95_ms")
+
+    out = {"provisions": _ratio(big["provisions"], one["provisions"]), "build_s": _ratio(big["build_s"], one["build_s"]),
+           "hybrid_p95": _ratio(p95(big, "query_hybrid"), p95(one, "query_hybrid")),
+           "hybrid_all_p95": _ratio(p95(big, "query_hybrid_all"), p95(one, "query_hybrid_all")),
+           "rss": _ratio(big["serving_rss_mb"], one["serving_rss_mb"])}
+    if "server" in one and "server" in big:
+        for name in ("hybrid", "hybrid_all"):
+            for store in one["server"]["stores"]:
+                out[f"{store}_{name}_p95"] = _ratio(big["server"][f"query_{name}"][store]["p95_ms"],
+                                                   one["server"][f"query_{name}"][store]["p95_ms"])
+    return out
+
+
+def _scale_row(label: str, names: list[str], emb, queries: int, repeat: int, progress: bool,  # noqa: ANN001
+               server: bool = False) -> dict:
+    """One row of the scale benchmark: these laws plus the corpus dirs, built from nothing and served by a fresh
+    process (embedded Chroma); with `server`, also moved into a Chroma server and timed beside the embedded store."""
     from corpus.load import build_corpus
     from index.build import build_index
 
     corpus = build_corpus(laws=names)
     row: dict = {"laws": len(names), "documents": len(corpus.documents), "provisions": len(corpus.provisions)}
-    if progress:
-        print(f"[{label}] {len(names)} 部法律，{len(corpus.provisions)} 条款项：建索引…", file=sys.stderr, flush=True)
+
+    def say(msg: str) -> None:
+        if progress:
+            print(f"[{label}] {msg}", file=sys.stderr, flush=True)
+
+    say(f"{len(names)} 部法律，{len(corpus.provisions)} 条款项：建索引…")
     with _home(True) as home:
         t = time.perf_counter()
         r = build_index(corpus, home=home, progress=progress, embedder=emb)
         row["build_s"] = round(time.perf_counter() - t, 2)
         row["build_detail"] = r.to_dict()
-        if progress:
-            print(f"[{label}] 建成（{row['build_s']} 秒），测查询延迟…", file=sys.stderr, flush=True)
+        say(f"建成（{row['build_s']} 秒），测查询延迟…")
         served = _serve_in_subprocess(home, queries, repeat, False, False, laws=names)
-    row.update({k: v for k, v in served.items() if k.startswith("query_") or k in ("searcher_load_s", "long_over_short")})
-    row["serving_rss_mb"] = served["rss"].get("VmRSS")
-    if progress:
-        print(f"[{label}] {json.dumps(row, ensure_ascii=False)}", file=sys.stderr, flush=True)
+        row.update({k: v for k, v in served.items()
+                    if k.startswith(("query_", "dense_")) or k in ("searcher_load_s", "long_over_short")})
+        row["serving_rss_mb"] = served["rss"].get("VmRSS")
+        if server:
+            say("把向量移入 Chroma 服务器，与嵌入式并列测查询延迟…")
+            row["server"] = _server_comparison(corpus, home, queries, repeat, laws=names)
+    say(json.dumps(row, ensure_ascii=False))
     return row
 
 
@@ -672,6 +751,8 @@ def print_table(r: dict) -> None:
               f"(budget {b['answer_p50_ms']} / {b['answer_p95_ms']})")
     if "server" in r:
         print_stores(r["server"])
+    if "startup" in r:
+        print_startup(r["startup"])
     if "runtimes" in r:
         print_runtimes(r["runtimes"])
     print_machine(r)
@@ -694,12 +775,38 @@ def print_stores(r: dict) -> None:
     print(f"\nChroma stores, same index, same process, queries interleaved ({r['stores'].get('server', '')}; "
           f"vectors moved in {r['move_to_server_s']} s, {r['embedded_units']} re-embedded)")
     print(f"{'':<28}" + "".join(f"{x:>12}" for x in labels) + f"{'ratio':>8}")
-    for mode in MODES:
+    for name in STORE_MEASURES:
         for p in ("p50_ms", "p95_ms"):
-            vals = [r[f"query_{mode}"][x][p] for x in labels]
+            vals = [r[f"query_{name}"][x][p] for x in labels]
             ratio = _ratio(vals[-1], vals[0]) if len(vals) > 1 else None
-            print(f"{mode + ' query ' + p.replace('_ms', ' (ms)'):<28}" + "".join(f"{v!s:>12}" for v in vals)
+            print(f"{name + ' query ' + p.replace('_ms', ' (ms)'):<28}" + "".join(f"{v!s:>12}" for v in vals)
                   + f"{ratio!s:>7}×")
+    for name, per_store in r.get("dense_paths", {}).items():
+        print(f"dense paths, {name}: " + "; ".join(f"{x} {_paths_text(c)}" for x, c in per_store.items()))
+
+
+def _paths_text(counts: dict[str, int]) -> str:
+    """'chroma 100 · exact 0 · chroma-filtered 0': dense queries per path (index.search.DENSE_PATHS)."""
+    return " · ".join(f"{path} {n}" for path, n in counts.items())
+
+
+def print_startup(r: dict) -> None:
+    """New `yiju search`/`yiju ask` processes, start to exit, warm and cold, and what their imports cost."""
+    if r.get("skipped"):
+        print(f"\nnew-process start not measured: {r['skipped']}")
+        return
+    ev = r["eviction"]
+    print(f"\nnew process, start to exit (s; budget {r['budget_s']} for search), question {r['question']!r}")
+    for name in ("search", "ask"):
+        if name in r:
+            cold = r[name].get("cold")
+            print(f"  yiju {name:<7} warm p50 {r[name]['warm']['p50_s']} max {r[name]['warm']['max_s']}"
+                  + (f"   cold p50 {cold['p50_s']} max {cold['max_s']} ({cold['runs_s']})" if cold else ""))
+    print(f"  cold = {ev['method']} over {ev['files']} files ({ev['mb']} MB); still cached when each cold run "
+          f"started (MB): {ev['left_cached_mb']}")
+    imp = r["imports"]
+    print(f"  imports of one warm search: {imp['total_ms']} ms; chromadb imported: {imp['chromadb']}; "
+          + ", ".join(f"{k} {v}" for k, v in imp["top_ms"].items()))
 
 
 def print_runtimes(rt: dict) -> None:
@@ -717,22 +824,62 @@ def print_runtimes(rt: dict) -> None:
     print(f"{'cosine min query/passage':<26}" + "".join(f"{c:>20}" for c in cos))
 
 
+SCALE_ROWS = (("法律（部）", "laws", None), ("条款项", "provisions", "provisions"), ("建索引（秒）", "build_s", "build_s"),
+              ("服务进程常驻内存（MB）", "serving_rss_mb", "rss"))
+STORE_NAMES = {"embedded": "嵌入式", "server": "服务器"}
+MEASURE_NAMES = {"hybrid": "混合检索", "dense": "向量检索", "bm25": "BM25 检索", "hybrid_all": "混合检索·含已废止文本"}
+
+
+def _cell(value: object, width: int, left: bool = False) -> str:
+    """`value` padded to `width` terminal columns (a Chinese character takes two)."""
+    import unicodedata
+
+    text = str(value)
+    pad = " " * max(0, width - sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text))
+    return text + pad if left else pad + text
+
+
 def print_scale(r: dict) -> None:
-    """1× and every-law builds side by side, with the growth ratios."""
-    print(f"{'':<30}{'1x':>12}{'scale':>12}{'growth':>9}")
+    """1× and every-law builds side by side (each served by a fresh process from embedded Chroma), with the
+    growth ratios and the paths their dense queries took; then, when measured, the embedded store and a Chroma
+    server side by side for each build."""
     one, big, g = r["1x"], r["scale"], r["growth"]
-    rows = [("laws", "laws", None), ("provisions", "provisions", "provisions"), ("build (s)", "build_s", "build_s"),
-            ("serving RSS (MB)", "serving_rss_mb", "rss")]
-    for label, key, growth in rows:
-        print(f"{label:<30}{one[key]!s:>12}{big[key]!s:>12}{'' if growth is None else str(g[growth]) + '×':>9}")
-    for mode in ("hybrid", "dense", "bm25"):
+    print(_cell("", 34, True) + _cell("1×", 12) + _cell(f"{big['laws']} 部", 12) + _cell("增长", 9))
+    for label, key, growth in SCALE_ROWS:
+        print(_cell(label, 34, True) + _cell(one[key], 12) + _cell(big[key], 12)
+              + _cell("" if growth is None else f"{g[growth]}×", 9))
+    for name, growth in (("hybrid", "hybrid_p95"), ("dense", None), ("bm25", None), ("hybrid_all", "hybrid_all_p95")):
         for p in ("p50_ms", "p95_ms"):
-            extra = f"{g['hybrid_p95']}×" if (mode, p) == ("hybrid", "p95_ms") else ""
-            print(f"{mode + ' query ' + p.replace('_ms', ' (ms)'):<30}{one['query_' + mode][p]!s:>12}"
-                  f"{big['query_' + mode][p]!s:>12}{extra:>9}")
+            extra = f"{g[growth]}×" if growth and p == "p95_ms" else ""
+            print(_cell(f"{MEASURE_NAMES[name]} {p[:3]}（毫秒）", 34, True) + _cell(one[f"query_{name}"][p], 12)
+                  + _cell(big[f"query_{name}"][p], 12) + _cell(extra, 9))
+    for label, row in (("1×", one), (f"{big['laws']} 部", big)):
+        scope = row["dense_scope"]
+        print(f"{label}：向量单元 {scope['dense_units']}，默认范围（现行文本）排除 {scope['excluded_by_default']} 个，"
+              f"排除超过 {scope['exact_above']} 个时改用 vectors.npy 精确检索；向量查询路径（次）："
+              + "；".join(f"{MEASURE_NAMES[m]} {_paths_text(c)}" for m, c in row["dense_paths"].items()))
+    if "server" in one and "server" in big:
+        _print_scale_stores(one, big, g)
     print_machine(r)
     if r.get("written_to"):
         print(f"written to {r['written_to']}")
+
+
+def _print_scale_stores(one: dict, big: dict, g: dict) -> None:
+    """Per build, embedded Chroma and a Chroma server holding the same vectors, timed in one process."""
+    rows = [(f"1× {STORE_NAMES.get(x, x)}", one["server"], x) for x in one["server"]["stores"]]
+    rows += [(f"{big['laws']} 部 {STORE_NAMES.get(x, x)}", big["server"], x) for x in big["server"]["stores"]]
+    print("\nChroma 嵌入式（embedded）与服务器（server）：同一索引、同一进程、查询交替，p50 / p95 毫秒")
+    print(_cell("", 30, True) + "".join(_cell(label, 20) for label, _, _ in rows))
+    for name in STORE_MEASURES:
+        print(_cell(MEASURE_NAMES[name], 30, True) + "".join(
+            _cell(f"{s[f'query_{name}'][x]['p50_ms']} / {s[f'query_{name}'][x]['p95_ms']}", 20) for _, s, x in rows))
+    print(_cell("混合检索前 10 条两库一致（比例）", 30, True) + "".join(_cell(s["same_results"], 20) for _, s, _ in rows))
+    for label, s, x in rows:
+        print(f"{label} 向量查询路径（次）：" + "；".join(f"{MEASURE_NAMES[m]} {_paths_text(c[x])}"
+                                                 for m, c in s["dense_paths"].items()))
+    print("p95 增长（全部法律 / 1×）：" + "，".join(f"{STORE_NAMES.get(x, x)}{MEASURE_NAMES[m]} {g[f'{x}_{m}_p95']}×"
+                                             for x in one["server"]["stores"] for m in ("hybrid", "hybrid_all")))
 
 
 if __name__ == "__main__":

@@ -258,6 +258,17 @@ def validate(build_dir: Path, manifest: dict | None = None, deep: bool = False) 
     return m
 
 
+def _is_sqlite(path: Path) -> bool:
+    """Whether `path` starts as an SQLite database does: the serving build's embedded store is checked without
+    importing chromadb (a Searcher opens it on its first Chroma query; a build still reuses the vectors of a build
+    whose store alone is damaged)."""
+    try:
+        with path.open("rb") as f:
+            return f.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
+
+
 def _check_bm25(build_dir: Path) -> None:
     """Load the BM25 index and its parent list (as a Searcher does); IndexCorrupted when either is damaged."""
     from index.lexical import LexicalIndex
@@ -317,7 +328,10 @@ def require_current(home: Path | None = None) -> tuple[Path, dict]:
         if (root / "CURRENT").is_file():
             raise IndexCorrupted(str(root), "CURRENT 指向的构建目录不存在")
         raise IndexMissing(str(root))
-    return build, validate(build)
+    m = validate(build)
+    if not m.get("chroma_url") and not _is_sqlite(build / "chroma" / "chroma.sqlite3"):
+        raise IndexCorrupted(str(build), "Chroma 数据库缺失或不是 SQLite 文件")
+    return build, m
 
 
 # -- lock ---------------------------------------------------------------------------------------------------

@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -35,7 +36,8 @@ RRF_K = 30
 WEIGHTS = {"bm25": 1.0, "dense": 0.7}  # tuned on the gold set (evals/data): BM25 is the stronger system here
 LEXICAL_CANDIDATES = 120  # BM25 units (articles, 款, 项) before collapsing to articles
 DENSE_CANDIDATES = 60
-UNFILTERED_OVERFETCH = 600  # up to this many filtered-out units, query Chroma unfiltered; beyond, exact search
+UNFILTERED_OVERFETCH = 600  # up to this many filtered-out articles' units, query Chroma unfiltered; beyond, exact search
+DENSE_PATHS = ("chroma", "exact", "chroma-filtered")  # how a dense query is answered (Searcher._nearest)
 PENALTY_BOOST = 1.25
 NAMED_BOOST = 1.5  # units of a document the question names ('按安全生产法…')
 SUB_MATCH = 0.8  # a 款/项 is reported as the match when it scores at least this share of its article
@@ -117,7 +119,8 @@ class Searcher:
     `search()` never raises on odd input; a Chroma server that goes away raises IndexUnavailable.
     """
 
-    def __init__(self, home: Path | None = None, corpus: Corpus | None = None, embedder: object | None = None) -> None:
+    def __init__(self, home: Path | None = None, corpus: Corpus | None = None, embedder: object | None = None,
+                 prefetch: bool = True) -> None:
         from index.lexical import LexicalIndex
 
         self.home = home
@@ -125,7 +128,8 @@ class Searcher:
         self.build_dir, self.manifest = require_current(home)
         self._embedder = embedder
         self._embed_lock = threading.Lock()
-        self._prefetch()
+        if prefetch:  # not for a process that will only search by BM25
+            self._prefetch()
         self.build_id: str = self.manifest["build_id"]
         self.ids: list[str] = self.manifest["ids"]
         self._pos = {pid: n for n, pid in enumerate(self.ids)}
@@ -143,8 +147,13 @@ class Searcher:
         self.dense_ids: list[str] = self.manifest.get("dense_ids") or self.ids
         self._dense_pos = {uid: n for n, uid in enumerate(self.dense_ids)}
         self._dense_parent = np.array(self.manifest.get("dense_parents") or range(len(self.ids)), dtype=np.int64)
-        self._client = open_store(self.build_dir, self.manifest)
-        self.collection = open_collection(self._client, self.build_dir, self.manifest)
+        self.units_per_article = max(1.0, len(self.dense_ids) / max(1, len(self.ids)))
+        # a query whose filters leave out more dense units than this is searched exactly, not by Chroma
+        self.exact_above = int(UNFILTERED_OVERFETCH * self.units_per_article)
+        self._client = None  # the Chroma store opens on the first query it answers (chromadb takes ~1 s to import)
+        self._collection = None
+        self._store_lock = threading.Lock()
+        self.dense_paths: Counter[str] = Counter()  # how dense queries were answered (DENSE_PATHS)
         self._dense_vectors: np.ndarray | bool | None = None  # vectors.npy, for filtered dense queries
         self._cache: OrderedDict[str, list[float]] = OrderedDict()
         self._cache_lock = threading.Lock()
@@ -209,8 +218,23 @@ class Searcher:
             self._cache.clear()
         self.lexical.tokenizer.clear_cache()
 
+    @property
+    def collection(self) -> Any:  # a chromadb Collection (or a stand-in with its query())
+        """The build's Chroma collection, opened on first use: a process whose queries never reach Chroma (BM25
+        only, or answered by the exact search of a heavy filter) does not import chromadb."""
+        if self._collection is None:
+            with self._store_lock:
+                if self._collection is None:
+                    self._client = open_store(self.build_dir, self.manifest)
+                    self._collection = open_collection(self._client, self.build_dir, self.manifest)
+        return self._collection
+
+    @collection.setter
+    def collection(self, value: object) -> None:
+        self._collection = value
+
     def close(self) -> None:
-        if not self.manifest.get("chroma_url"):
+        if self._client is not None and not self.manifest.get("chroma_url"):
             dense.close(self._client)
 
     # -- filters ------------------------------------------------------------------------------------------
@@ -236,6 +260,10 @@ class Searcher:
                 continue
             out.add(key)
         return out
+
+    def dense_units_of(self, allowed: frozenset[str]) -> int:
+        """How many dense units the documents `allowed` have (those the live corpus still holds)."""
+        return int(self._mask(allowed)[self._dense_parent].sum())
 
     def _mask(self, allowed: frozenset[str]) -> np.ndarray:
         mask = self._masks.get(allowed)
@@ -286,17 +314,7 @@ class Searcher:
         allowed_units = int(unit_mask.sum())
         if allowed_units <= 0:
             return []
-        per_article = max(1.0, len(self.dense_ids) / max(1, len(self.ids)))
-        wanted = int(DENSE_CANDIDATES * min(per_article, 3.0))  # units, so that ~DENSE_CANDIDATES articles remain
-        excluded = len(self.dense_ids) - allowed_units
-        vectors = None if excluded <= UNFILTERED_OVERFETCH * per_article else self._vectors()
-        if vectors is not None:  # a filter drops many units: exact search over the allowed ones
-            res = _exact(vectors, np.asarray(vec, np.float32), unit_mask, min(wanted, allowed_units), self.dense_ids)
-        elif excluded <= UNFILTERED_OVERFETCH * per_article:  # cheaper to over-fetch and drop than to filter
-            res = self._query_store(vec, min(len(self.dense_ids), wanted + excluded), None)
-        else:
-            where = dense.where_doc_keys(set(allowed), set(self._doc_keys))
-            res = self._query_store(vec, min(wanted, allowed_units), where)
+        res = self._nearest(vec, unit_mask, allowed_units, allowed)
         out: dict[int, float] = {}
         for uid, dist in zip(res["ids"][0], res["distances"][0], strict=True):
             u = self._dense_pos.get(uid)
@@ -304,6 +322,25 @@ class Searcher:
             if n >= 0 and mask[n] and n not in out:
                 out[n] = 1.0 - float(dist)
         return list(out.items())[:DENSE_CANDIDATES]
+
+    def _nearest(self, vec: list[float], unit_mask: np.ndarray, allowed_units: int, allowed: frozenset[str]) -> dict:
+        """The nearest allowed dense units, as Chroma answers a query, by one of DENSE_PATHS (counted in
+        `dense_paths`): Chroma unfiltered, over-fetching the excluded units, while they number at most
+        `exact_above` (UNFILTERED_OVERFETCH articles' worth) ("chroma"); beyond that, an exact masked search of
+        vectors.npy ("exact"), or a metadata-filtered Chroma query when that file is unusable ("chroma-filtered")."""
+        wanted = int(DENSE_CANDIDATES * min(self.units_per_article, 3.0))  # units: ~DENSE_CANDIDATES articles remain
+        excluded = len(self.dense_ids) - allowed_units
+        if excluded <= self.exact_above:  # cheaper to over-fetch and drop than to filter
+            path, res = "chroma", self._query_store(vec, min(len(self.dense_ids), wanted + excluded), None)
+        elif (vectors := self._vectors()) is not None:  # a filter drops many units: exact search of the allowed ones
+            path = "exact"
+            res = _exact(vectors, np.asarray(vec, np.float32), unit_mask, min(wanted, allowed_units), self.dense_ids)
+        else:
+            path, where = "chroma-filtered", dense.where_doc_keys(set(allowed), set(self._doc_keys))
+            res = self._query_store(vec, min(wanted, allowed_units), where)
+        with self._cache_lock:
+            self.dense_paths[path] += 1
+        return res
 
     def _vectors(self) -> np.ndarray | None:
         """The build's own copy of the dense vectors (vectors.npy, read on first use), or None when it is missing

@@ -21,6 +21,19 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 
 
+def run_cli(args: list[str], home: Path, watch: tuple[str, ...] = (), **env: str) -> dict:
+    """Run a `yiju` command in a new process (the click group, as tests call it, so the process ends normally);
+    its standard output and which of the `watch` modules it had imported by then."""
+    code = ("import sys, json\nfrom ui.cli import cli\n"
+            "try:\n    cli(args=sys.argv[1:], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
+            f"print('MODULES ' + json.dumps([m for m in {tuple(watch)!r} if m in sys.modules]))")
+    proc = subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, env=dict(os.environ, YIJU_HOME=str(home), **env),
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    out, _, modules = proc.stdout.rpartition("MODULES ")
+    return {"out": out, "modules": json.loads(modules)}
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tiers: a test that needs the built index (the `built_home` fixture, directly or through another fixture)

@@ -189,3 +189,64 @@ def test_a_narrow_filter_searches_the_vectors_exactly_and_agrees_with_chroma(sea
     assert np.allclose(got["distances"][0][:10], ref["distances"][0][:10], atol=1e-4)
     hits = searcher.search("检验机构出具虚假报告怎么罚", k=10, mode="dense", doc_keys=sorted(allowed))
     assert hits and {h.document.key for h in hits} <= allowed
+
+
+def test_dense_queries_count_the_path_that_answered_them(searcher):
+    """On the default corpus the default scope leaves out only the repealed laws' units, fewer than the threshold
+    of exact search: Chroma answers; a filter keeping two documents is answered by exact search over vectors.npy;
+    every text (nothing filtered out) goes to Chroma; BM25 asks neither."""
+    from evals.bench import _paths
+
+    q = "检验机构出具虚假报告怎么罚"
+    excluded = len(searcher.dense_ids) - searcher.dense_units_of(frozenset(searcher.allowed_documents()))
+    assert 0 < excluded <= searcher.exact_above
+    before = dict(searcher.dense_paths)
+    searcher.search(q, k=5)
+    searcher.search(q, k=5, doc_keys=["特种设备安全法", "39号令"])
+    searcher.search(q, k=5, mode="dense", include_repealed=True)
+    searcher.search(q, k=5, mode="bm25")
+    assert _paths(searcher, before) == {"chroma": 2, "exact": 1, "chroma-filtered": 0}
+
+
+def test_a_new_search_process_imports_chromadb_only_when_chroma_answers(built_home, searcher):
+    """chromadb (about a second to import) is loaded by the first query Chroma answers: not by a BM25 search nor
+    by one a heavy filter sends to exact search, but by a default hybrid search — whose hits are those of a
+    Searcher whose store was open from the start, as every Searcher's was before it opened lazily."""
+    import json
+
+    from tests.conftest import run_cli
+
+    q = "电梯检验机构出具虚假报告怎么罚"
+    r = run_cli(["search", "--json", "--mode", "bm25", q], built_home, ("chromadb", "onnxruntime"))
+    assert r["modules"] == [] and json.loads(r["out"])  # no vector model loaded for BM25 either
+    r = run_cli(["search", "--json", "--doc", "特种设备安全法", "--doc", "39号令", q], built_home, ("chromadb",))
+    assert r["modules"] == [] and any("dense" in h["ranks"] for h in json.loads(r["out"]))
+    r = run_cli(["search", "--json", q], built_home, ("chromadb",))
+    assert r["modules"] == ["chromadb"]
+    assert searcher.collection is not None
+    assert [(h["provision_id"], h["score"], h["ranks"]) for h in json.loads(r["out"])] == \
+        [(h.id, h.score, h.ranks) for h in searcher.search(q, k=8)]
+
+
+def test_yiju_search_ends_without_teardown_once_its_output_is_written(built_home):
+    """The `yiju` entry point ends a successful search with its output flushed and without the interpreter's
+    teardown (atexit handlers do not run); a failed search and other commands end normally."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from evals.startup import ENTRY
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        code = "import atexit; atexit.register(lambda: print('TEARDOWN', flush=True)); " + ENTRY
+        return subprocess.run([sys.executable, "-c", code, *args], cwd=Path(__file__).resolve().parent.parent,
+                              env=dict(os.environ, YIJU_HOME=str(built_home)), capture_output=True, text=True,
+                              timeout=300)
+
+    r = run("search", "道交法94条", "-k", "1")
+    assert r.returncode == 0 and "第九十四条" in r.stdout and "TEARDOWN" not in r.stdout
+    r = run("search", "--doc", "没有这个文件", "检验")
+    assert r.returncode == 1 and "未找到文件" in r.stderr and "TEARDOWN" in r.stdout
+    r = run("index", "status")
+    assert r.returncode == 0 and "与语料一致" in r.stdout and "TEARDOWN" in r.stdout

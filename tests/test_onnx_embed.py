@@ -4,9 +4,6 @@ mocks); the index remembering which runtime made its vectors; a serving process 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +11,7 @@ import pytest
 
 from index import embed
 from index import onnx_embed as ox
+from tests.conftest import run_cli
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,7 +62,33 @@ def test_the_int8_exports_quantize_what_they_say(exported, model_path):
     full = ox.ensure_onnx(model_path, "int8-all")
     ops = {n.op_type for n in onnx.load(str(full / ox.ONNX_FILE), load_external_data=False).graph.node}
     assert {"QAttention", "QEmbedLayerNormalization", "MatMulInteger"} <= ops and "Attention" not in ops
-    assert (full / ox.ONNX_FILE).stat().st_size < 0.35 * (Path(model_path) / "model.safetensors").stat().st_size
+    size = sum((full / f).stat().st_size for f in (ox.ONNX_FILE, ox.ONNX_DATA))
+    assert size < 0.35 * (Path(model_path) / "model.safetensors").stat().st_size
+
+
+def test_the_weights_lie_beside_the_graph_and_give_the_same_vectors_as_inside_it(exported, onnx, tmp_path):
+    """The export keeps its weights in model.data (ONNX external data, mapped by ONNX Runtime rather than copied
+    into the session); an export made with them inside model.onnx (before this layout) is converted in place by
+    the next build, and all three give bit-identical vectors."""
+    import onnx as onnx_lib
+
+    marker = json.loads((exported / ox.ONNX_MARKER).read_text("utf-8"))
+    assert marker["layout"] == ox.LAYOUT
+    assert (exported / ox.ONNX_FILE).stat().st_size < 2**20 < 300 * 2**20 < (exported / ox.ONNX_DATA).stat().st_size
+    old = tmp_path / "e5-small.onnx-int8"
+    old.mkdir()
+    onnx_lib.save_model(onnx_lib.load(str(exported / ox.ONNX_FILE)), str(old / ox.ONNX_FILE))  # weights inside
+    (old / "tokenizer.json").write_bytes((exported / "tokenizer.json").read_bytes())
+    (old / ox.ONNX_MARKER).write_text(json.dumps({k: v for k, v in marker.items() if k != "layout"}), "utf-8")
+    inside = ox.OnnxEmbedder(old).embed_queries(SENTENCES), ox.OnnxEmbedder(old).embed_passages(SENTENCES)
+    ox._relayout(old)
+    assert ox.read_marker(old)["layout"] == ox.LAYOUT and (old / ox.ONNX_DATA).is_file()
+    for got in ((onnx.embed_queries(SENTENCES), onnx.embed_passages(SENTENCES)),
+                (ox.OnnxEmbedder(old).embed_queries(SENTENCES), ox.OnnxEmbedder(old).embed_passages(SENTENCES))):
+        assert all(np.array_equal(a, b) for a, b in zip(got, inside, strict=True))
+    (old / ox.ONNX_DATA).unlink()  # a marker that names external data without the file is no export
+    with pytest.raises(ox.EmbeddingModelMissing):
+        _ = ox.OnnxEmbedder(old).marker
 
 
 def test_int8_vectors_match_the_fp32_reference(onnx, reference):
@@ -126,19 +150,6 @@ def test_runtime_setting(monkeypatch, model_path):
         embed.create_embedder()
 
 
-def _cli(args: list[str], home: Path, **env: str) -> dict:
-    """Run a `yiju` command in a new process; report its output and which heavy modules it imported."""
-    code = ("import sys, json\nfrom ui.cli import cli\n"
-            "try:\n    cli(args=sys.argv[1:], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
-            f"print('MODULES ' + json.dumps([m for m in {FORBIDDEN!r} if m in sys.modules]))")
-    full_env = dict(os.environ, YIJU_HOME=str(home), **env)
-    proc = subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, env=full_env, capture_output=True,
-                          text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    line = next(x for x in proc.stdout.splitlines() if x.startswith("MODULES "))
-    return {"out": proc.stdout, "modules": json.loads(line[len("MODULES "):])}
-
-
 def test_search_and_ask_never_import_torch(built_home):
     """A new `yiju search` (hybrid: the query is embedded) and `yiju ask` answer without torch,
     transformers or sentence-transformers in sys.modules."""
@@ -147,12 +158,12 @@ def test_search_and_ask_never_import_torch(built_home):
     build, _ = require_current(built_home)
     if read_manifest(build).get("runtime") != "onnx":
         pytest.skip("the shared index was built with YIJU_EMBED_RUNTIME=torch")
-    r = _cli(["search", "--json", "电梯检验机构出具虚假报告怎么罚"], built_home)
-    hits = json.loads(r["out"][:r["out"].rindex("MODULES ")])
+    r = run_cli(["search", "--json", "电梯检验机构出具虚假报告怎么罚"], built_home, FORBIDDEN)
+    hits = json.loads(r["out"])
     assert "特种设备安全法/93" in [h["provision_id"] for h in hits[:5]]
     assert any("dense" in h["ranks"] for h in hits)  # the dense side answered, on ONNX Runtime
     assert r["modules"] == []
-    r = _cli(["ask", "检验机构出具虚假报告罚多少？依据哪条？"], built_home)
+    r = run_cli(["ask", "检验机构出具虚假报告罚多少？依据哪条？"], built_home, FORBIDDEN)
     assert "第" in r["out"] and r["modules"] == []
 
 

@@ -97,7 +97,7 @@ def search_cmd(query: str, k: int, mode: str, docs: tuple[str, ...], doc_types: 
             raise click.ClickException(f"未找到文件“{d}”。")
         keys.append(doc.key)
     try:
-        hits = Searcher(corpus=corpus).search(query, k=k, mode=mode, doc_keys=keys or None,
+        hits = Searcher(corpus=corpus, prefetch=mode != "bm25").search(query, k=k, mode=mode, doc_keys=keys or None,
                                               doc_types=list(doc_types) or None, sectors=list(sectors) or None,
                                               include_repealed=include_repealed, penalty=penalty)
     except SearchIndexError as exc:
@@ -126,18 +126,22 @@ def search_cmd(query: str, k: int, mode: str, docs: tuple[str, ...], doc_types: 
               help="是否在同一次运行中对比 torch fp32 参考实现与各 ONNX 运行时（短问题、案情长问题、批量）。")
 @click.option("--server/--no-server", default=True, show_default=True,
               help="是否另起一个 Chroma 服务器，把同一索引放进去，与嵌入式 Chroma 并列测查询延迟。")
-@click.option("--scale", is_flag=True, help="改为规模测试：默认语料（1×）与 laws.db 全部 378 部法律各建一次索引，比较构建时间、查询延迟与内存。")
+@click.option("--startup/--no-startup", default=True, show_default=True,
+              help="是否测新进程 yiju search / yiju ask 从启动到退出的用时：文件缓存热时，与先逐文件清出缓存（冷）时。")
+@click.option("--scale", is_flag=True,
+              help="改为规模测试：默认语料（1×）与 laws.db 全部 378 部法律各建一次索引，比较构建时间、查询延迟与内存；"
+                   "--server 时两者都另在 Chroma 服务器上与嵌入式并列测查询延迟。")
 @click.option("-o", "--out", "out_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="结果 JSON 写到这里（默认 $YIJU_HOME/reports/bench-<时间>.json）。")
-def bench_cmd(n_queries: int, repeat: int, cold: bool, quality: bool, runtimes: bool, server: bool, scale: bool,
-              out_path: Path | None) -> None:
+def bench_cmd(n_queries: int, repeat: int, cold: bool, quality: bool, runtimes: bool, server: bool, startup: bool,
+              scale: bool, out_path: Path | None) -> None:
     """性能基准：冷构建、无变化重建、BM25/向量/混合的延迟 p50/p95 与命中率、常驻内存，以及 torch 与 ONNX 向量化对比。"""
     from evals.bench import print_scale, print_table, run_bench, scale_bench, write_result
 
     if scale:
-        r = scale_bench(repeat=repeat, queries=n_queries, progress=True)
+        r = scale_bench(repeat=repeat, queries=n_queries, progress=True, server=server)
         r["written_to"] = str(write_result(r, out_path, "bench-scale"))
         print_scale(r)
         return
     print_table(run_bench(cold=cold, repeat=repeat, queries=n_queries, quality=quality, runtimes=runtimes,
-                          server=server, out_path=out_path))
+                          server=server, startup=startup, out_path=out_path))
