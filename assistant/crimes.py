@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 
 from assistant.rank import Candidate, _family, _lexical
 from corpus.conduct import Entry
@@ -95,12 +96,10 @@ def _primary_first(cands: list[Candidate], text: str) -> list[Candidate]:
     top = _table().get(cands[0].entry.article_id, (None,))[0] if cands else None
     if top is None or not top.secondary or not WHICH_CRIME.search(text):
         return cands
-    for c in cands[1:]:
+    def primary(c: Candidate) -> bool:
         crime = _table().get(c.entry.article_id, (None,))[0]
-        if c.features.get("crime_fit") and (crime is None or not crime.secondary):
-            c.score = max(c.score, cands[0].score)
-            return [c, *(x for x in cands if x is not c)]
-    return cands
+        return bool(c.features.get("crime_fit")) and (crime is None or not crime.secondary)
+    return _lead_with(cands, primary)
 
 
 NEGLIGENT = re.compile(r"严重不负责任|玩忽职守|过失")  # a 款 punishing negligence ('出具的证明文件有重大失实')
@@ -112,12 +111,8 @@ def _deliberate_first(cands: list[Candidate], text: str) -> list[Candidate]:
     negligence ('作弊软件改数据出合格报告' is 刑法229(1), not 229(3))."""
     if not cands or NEGLIGENCE_SAID.search(text) or not NEGLIGENT.search(cands[0].entry.conduct):
         return cands
-    top = cands[0]
-    for c in cands[1:]:
-        if c.entry.article_id == top.entry.article_id and not NEGLIGENT.search(c.entry.conduct):
-            c.score = max(c.score, top.score)
-            return [c, *(x for x in cands if x is not c)]
-    return cands
+    top = cands[0].entry.article_id
+    return _lead_with(cands, lambda c: c.entry.article_id == top and not NEGLIGENT.search(c.entry.conduct))
 
 
 def _specific_first(cands: list[Candidate], text: str, sector: str | None) -> list[Candidate]:
@@ -125,9 +120,17 @@ def _specific_first(cands: list[Candidate], text: str, sector: str | None) -> li
     if not cands or not cands[0].features.get("crime_fit"):
         return cands
     top = cands[0].entry.article_id
-    for c in cands[1:]:
+
+    def before_top(c: Candidate) -> bool:
         crime = _table().get(c.entry.article_id, (None,))[0]
-        if crime is not None and top in crime.before and c.features.get("crime_fit") and c.score > 0:
-            c.score = max(c.score, cands[0].score)  # it leads as the top did
+        return crime is not None and top in crime.before and bool(c.features.get("crime_fit")) and c.score > 0
+    return _lead_with(cands, before_top)
+
+
+def _lead_with(cands: list[Candidate], ok: Callable[[Candidate], bool]) -> list[Candidate]:
+    """The first candidate after the top that is `ok` leads, scored as the top was; else the order stands."""
+    for c in cands[1:]:
+        if ok(c):
+            c.score = max(c.score, cands[0].score)
             return [c, *(x for x in cands if x is not c)]
     return cands

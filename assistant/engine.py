@@ -203,8 +203,6 @@ def _principle_documents(a: Asked) -> list[str]:
     return ["行政处罚法", *own]
 
 
-
-
 # '…按行动方案要移送哪些犯罪？刑法依据是什么？' asks the criminal law's article, which the plan does not hold
 CRIME_BASIS = re.compile(r"刑法[^，。？；]{0,4}(依据|哪条|哪一条|第几条|条文|怎么规定|如何规定)")
 

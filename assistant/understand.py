@@ -267,14 +267,19 @@ def _knowing_official(found: list, body: str) -> str | None:
     return None
 
 
-def _implied_actor(body: str, sector: str | None) -> str | None:
-    """The actor a conduct's everyday words imply when no one is named ('车检过期没去检': the car owner)."""
+def _implied_actors() -> tuple[tuple[str, tuple[str, ...], re.Pattern], ...]:
     from corpus.knowledge import thesaurus
 
-    for t in thesaurus():
-        if t.actor and (not t.sectors or sector in t.sectors) and re.search("|".join(t.words), body):
-            return t.actor
-    return None
+    return tuple((t.actor, t.sectors, re.compile("|".join(t.words))) for t in thesaurus() if t.actor)
+
+
+IMPLIED_ACTORS = _implied_actors()  # corpus/data/thesaurus.yaml terms with an `actor`
+
+
+def _implied_actor(body: str, sector: str | None) -> str | None:
+    """The actor a conduct's everyday words imply when no one is named ('车检过期没去检': the car owner)."""
+    return next((actor for actor, sectors, words in IMPLIED_ACTORS
+                 if (not sectors or sector in sectors) and words.search(body)), None)
 
 
 def _modifies(m: re.Match, found: list, body: str) -> bool:
