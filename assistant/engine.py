@@ -392,9 +392,52 @@ def answer_conduct(u: Understanding, corpus: Corpus, sess: Session | None, today
     rival = scenarios.for_entry(r.rival.entry, u.sector) if unsure and r.rival else None
     if rival is not None and (set(rival.penalty) == set(s.penalty) or not scenarios.available(rival, corpus)):
         rival = None
+    if rival is None and (general := _general_rule(u, s, corpus)) and \
+            (ans := _general_rule_answer(u, s, general, corpus)):
+        return ans, s
     ans = _conduct_answer(u, s, corpus, today, rival, r.margin)
     ans.evidence = evidence
     return ans, s
+
+
+GENERAL_RULE_CONFIDENCE = 0.7
+GENERAL = "综合"  # the sector of texts that bind every inspection body (检验检测机构监督管理办法…)
+
+
+def _general_rule(u: Understanding, s: Scenario, corpus: Corpus) -> str | None:
+    """'检测员同时在两家检测公司上班，违反哪条': a conduct that only a sector's own text sanctions (特种设备安全法
+    93(2)), asked in no sector or another one, is answered by the general text's article that forbids it (监督管理办法8) —
+    the article of a 综合 text holding the conduct's statutory wording and setting no penalty itself."""
+    from corpus.conduct import catalogue
+    from corpus.knowledge import thesaurus
+
+    lead_doc = corpus.documents[s.penalty[0].split("/")[0]]
+    if not u.conduct or GENERAL in lead_doc.sectors or (u.sector and u.sector == sector_of_document(lead_doc.key)):
+        return None
+    phrases = {w for t in thesaurus() if t.conduct == u.conduct for w in t.means.split() if len(w) >= 6}
+    sanctioned = {o for e in catalogue(corpus) for o in e.obligations}  # rules some 罚则 punishes a breach of
+    for p in corpus.provisions.values():
+        doc = corpus.documents[p.doc_key]
+        if p.kind == "article" and GENERAL in doc.sectors and doc.status != REPEALED and p.id not in sanctioned \
+                and any(w in p.text for w in phrases) \
+                and not any(r.kind == "处罚" for r in corpus.penalties_for(p.id)):
+            return p.id
+    return None
+
+
+def _general_rule_answer(u: Understanding, s: Scenario, general: str, corpus: Corpus) -> Answer | None:
+    """The general article leads; the sector text's sanction follows as what applies in that sector (None when
+    retrieval does not find the article)."""
+    def sector_lines(cites: Citations) -> list[str]:
+        sectors = "、".join(x for x in corpus.documents[s.penalty[0].split("/")[0]].sectors if x != GENERAL)
+        return ["### 特定领域的罚则",
+                f"- {corpus.provisions[general].doc_title}本身对此未设罚则；属于{sectors}领域的，"
+                f"{s.title}，依据{cites.ref(s.penalty[0], '依据')}处罚。", ""]
+    ans = answer_retrieval(u, corpus, doc_keys=[corpus.provisions[general].doc_key], extra=sector_lines,
+                           first=general)
+    ans.route = "conduct"
+    ans.confidence = max(ans.confidence, GENERAL_RULE_CONFIDENCE)  # chosen by a rule, not by word overlap
+    return ans if ans.lead == general else None
 
 
 def asks_crime(text: str) -> bool:
@@ -998,9 +1041,10 @@ def _statute_first(u: Understanding, hits: list, corpus: Corpus) -> list:
 
 
 def answer_retrieval(u: Understanding, corpus: Corpus, doc_keys: list[str] | None = None,
-                     rules_only: bool = False) -> Answer:
+                     rules_only: bool = False, extra: Callable[[Citations], list[str]] | None = None,
+                     first: str | None = None) -> Answer:
     """The best-matching article, quoted; `rules_only` leaves sanctioning articles out (the public mode answers
-    from the rules, not from 法律责任)."""
+    from the rules, not from 法律责任); `first` (an article id among the hits) leads; `extra` adds lines."""
     cites = Citations(corpus)
     penalty = u.intent == "penalty"
     include_repealed = bool(doc_keys) and any(corpus.documents[k].status == REPEALED for k in doc_keys)
@@ -1020,8 +1064,9 @@ def answer_retrieval(u: Understanding, corpus: Corpus, doc_keys: list[str] | Non
         ans.notice = f"{note} {ans.notice}".strip()
         ans.confidence = min(ans.confidence, 0.5)
         return ans
-    hits = dated
-    hits = _reorder(u, hits, corpus)
+    hits = _reorder(u, dated, corpus)
+    if first and (lead := next((h for h in hits if h.provision.id == first), None)):
+        hits = [lead, *(h for h in hits if h is not lead)]
     top = hits[0]
     conf = _word_share(u, top, corpus)
     corroborated = _corroborated(top)  # everyday words that share little with the statute's, but both agree
@@ -1043,6 +1088,7 @@ def answer_retrieval(u: Understanding, corpus: Corpus, doc_keys: list[str] | Non
                 lines += penalty_table(recs, cites)
                 lines.append("")
                 break
+    lines += extra(cites) if extra else []
     others = [h for h in hits[1:4] if retrieve.overlap(u.text, h.provision.text) >= LOW_CONFIDENCE / 2]
     if others:
         lines.append("### 相关条文")

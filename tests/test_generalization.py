@@ -505,3 +505,24 @@ def test_the_higher_text_leads_only_for_the_conduct_it_names(built_home):
 ])
 def test_leads_of_connection_and_installation(built_home, question, lead):
     assert _lead(ask(question)) == lead
+
+
+@pytest.mark.parametrize("question,lead", [
+    ("公司有个化验员在外面另一家检测站也挂了名在干活，这合规吗，依据是什么？", "检验检测机构监督管理办法/8"),
+    ("鍋爐檢驗員同時在兩家特種設備檢驗機構執業，罰多少？", "特种设备安全法/93"),
+])
+def test_a_sector_sanction_does_not_answer_outside_its_sector(built_home, question, lead):
+    """Only 特种设备安全法 sanctions working for two inspection bodies; with no sector named the general rule
+    (监督管理办法8) leads and the sector sanction is shown as what applies there."""
+    a = ask(question)
+    assert _lead(a) == lead
+    if lead.startswith("检验检测机构监督管理办法"):
+        assert "特种设备安全法" in a.markdown and "未设罚则" in a.markdown
+
+
+@pytest.mark.parametrize("question,lead", [
+    ("检测公司报告出错后马上通知了客户并把报告全部作废，处罚的时候可不可以从轻？", "行政处罚法/32"),
+    ("当事人说自己完全不知道仪器坏了、没有主观过错，这种情况还处罚吗？", "行政处罚法/33"),
+])
+def test_mitigation_and_fault_are_general_rules(built_home, question, lead):
+    assert _lead(ask(question)) == lead
