@@ -27,7 +27,15 @@ from assistant.rank import MIN_SCORE, Ranking, rank, with_margin
 from assistant.scenarios import Scenario
 from assistant.session import Session, get_session
 from assistant.understand import Understanding, converter, understand
-from corpus.asks import ADMIN_ASK, INJECTION, OLD_VERSION, PENALTY_QUESTION, PLAN_NAMED, alternatives
+from corpus.asks import (
+    ADMIN_ASK,
+    HOW_PUNISHED,
+    INJECTION,
+    OLD_VERSION,
+    PENALTY_QUESTION,
+    PLAN_NAMED,
+    alternatives,
+)
 from corpus.config import calibration_enabled
 from corpus.history import in_force_on, renumber_note
 from corpus.knowledge import index_sector, scope, sector_of_document
@@ -178,16 +186,33 @@ def _is_orphan(a: Asked) -> bool:
 
 
 def _is_principle(a: Asked) -> bool:
-    """A general rule of administrative penalty — not a crime question that says 罚金 ('公司本身也会被判罚金吗')."""
-    return bool(PRINCIPLE.search(a.u.text)) and "行政处罚法" in a.corpus.documents and not a.refs \
-        and not asks_crime(a.u.text)
+    """A general rule of administrative penalty — not a crime question that says 罚金 ('公司本身也会被判罚金吗'),
+    nor one asking the sanction first and mitigation after ('应如何处罚？能否从轻？': the conduct's article leads)."""
+    m = PRINCIPLE.search(a.u.text)
+    return m is not None and "行政处罚法" in a.corpus.documents and not a.refs and not asks_crime(a.u.text) \
+        and not (LIGHTER.match(m.group()) and HOW_PUNISHED_RE.search(a.u.text[:m.start()]))
+
+
+LIGHTER = re.compile(r".{0,4}(从轻|减轻|少罚)")
+HOW_PUNISHED_RE = re.compile(HOW_PUNISHED)
 
 
 def _principle(a: Asked) -> Answer | None:
     """A general rule of penalty from 行政处罚法 (and the sector code's own); when none is found, the next route
     answers (a question of dated facts asking which version applies still has its conduct's provision)."""
     ans = answer_retrieval(a.u, a.corpus, doc_keys=_principle_documents(a))
+    if ans.declined and (asked := _principle_clause(a.u.text)) != a.u.text:  # long facts drown the asked rule
+        ans = answer_retrieval(replace(a.u, text=asked, expanded=expand(asked)), a.corpus,
+                               doc_keys=_principle_documents(a))
+        ans.question = a.u.text
     return None if ans.declined else ans
+
+
+def _principle_clause(text: str) -> str:
+    """The sentence holding the general-rule words and what follows it ('…消除了影响。案件拟按…处罚，能否从轻？')."""
+    m = PRINCIPLE.search(text)
+    start = max(text.rfind(p, 0, m.start()) for p in "。；！？") + 1 if m else 0
+    return text[start:] or text
 
 
 GENERAL_PART = "法律责任通则"  # a code's own chapter of general rules on liability (生态环境法典 第五编第一章)

@@ -39,6 +39,9 @@ class Sector:
     text: tuple[str, ...]
     documents: tuple[str, ...]
     index: str = ""  # the index sector its documents are filed under, when not its own name
+    # words that make this the question's sector even when an earlier sector's words appear ('锅炉废气': the
+    # emission, not the boiler)
+    overrides: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

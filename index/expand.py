@@ -26,12 +26,22 @@ def _sector_patterns() -> dict[str, re.Pattern]:
     return {s.name: re.compile("|".join(map(re.escape, s.question))) for s in sectors() if s.question}
 
 
+@functools.cache
+def _override_patterns() -> dict[str, re.Pattern]:
+    from corpus.knowledge import sectors
+
+    return {s.name: re.compile("|".join(map(re.escape, s.overrides))) for s in sectors() if s.overrides}
+
+
 def primary_sector(text: str) -> str | None:
     """The sector a text is about: 机动车排放 when it names vehicle emissions, else the first sector (in
-    corpus/data/sectors.yaml order) whose question words it uses ('电梯年检' is about special equipment)."""
+    corpus/data/sectors.yaml order) whose question words it uses ('电梯年检' is about special equipment), unless a
+    sector's `overrides` words appear ('锅炉废气超标' is about the environment)."""
     patterns = _sector_patterns()
     if "机动车排放" in patterns and patterns["机动车排放"].search(text):
         return "机动车排放"
+    if over := next((name for name, pattern in _override_patterns().items() if pattern.search(text)), None):
+        return over
     return next((name for name, pattern in patterns.items() if pattern.search(text)), None)
 
 

@@ -526,3 +526,49 @@ def test_a_sector_sanction_does_not_answer_outside_its_sector(built_home, questi
 ])
 def test_mitigation_and_fault_are_general_rules(built_home, question, lead):
     assert _lead(ask(question)) == lead
+
+
+@pytest.mark.parametrize("question,lead", [
+    # giving an official money (行贿) and an official taking it (受贿), in everyday words
+    ("质检站站长为了年检时被照顾，给区市场监管局的科长塞了五万块钱，站长要负刑事责任吗", "刑法/389"),
+    ("市场监管局负责审批的干部收了申请单位的钱，把不够条件的单位批了，会判刑吗", "刑法/385"),
+    # a fatal accident at work in everyday words reaches 重大责任事故罪
+    ("叉车司机违规作业把仓库里一个搬运工压死了，这个司机会不会坐牢", "刑法/134"),
+])
+def test_bribery_and_fatal_accidents_in_everyday_words(built_home, question, lead):
+    a = ask(question)
+    assert (_lead(a), a.route) == (lead, "crime")
+
+
+@pytest.mark.parametrize("question,lead", [
+    # lending a certificate or licence, in everyday words: the lender's own sanction
+    ("我们实验室的资质证书借给别的公司挂着用，被发现的话要罚吗", "检验检测机构资质认定管理办法/37"),
+    # a unit without any licence ('没证的…站') is no unqualified worker
+    ("镇上一个没证的充气站偷偷给人家钢瓶灌气，罚多少", "特种设备安全法/85"),
+])
+def test_lending_and_unlicensed_units(built_home, question, lead):
+    assert _lead(ask(question)) == lead
+
+
+def test_emissions_make_a_boiler_question_environmental(built_home):
+    assert understand("燃煤锅炉废气超标排放，执法人员去查企业不让进，怎么处罚").sector == "生态环境"
+    assert understand("锅炉定期检验过期了还在用，怎么罚").sector == "特种设备"
+
+
+@pytest.mark.parametrize("question,lead", [
+    # the asked rule sits at the end of a long account of facts
+    ("经查，该检测公司2024年出具的两份报告存在样品混淆，数据无法复核，事后公司主动收回报告并向委托方说明情况。"
+     "请问对其处罚时可以减轻吗？", "行政处罚法/32"),
+    ("去年初出的那份有问题的检测报告，到现在还能给处罚吗", "行政处罚法/36"),
+])
+def test_general_rules_asked_after_long_facts(built_home, question, lead):
+    assert _lead(ask(question)) == lead
+
+
+def test_a_sanction_asked_before_mitigation_leads_with_the_conduct(built_home):
+    a = ask("某商店卖的一批电热毯抽检不符合安全国家标准，货值两万元，应当怎么处罚？能不能从轻？")
+    assert _lead(a).startswith("产品质量法/")
+
+
+def test_a_text_yet_to_be_issued_is_not_answered(built_home):
+    assert ask("听说要出检验检测管理条例，什么时候出台？罚得会比现在重吗").declined
