@@ -301,7 +301,9 @@ def prefer_special(cands: list[Candidate], sector: str | None, tokenize) -> list
         elif c.entry.rank >= top.entry.rank or not sector and c.entry.sector not in (None, "综合"):
             return False
         need = SAME_CONDUCT * 0.6 if specific else SAME_CONDUCT  # both fit the question; the sector's text is named
-        return share >= need
+        # …or both say the conduct the question names (its thesaurus key), in their own words
+        both_say = specific and c.features.get("conduct", 0.0) > 0 and top.features.get("conduct", 0.0) > 0
+        return share >= need or both_say
 
     winner = next((c for c in cands[1:12] if better(c)), None)
     if winner is None:

@@ -572,3 +572,20 @@ def test_a_sanction_asked_before_mitigation_leads_with_the_conduct(built_home):
 
 def test_a_text_yet_to_be_issued_is_not_answered(built_home):
     assert ask("听说要出检验检测管理条例，什么时候出台？罚得会比现在重吗").declined
+
+
+@pytest.mark.parametrize("question,lead", [
+    # a monitoring firm passing its job on: the monitoring regulation's own item, not the general 分包 rule
+    ("环境监测公司把客户委托的水质监测偷偷转给别的公司干，自己只盖个章，这个怎么罚", "生态环境监测条例/43"),
+    # outside monitoring, handing tests on is subcontracting under the general rule
+    ("检测公司把客户委托的钢筋检测偷偷转给别的公司做，报告上也没写，违反哪条，怎么罚", "检验检测机构监督管理办法/26"),
+    # a monitoring firm copying old figures: the code's sanction for monitoring fraud, not the general rule
+    ("第三方监测公司没去现场，报告里的数据照抄上个月的，公司会被怎么罚", "生态环境法典/1091"),
+])
+def test_the_monitoring_texts_answer_for_monitoring_firms(built_home, question, lead):
+    assert _lead(ask(question)) == lead
+
+
+def test_a_field_named_by_its_reports_or_its_risk_monitoring(built_home):
+    assert understand("某环保科技公司给工地出具建筑材料检测报告，数据是编的").sector == "建设工程"
+    assert understand("承担食品安全风险监测的机构报了假的监测信息怎么处理").sector == "食品"
