@@ -1324,7 +1324,7 @@ def answer_plan(u: Understanding, corpus: Corpus) -> Answer:
     if not hits:
         return _not_found(u, corpus, cites, [])
     if not wanted:
-        hits = _by_answering_sentence(u.text, hits)
+        hits = _heading_named_first(u.text, _by_answering_sentence(u.text, hits), key, corpus)
     top = hits[0].provision
     compare = bool(COMPARE.search(u.text))
     sentences = retrieve.answer_sentences(u.text, top.text, top.heading, n=2)  # plan items are dense: two sentences
@@ -1359,6 +1359,34 @@ def _by_answering_sentence(question: str, hits: list[retrieve.Hit], head: int = 
 
 
 PLAN_SENTENCE_MARGIN = 0.25
+HEADING_MIN, HEADING_MARGIN = 6, 3
+HEADING_VERB = re.compile(r"^(深入开展|扎实开展|持续开展|开展|切实|着力|加强|加大|推进|强化|完善|严格)")  # not what an item is about  # characters of an item's heading the question repeats, and the lead over others
+
+
+def _heading_named_first(question: str, hits: list[retrieve.Hit], key: str, corpus: Corpus) -> list[retrieve.Hit]:
+    """'建设工程质量检测专项整治由哪个部门负责': the part or item whose heading the question repeats clearly more
+    than any other's ((四)深入开展建设工程质量检测专项整治) goes first, found among the hits or not."""
+    items = [p for p in corpus.provisions.values() if p.doc_key == key and p.kind in ("plan_item", "plan_part")
+             and p.heading]
+    scored = sorted(((_common_run(question, HEADING_VERB.sub("", p.heading)), p) for p in items), key=lambda x: -x[0])
+    if not scored or scored[0][0] < HEADING_MIN or len(scored) > 1 and scored[0][0] < scored[1][0] + HEADING_MARGIN:
+        return hits
+    best = scored[0][1]
+    if best.kind == "plan_part" and hits and hits[0].provision.chapter == best.chapter:
+        return hits  # '“促进公平竞争”部分，对…怎么定性': the part is named as the place of the item that answers
+    lead = next((h for h in hits if h.provision.id == best.id), None) or retrieve.Hit(best, 0.0)
+    return [lead, *(h for h in hits if h is not lead)]
+
+
+def _common_run(a: str, b: str) -> int:
+    """Length of the longest run of characters the two texts share."""
+    best = 0
+    for i in range(len(b)):
+        for j in range(i + best + 1, len(b) + 1):
+            if b[i:j] not in a:
+                break
+            best = j - i
+    return best
 
 
 # -- cases --------------------------------------------------------------------------------------------------

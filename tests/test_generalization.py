@@ -589,3 +589,12 @@ def test_the_monitoring_texts_answer_for_monitoring_firms(built_home, question, 
 def test_a_field_named_by_its_reports_or_its_risk_monitoring(built_home):
     assert understand("某环保科技公司给工地出具建筑材料检测报告，数据是编的").sector == "建设工程"
     assert understand("承担食品安全风险监测的机构报了假的监测信息怎么处理").sector == "食品"
+
+
+@pytest.mark.parametrize("question,lead", [
+    # the item whose heading the question repeats, not the part holding it
+    ("方案中特种设备检验检测专项整治是哪个部门牵头？要重点打击什么", "检验检测领域综合治理行动方案/2"),
+    ("行动方案里机动车检验专项整治都要查哪些行为", "检验检测领域综合治理行动方案/3"),
+])
+def test_a_plan_item_named_by_its_heading_leads(built_home, question, lead):
+    assert _lead(ask(question)) == lead
