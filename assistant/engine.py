@@ -242,7 +242,9 @@ def _is_plan(a: Asked) -> bool:
 
 
 def _is_off_topic(a: Asked) -> bool:
-    return (not on_topic(a.u, a.refs) or bool(OFF_TOPIC.search(a.u.text))) and not a.inherits
+    """Not about inspection & testing law — a question naming a text of the corpus always is ('补充要求附录1')."""
+    off = not on_topic(a.u, a.refs) and not named_documents(a.u.text, a.corpus, a.u.sector)
+    return (off or bool(OFF_TOPIC.search(a.u.text))) and not a.inherits
 
 
 def _conduct(a: Asked) -> Answer:
@@ -262,6 +264,7 @@ ROUTES: tuple[tuple[str, Callable[[Asked], bool], Callable[[Asked], Answer | Non
     ("foreign", lambda a: bool(FOREIGN.search(a.u.text)) and not a.refs, lambda a: _foreign(a.u)),
     ("prices", lambda a: bool(PRICES.search(a.u.text)) and not a.refs, lambda a: _not_held(a.u, "收费标准、价格")),
     ("local", lambda a: bool(LOCAL.search(a.u.text)) and not a.refs, lambda a: _not_held(a.u, "地方性法规、地方政府规章")),
+    ("absent_part", lambda a: bool(_absent_part(a)), lambda a: _absent_part_answer(a.u, _absent_part(a))),
     ("principle", _is_principle, lambda a: _principle(a)),
     ("cases", lambda a: a.u.intent == "cases", lambda a: answer_cases(a.u, a.corpus, a.sess)),
     ("plan", _is_plan, lambda a: answer_plan(a.u, a.corpus)),
@@ -353,6 +356,24 @@ def _foreign(u: Understanding) -> Answer:
         u, "语料只收录中华人民共和国的法律、行政法规、部门规章和相关文件，不含其他国家或地区的法律，无法回答或比较境外的规定，"
            "不作推测。",
         "可以查询国内的规定，例如：“检验检测机构出具虚假报告罚多少？依据哪条？”", "问题涉及语料不含的境外法律")
+
+
+APPENDIX = re.compile(r"(附录|附件|附表)\s*([0-9一二三四五六七八九十]+)")
+
+
+def _absent_part(a: Asked) -> str | None:
+    """'附录2里…具体有哪些': an appendix the corpus text itself says it does not hold ('本文件未收录附录2')."""
+    for m in APPENDIX.finditer(a.u.text):
+        name = m.group(1) + m.group(2)
+        if any(f"未收录{name}" in p.text for p in a.corpus.provisions.values()):
+            return name
+    return None
+
+
+def _absent_part_answer(u: Understanding, name: str) -> Answer:
+    return _unanswerable(
+        u, f"语料中的文本注明未收录{name}（来源抽取问题），无法回答其具体内容，不作推测；请查阅官方发布的原文。",
+        "可以查询正文条款，例如：“申请监测资质要具备哪些基础检验检测项目能力？”", f"问题涉及语料未收录的{name}")
 
 
 def _not_held(u: Understanding, what: str) -> Answer:

@@ -598,3 +598,13 @@ def test_a_field_named_by_its_reports_or_its_risk_monitoring(built_home):
 ])
 def test_a_plan_item_named_by_its_heading_leads(built_home, question, lead):
     assert _lead(ask(question)) == lead
+
+
+def test_an_appendix_the_corpus_says_it_lacks_is_declined(built_home):
+    a = ask("评审补充要求附录2中，噪声这个监测类别要求哪些基础检测项目？")
+    assert a.declined and "未收录附录2" in a.markdown
+
+
+def test_a_question_naming_a_corpus_text_is_on_topic(built_home):
+    a = ask("评审补充要求附录1列了哪些相关专业？")
+    assert not a.declined and a.lead.startswith("检验检测机构资质认定生态环境监测机构评审补充要求")
