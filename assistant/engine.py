@@ -1152,7 +1152,8 @@ def answer_retrieval(u: Understanding, corpus: Corpus, doc_keys: list[str] | Non
 def _reorder(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> list[retrieve.Hit]:
     """The search's order, corrected by what the question asks: its words, a rule for whether a thing is allowed,
     its sector, a text's 施行 article for when it took effect; statutes before plan items and cases."""
-    for step in (_rerank_by_wording, _shape_first, _rule_first, _sector_fit_first, _effective_first, _statute_first):
+    for step in (_rerank_by_wording, _shape_first, _authority_first, _rule_first, _sector_fit_first, _effective_first,
+                 _statute_first):
         hits = step(u, hits, corpus)
     return hits
 
@@ -1226,6 +1227,22 @@ def _shape_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> 
         return hits
 
     return _promote(u, hits, lambda h: bool(shape.search(h.provision.text)), 3, RERANK_MARGIN)
+
+
+AUTH_ACT = re.compile(r"调查|查处|处罚|监督检查|监督管理|发布|吊销|审批|核发|颁发|发放|登记|组织实施")
+AGENCY = r"(部门|机关|总局|人民政府|管理局|车辆管理所)"
+
+
+def _authority_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> list[retrieve.Hit]:
+    """'弄虚作假行为由哪一级部门负责调查': the text where a department does the asked act ('…主管部门负责调查…')
+    answers, not one that only mentions it ('由负责调查的部门将…列入名单'); such a near hit goes first."""
+    acts = set(AUTH_ACT.findall(u.text))
+    if u.intent != "authority" or not acts or not hits:
+        return hits
+    does = re.compile(AGENCY + r"[^。；，]{0,8}(负责|依法|按照职责)?(" + "|".join(acts) + ")")
+    if does.search(hits[0].provision.text):
+        return hits
+    return _promote(u, hits, lambda h: bool(does.search(h.provision.text)), 3, RERANK_MARGIN)
 
 
 def _rule_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> list[retrieve.Hit]:

@@ -608,3 +608,9 @@ def test_an_appendix_the_corpus_says_it_lacks_is_declined(built_home):
 def test_a_question_naming_a_corpus_text_is_on_topic(built_home):
     a = ask("评审补充要求附录1列了哪些相关专业？")
     assert not a.declined and a.lead.startswith("检验检测机构资质认定生态环境监测机构评审补充要求")
+
+
+def test_the_text_where_a_department_does_the_asked_act_answers_who(built_home):
+    # 判定办法8 ('…主管部门负责调查…') answers, not 12 ('由负责调查的…部门将…列入名单')
+    a = ask("监测数据弄虚作假，是哪级环保部门来负责调查的？")
+    assert _lead(a) == "环境监测数据弄虚作假行为判定及处理办法/8"
