@@ -419,6 +419,8 @@ def answer_conduct(u: Understanding, corpus: Corpus, sess: Session | None, today
     crime = asks_crime(u.text)
     penaltyish = u.intent == "penalty" or crime or (u.intent in ("legal_basis", "authority") and bool(
         BASIS_ASK.search(u.text)) and (u.conduct is not None or u.who is not None or u.intent == "legal_basis"))
+    if OBJECTION.search(u.text) and not HOW_PUNISHED_RE.search(u.text) and not crime:
+        penaltyish = False  # '对检验结果不服怎么办': the way to contest it, not a sanction
     if not penaltyish:
         return answer_retrieval(u, corpus, doc_keys=sorted(named) or None), None
     r = rank(u.expanded, u.who, u.sector, corpus, curated=scenarios.curated_ids(), on=u.conduct_date,
@@ -737,6 +739,7 @@ def _authority_lines(s: Scenario, records: list[PenaltyRecord], cites: Citations
 
 # the question mentions lighter treatment: the notes add 行政处罚法 32 and 33
 MITIGATION = re.compile(alternatives("mitigation"))
+OBJECTION = re.compile(alternatives("objection"))
 
 
 def _scenario_notes(u: Understanding, s: Scenario, cites: Citations) -> list[str]:

@@ -428,6 +428,7 @@ class AskWords:
     permission: tuple[str, ...]
     effective_ask: tuple[str, ...]
     mitigation: tuple[str, ...]
+    objection: tuple[str, ...]
     asks_result: tuple[str, ...]
     points_at_one: tuple[str, ...]
     party_suffix: tuple[str, ...]

@@ -614,3 +614,8 @@ def test_the_text_where_a_department_does_the_asked_act_answers_who(built_home):
     # 判定办法8 ('…主管部门负责调查…') answers, not 12 ('由负责调查的…部门将…列入名单')
     a = ask("监测数据弄虚作假，是哪级环保部门来负责调查的？")
     assert _lead(a) == "环境监测数据弄虚作假行为判定及处理办法/8"
+
+
+def test_contesting_a_result_is_a_procedure_not_a_penalty(built_home):
+    a = ask("出口货物被商检判定不合格，我们对结果不服，去哪儿申请复验？")
+    assert a.route == "retrieval" and _lead(a).startswith("进出口商品检验法/")
