@@ -52,11 +52,12 @@ class LexicalIndex:
         return cls(bm25, ids, tokenizer_for(words))
 
     def search(self, query: str, k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
-        """Top-k positions for a query (tokens de-duplicated); positions outside `mask` never come back."""
+        """Top-k positions for a query (tokens de-duplicated); positions outside `mask` (bool, or float32 weights
+        of 1.0 and 0.0) never come back."""
         token_ids = [self._vocab[t] for t in self.tokenizer.query(query) if t in self._vocab]
         if not token_ids:
             return []
-        weights = None if mask is None else mask.astype(np.float32)
+        weights = mask if mask is None or mask.dtype == np.float32 else mask.astype(np.float32)
         scores = self.bm25.get_scores_from_ids(token_ids, weight_mask=weights)
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
