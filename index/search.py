@@ -167,6 +167,7 @@ class Searcher:
         self._cache: OrderedDict[str, list[float]] = OrderedDict()
         self._cache_lock = threading.Lock()
         self._masks: dict[frozenset[str], np.ndarray] = {}
+        self._allowed_cache: dict[tuple, frozenset[str]] = {}
         self._unit_masks: dict[frozenset[str], tuple[np.ndarray, np.ndarray, int]] = {}
         # per unit: its document, whether the live corpus still has it, whether it sits in a liability chapter
         self._doc_keys = sorted({pid_doc for pid_doc in (self._doc_of(pid) for pid in self.ids)})
@@ -251,6 +252,22 @@ class Searcher:
     def allowed_documents(self, doc_keys: list[str] | None = None, doc_types: list[str] | None = None,
                           sectors: list[str] | None = None, include_repealed: bool = False) -> set[str]:
         """Keys of indexed documents that pass the filters (names and aliases are accepted for documents)."""
+        return set(self._allowed(doc_keys, doc_types, sectors, include_repealed))
+
+    def _allowed(self, doc_keys: list[str] | None, doc_types: list[str] | None, sectors: list[str] | None,
+                 include_repealed: bool) -> frozenset[str]:
+        """allowed_documents, remembered per filter: a query no longer walks every document (384 at scale)."""
+        key = (tuple(doc_keys or ()), tuple(doc_types or ()), tuple(sectors or ()), bool(include_repealed))
+        got = self._allowed_cache.get(key)
+        if got is None:
+            if len(self._allowed_cache) > 256:
+                self._allowed_cache.clear()
+            got = self._allowed_cache[key] = frozenset(self._filter_documents(doc_keys, doc_types, sectors,
+                                                                              include_repealed))
+        return got
+
+    def _filter_documents(self, doc_keys: list[str] | None, doc_types: list[str] | None, sectors: list[str] | None,
+                          include_repealed: bool) -> set[str]:
         wanted = None
         if doc_keys:
             wanted = set()
@@ -453,11 +470,11 @@ class Searcher:
     def _scope(self, named_docs: set[str], doc_keys: list[str] | None, doc_types: list[str] | None,
                sectors: list[str] | None, include_repealed: bool) -> frozenset[str]:
         """The documents searched: the filters, plus a repealed text the question names ('按大气法…')."""
-        allowed = self.allowed_documents(doc_keys, doc_types, sectors, include_repealed)
+        allowed = self._allowed(doc_keys, doc_types, sectors, include_repealed)
         repealed = {k for k in named_docs if self.corpus.documents[k].status == REPEALED}
         if not include_repealed and not doc_keys and repealed:  # it is answered, marked 已废止
-            allowed |= self.allowed_documents(sorted(repealed), doc_types, sectors, include_repealed=True)
-        return frozenset(allowed)
+            allowed = allowed | self._allowed(sorted(repealed), doc_types, sectors, True)
+        return allowed
 
     def _ranks(self, expanded: str, mode: str, mask: np.ndarray, allowed: frozenset[str]
                ) -> tuple[dict[int, dict[str, int]], dict[int, dict[str, float]], dict[int, str]]:
