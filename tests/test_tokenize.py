@@ -17,7 +17,7 @@ def texts() -> list[str]:
     from evals.bench import LONG_QUERIES, QUERIES
 
     provisions = list(load_corpus().provisions.values())
-    return [*QUERIES, *LONG_QUERIES, *(p.text for p in provisions[:: max(1, len(provisions) // 1500)])]
+    return [*QUERIES, *LONG_QUERIES, *(p.text for p in provisions[:: max(1, len(provisions) // 600)])]
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +55,7 @@ def test_a_saved_dictionary_of_other_words_or_damaged_is_not_used(tmp_path, refe
     payload[len(payload) // 2] ^= 0xFF
     (tmp_path / PREFIX_FILE).write_bytes(bytes(payload))
     damaged = _fresh(["特设法", "检验检测机构监督管理办法"], tmp_path)
-    assert [damaged(t) for t in texts[:100]] == [reference(t) for t in texts[:100]]
+    assert [damaged(t) for t in texts[:30]] == [reference(t) for t in texts[:30]]
     assert damaged.prefix_source == "jieba"
-    missing = _fresh(["特设法", "检验检测机构监督管理办法"], tmp_path / "nothing-here")
-    assert missing(texts[0]) == reference(texts[0]) and missing.prefix_source == "jieba"
+    missing = LegalTokenizer(["特设法", "检验检测机构监督管理办法"])
+    assert not missing._load_prefix(tmp_path / "nothing-here") and not missing._jieba.initialized
