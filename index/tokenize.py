@@ -62,7 +62,8 @@ class LegalTokenizer:
 
     def use_prefix(self, path: Path) -> None:
         """Initialise from the prefix dictionary saved in `path` (save_prefix), if it matches, when first needed."""
-        self._prefix_dirs.append(Path(path))
+        if not self._ready and Path(path) not in self._prefix_dirs:
+            self._prefix_dirs.append(Path(path))
 
     def save_prefix(self, path: Path) -> None:
         """Write the finished prefix dictionary into `path` (an index build's BM25 directory)."""
