@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from corpus import yamlio
 from corpus.articles import parse_articles, provisions_for, reflow
 from corpus.catalog import ALIASES, sectors_for, short_name
 from corpus.models import IN_FORCE, REPEALED, Document, Provision
@@ -62,7 +63,7 @@ def split_front_matter(path: Path, text: str) -> tuple[dict, str]:
     if end < 0:
         raise IngestError(path, "front-matter 未闭合（缺少结束的 ---）")
     try:
-        meta = yaml.safe_load(text[3:end]) or {}
+        meta = yamlio.safe_load(text[3:end]) or {}
     except yaml.YAMLError as exc:
         raise IngestError(path, f"front-matter 不是合法的 YAML：{str(exc).splitlines()[0]}") from None
     if not isinstance(meta, dict):

@@ -7,8 +7,7 @@ import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import yaml
-
+from corpus import yamlio
 from corpus.asks import OLD_VERSION
 from corpus.config import PACKAGED_DATA
 from corpus.models import REPEALED, Document
@@ -94,7 +93,7 @@ def _validated(data: object) -> dict:
 
 @functools.lru_cache(maxsize=1)
 def succession() -> Succession:
-    data = _validated(yaml.safe_load((PACKAGED_DATA / "succession.yaml").read_text("utf-8")))
+    data = _validated(yamlio.safe_load((PACKAGED_DATA / "succession.yaml").read_text("utf-8")))
     maps = []
     for m in data.get("article_maps", []):
         version, article = str(m["from"]).split("/")

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import yaml
 
+from corpus import yamlio
+
 DATA = Path(__file__).resolve().parent / "data"
 
 
@@ -137,7 +139,7 @@ def load_file(name: str) -> dict:
     """A knowledge file (corpus/data/<name>) as a mapping; KnowledgeError when unreadable or not a mapping."""
     path = DATA / name
     try:
-        data = yaml.safe_load(path.read_text("utf-8"))
+        data = yamlio.safe_load(path.read_text("utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise KnowledgeError(f"{path}: {exc}") from exc
     if not isinstance(data, dict):

@@ -204,6 +204,8 @@ def serve_bench(queries: list[str], repeat: int = 2, quality: bool = True, answe
         searcher.search(q, mode="hybrid")
     out.update(_query_latency(searcher, queries, repeat))
     out["rss_after_queries"] = _rss_mb()
+    out["vs_exact"] = vs_exact(searcher, [*queries, *LONG_QUERIES])
+    out["profile"] = profile_queries(searcher, queries)
     if quality:
         for mode in MODES:
             out[f"quality_{mode}"] = _quality(searcher, mode)
@@ -242,6 +244,45 @@ def _query_latency(searcher, queries: list[str], repeat: int) -> dict:  # noqa: 
                                    before=searcher.clear_cache)
     out["dense_paths"]["hybrid_all"] = _paths(searcher, before)
     return out
+
+
+def vs_exact(searcher, queries: list[str], k: int = 10) -> dict:  # noqa: ANN001 - index.search.Searcher
+    """How often the served dense path returns what the exact search of vectors.npy would (default scope): the
+    share of queries whose hybrid and dense top-k articles are the same list, and the dense recall@k (the mean
+    share of the exact top k found)."""
+    def tops(mode: str) -> list[list[str]]:
+        return [[h.id for h in searcher.search(q, k=k, mode=mode)] for q in queries]
+
+    served = {m: tops(m) for m in ("hybrid", "dense")}
+    searcher.exact_dense = True
+    try:
+        exact = {m: tops(m) for m in ("hybrid", "dense")}
+    finally:
+        searcher.exact_dense = False
+    n = max(1, len(queries))
+    return {"queries": len(queries), "k": k,
+            "hybrid_same": round(sum(a == b for a, b in zip(served["hybrid"], exact["hybrid"], strict=True)) / n, 3),
+            "dense_same": round(sum(a == b for a, b in zip(served["dense"], exact["dense"], strict=True)) / n, 3),
+            "dense_recall": round(sum(len(set(a) & set(b)) / max(1, len(b)) for a, b in
+                                      zip(served["dense"], exact["dense"], strict=True)) / n, 3)}
+
+
+def profile_queries(searcher, queries: list[str], top: int = 12) -> dict:  # noqa: ANN001 - index.search.Searcher
+    """Where a hybrid query's time goes: cProfile over the short questions (query vectors not cached), the
+    functions with the most time of their own (ms per query; the profiler's overhead included)."""
+    import cProfile
+    import pstats
+
+    prof = cProfile.Profile()
+    for q in queries:
+        searcher.clear_cache()
+        prof.enable()
+        searcher.search(q, k=10)
+        prof.disable()
+    stats = pstats.Stats(prof).stats  # {(file, line, name): (cc, nc, tottime, cumtime, callers)}
+    rows = sorted(stats.items(), key=lambda kv: -kv[1][2])[:top]
+    n = max(1, len(queries))
+    return {f"{Path(f).name}:{line}({name})": round(1000 * v[2] / n, 3) for (f, line, name), v in rows}
 
 
 def _paths(searcher, before: dict[str, int]) -> dict[str, int]:  # noqa: ANN001 - index.search.Searcher
@@ -684,7 +725,8 @@ def _scale_row(label: str, names: list[str], emb, queries: int, repeat: int, pro
         say(f"建成（{row['build_s']} 秒），测查询延迟…")
         served = _serve_in_subprocess(home, queries, repeat, False, False, laws=names)
         row.update({k: v for k, v in served.items()
-                    if k.startswith(("query_", "dense_")) or k in ("searcher_load_s", "long_over_short")})
+                    if k.startswith(("query_", "dense_"))
+                    or k in ("searcher_load_s", "long_over_short", "vs_exact", "profile")})
         row["serving_rss_mb"] = served["rss"].get("VmRSS")
         if server:
             say("把向量移入 Chroma 服务器，与嵌入式并列测查询延迟…")
@@ -858,11 +900,24 @@ def print_scale(r: dict) -> None:
         print(f"{label}：向量单元 {scope['dense_units']}，默认范围（现行文本）排除 {scope['excluded_by_default']} 个，"
               f"排除超过 {scope['exact_above']} 个时改用 vectors.npy 精确检索；向量查询路径（次）："
               + "；".join(f"{MEASURE_NAMES[m]} {_paths_text(c)}" for m, c in row["dense_paths"].items()))
+    _print_vs_exact(one, big)
     if "server" in one and "server" in big:
         _print_scale_stores(one, big, g)
     print_machine(r)
     if r.get("written_to"):
         print(f"written to {r['written_to']}")
+
+
+def _print_vs_exact(one: dict, big: dict) -> None:
+    """Per build: how often the served dense path agrees with the exact search, and where query time goes."""
+    for label, row in (("1×", one), (f"{big['laws']} 部", big)):
+        v = row.get("vs_exact")
+        if v:
+            print(f"{label}：与精确检索相同的前 {v['k']} 条（{v['queries']} 个问题）：混合检索 {v['hybrid_same']}，"
+                  f"向量检索 {v['dense_same']}；向量检索召回率 {v['dense_recall']}")
+        if row.get("profile"):
+            print(f"{label}：每次混合检索自身耗时最多的函数（毫秒，含分析器开销）："
+                  + "，".join(f"{k} {v}" for k, v in list(row["profile"].items())[:8]))
 
 
 def _print_scale_stores(one: dict, big: dict, g: dict) -> None:

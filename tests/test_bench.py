@@ -94,7 +94,8 @@ def _scale_row(laws: int, p95: float, paths: dict) -> dict:
             **{f"query_{m}": stats for m in ("bm25", "dense", "hybrid", "hybrid_all")},
             "dense_scope": {"dense_units": 7000, "excluded_by_default": 300, "exact_above": 1200},
             "dense_paths": {"hybrid": paths, "hybrid_all": {"chroma": 100, "exact": 0, "chroma-filtered": 0}},
-            "server": _store_row(p95)}
+            "vs_exact": {"queries": 60, "k": 10, "hybrid_same": 0.95, "dense_same": 0.9, "dense_recall": 0.99},
+            "profile": {"search.py:316(_lexical)": 0.25}, "server": _store_row(p95)}
 
 
 def test_scale_output_puts_the_stores_side_by_side_and_says_which_path_answered(capsys):
@@ -108,4 +109,6 @@ def test_scale_output_puts_the_stores_side_by_side_and_says_which_path_answered(
     out = capsys.readouterr().out
     assert "378 部" in out and "混合检索·含已废止文本" in out and "服务器" in out and "嵌入式" in out
     assert "chroma 120 · exact 0" in out and "chroma 0 · exact 120" in out  # 1× from Chroma, 378 laws exactly
+    assert "与精确检索相同的前 10 条（60 个问题）：混合检索 0.95，向量检索 0.9；向量检索召回率 0.99" in out
+    assert "search.py:316(_lexical) 0.25" in out
     assert "10.0 / 20.0" in out and "30.0 / 60.0" in out  # p50 / p95 of each store, each build

@@ -205,7 +205,83 @@ def test_dense_queries_count_the_path_that_answered_them(searcher):
     searcher.search(q, k=5, doc_keys=["特种设备安全法", "39号令"])
     searcher.search(q, k=5, mode="dense", include_repealed=True)
     searcher.search(q, k=5, mode="bm25")
-    assert _paths(searcher, before) == {"chroma": 2, "exact": 1, "chroma-filtered": 0}
+    assert _paths(searcher, before) == {"chroma": 2, "chroma-share": 0, "exact": 1, "exact-fallback": 0,
+                                        "chroma-filtered": 0}
+
+
+@pytest.fixture
+def share_searcher(built_home, searcher):
+    """A Searcher over the shared index whose scopes all leave out more units than it over-fetches in full
+    (`exact_above` 0), as the in-force texts of every law of laws.db do: the proportional over-fetch answers."""
+    from index.search import Searcher
+
+    s = Searcher(home=built_home, corpus=searcher.corpus, embedder=searcher.embedder)
+    s.exact_above = 0
+    yield s
+    s.close()
+
+
+def _far_and_near(s, query: str, n: int) -> tuple:  # s: index.search.Searcher
+    """The query vector, and unit masks leaving out its n nearest units (near) or its n farthest (far)."""
+    import numpy as np
+
+    vec = s._query_vec(query)
+    order = np.argsort(-(s._vectors() @ np.asarray(vec, np.float32)), kind="stable")
+    near, far = np.ones(len(s.dense_ids), bool), np.ones(len(s.dense_ids), bool)
+    near[order[:n]] = False
+    far[order[-n:]] = False
+    return vec, near, far
+
+
+def test_a_wide_scope_is_over_fetched_in_proportion_and_falls_back_to_exact_when_too_few_are_allowed(share_searcher):
+    """A scope keeping most units (here all but 400 of 7,368) is answered by Chroma unfiltered, fetching
+    wanted / share × SHARE_SAFETY units, far fewer than the full over-fetch: when the 400 left out are the
+    query's farthest, every one of its wanted units is allowed and Chroma answers (its nearest allowed units
+    are the exact search's); when they are its 400 nearest, fewer than wanted allowed units come back and the
+    exact search answers instead, with exactly the exact search's units."""
+    import numpy as np
+
+    from evals.bench import _paths
+    from index.search import DENSE_CANDIDATES, SHARE_SAFETY, _exact
+
+    s = share_searcher
+    wanted = int(DENSE_CANDIDATES * min(s.units_per_article, 3.0))
+    vec, near, far = _far_and_near(s, "检验机构出具虚假报告怎么罚", 400)
+    fetched = int(np.ceil(wanted / (far.sum() / len(far)) * SHARE_SAFETY))
+    assert wanted < fetched < wanted + 400  # proportional, not the full over-fetch
+    before = dict(s.dense_paths)
+    res = s._nearest(vec, far, int(far.sum()), frozenset())
+    assert len(res["ids"][0]) == fetched
+    allowed_ids = [u for u in res["ids"][0] if far[s._dense_pos[u]]]
+    ref = _exact(s._vectors(), np.asarray(vec, np.float32), far, wanted, s.dense_ids)["ids"][0]
+    assert len(allowed_ids) >= wanted and len(set(allowed_ids[:20]) & set(ref[:20])) >= 18  # HNSW vs exact
+    res = s._nearest(vec, near, int(near.sum()), frozenset())
+    assert res == _exact(s._vectors(), np.asarray(vec, np.float32), near, wanted, s.dense_ids)
+    assert all(near[s._dense_pos[u]] for u in res["ids"][0]) and len(res["ids"][0]) == wanted
+    assert {k: v for k, v in _paths(s, before).items() if v} == {"chroma-share": 1, "exact-fallback": 1}
+
+
+def test_default_questions_by_proportional_over_fetch_keep_their_hits_and_narrow_filters_stay_exact(
+        share_searcher, searcher):
+    """Through search(): default questions take the proportional over-fetch, and their hybrid top 10 is the
+    exact search's for nearly every question (the repealed texts' 371 units are not what they are near); a
+    filter to two documents is still searched exactly; `exact_dense` sends every query to the exact search."""
+    from evals.bench import QUERIES, _paths
+    from index.search import Searcher
+
+    exact = Searcher(home=searcher.home, corpus=searcher.corpus, embedder=searcher.embedder)
+    exact.exact_dense = True
+    s = share_searcher
+    before = dict(s.dense_paths)
+    same = sum([h.id for h in s.search(q, k=10)] == [h.id for h in exact.search(q, k=10)] for q in QUERIES)
+    s.search("检验机构出具虚假报告怎么罚", k=5, doc_keys=["特种设备安全法", "39号令"])
+    paths = _paths(s, before)
+    assert paths["chroma-share"] + paths["exact-fallback"] == len(QUERIES) and paths["chroma"] == 0
+    assert paths["exact"] == 1 and same >= len(QUERIES) - 3
+    before = dict(exact.dense_paths)
+    exact.search("检验机构出具虚假报告怎么罚", k=5)
+    assert _paths(exact, before)["exact"] == 1
+    exact.close()
 
 
 def test_a_new_search_process_imports_chromadb_only_when_chroma_answers(built_home, searcher):
