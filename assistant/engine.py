@@ -1089,6 +1089,19 @@ def _statute_first(u: Understanding, hits: list, corpus: Corpus) -> list:
                                        plan_last and h.provision.doc_key in PLAN_KEYS))
 
 
+def _retrieval_hits(u: Understanding, corpus: Corpus, doc_keys: list[str] | None, penalty: bool,
+                    rules_only: bool) -> list[retrieve.Hit]:
+    """Article hits for a question (repealed texts only when named or the conduct is dated; `rules_only`: no
+    sanctioning article)."""
+    include_repealed = bool(doc_keys) and any(corpus.documents[k].status == REPEALED for k in doc_keys) or bool(
+        u.conduct_date and u.conduct_date < date.today().isoformat())
+    hits = retrieve.articles_only(retrieve.search(u.expanded, k=12, penalty=penalty or None, doc_keys=doc_keys,
+                                                  include_repealed=include_repealed), corpus)
+    if rules_only:
+        hits = [h for h in hits if not any(r.kind == "处罚" for r in corpus.penalties_for(h.provision.id))]
+    return hits
+
+
 def answer_retrieval(u: Understanding, corpus: Corpus, doc_keys: list[str] | None = None,
                      rules_only: bool = False, extra: Callable[[Citations], list[str]] | None = None,
                      first: str | None = None) -> Answer:
@@ -1096,12 +1109,7 @@ def answer_retrieval(u: Understanding, corpus: Corpus, doc_keys: list[str] | Non
     from the rules, not from 法律责任); `first` (an article id among the hits) leads; `extra` adds lines."""
     cites = Citations(corpus)
     penalty = u.intent == "penalty"
-    include_repealed = bool(doc_keys) and any(corpus.documents[k].status == REPEALED for k in doc_keys)
-    include_repealed = include_repealed or bool(u.conduct_date and u.conduct_date < date.today().isoformat())
-    hits = retrieve.articles_only(retrieve.search(u.expanded, k=12, penalty=penalty or None, doc_keys=doc_keys,
-                                                  include_repealed=include_repealed), corpus)
-    if rules_only:
-        hits = [h for h in hits if not any(r.kind == "处罚" for r in corpus.penalties_for(h.provision.id))]
+    hits = _retrieval_hits(u, corpus, doc_keys, penalty, rules_only)
     dated = [h for h in hits if in_force_on(corpus.documents[h.provision.doc_key], u.conduct_date)] \
         if u.conduct_date else hits  # the searcher already leaves repealed texts out unless the question names them
     if not hits:
