@@ -329,6 +329,9 @@ def _intents(text: str) -> list[str]:
     return intents
 
 
+DUTY_FIRST = re.compile(r"多长时间|多少天|多久|最晚|最迟|(?<![好那这前])几(天|个月)|多少日|有什么义务|有没有义务|义务吗")
+
+
 def understand(question: str, today: date | None = None) -> Understanding:
     text, truncated = clean(question)
     text, script = to_simplified(text)
@@ -343,6 +346,10 @@ def understand(question: str, today: date | None = None) -> Understanding:
     # those only when the question asks for the penalty itself (an amount, a range, how to punish, the liability)
     if intent == "penalty" and {"fact", "authority"} & set(intents) and not PENALTY_ASK.search(text):
         intent = "authority" if "authority" in intents else "fact"
+    # '多少天内要去备案？逾期不备案会怎么处理？': a time limit or duty asked before the sanction is asked first
+    if intent == "penalty" and (f := DUTY_FIRST.search(text)) and (p := PENALTY_ASK.search(text)) \
+            and f.start() < p.start():
+        intent = "fact"
     v = OLD_VERSION.search(text)
     who, asker = detect_who(text)
     sector = detect_sector(text) or _implied_sector(who)

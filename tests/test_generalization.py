@@ -619,3 +619,15 @@ def test_the_text_where_a_department_does_the_asked_act_answers_who(built_home):
 def test_contesting_a_result_is_a_procedure_not_a_penalty(built_home):
     a = ask("出口货物被商检判定不合格，我们对结果不服，去哪儿申请复验？")
     assert a.route == "retrieval" and _lead(a).startswith("进出口商品检验法/")
+
+
+def test_a_used_car_is_no_special_equipment_dealer(built_home):
+    u = understand("买的二手车还没过户，会被罚吗")
+    assert u.sector == "机动车" and u.who != "特种设备经营单位"
+    assert understand("公司卖二手叉车没有随附安全技术资料").who == "特种设备经营单位"
+
+
+def test_a_time_limit_asked_before_the_sanction_is_asked_first(built_home):
+    u = understand("违法行为过了多久没被发现就不能再罚了？情节严重的呢，会怎么处理？")
+    assert u.intent == "fact"
+    assert understand("检测公司出了假报告，会怎么处理？多久会有结果？").intent == "penalty"
