@@ -631,3 +631,11 @@ def test_a_time_limit_asked_before_the_sanction_is_asked_first(built_home):
     u = understand("违法行为过了多久没被发现就不能再罚了？情节严重的呢，会怎么处理？")
     assert u.intent == "fact"
     assert understand("检测公司出了假报告，会怎么处理？多久会有结果？").intent == "penalty"
+
+
+@pytest.mark.parametrize("question", [
+    "帮我查查这家化验所的CMA证书是不是真的，在哪儿能查",
+    "要送检东西之前，如何判断那个实验室是否有资质？",
+])
+def test_where_to_check_a_qualification_leads_with_the_lookup_rule(built_home, question):
+    assert _lead(ask(question, mode="public")) == "检验检测机构资质认定管理办法/22"
