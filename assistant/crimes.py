@@ -116,15 +116,21 @@ def _deliberate_first(cands: list[Candidate], text: str) -> list[Candidate]:
 
 
 def _specific_first(cands: list[Candidate], text: str, sector: str | None) -> list[Candidate]:
-    """A fitting crime that goes `before` the fitting top one leads (污染环境 before 破坏计算机信息系统…)."""
-    if not cands or not cands[0].features.get("crime_fit"):
-        return cands
-    top = cands[0].entry.article_id
+    """A fitting crime that goes `before` the fitting top one leads (污染环境 before 破坏计算机信息系统…), and one
+    that goes before that one in turn (164 before 229 before 163: the giver, not the taker, when the giver is asked)."""
+    for _ in range(3):
+        if not cands or not cands[0].features.get("crime_fit"):
+            return cands
+        top = cands[0].entry.article_id
 
-    def before_top(c: Candidate) -> bool:
-        crime = _table().get(c.entry.article_id, (None,))[0]
-        return crime is not None and top in crime.before and bool(c.features.get("crime_fit")) and c.score > 0
-    return _lead_with(cands, before_top)
+        def before_top(c: Candidate, top: str = top) -> bool:
+            crime = _table().get(c.entry.article_id, (None,))[0]
+            return crime is not None and top in crime.before and bool(c.features.get("crime_fit")) and c.score > 0
+        moved = _lead_with(cands, before_top)
+        if moved[0] is cands[0]:
+            return cands
+        cands = moved
+    return cands
 
 
 def _lead_with(cands: list[Candidate], ok: Callable[[Candidate], bool]) -> list[Candidate]:

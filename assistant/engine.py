@@ -493,10 +493,16 @@ def asks_crime(text: str) -> bool:
 
 
 def _crime_first(text: str) -> bool:
-    """Whether a question asking both about crime and about penalties asks about the crime first."""
+    """Whether a question asking about crime (asks_crime) asks it first: before the administrative sanction, a
+    ban's length or the consequences ('几年内不能再干监测？构成犯罪的呢': the ban leads); a question with no other
+    ask ('这在刑法上是什么罪') asks only about the crime."""
     asked = NOT_ASKED.sub("", NO_CRIME.sub("", text))
-    admin, crime = ADMIN_ASK.search(asked), CRIME_ASK.search(asked)
-    return crime is not None and (admin is None or crime.start() < admin.start())
+    other = ADMIN_ASK.search(asked) or OTHER_ASK.search(asked)
+    crime = CRIME_ASK.search(asked)
+    return other is None or (crime is not None and crime.start() < other.start())
+
+
+OTHER_ASK = re.compile(r"几年|多少年|多久|多长时间|什么后果|有什么后果|会有什么")
 
 
 def answer_crime(u: Understanding, r: Ranking, corpus: Corpus, today: date | None) -> Answer:

@@ -639,3 +639,19 @@ def test_a_time_limit_asked_before_the_sanction_is_asked_first(built_home):
 ])
 def test_where_to_check_a_qualification_leads_with_the_lookup_rule(built_home, question):
     assert _lead(ask(question, mode="public")) == "检验检测机构资质认定管理办法/22"
+
+
+@pytest.mark.parametrize("question,lead,route", [
+    # asked only about the crime ('在刑法上…') even with no other ask in the question
+    ("有人黑进企业的数采仪把存的监测数据删了一部分，在刑法上算什么罪", "刑法/286", "crime"),
+    # money to a lab's technician: the giver's own crime
+    ("供货商向检验公司的检验员送了两万块红包让他出合格报告，供货商要坐牢吗", "刑法/164", "crime"),
+])
+def test_crime_only_questions_and_bribing_staff(built_home, question, lead, route):
+    a = ask(question)
+    assert (_lead(a), a.route) == (lead, route)
+
+
+def test_a_ban_asked_before_the_crime_leads_with_the_ban(built_home):
+    a = ask("监测公司造假被处罚后，负责人要禁业几年？如果构成犯罪又怎样？")
+    assert a.route != "crime"
