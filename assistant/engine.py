@@ -182,7 +182,8 @@ def _quoted_by_named(name: str, text: str, corpus: Corpus) -> bool:
 def _is_orphan(a: Asked) -> bool:
     u = a.u
     return (u.follow_up and not (a.sess is not None and a.sess.scenario) and len(u.text) <= 20 and not a.refs
-            and u.sector is None and u.conduct is None and u.who is None and u.intent not in ("cases", "plan"))
+            and u.sector is None and u.conduct is None and u.who is None and u.intent not in ("cases", "plan")
+            and not PRINCIPLE.search(u.text))  # '要是初次违法…呢？' asks a general rule: it stands alone
 
 
 def _is_principle(a: Asked) -> bool:

@@ -91,7 +91,8 @@ def main() -> int:
         b = [r["right"] for r, p in zip(rows, oof, strict=True) if lo <= p < hi]
         bins.append({"bin": f"{lo}-{min(hi, 1.0)}", "n": len(b), "accuracy": round(sum(b) / len(b), 3) if b else None})
     routes = {g: _fit([r["x"] for r in rs], [r["right"] for r in rs]) for g, rs in _groups(rows).items()}
-    report = {"fitted_on": f"evals/data/dev..dev7 + the spent sealed sets sealed..sealed7 ({len(rows)} answered items)", "date": date.today().isoformat(),
+    sets = " + ".join(d.name for d in FIT_DIRS)
+    report = {"fitted_on": f"{sets} ({len(rows)} answered items)", "date": date.today().isoformat(),
               "features": list(FEATURES), "routes": routes, "doubt_below": doubt,
               "out_of_fold": {"confident_wrong_of_answered": round(cw / len(rows), 3),
                               "confident_share_of_answered": round(confident / len(rows), 3), "reliability": bins}}

@@ -655,3 +655,12 @@ def test_crime_only_questions_and_bribing_staff(built_home, question, lead, rout
 def test_a_ban_asked_before_the_crime_leads_with_the_ban(built_home):
     a = ask("监测公司造假被处罚后，负责人要禁业几年？如果构成犯罪又怎样？")
     assert a.route != "crime"
+
+
+def test_a_general_rule_follow_up_stands_alone(built_home):
+    from assistant.session import get_session
+
+    s = get_session("gen-rule-follow-up")
+    ask("检测公司主动把有问题的报告收回了，处罚能不能减轻？", session=s)
+    a = ask("那要是第一次违法、影响很小并且马上改了呢？", session=s)
+    assert a.route != "orphan_follow_up" and _lead(a).startswith("行政处罚法/")
