@@ -664,3 +664,18 @@ def test_a_general_rule_follow_up_stands_alone(built_home):
     ask("检测公司主动把有问题的报告收回了，处罚能不能减轻？", session=s)
     a = ask("那要是第一次违法、影响很小并且马上改了呢？", session=s)
     assert a.route != "orphan_follow_up" and _lead(a).startswith("行政处罚法/")
+
+
+@pytest.mark.parametrize("question,lead", [
+    # a maintenance firm sitting on a monitor's fault it found (监测条例43(五))
+    ("我们是做在线监测运维的公司，设备出了故障一直没修也没告诉企业，环保查到怎么罚", "生态环境监测条例/43"),
+    # a report issued with no test done, said the other way round
+    ("领导让先把报告发出去，样品其实没有做检测，被查到公司罚多少", "检验检测机构监督管理办法/27"),
+])
+def test_everyday_accounts_of_monitor_faults_and_untested_reports(built_home, question, lead):
+    assert _lead(ask(question)) == lead
+
+
+def test_toxic_additives_in_food_reach_the_toxic_food_crime(built_home):
+    a = ask("卖海鲜的用福尔马林泡虾仁，要判刑吗")
+    assert (_lead(a), a.route) == ("刑法/144", "crime")
