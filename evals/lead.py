@@ -45,7 +45,8 @@ SETS = {"dev": (DEV_DIR, *(DATA_DIR / f"dev{n}" for n in range(2, 10))),
         "dev6": (DATA_DIR / "dev6",), "sealed6": (DATA_DIR / "sealed6",),
         "dev7": (DATA_DIR / "dev7",), "sealed7": (DATA_DIR / "sealed7",),
         "dev8": (DATA_DIR / "dev8",), "sealed8": (DATA_DIR / "sealed8",),
-        "dev9": (DATA_DIR / "dev9",), "sealed9": (DATA_DIR / "sealed9",)}
+        "dev9": (DATA_DIR / "dev9",), "sealed9": (DATA_DIR / "sealed9",),
+        "dev10": (DATA_DIR / "dev10",), "sealed10": (DATA_DIR / "sealed10",)}
 # the sealed halves already run once and reported: measured again only as extra dev data
 SETS["spent"] = tuple(DATA_DIR / f"sealed{n}" for n in ("", "2", "3", "4", "5", "6", "7", "8", "9"))
 DEV_DIRS = SETS["dev"]
