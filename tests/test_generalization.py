@@ -679,3 +679,25 @@ def test_everyday_accounts_of_monitor_faults_and_untested_reports(built_home, qu
 def test_toxic_additives_in_food_reach_the_toxic_food_crime(built_home):
     a = ask("卖海鲜的用福尔马林泡虾仁，要判刑吗")
     assert (_lead(a), a.route) == ("刑法/144", "crime")
+
+
+@pytest.mark.parametrize("question,lead,route", [
+    ("厂里用公司账上的钱给局里的人送了红包，想把证快点办下来，厂里会被追究刑事责任吗", "刑法/393", "crime"),
+    ("环保局有个干部收了企业的红包，把人家偷排的事瞒下来了，这算啥罪", "刑法/385", "crime"),
+])
+def test_a_unit_bribing_and_crime_asked_in_everyday_words(built_home, question, lead, route):
+    a = ask(question)
+    assert (_lead(a), a.route) == (lead, route)
+
+
+@pytest.mark.parametrize("question,lead", [
+    ("市场监管已经罚过我们一次了，同一个事儿住建还能再罚一次吗", "行政处罚法/29"),
+    ("罚款太多了交不起，可以分期交吗", "行政处罚法/66"),
+    ("处罚告知书说可以申请听证，听证要在几天内提？", "行政处罚法/64"),
+])
+def test_more_general_rules_in_everyday_words(built_home, question, lead):
+    assert _lead(ask(question)) == lead
+
+
+def test_cma_and_hearings_are_on_topic(built_home):
+    assert not ask("申请CMA一般要多长时间能批下来").route == "off_topic"
