@@ -5,7 +5,8 @@ Sets: `dev` = evals/data/dev (written 2026-12-01) + dev2 + dev3 + dev4 (written 
 `sealed2` (603c4e8), `sealed3` (5133782) and `sealed4` (3232bdc): each run once before any tuning on it; `spent`
 = those four, used since as extra dev data (the calibration is fitted on dev + spent); `sealed5` (run once at 32ded64)
 and `sealed6` (batch 6, run once at the end of the fourth session); batches 7–9 (fifth and sixth sessions) likewise:
-each devN first run untuned, each sealedN run once and reported (evals/reports/), then joined `dev` / `spent`.
+each devN first run untuned, each sealedN run once and reported (evals/reports/), then joined `dev` / `spent`
+(batch 10 too: dev10 first run at 414dc89, sealed10 run once at c85fa7e).
 
 Contract (one evaluator per file, like sentence-transformers' evaluators): `LeadEvaluator(items)(ask)` returns a
 metrics dict. Per question it records:
@@ -48,7 +49,7 @@ SETS = {"dev": (DEV_DIR, *(DATA_DIR / f"dev{n}" for n in range(2, 11))),
         "dev9": (DATA_DIR / "dev9",), "sealed9": (DATA_DIR / "sealed9",),
         "dev10": (DATA_DIR / "dev10",), "sealed10": (DATA_DIR / "sealed10",)}
 # the sealed halves already run once and reported: measured again only as extra dev data
-SETS["spent"] = tuple(DATA_DIR / f"sealed{n}" for n in ("", "2", "3", "4", "5", "6", "7", "8", "9"))
+SETS["spent"] = tuple(DATA_DIR / f"sealed{n}" for n in ("", "2", "3", "4", "5", "6", "7", "8", "9", "10"))
 DEV_DIRS = SETS["dev"]
 FIT_DIRS = SETS["dev"] + SETS["spent"]  # what the confidence calibration is fitted on
 BINS = ((0.0, 0.5), (0.5, 0.7), (0.7, 0.85), (0.85, 1.01))
