@@ -1130,7 +1130,7 @@ def answer_retrieval(u: Understanding, corpus: Corpus, doc_keys: list[str] | Non
         return ans
     hits = _reorder(u, dated, corpus)
     if first and (lead := next((h for h in hits if h.provision.id == first), None)):
-        hits = [lead, *(h for h in hits if h is not lead)]
+        hits = _to_front(hits, lead)
     top = hits[0]
     conf = _word_share(u, top, corpus)
     corroborated = _corroborated(top)  # everyday words that share little with the statute's, but both agree
@@ -1203,7 +1203,7 @@ def _rerank_by_wording(u: Understanding, hits: list[retrieve.Hit], corpus: Corpu
     scored = [(fit(h), n, h) for n, h in enumerate(head)]
     best = max(scored, key=lambda x: (x[0], -x[1]))
     if best[1] != 0 and best[0] >= scored[0][0] + RERANK_MARGIN:
-        hits = [best[2], *(h for h in hits if h is not best[2])]
+        hits = _to_front(hits, best[2])
     if DEFINITION.search(u.text):
         return _defining_first(u.text, hits)  # '算不算篡改': the defining text answers, whatever its rank
     return _law_first(hits, scored, corpus)
@@ -1222,7 +1222,7 @@ def _effective_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus)
     art = max(arts, key=lambda p: (p.article or 0, p.article_suffix))
     hit = next((h for h in hits if h.provision.id == art.id), None) or retrieve.Hit(
         provision=art, score=hits[0].score, ranks={"lookup": 1})
-    return [hit, *(h for h in hits if h is not hit)]
+    return _to_front(hits, hit)
 
 
 def _sector_fit_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> list[retrieve.Hit]:
@@ -1276,6 +1276,11 @@ def _rule_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> l
     return _promote(u, hits, lambda h: not sanctions(h), 3, RERANK_MARGIN)
 
 
+def _to_front(hits: list[retrieve.Hit], hit: retrieve.Hit) -> list[retrieve.Hit]:
+    """`hit` first, the others in their order."""
+    return [hit, *(h for h in hits if h is not hit)]
+
+
 def _fit(u: Understanding, h: retrieve.Hit) -> float:
     """Share of the question's words (or of its expansion) a hit's text holds."""
     return max(retrieve.overlap(u.text, h.provision.text), retrieve.overlap(u.expanded, h.provision.text))
@@ -1286,7 +1291,7 @@ def _promote(u: Understanding, hits: list[retrieve.Hit], ok: Callable[[retrieve.
     """The first of hits[1:window] that is `ok` and fits within `slack` of the top hit goes first."""
     top = _fit(u, hits[0])
     near = next((h for h in hits[1:window] if ok(h) and _fit(u, h) >= top - slack), None)
-    return [near, *(h for h in hits if h is not near)] if near else hits
+    return _to_front(hits, near) if near else hits
 
 
 def _defining_first(question: str, hits: list[retrieve.Hit]) -> list[retrieve.Hit]:
@@ -1411,12 +1416,12 @@ def _by_answering_sentence(question: str, hits: list[retrieve.Hit], head: int = 
     top_is_preamble = scored[0][2].provision.id.endswith("/preamble")
     if winner[1] == 0 or winner[0] < scored[0][0] + (0.0 if top_is_preamble else PLAN_SENTENCE_MARGIN):
         return hits
-    return [winner[2], *(h for h in hits if h is not winner[2])]
+    return _to_front(hits, winner[2])
 
 
 PLAN_SENTENCE_MARGIN = 0.25
-HEADING_MIN, HEADING_MARGIN = 6, 3
-HEADING_VERB = re.compile(r"^(深入开展|扎实开展|持续开展|开展|切实|着力|加强|加大|推进|强化|完善|严格)")  # not what an item is about  # characters of an item's heading the question repeats, and the lead over others
+HEADING_MIN, HEADING_MARGIN = 6, 3  # characters of an item's heading the question repeats, and the lead over others
+HEADING_VERB = re.compile(r"^(深入开展|扎实开展|持续开展|开展|切实|着力|加强|加大|推进|强化|完善|严格)")  # not what an item is about
 
 
 def _heading_named_first(question: str, hits: list[retrieve.Hit], key: str, corpus: Corpus) -> list[retrieve.Hit]:
@@ -1431,7 +1436,7 @@ def _heading_named_first(question: str, hits: list[retrieve.Hit], key: str, corp
     if best.kind == "plan_part" and hits and hits[0].provision.chapter == best.chapter:
         return hits  # '“促进公平竞争”部分，对…怎么定性': the part is named as the place of the item that answers
     lead = next((h for h in hits if h.provision.id == best.id), None) or retrieve.Hit(best, 0.0)
-    return [lead, *(h for h in hits if h is not lead)]
+    return _to_front(hits, lead)
 
 
 def _common_run(a: str, b: str) -> int:

@@ -20,17 +20,11 @@ def _conduct_means() -> dict[str, str]:
 
 
 @functools.cache
-def _sector_patterns() -> dict[str, re.Pattern]:
+def _sector_patterns(field: str = "question") -> dict[str, re.Pattern]:
+    """Per sector, its words of one field of sectors.yaml (`question`, or `overrides`) as one pattern."""
     from corpus.knowledge import sectors
 
-    return {s.name: re.compile("|".join(map(re.escape, s.question))) for s in sectors() if s.question}
-
-
-@functools.cache
-def _override_patterns() -> dict[str, re.Pattern]:
-    from corpus.knowledge import sectors
-
-    return {s.name: re.compile("|".join(map(re.escape, s.overrides))) for s in sectors() if s.overrides}
+    return {s.name: re.compile("|".join(map(re.escape, getattr(s, field)))) for s in sectors() if getattr(s, field)}
 
 
 def primary_sector(text: str) -> str | None:
@@ -40,7 +34,7 @@ def primary_sector(text: str) -> str | None:
     patterns = _sector_patterns()
     if "机动车排放" in patterns and patterns["机动车排放"].search(text):
         return "机动车排放"
-    if over := next((name for name, pattern in _override_patterns().items() if pattern.search(text)), None):
+    if over := next((name for name, pattern in _sector_patterns("overrides").items() if pattern.search(text)), None):
         return over
     return next((name for name, pattern in patterns.items() if pattern.search(text)), None)
 
