@@ -188,7 +188,7 @@ def _is_orphan(a: Asked) -> bool:
 
 def _is_principle(a: Asked) -> bool:
     """A general rule of administrative penalty — not a crime question that says 罚金 ('公司本身也会被判罚金吗'),
-    nor one asking the sanction first and mitigation after ('应如何处罚？能否从轻？': the conduct's article leads)."""
+    nor one asking the sanction first and mitigation after ('该怎么罚，可以减轻吗': the conduct's article leads)."""
     m = PRINCIPLE.search(a.u.text)
     return m is not None and "行政处罚法" in a.corpus.documents and not a.refs and not asks_crime(a.u.text) \
         and not (LIGHTER.match(m.group()) and HOW_PUNISHED_RE.search(a.u.text[:m.start()]))
@@ -210,7 +210,7 @@ def _principle(a: Asked) -> Answer | None:
 
 
 def _principle_clause(text: str) -> str:
-    """The sentence holding the general-rule words and what follows it ('…消除了影响。案件拟按…处罚，能否从轻？')."""
+    """The sentence holding the general-rule words and what follows it ('…已全部召回。这种情况可以减轻吗？')."""
     m = PRINCIPLE.search(text)
     start = max(text.rfind(p, 0, m.start()) for p in "。；！？") + 1 if m else 0
     return text[start:] or text
@@ -243,7 +243,7 @@ def _is_plan(a: Asked) -> bool:
 
 
 def _is_off_topic(a: Asked) -> bool:
-    """Not about inspection & testing law — a question naming a text of the corpus always is ('补充要求附录1')."""
+    """Not about inspection & testing law — a question naming a text of the corpus always is (by name or alias)."""
     off = not on_topic(a.u, a.refs) and not named_documents(a.u.text, a.corpus, a.u.sector)
     return (off or bool(OFF_TOPIC.search(a.u.text))) and not a.inherits
 
@@ -363,7 +363,7 @@ APPENDIX = re.compile(r"(附录|附件|附表)\s*([0-9一二三四五六七八�
 
 
 def _absent_part(a: Asked) -> str | None:
-    """'附录2里…具体有哪些': an appendix the corpus text itself says it does not hold ('本文件未收录附录2')."""
+    """The appendix a question names when the corpus text itself says it does not hold it ('本文件未收录附录2')."""
     for m in APPENDIX.finditer(a.u.text):
         name = m.group(1) + m.group(2)
         if any(f"未收录{name}" in p.text for p in a.corpus.provisions.values()):
@@ -421,7 +421,7 @@ def answer_conduct(u: Understanding, corpus: Corpus, sess: Session | None, today
     penaltyish = u.intent == "penalty" or crime or (u.intent in ("legal_basis", "authority") and bool(
         BASIS_ASK.search(u.text)) and (u.conduct is not None or u.who is not None or u.intent == "legal_basis"))
     if OBJECTION.search(u.text) and not HOW_PUNISHED_RE.search(u.text) and not crime:
-        penaltyish = False  # '对检验结果不服怎么办': the way to contest it, not a sanction
+        penaltyish = False  # objecting to a test result asks the way to contest it, not a sanction
     if not penaltyish:
         return answer_retrieval(u, corpus, doc_keys=sorted(named) or None), None
     r = rank(u.expanded, u.who, u.sector, corpus, curated=scenarios.curated_ids(), on=u.conduct_date,
@@ -454,7 +454,7 @@ GENERAL = "综合"  # the sector of texts that bind every inspection body (检�
 
 
 def _general_rule(u: Understanding, s: Scenario, corpus: Corpus) -> str | None:
-    """'检测员同时在两家检测公司上班，违反哪条': a conduct that only a sector's own text sanctions (特种设备安全法
+    """A conduct (e.g. one person working for two inspection bodies) that only a sector's own text sanctions (特种设备安全法
     93(2)), asked in no sector or another one, is answered by the general text's article that forbids it (监督管理办法8) —
     the article of a 综合 text holding the conduct's statutory wording and setting no penalty itself."""
     from corpus.conduct import catalogue
@@ -495,8 +495,8 @@ def asks_crime(text: str) -> bool:
 
 def _crime_first(text: str) -> bool:
     """Whether a question asking about crime (asks_crime) asks it first: before the administrative sanction, a
-    ban's length or the consequences ('几年内不能再干监测？构成犯罪的呢': the ban leads); a question with no other
-    ask ('这在刑法上是什么罪') asks only about the crime."""
+    ban's length or the consequences (asked first, crime second: the ban leads); a question with no other
+    ask (only '在刑法上…') asks only about the crime."""
     asked = NOT_ASKED.sub("", NO_CRIME.sub("", text))
     other = ADMIN_ASK.search(asked) or OTHER_ASK.search(asked)
     crime = CRIME_ASK.search(asked)
@@ -1252,7 +1252,7 @@ AGENCY = r"(部门|机关|总局|人民政府|管理局|车辆管理所)"
 
 
 def _authority_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> list[retrieve.Hit]:
-    """'弄虚作假行为由哪一级部门负责调查': the text where a department does the asked act ('…主管部门负责调查…')
+    """For 'which department does X': the text where a department does the asked act ('…主管部门负责调查…')
     answers, not one that only mentions it ('由负责调查的部门将…列入名单'); such a near hit goes first."""
     acts = set(AUTH_ACT.findall(u.text))
     if u.intent != "authority" or not acts or not hits:
@@ -1425,7 +1425,7 @@ HEADING_VERB = re.compile(r"^(深入开展|扎实开展|持续开展|开展|切�
 
 
 def _heading_named_first(question: str, hits: list[retrieve.Hit], key: str, corpus: Corpus) -> list[retrieve.Hit]:
-    """'建设工程质量检测专项整治由哪个部门负责': the part or item whose heading the question repeats clearly more
+    """A question repeating a plan item's heading: the part or item whose heading the question repeats clearly more
     than any other's ((四)深入开展建设工程质量检测专项整治) goes first, found among the hits or not."""
     items = [p for p in corpus.provisions.values() if p.doc_key == key and p.kind in ("plan_item", "plan_part")
              and p.heading]
@@ -1434,7 +1434,7 @@ def _heading_named_first(question: str, hits: list[retrieve.Hit], key: str, corp
         return hits
     best = scored[0][1]
     if best.kind == "plan_part" and hits and hits[0].provision.chapter == best.chapter:
-        return hits  # '“促进公平竞争”部分，对…怎么定性': the part is named as the place of the item that answers
+        return hits  # the part is named only as the place of the item that answers
     lead = next((h for h in hits if h.provision.id == best.id), None) or retrieve.Hit(best, 0.0)
     return _to_front(hits, lead)
 

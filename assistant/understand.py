@@ -346,7 +346,7 @@ def understand(question: str, today: date | None = None) -> Understanding:
     # those only when the question asks for the penalty itself (an amount, a range, how to punish, the liability)
     if intent == "penalty" and {"fact", "authority"} & set(intents) and not PENALTY_ASK.search(text):
         intent = "authority" if "authority" in intents else "fact"
-    # '多少天内要去备案？逾期不备案会怎么处理？': a time limit or duty asked before the sanction is asked first
+    # a time limit or duty ('几天内要办') asked before the sanction ('不办会怎样') is asked first
     if intent == "penalty" and (f := DUTY_FIRST.search(text)) and (p := PENALTY_ASK.search(text)) \
             and f.start() < p.start():
         intent = "fact"
