@@ -34,7 +34,7 @@ def vector(evidence: dict, slots: dict, question: str) -> list[float]:
 
 
 def asked_parts(question: str) -> float:
-    """How many further things a question asks beyond one ('…几年？授权签字人呢？', '分别'): one lead answers one."""
+    """How many further things a question asks beyond one ('…保存几年？签字的人呢？', '分别'): one lead answers one."""
     marks = len(re.findall(r"[？?]", question))
     return float(min(2, max(0, marks - 1) + ("分别" in question) + bool(re.search(r"呢[？?]?\s*$", question) and marks > 1)))
 

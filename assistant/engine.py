@@ -52,20 +52,20 @@ CORROBORATING_RANK = 2  # a hit this high in both BM25 and dense retrieval is on
 RETRIEVAL_OVER_SCENARIO = 0.6  # retrieval confidence at which it overrides a scenario chosen by sector alone
 CUE_WEIGHT = 0.1  # per shape of the asked answer (a duration, who, how many) the best sentence has
 RERANK_MARGIN = 0.15  # overlap (share of question words) by which a lower hit must beat the top one
-# questions about texts not yet made ("2027年办法会改成什么样", "明年收费标准涨多少"): no corpus can answer them
+# questions about texts not yet made ("下次修订会加哪些条款", "明年收费标准涨多少"): no corpus can answer them
 FUTURE = re.compile("|".join(scope().future))
 FOREIGN = re.compile("|".join(scope().foreign) or "(?!)")
 PRICES = re.compile("|".join(scope().prices) or "(?!)")  # fees and prices: not in the corpus
 LOCAL = re.compile("|".join(scope().local) or "(?!)")  # provincial and municipal legislation: not in the corpus
 OFF_TOPIC = re.compile("|".join(scope().off_topic))
-# enforcement statistics ("一共查了多少案子", "罚没了多少"): the corpus holds texts and case extracts, no totals
+# enforcement statistics ("今年总共立案了多少起", "罚没了多少"): the corpus holds texts and case extracts, no totals
 STATS = re.compile(f"({alternatives('stats_total')})[^，。？]{{0,8}}({alternatives('stats_act')})了?[^，。？]{{0,6}}多少|"
                    f"({alternatives('stats_done')})了多少|罚没(款|金额)?(一共|总共|共)?多少|多少(起|件)案|"
                    + "|".join(scope().statistics or ["(?!)"]))
 CRIME_ASK = re.compile(alternatives("crime_ask"))
 # a crime ruled out in the facts ('尚不构成犯罪') is no question about it
 NO_CRIME = re.compile(r"(尚|还|并|也)?(不|未|没有?)(构成|够|涉嫌|达到)[^，。？]{0,4}(犯罪|刑事)")
-# what a question sets aside rather than asks ('除了罚款，会不会构成犯罪', '在刑法上怎么处理')
+# what a question sets aside rather than asks ('除了罚款，还要坐牢吗', '刑法上如何认定')
 NOT_ASKED = re.compile(r"除了?[^，。？]{0,10}(行政处罚|罚款|处罚|罚)[^，。？]{0,4}|(在|按|依)?刑法上[^，。？]{0,6}")
 # a question that asks for the legal basis of a conduct (not a fact, a definition or a duty)
 BASIS_ASK = re.compile(alternatives("basis_ask"))
@@ -113,7 +113,7 @@ def _ask(question: str, sess: Session | None, mode: str, today: date | None,
         question = question.decode("utf-8", "replace") if isinstance(question, bytes) else str(question)
     u = understand(question, today)
     if u.empty:
-        return Answer(question="", markdown="请输入问题，例如：“检验机构出具虚假报告罚多少？依据哪条？”", intent="empty",
+        return Answer(question="", markdown="请输入问题，例如：“检测公司出了假报告，罚款多少？依据是哪条？”", intent="empty",
                       notice="问题为空", route="empty")
     if mode == "public":
         return _public(u, corpus)
@@ -148,7 +148,7 @@ def _strip_injection(a: Asked) -> Answer | None:
         a.u = understand(rest, a.today)
         return None
     md = "\n".join(f"> ⚠ {n}" for n in a.notices) + \
-        "\n\n请直接提出要查询的问题，例如：车检站出具虚假检验结果怎么罚？（也可直接输入法律名称和条号查询条文。）"
+        "\n\n请直接提出要查询的问题，例如：车检站伪造检验结果如何处罚？（也可直接输入法律名称和条号查询条文。）"
     return Answer(question=a.u.text, markdown=md, intent="refused", declined=True, notice=a.notices[0], mode=a.mode,
                   route="refused")
 
@@ -162,7 +162,7 @@ def _prepare(a: Asked) -> None:
     if sess is not None:
         _merge_follow_up(u, sess)
     a.refs = [r for r in find_references(u.text, corpus, bare_numbers=True)
-              if not (r.doc_key in PLAN_KEYS and "第" not in r.raw)]  # '行动方案一共七部分' names no item
+              if not (r.doc_key in PLAN_KEYS and "第" not in r.raw)]  # '行动方案分几部分' names no item
     unknown = unknown_law_refs(u.text, corpus)
     if u.intent != "plan":  # '方案里是否部署某部条例的立法' asks about the plan, not that regulation
         unknown += [(n, n) for n in unknown_regulations(u.text, corpus)]
@@ -173,8 +173,8 @@ def _prepare(a: Asked) -> None:
 
 
 def _quoted_by_named(name: str, text: str, corpus: Corpus) -> bool:
-    """Whether a text the question names itself mentions this absent document ('判定办法规定，涉及《大气污染防治
-    行动计划》排名的…' asks about the 判定办法's rule, not about the plan)."""
+    """Whether a text the question names itself mentions this absent document ('判定办法中关于《X行动计划》排名的
+    规定…' asks about the 判定办法's rule, not about the plan)."""
     return any(name in p.text for k in named_documents(text, corpus) for p in corpus.provisions.values()
                if p.doc_key == k and p.kind == "article")
 
@@ -229,12 +229,12 @@ def _principle_documents(a: Asked) -> list[str]:
     return ["行政处罚法", *own]
 
 
-# '…按行动方案要移送哪些犯罪？刑法依据是什么？' asks the criminal law's article, which the plan does not hold
+# '…方案说要移送的犯罪，刑法哪条规定？' asks the criminal law's article, which the plan does not hold
 CRIME_BASIS = re.compile(r"刑法[^，。？；]{0,4}(依据|哪条|哪一条|第几条|条文|怎么规定|如何规定)")
 
 
 def _is_plan(a: Asked) -> bool:
-    """About the action plan or the Shanxi notice — not '按监测条例，自行监测方案要明确哪些内容' (another text's 方案),
+    """About the action plan or the Shanxi notice — not '监测条例里的自行监测方案应包括什么' (another text's 方案),
     nor a question asking the 刑法 article of a crime the plan names."""
     if a.u.intent != "plan" or CRIME_BASIS.search(a.u.text):
         return False
@@ -275,7 +275,7 @@ ROUTES: tuple[tuple[str, Callable[[Asked], bool], Callable[[Asked], Answer | Non
 
 
 def _counterpart_ref(a: Asked) -> Ref:
-    """Of several old numbers ('违反第十四条、依据第二十六条处罚'), a question about the sanction ('现在的罚则')
+    """Of several old numbers ('违反第十三条，按照第二十六条处罚'), a question about the sanction ('现在的罚则')
     leads with the one whose present text sets it."""
     if len(a.refs) > 1 and PENALTY_QUESTION.search(a.u.text):
         for ref in a.refs:
@@ -342,13 +342,13 @@ def _statistics(u: Understanding) -> Answer:
     return _unanswerable(
         u, "语料收录的是法律、法规、规章、行动方案和典型案例摘录，不含执法统计数据或工作总结，无法回答查处数量、"
            "罚没金额等统计问题，不作推测。",
-        "如需某一类行为的典型案例，可问：“有没有检测机构出具虚假报告的典型案例？”", "问题涉及语料不含的统计数据")
+        "如需某一类行为的典型案例，可问：“有没有检测公司造假报告被处罚的典型案例？”", "问题涉及语料不含的统计数据")
 
 
 def _future(u: Understanding) -> Answer:
     return _unanswerable(
         u, "语料只收录已经公布的法律、法规、规章和文件，无法回答尚未公布的修订、调整或未来的安排，不作推测。",
-        "可查询现行文本及其版本与效力，例如：“检验检测机构监督管理办法现行版本是哪一年的？”；条文沿革见 `yiju corpus history`。",
+        "可查询现行文本及其版本与效力，例如：“监督管理办法现在施行的是哪个版本？”；条文沿革见 `yiju corpus history`。",
         "问题涉及未公布的内容")
 
 
@@ -356,7 +356,7 @@ def _foreign(u: Understanding) -> Answer:
     return _unanswerable(
         u, "语料只收录中华人民共和国的法律、行政法规、部门规章和相关文件，不含其他国家或地区的法律，无法回答或比较境外的规定，"
            "不作推测。",
-        "可以查询国内的规定，例如：“检验检测机构出具虚假报告罚多少？依据哪条？”", "问题涉及语料不含的境外法律")
+        "可以查询国内的规定，例如：“检测公司出了假报告，罚款多少？依据是哪条？”", "问题涉及语料不含的境外法律")
 
 
 APPENDIX = re.compile(r"(附录|附件|附表)\s*([0-9一二三四五六七八九十]+)")
@@ -374,13 +374,13 @@ def _absent_part(a: Asked) -> str | None:
 def _absent_part_answer(u: Understanding, name: str) -> Answer:
     return _unanswerable(
         u, f"语料中的文本注明未收录{name}（来源抽取问题），无法回答其具体内容，不作推测；请查阅官方发布的原文。",
-        "可以查询正文条款，例如：“申请监测资质要具备哪些基础检验检测项目能力？”", f"问题涉及语料未收录的{name}")
+        "可以查询正文条款，例如：“申请监测类资质，基础检测项目须达到什么条件？”", f"问题涉及语料未收录的{name}")
 
 
 def _not_held(u: Understanding, what: str) -> Answer:
     return _unanswerable(
         u, f"语料只收录国家法律、行政法规、部门规章、行动方案（含山西省贯彻通知）和典型案例摘录，不含{what}，无法回答，不作推测。",
-        "可以查询国家层面的规定，例如：“检验检测机构出具虚假报告罚多少？依据哪条？”", f"问题涉及语料不含的{what}")
+        "可以查询国家层面的规定，例如：“检测公司出了假报告，罚款多少？依据是哪条？”", f"问题涉及语料不含的{what}")
 
 
 LEGAL_WORDS = re.compile(alternatives("legal_words"))
@@ -393,7 +393,7 @@ def on_topic(u: Understanding, refs: list) -> bool:
 
 def _orphan_follow_up(u: Understanding) -> Answer:
     conclusion = "这像是接着上一个问题的追问，但当前对话中没有可以接续的问题，无法确定所指的行为和条文，不作推测。"
-    md = (f"### 结论\n{conclusion}\n\n请把情况说完整，例如：“电梯检验机构出具虚假报告，情节严重的怎么罚？”"
+    md = (f"### 结论\n{conclusion}\n\n请把情况说完整，例如：“电梯检测单位出假报告、情节严重的，如何处罚？”"
           "（命令行可用 `yiju ask --session 名称` 让追问接续同一对话。）")
     return Answer(question=u.text, markdown=md, intent="clarify", declined=True, conclusion=conclusion,
                   clarify="请把情况说完整：谁实施了什么行为？", notice="追问缺少上文", route="orphan_follow_up")
@@ -401,7 +401,7 @@ def _orphan_follow_up(u: Understanding) -> Answer:
 
 def _off_topic(u: Understanding) -> Answer:
     conclusion = "这个问题与检验检测监管的法律依据无关，Yiju 只回答法律、法规、规章条文和行动方案方面的问题。"
-    md = f"### 结论\n{conclusion}\n\n例如可以问：“检验机构出具虚假报告罚多少？依据哪条？”"
+    md = f"### 结论\n{conclusion}\n\n例如可以问：“检测公司出了假报告，罚款多少？依据是哪条？”"
     return Answer(question=u.text, markdown=md, intent="out_of_scope", declined=True, notice="问题与本系统无关",
                   conclusion=conclusion, route="off_topic")
 
@@ -582,7 +582,7 @@ def _to_traditional(ans: Answer) -> None:
 
 
 def _merge_follow_up(u: Understanding, sess: Session) -> None:
-    """'那情节严重呢？' / '对直接责任人员呢？' / '换成另一类机构呢？' inherit the previous question's slots."""
+    """'要是情节严重呢？' / '负责人个人呢？' / '如果是另一类机构呢？' inherit the previous question's slots."""
     if not sess.slots or not (u.follow_up or (u.sector is None and u.conduct is None)):
         return
     prev = sess.slots
@@ -633,7 +633,7 @@ def answer_scenario(u: Understanding, s: Scenario, corpus: Corpus, today: date |
     if personal:  # only the persons asked: their article is cited first, the lead
         conclusion = _personal_text(pid, cites, corpus) + "单位本身：" + _scenario_conclusion(u, s, past, records,
                                                                                           cites, corpus)
-    else:  # the unit asked too ('如何处罚施工单位？项目负责人要不要罚？'): the unit's article leads
+    else:  # the unit asked too ('对施工企业如何处罚？项目经理个人也罚吗？'): the unit's article leads
         unit_u = replace(u, actor=None) if pid else u
         conclusion = _scenario_conclusion(unit_u, s, past, records, cites, corpus) + (
             _personal_text(pid, cites, corpus) if pid else "")
@@ -657,7 +657,7 @@ def answer_scenario(u: Understanding, s: Scenario, corpus: Corpus, today: date |
 PERSONS_ASKED = re.compile(r"(主管人员|直接责任人|责任人员|负责人|项目经理|个人)[^，。？]{0,12}(罚|处罚|处理|追究)")
 UNIT_ASKED = re.compile(r"对[^，。？]{0,8}(单位|公司|企业|机构)(?![^，。？]{0,12}(人员|负责人|项目经理))[^，。？]{0,4}"
                         r"(如何|怎么|怎样|应当|应|是否|要不要|能否)[^，。？]{0,4}(处罚|罚|处理)|"
-                        r"(如何|怎么|怎样)(处罚|罚|处理)[^，。？人]{0,6}(单位|公司|企业|机构)")  # '应当如何处罚施工单位'
+                        r"(如何|怎么|怎样)(处罚|罚|处理)[^，。？人]{0,6}(单位|公司|企业|机构)")  # '该怎么处罚这家公司'
 
 
 def _asked_part(text: str) -> str:
@@ -871,7 +871,7 @@ def build_sub(corpus: Corpus, old_ids: list[str], new_doc: str) -> Corpus:
 
 
 def answer_counterpart(u: Understanding, ref: Ref, corpus: Corpus) -> Answer | None:
-    """'大气法第一百一十二条在法典里是哪一条' / '2021版第二十六条现在是第几条': lead with where the text now is."""
+    """'大气法112条对应法典哪条' / '旧版第二十六条如今是第几条': lead with where the text now is."""
     if not COUNTERPART.search(u.text):
         return None
     ids, how = _counterparts(corpus, ref, u.text)
@@ -1048,7 +1048,7 @@ def catalogued_but_absent(text: str, corpus: Corpus) -> list[str]:
 
 def absent_laws(text: str, corpus: Corpus) -> list[str]:
     """National laws (by their names in laws.db) that the question names and the corpus does not hold:
-    '药品管理法对药检所…' must not be answered from another law."""
+    '药品管理法关于药品检验机构…' must not be answered from another law."""
     out: list[str] = []
     for name in _law_names():
         if name in text and corpus.find_document(name) is None and not any(name in o for o in out):
@@ -1192,7 +1192,7 @@ def _corroborated(hit: retrieve.Hit) -> bool:
 
 def _rerank_by_wording(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> list[retrieve.Hit]:
     """Among the first three hits, the one whose text shares clearly more of the question's words goes first
-    (a semantic near-miss like '故意刁难' for '拒绝配合监督检查' does not outrank the article that says it); then
+    (a semantic near-miss like '故意刁难' for '不肯配合执法检查' does not outrank the article that says it); then
     a law stating the same as a regulation or rule ahead of it goes first (lex superior)."""
     head = hits[:3]
     cues = [b for a, b in retrieve.ASK_CUES if a.search(u.text)]
@@ -1226,7 +1226,7 @@ def _effective_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus)
 
 
 def _sector_fit_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> list[retrieve.Hit]:
-    """A sector's own law does not answer a question that names no such sector ('检测员去另一家检测公司兼职' is
+    """A sector's own law does not answer a question that names no such sector ('检测员在两家公司同时上班' is
     not about 特种设备 inspectors): a text of the question's sector, or a general one, that fits about as well
     goes first."""
     if not hits or sector_of_document(hits[0].provision.doc_key) in (None, "综合", u.sector):
@@ -1238,7 +1238,7 @@ def _sector_fit_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus
 
 
 def _shape_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> list[retrieve.Hit]:
-    """'吊销后多久才能重新申请': an answer of the asked shape (a duration) must be in the text; when the first hit
+    """'吊销以后隔多长时间可以再申请': an answer of the asked shape (a duration) must be in the text; when the first hit
     holds none and a near one does, the near one goes first."""
     asked, shape = retrieve.ASK_CUES[0]  # the duration
     if not hits or not asked.search(u.text) or shape.search(hits[0].provision.text):
@@ -1478,7 +1478,7 @@ POINTS_AT_ONE = re.compile(alternatives("points_at_one"))
 
 
 def named_party(text: str) -> list[str]:
-    """Names a question gives a party by ('绍兴那个西纺公司…案' → ['绍兴西纺', '西纺']); [] for a generic one.
+    """Names a question gives a party by ('湖州那家东港公司…的案子' → ['湖州东港', '东港']); [] for a generic one.
     Only questions that point at one case ('那个…', '那家…', '叫…的') name a party."""
     if not POINTS_AT_ONE.search(text):
         return []
@@ -1521,7 +1521,7 @@ def answer_cases(u: Understanding, corpus: Corpus, sess: Session | None) -> Answ
                              [c.to_dict() for c in found], False)
     prior = sess.cited if sess else []
     cases = _matching_cases(corpus, u, prior, limit=5) or _matching_cases(corpus, u, prior + ["检验检测机构监督管理办法"], 5)
-    # cases whose facts the question describes come first ("只测一枚就出整件报告的案子"); a follow-up
+    # cases whose facts the question describes come first ("抽一个样就出全批报告的案例"); a follow-up
     # ("有类似案例吗？") describes them by the conversation's earlier questions
     by_id = {c.id: c for c in corpus.cases}
     context = " ".join(q for q, _ in sess.history[-3:]) if sess is not None and u.follow_up else ""

@@ -18,7 +18,7 @@ from corpus.refs import Ref
 from index.errors import SearchFailed
 
 TOPICS = list(PUBLIC_FAQ)  # the FAQ topics, with their grounding provisions
-TEXT_REQUEST = re.compile(alternatives("text_request"))  # '那一条原文给我看看' (corpus/data/asks.yaml)
+TEXT_REQUEST = re.compile(alternatives("text_request"))  # '那条的原文发我' (corpus/data/asks.yaml)
 
 DECLINE = ("抱歉，公众咨询模式只解答查询机构资质、投诉举报渠道、检验检测报告常识和公众权利等问题，"
            "不提供执法裁量、内部工作要求或个案处理意见。如需反映具体问题，可向当地市场监督管理部门投诉举报。")
@@ -51,7 +51,7 @@ def answer_public(u: Understanding, corpus: Corpus) -> Answer:
     if refs:  # statute text is public: show the article itself (text only, no penalty table or notes)
         return _public_text(u, corpus, refs[0])
     topic = pick_topic(u.text) if allowed else None
-    penalty_text = wants_text and bool(PENALTY_QUESTION.search(u.text))  # '…怎么罚的那一条原文': a 法律责任 article
+    penalty_text = wants_text and bool(PENALTY_QUESTION.search(u.text))  # '…罚多少的那条原文': a 法律责任 article
     ans = None if denied else _public_retrieval(u, corpus, rules_only=not penalty_text)  # unless a FAQ topic fits
     asked = topic is not None and bool(topic.asks) and re.search(topic.asks, u.text) is not None  # '向哪里举报'
     if ans is not None and (topic is None or wants_text or (not asked and _retrieval_beats(ans, topic, u, corpus))):

@@ -47,7 +47,7 @@ def _normalized(question: object) -> str:
 def denial(question: object, text_request: bool = False) -> str:
     """Why the public mode refuses a question outright (discretion, internal enforcement, evasion…), else ''.
     A question that merely names no FAQ topic is not refused this way (statute text is public); nor is a request
-    for a provision's own text that names a penalty ('对无证驾驶怎么罚的那一条原文'): the law is public, the
+    for a provision's own text that names a penalty ('超载怎么处罚的那条原文'): the law is public, the
     discretion is not."""
     q = _normalized(question)
     for category, pattern in DENY:

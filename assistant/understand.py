@@ -41,7 +41,7 @@ def _conduct_sectors() -> dict[str, tuple[str, ...]]:
 CONDUCT_WORDS = _conduct_words()  # corpus/data/thesaurus.yaml (entries with a conduct label)
 CONDUCT_SECTORS = _conduct_sectors()
 GRAVE_WORDS = {c: CONDUCT_WORDS[c] for c in _grave_conducts()}
-# a grave conduct the facts deny ('暂无证据证明其故意造假') is no fact
+# a grave conduct the facts deny ('尚无证据显示其篡改数据') is no fact
 GRAVE_DENIED = re.compile(r"(没有|不是|并非|并未|无|未|暂无|尚无)[^，。；]{0,10}(故意|主观)?(造假|伪造|篡改|编造|弄虚作假)")
 # the asked part of a question ('…算不算虚假报告？'): a grave word there is what is asked, not a fact
 ASKED_CLAUSE = re.compile(r"(算不算|是不是|算是|属于|属不属于|构成|认定为|视为|还是)[^，。；]*$|[^，。；？]*[？?吗]$")
@@ -122,24 +122,24 @@ def detect_sector(text: str) -> str | None:
 
 def detect_conduct(text: str) -> str | None:
     """The conduct named first; a forged or proxy signature is a false report (监督管理办法15(五)), whichever
-    word comes first ('授权签字人的签名是别人代签伪造的')."""
+    word comes first ('授权签字人那栏是别人冒签的')."""
     conduct = _first(CONDUCT_WORDS, text) or _first(CONDUCT_WORDS, statutory_negation(text)[0])  # '没经过' = 未经
     if conduct is not None and not in_context(text, CONDUCT_SECTORS.get(conduct, ())):
         conduct = None  # '车年检过期还在开' is no use of uninspected equipment
     if conduct is not None and conduct not in GRAVE_WORDS and (grave := _grave_in_facts(text)):
         return grave  # '分包给B公司，B公司编造检测数据出报告': the fraud, not the subcontracting
     if conduct == "分包签发" and _names("未办变更", text):
-        return "未办变更"  # '授权签字人换人了没去办变更': the lapse is the change, not the signing
+        return "未办变更"  # '授权签字人调走了没办变更': the lapse is the change, not the signing
     if conduct == "分包签发" and re.search(r"伪造|代签|冒签|假签|冒名", text):
         return "虚假报告"
     if conduct != "拒绝检查" and re.search(r"检查(时|中|期间)", text) and _names("拒绝检查", text):
         return "拒绝检查"  # deceiving or stonewalling an inspection is obstruction, whatever else is named
     if conduct is None and re.search(r"(没|未|不)[^，。；？]{0,12}(取样|送检)", text):
-        return "未送检"  # '没对混凝土试块取样送检'
+        return "未送检"  # '钢筋进场没取样送检'
     if conduct is None and re.search(r"(没|不|未)(按|依|遵守)(照)?[^，。；？]{0,6}(技术规范|规范|标准)(来|的要求|要求)?(检验|检测|进行|做|来|，|。|$)", text):
-        return "减少检验项目"  # '没按安全技术规范检验': the procedure the inspection must follow
+        return "减少检验项目"  # '不依照技术规范检测': the procedure the inspection must follow
     if conduct is None and re.search(r"(拒绝|拒不|不肯|不让|不)(配合|接受)[^，。；？]{0,4}检查", text):
-        return "拒绝检查"  # '拒绝配合监督检查'
+        return "拒绝检查"  # '不肯配合执法检查'
     return conduct
 
 
@@ -187,16 +187,16 @@ ASKER = re.compile(f"({alternatives('asker')}|" r"我(市|县|区|省)[^，。�
                    f"[^，。；]{{0,6}}?(中|时|过程中|期间)?[，,]?({alternatives('finding')})?")
 
 
-# the authority that finds or punishes ('被交警查到', '市场监管局怎么罚') is neither actor nor asker
+# the authority that finds or punishes ('被交警查到', '市监局会怎么处罚') is neither actor nor asker
 ENFORCER = re.compile(f"被[^，。？；]{{0,10}}?({alternatives('caught')})|"
                       f"({alternatives('enforcer')})[^，。？；]{{0,6}}?(来)?(怎么|如何|会|要|能|可以|应当?)?"
                       f"({alternatives('enforce')})")
 # '为/给/替/帮 X' names whom a conduct served, not who did it
-BENEFICIARY = re.compile(r"((为|给|替|帮)(了)?|(收|拿|收受|接受)了?)(这家|该|一家|某|其)?$")  # '收了检测公司的红包': the giver
+BENEFICIARY = re.compile(r"((为|给|替|帮)(了)?|(收|拿|收受|接受)了?)(这家|该|一家|某|其)?$")  # '收了检测公司送的钱': the giver
 # '不让/阻挠/殴打 X': X is the one obstructed (an inspector), not the actor
 OBSTRUCTED = re.compile(r"(不让|不许|不准|拒绝|阻挠|阻碍|阻止|拦住|拦着|殴打|推搡|威胁|辱骂|围攻|刁难|欺骗|糊弄|应付|躲着)$")
-# '对这家委托企业怎么罚': the party the question asks about
-# …or the subject of the clause that asks for the penalty ('卖这个设备的厂家归哪个部门管、怎么罚')
+# '对该委托单位应当如何处罚': the party the question asks about
+# …or the subject of the clause that asks for the penalty ('卖这台锅炉的商家归哪儿监管，怎么处罚')
 ASKED_ABOUT = (re.compile(r"对(这家|该|这个|这位|这名|此|其)?([^，。？；]{1,16}?)(应当?|要|该|会)?(怎么|如何|怎样)(罚|处罚|处理|处分)"),
                re.compile(r"(^|[，。？；：])([^，。？；：、]{1,14}?)(这样|这种)?(会被|要被|会|要|该|应当?)?(怎么|如何|怎样)?"
                           r"(处罚|罚|归哪|(负|承担|担)(什么|哪些|何种)?(刑事|法律)?责任|犯(了)?什么罪|构成什么罪)"))
@@ -233,8 +233,8 @@ def detect_who(text: str) -> tuple[str | None, str | None]:
         fits = not sector or not a.sector or a.sector == sector or a.any_sector  # '小作坊焊压力容器': no food business
         before = body[max(0, m.start() - 5):m.start()]
         if BENEFICIARY.search(before) or OBSTRUCTED.search(before) or _inside(m, found) or _modifies(m, found, body):
-            continue  # '为排污单位伪造报告', '帮小区安装电梯': for whom, not who; '负责检测机构监管的人员': a modifier;
-            # '锁门不让执法人员进': the one obstructed, not who acted
+            continue  # '为排污单位伪造报告', '帮小区安装电梯': for whom, not who; '分管检测机构的领导': a modifier;
+            # '拦着执法人员不让进车间': the one obstructed, not who acted
         # the actor named last before the conduct did it; with no conduct word, the sentence's subject
         # (the first actor named: '使用单位没给作业人员做培训')
         near = m.start() if found_conduct and m.start() < conduct_at else -m.start()
@@ -283,13 +283,13 @@ def _implied_actor(body: str, sector: str | None) -> str | None:
 
 
 def _modifies(m: re.Match, found: list, body: str) -> bool:
-    """Whether the match only qualifies an actor named right after it ('小区电梯的维保公司': the 维保公司)."""
+    """Whether the match only qualifies an actor named right after it ('学校的锅炉的维保单位': the 维保单位)."""
     return any(o.start() >= m.end() and re.fullmatch(r"(电梯|锅炉|气瓶|压力容器|起重机|叉车|设备|车辆?|项目|工程)?的", body[m.end():o.start()])
                for _, o in found)
 
 
 def _inside(m: re.Match, found: list) -> bool:
-    """Whether another actor's longer match wraps this one ('负责检验检测机构监管的人员' names an official)."""
+    """Whether another actor's longer match wraps this one ('分管检测机构的领导' names an official)."""
     return any(o.start() <= m.start() and m.end() <= o.end() and o.end() - o.start() > m.end() - m.start()
                for _, o in found)
 

@@ -50,7 +50,7 @@ OLD_VERSION = re.compile(VERSION_NAMED.pattern + r"|(?:20\d{2}|19\d{2})\s*年?\s
 # asks the assistant to set its rules aside (the public mode declines these)
 OVERRIDE = (r"忽略(以上|之前|前面|上述|所有|你的)|无视.{0,6}(指令|规则|限制)|ignore (all|previous|the above)|system ?prompt|"
             r"jailbreak|越狱|扮演|假装你?是|开发者模式|不受限制")
-# …or to make law up ('编造第999条', '帮我编一条'); not a conduct the facts describe ('该公司编造了监测数据')
+# …or to make law up ('编造第999条', '帮我编一条'); not a conduct the facts describe ('这家企业编了检测数据')
 FABRICATE = (r"(编造|捏造|虚构|编)(一|几|个)?(条|第[\d一二三四五六七八九十百零]+条|[^，。？]{0,6}(条文|条款|法条|法律依据|案例|罚款数额))"
              r"|(请|你|帮我|给我|替我)[^，。？]{0,6}(编造|捏造|虚构|瞎编|编一)|不要引用|随便编|瞎编")
 INJECTION = re.compile(f"{OVERRIDE}|{FABRICATE}", re.IGNORECASE)

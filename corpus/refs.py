@@ -98,7 +98,7 @@ def _ref(text: str, start: int, end: int, name: str, doc_key: str | None,
                suffix=_num(suffix) or 0, para=_num(para), item=_num(item))
 
 
-# '第十四条、依据第二十六条处罚': a further article of the same text in the same sentence, joined by a list mark
+# '违反第十三条，按照第二十六条处罚': a further article of the same text in the same sentence, joined by a list mark
 # or a citing verb, with no other text named between
 FOLLOWING = re.compile(rf"\s*(?:[、,，和及与或]|以及)\s*(?:并\s*)?(?:依据|依照|根据|按照|适用|按)?\s*(?=第\s*{NUMBER}\s*条)")
 

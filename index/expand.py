@@ -49,7 +49,7 @@ def in_context(text: str, term_sectors: tuple[str, ...]) -> bool:
 
 # everyday negation → the statutes' own ('没经过检验' → 未经检验, '超期没检验' → 超期未检验): question grammar, not
 # vocabulary of any field, so it lives here beside the thesaurus that is matched against both forms
-# …only where a verb follows ('没有授权签字人签字' says there is none: no rewrite)
+# …only where a verb follows ('没有技术负责人签字' says there is none: no rewrite)
 NEGATED_VERB = (r"检|测|验|登记|备案|取得|申|公开|建|配|设|安装|联网|校|鉴定|评|培训|送|记录|保存|报|制定|编制|执行|落实|履行|采|"
                 r"装|上|交|买|投|年|定期|及时|依法|按时|办|做|去|进行|经过|通过|按")
 NEGATION = re.compile(rf"(?:一直|还|从来|始终|都)?没有?(经过|通过|按照|按|去|做|进行|办理|办)?(?=(?:{NEGATED_VERB}))(?!被)")

@@ -17,7 +17,7 @@ class YijuRetriever(BaseRetriever):
     """Returns verbatim provisions as Documents; the metadata carries provision id, citation, document,
     version and status, so an answer can cite exactly what was retrieved.
 
-    >>> YijuRetriever(k=3).invoke("电梯检验机构出具虚假报告怎么罚")[0].metadata["provision_id"]
+    >>> YijuRetriever(k=3).invoke("电梯检测单位出了假报告如何处罚")[0].metadata["provision_id"]
     '特种设备安全法/93'
     """
 

@@ -216,7 +216,7 @@ class Searcher:
 
     def warmup(self) -> None:
         """Load the embedding model and tokenizer now rather than on the first question."""
-        self.search("检验检测机构出具虚假报告怎么处罚", k=1)
+        self.search("检测机构出具假报告怎么处罚", k=1)
 
     def is_current(self) -> bool:
         """False once a newer build has been switched in (then make a new Searcher)."""

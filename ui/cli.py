@@ -52,8 +52,8 @@ def cli() -> None:
       yiju corpus stats                      语料统计与缺失的任务文件
       yiju corpus show 特种设备安全法 93       条文、引用格式与解析出的罚则
       yiju index build                       构建/增量更新检索索引
-      yiju search "电梯检验机构出具虚假报告怎么罚"
-      yiju ask "检验机构出具虚假报告罚多少？依据哪条？"
+      yiju search "电梯检测单位出了假报告如何处罚"
+      yiju ask "检测公司出了假报告，罚款多少？依据是哪条？"
       yiju serve                             启动网页（127.0.0.1:7860）
       yiju config                            当前设置及其来源
     """

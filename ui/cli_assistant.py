@@ -22,8 +22,8 @@ def ask_cmd(question: str | None, as_json: bool, mode: str, session_id: str | No
     """回答一个问题，附逐字引用的条文。不给 QUESTION 时从管道（标准输入）读取。
 
     \b
-    例：yiju ask "检验机构出具虚假报告罚多少？依据哪条？"
-        yiju ask --json "车检站出具虚假检验结果怎么罚"
+    例：yiju ask "检测公司出了假报告，罚款多少？依据是哪条？"
+        yiju ask --json "车检站伪造检验结果如何处罚"
     无法给出回答（检索索引缺失或损坏）时退出码为 2。
     """
     from assistant import ask

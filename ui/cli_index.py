@@ -79,7 +79,7 @@ def search_cmd(query: str, k: int, mode: str, docs: tuple[str, ...], doc_types: 
     """检索条文（BM25 + 向量混合），显示引用、效力、得分与摘录。
 
     \b
-    例：yiju search "电梯检验机构出具虚假报告怎么罚"
+    例：yiju search "电梯检测单位出了假报告如何处罚"
         yiju search "道交法94条"
         yiju search --doc 39号令 "授权签字人"
     """

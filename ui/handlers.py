@@ -33,7 +33,7 @@ PANELS_KEPT = 10  # clause-panel sections kept (one per answer)
 PUBLIC_LIMITS = PublicLimits(per_session=10, per_address=60, window_s=60, name="public-page")
 NEED_LOGIN = "请先登录（执法人员或培训账号）。"
 EMPTY_QUESTION = "请输入问题。"
-NO_BASIS = "本回答没有可用于决定书的处罚依据（请先就具体违法行为提出处罚问题，例如：电梯检验机构出具虚假报告怎么罚）。"
+NO_BASIS = "本回答没有可用于决定书的处罚依据（请先就具体违法行为提出处罚问题，例如：电梯检测单位出了假报告如何处罚）。"
 OFFICER_ROLES = ("officer", "trainer")
 
 
@@ -460,5 +460,5 @@ def warm_up() -> None:
     """Load the corpus, the index and the embedding model before the first request."""
     from assistant import ask
 
-    ask("检验机构出具虚假报告罚多少？")
+    ask("检测公司出了假报告，罚款多少？")
     ask("什么是检验检测报告？", mode="public")

@@ -15,11 +15,11 @@ from ui import render
 STATIC = Path(__file__).with_name("static")
 TITLE = "依据 Yiju — 检验检测监管法律依据助手"
 OFFICER_EXAMPLES = [
-    "电梯检验机构出具虚假报告怎么罚",
-    "检验机构出具虚假报告罚多少？依据哪条？",
-    "车检站出具虚假检验结果怎么罚？",
-    "2025年3月排放检验机构出假报告怎么罚？",
-    "检验检测机构未按规定标注资质认定标志怎么处理",
+    "电梯检测单位出了假报告如何处罚",
+    "检测公司出了假报告，罚款多少？依据是哪条？",
+    "车检站伪造检验结果如何处罚？",
+    "2025年3月排放检验站篡改尾气数据出报告，如何处罚？",
+    "报告没有按规定加印CMA标志，怎么处理",
     "检验检测报告保存多少年？",
 ]
 HISTORY_TTL_S = 3600  # an idle page's chat history is dropped from memory after this (it stays in the database)
@@ -81,7 +81,7 @@ def _public_tab(ui: SimpleNamespace, faq: list) -> None:
         ui.pub_chat = gr.Chatbot(label="公众咨询", height=CHAT_HEIGHT, elem_id="public-chat", buttons=["copy"],
                                  autoscroll=False, feedback_options=None)
         ui.pub_q = gr.Textbox(label="您的问题（Enter 发送，Shift+Enter 换行）", elem_id="public-q", lines=1,
-                              max_lines=8, placeholder="例：怎么查询一家检测机构有没有资质？")
+                              max_lines=8, placeholder="例：想确认某家检测机构是否有资质，去哪查？")
         ui.pub_send = gr.Button("提问", variant="primary", elem_id="public-send")
         gr.Examples([q for e in faq for q in e.examples[:2]], inputs=ui.pub_q, label="常见问题", **PRIVATE)
 
@@ -90,7 +90,7 @@ def _officer_chat_column(ui: SimpleNamespace) -> None:
     ui.chat = gr.Chatbot(label="法律依据问答（需登录）", height=CHAT_HEIGHT, elem_id="officer-chat", buttons=["copy"],
                          autoscroll=False, feedback_options=FEEDBACK)
     ui.question = gr.Textbox(label="问题（Enter 发送，Shift+Enter 换行）", lines=1, max_lines=8, elem_id="officer-q",
-                             placeholder="例：电梯检验机构出具虚假报告怎么罚？依据哪条？")
+                             placeholder="例：电梯检测单位出了假报告，如何处罚？依据哪条？")
     ui.status = gr.Markdown("", elem_id="officer-status", elem_classes="status-line")
     with gr.Row():
         ui.send = gr.Button("提问", variant="primary", elem_id="officer-send", scale=2)
