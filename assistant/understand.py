@@ -199,19 +199,53 @@ OBSTRUCTED = re.compile(r"(不让|不许|不准|拒绝|阻挠|阻碍|阻止|拦�
 # …or the subject of the clause that asks for the penalty ('卖这台锅炉的商家归哪儿监管，怎么处罚')
 ASKED_ABOUT = (re.compile(r"对(这家|该|这个|这位|这名|此|其)?([^，。？；]{1,16}?)(应当?|要|该|会)?(怎么|如何|怎样)(罚|处罚|处理|处分)"),
                re.compile(r"(^|[，。？；：])([^，。？；：、]{1,14}?)(这样|这种)?(会被|要被|会|要|该|应当?)?(怎么|如何|怎样)?"
-                          r"(处罚|罚|归哪|(负|承担|担)(什么|哪些|何种)?(刑事|法律)?责任|犯(了)?什么罪|构成什么罪)"))
+                          r"(处罚|罚|归哪|(负|承担|担)(什么|哪些|何种|啥)?(刑事|法律)?责任|犯(了)?什么罪|构成什么罪)"),
+               re.compile(r"(^|[，。？；：])([^，。？；：、]{1,10}?)(这样|这种)?(会被|要被|会|要|该|应当?)(怎么|如何|怎样)(处理|处分)"))
+# a unit named by no role of its own ('厂里', '我们公司'): in a sector's question, that sector's unit (sectors.yaml)
+GENERIC_UNIT = re.compile(r"(厂里|厂子|工厂|厂|公司|单位|企业|老板)(里|的)?$")
+MAKERS = ("生产方", "经营方")  # actor families that make or sell (corpus/data/actors.yaml)
 
 
-def _asked_about(body: str) -> str | None:
-    """The actor named in '对X怎么罚' (the question says whom it asks about), if the words name exactly one."""
+def _asked_about(body: str, sector: str | None) -> str | None:
+    """The actor named in '对X怎么罚' (the question says whom it asks about), if the words name exactly one that
+    fits the question's sector; a generic unit ('厂里要担啥责任') is the sector's own unit."""
     from corpus.knowledge import actors
 
     for pattern in ASKED_ABOUT:
         for m in pattern.finditer(body):
-            named = {a.name for a in actors() for w in a.question if _pattern(w).search(m.group(2))}
+            named = {a for a in actors() for w in a.question if _pattern(w).search(m.group(2))}
+            if sector and any(not _fits(a, sector) for a in named):
+                named = {a for a in named if _fits(a, sector)} or _sector_unit(sector, m.group(2))
             if len(named) == 1:
-                return named.pop()
+                return _specific_maker(named.pop(), body, sector).name
     return None
+
+
+def _fits(actor, sector: str) -> bool:
+    """Of no sector, any sector, the question's or the one it is filed under (机动车排放 → 机动车)."""
+    from corpus.knowledge import sectors
+
+    filed = next((s.index for s in sectors() if s.name == sector), "")
+    return not actor.sector or actor.any_sector or actor.sector in (sector, filed)
+
+
+def _sector_unit(sector: str, words: str) -> set:
+    from corpus.knowledge import actors, sectors
+
+    unit = next((s.unit for s in sectors() if s.name == sector), "")
+    return {a for a in actors() if a.name == unit} if unit and GENERIC_UNIT.search(words.strip()) else set()
+
+
+def _specific_maker(actor, body: str, sector: str | None):
+    """A maker or seller of any product asked about ('这个卖家') is the sector's own maker or seller when the
+    question names exactly one ('卖报废锅炉的…卖家': the equipment dealer)."""
+    from corpus.knowledge import actors
+
+    if not (actor.any_sector and sector):
+        return actor
+    own = {a for a in actors() if a.sector == sector and a.family in MAKERS and not a.any_sector
+           for w in a.question if _pattern(w).search(body)}
+    return own.pop() if len(own) == 1 else actor
 
 
 def detect_who(text: str) -> tuple[str | None, str | None]:
@@ -221,13 +255,13 @@ def detect_who(text: str) -> tuple[str | None, str | None]:
 
     asker = "authority" if ASKER.search(text) else None
     body = ENFORCER.sub("，", ASKER.sub("，", text))
-    if (target := _asked_about(body)) is not None:
+    sector = primary_sector(body)
+    if (target := _asked_about(body, sector)) is not None:
         return target, asker
     conduct_at = min((m.start() for t in thesaurus() if t.conduct for m in [re.search("|".join(t.words), body)] if m),
                      default=len(body))
     best: tuple[bool, bool, int, int, str] | None = None  # (fits the sector, before conduct, position, length, actor)
     found_conduct = conduct_at < len(body)
-    sector = primary_sector(body)
     found = [(a, m) for a in actors() for w in a.question for m in _pattern(w).finditer(body)]
     for a, m in found:
         fits = not sector or not a.sector or a.sector == sector or a.any_sector  # '小作坊焊压力容器': no food business

@@ -44,6 +44,7 @@ class Sector:
     # words that make this the question's sector even when an earlier sector's words appear ('锅炉废气': the
     # emission, not the boiler)
     overrides: tuple[str, ...] = ()
+    unit: str = ""  # the actor a generic unit ('厂里', '公司') asked about is, in this sector's questions
 
 
 @dataclass(frozen=True)

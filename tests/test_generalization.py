@@ -701,3 +701,25 @@ def test_more_general_rules_in_everyday_words(built_home, question, lead):
 
 def test_cma_and_hearings_are_on_topic(built_home):
     assert not ask("申请CMA一般要多长时间能批下来").route == "off_topic"
+
+
+@pytest.mark.parametrize("question,who", [
+    # the facts name the worker, the question asks about the unit in plain words: the sector's own unit
+    ("仓库里开叉车的老李到现在还没考下证来，被查到的话厂里要负啥责任", "特种设备使用单位"),
+    # a seller of any product asked about, where the question says it sells the sector's equipment
+    ("旧货市场有人倒卖淘汰下来的锅炉，对这种卖家会怎么处理", "特种设备经营单位"),
+    # an actor of the sector the emission sector is filed under (机动车排放 → 机动车)
+    ("尾气复检前去修理厂临时改了程序，对车主应如何处罚", "机动车所有人"),
+])
+def test_the_party_the_question_asks_about_in_its_sector(question, who):
+    from assistant.understand import understand
+
+    assert understand(question).who == who
+
+
+@pytest.mark.parametrize("question,lead", [
+    ("仓库里电焊的师傅没有特种作业操作证就干活，应急管理局来查，单位要罚多少", "安全生产法/97"),
+    ("替煤矿做安全设备检测检验的公司收钱出了假的检测报告，怎么罚", "安全生产法/92"),
+])
+def test_work_safety_is_its_own_field(built_home, question, lead):
+    assert _lead(ask(question)) == lead
