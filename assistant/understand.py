@@ -192,6 +192,9 @@ ENFORCER = re.compile(f"被[^，。？；]{{0,10}}?({alternatives('caught')})|"
                       f"({alternatives('enforcer')})[^，。？；]{{0,6}}?(来)?(怎么|如何|会|要|能|可以|应当?)?"
                       f"({alternatives('enforce')})")
 # '为/给/替/帮 X' names whom a conduct served, not who did it
+# '给局里一个科长塞了钱': the one money is given to is the recipient, not who acted
+GIVEN_TO = re.compile(r"(给|向|塞给|送给)[^，。？]{0,8}$")
+GIFT = re.compile(r"^[^，。？]{0,8}(塞|送|给)了?[^，。？]{0,6}(钱|红包|礼|好处|万|购物卡|现金)")
 BENEFICIARY = re.compile(r"((为|给|替|帮)(了)?|(收|拿|收受|接受)了?)(这家|该|一家|某|其)?$")  # '收了检测公司送的钱': the giver
 # '不让/阻挠/殴打 X': X is the one obstructed (an inspector), not the actor
 OBSTRUCTED = re.compile(r"(不让|不许|不准|拒绝|阻挠|阻碍|阻止|拦住|拦着|殴打|推搡|威胁|辱骂|围攻|刁难|欺骗|糊弄|应付|躲着)$")
@@ -266,7 +269,8 @@ def detect_who(text: str) -> tuple[str | None, str | None]:
     for a, m in found:
         fits = not sector or not a.sector or a.sector == sector or a.any_sector  # '小作坊焊压力容器': no food business
         before = body[max(0, m.start() - 5):m.start()]
-        if BENEFICIARY.search(before) or OBSTRUCTED.search(before) or _inside(m, found) or _modifies(m, found, body):
+        given = GIVEN_TO.search(body[max(0, m.start() - 12):m.start()]) and GIFT.search(body[m.end():])
+        if BENEFICIARY.search(before) or OBSTRUCTED.search(before) or given or _inside(m, found) or _modifies(m, found, body):
             continue  # '为排污单位伪造报告', '帮小区安装电梯': for whom, not who; '分管检测机构的领导': a modifier;
             # '拦着执法人员不让进车间': the one obstructed, not who acted
         # the actor named last before the conduct did it; with no conduct word, the sentence's subject

@@ -723,3 +723,15 @@ def test_the_party_the_question_asks_about_in_its_sector(question, who):
 ])
 def test_work_safety_is_its_own_field(built_home, question, lead):
     assert _lead(ask(question)) == lead
+
+
+@pytest.mark.parametrize("question,lead", [
+    # the official who takes the money is asked about: 受贿, not the giver's 行贿 that goes first for a giver
+    ("质监站的一个站长前后拿了施工方十几万好处费，对偷工减料睁一只眼闭一只眼，站长犯的是什么罪", "刑法/385"),
+    # no accident yet, but an order to stop work defied with a real danger of one
+    ("仓库被应急局责令停产停业整顿后，老板叫人连夜偷偷开工，里面的危化品随时可能出大事，有现实危险，老板会不会判刑", "刑法/134-1"),
+    ("厂长让人把一桶桶废液灌进厂后头的水沟里，下游的水都臭了，厂长要坐牢吗", "刑法/338"),
+])
+def test_crimes_of_the_taker_the_defier_and_the_dumper(built_home, question, lead):
+    a = ask(question)
+    assert (_lead(a), a.route) == (lead, "crime")
