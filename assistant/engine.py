@@ -267,7 +267,8 @@ ROUTES: tuple[tuple[str, Callable[[Asked], bool], Callable[[Asked], Answer | Non
     ("local", lambda a: bool(LOCAL.search(a.u.text)) and not a.refs, lambda a: _not_held(a.u, "地方性法规、地方政府规章")),
     ("absent_part", lambda a: bool(_absent_part(a)), lambda a: _absent_part_answer(a.u, _absent_part(a))),
     ("principle", _is_principle, lambda a: _principle(a)),
-    ("cases", lambda a: a.u.intent == "cases", lambda a: answer_cases(a.u, a.corpus, a.sess)),
+    ("cases", lambda a: a.u.intent == "cases" or bool(pointed_cases(a.u.text, a.corpus)),
+     lambda a: answer_cases(a.u, a.corpus, a.sess)),
     ("plan", _is_plan, lambda a: answer_plan(a.u, a.corpus)),
     ("off_topic", _is_off_topic, lambda a: _off_topic(a.u)),
     ("conduct", lambda a: True, _conduct),
@@ -1506,11 +1507,31 @@ def _cases_answer(u: Understanding, corpus: Corpus, cites: Citations, conclusion
     return ans
 
 
+# '大连那个…的公司，最后怎么处理的': a case pointed at by its place, asking how it ended
+POINTED_AT = re.compile(r"([\u4e00-\u9fff]{2,6})(那个|那家|那起|那件)(?=[^。？]{0,40}(最后|后来|结果|案子|案件|罚了|判了))")
+
+
+def pointed_cases(text: str, corpus: Corpus) -> list:
+    """The corpus cases a question points at by a place ('福建莆田那个…'): those whose title, party or authority
+    hold most of the place's two-character runs; [] when none does."""
+    m = POINTED_AT.search(text)
+    if m is None:
+        return []
+    place = m.group(1)
+    runs = {place[i:i + 2] for i in range(len(place) - 1)}
+
+    def held(c) -> int:
+        return sum(1 for r in runs if r in c.title + c.party + c.authority)
+    best = max((held(c) for c in corpus.cases), default=0)
+    return [c for c in corpus.cases if best and held(c) == best]
+
+
 def answer_cases(u: Understanding, corpus: Corpus, sess: Session | None) -> Answer:
     cites = Citations(corpus)
     names = named_party(u.text)
-    if names:  # a particular case: it is in the corpus, or the answer says it is not
-        found = [c for c in corpus.cases if any(n in c.title + c.party for n in names)]
+    pointed = pointed_cases(u.text, corpus)
+    if pointed or names:  # a particular case: it is in the corpus, or the answer says it is not
+        found = pointed or [c for c in corpus.cases if any(n in c.title + c.party for n in names)]
         if not found:
             return _cases_answer(u, corpus, cites, f"语料中没有涉及“{names[0]}”的典型案例，无法说明该案情况，不作推测。",
                                  [], True)

@@ -735,3 +735,12 @@ def test_work_safety_is_its_own_field(built_home, question, lead):
 def test_crimes_of_the_taker_the_defier_and_the_dumper(built_home, question, lead):
     a = ask(question)
     assert (_lead(a), a.route) == (lead, "crime")
+
+
+@pytest.mark.parametrize("question,case", [
+    ("上海那个用配好的气样顶替现场样品的事，后来怎么处理的", "典型案例/生态环境部_第十三批生态环境执法典型案例_第三方环保服务机构_2023-02-27/2"),
+    ("仙游那家没资质就给车做检测的分公司，结果怎么样了", "典型案例/福建省市场监督管理局_检验检测机构典型违法案例_2023-12/2"),
+])
+def test_a_case_pointed_at_by_its_place(built_home, question, case):
+    a = ask(question)
+    assert a.route == "cases" and a.citations[0].provision_id == case
