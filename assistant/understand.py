@@ -216,12 +216,33 @@ def _asked_about(body: str, sector: str | None) -> str | None:
 
     for pattern in ASKED_ABOUT:
         for m in pattern.finditer(body):
-            named = {a for a in actors() for w in a.question if _pattern(w).search(m.group(2))}
+            named = {a for a in actors() for w in a.question if _pattern(w).search(m.group(2))} or _labelled(body, m.group(2))
             if sector and any(not _fits(a, sector) for a in named):
                 named = {a for a in named if _fits(a, sector)} or _sector_unit(sector, m.group(2))
             if len(named) == 1:
                 return _specific_maker(named.pop(), body, sector).name
     return None
+
+
+# a party the facts name by a letter or a surname ('乙公司', 'A公司', '王某'): its first mention says its role
+LABEL = re.compile(r"([甲乙丙丁戊]|[A-Z](?![A-Za-z]))(?=公司|厂|单位|机构|企业|站|队)|([\u4e00-\u9fff]某)(?![\u4e00-\u9fff]{0,1}(公司|厂|单位|机构|企业))")
+
+
+def _labelled(body: str, asked: str) -> set:
+    """The actor a labelled party asked about ('对乙公司…') was introduced as ('乙食品检验公司', '检验员张某')."""
+    from corpus.knowledge import actors
+
+    m = LABEL.search(asked)
+    if m is None:
+        return set()
+    label = m.group(1) or m.group(2)
+    first = body.find(label)
+    if first < 0 or first >= body.find(asked):
+        return set()
+    # a letter comes before its role ('乙食品检验公司'), a surname after it ('检验员张某')
+    span = body[first:first + 10] if m.group(1) else body[max(0, first - 8):first]
+    span = re.split(r"[，。？；：、]", span)[0] if m.group(1) else re.split(r"[，。？；：、]", span)[-1]
+    return {a for a in actors() for w in a.question if _pattern(w).search(span)}
 
 
 def _fits(actor, sector: str) -> bool:

@@ -710,6 +710,9 @@ def test_cma_and_hearings_are_on_topic(built_home):
     ("旧货市场有人倒卖淘汰下来的锅炉，对这种卖家会怎么处理", "特种设备经营单位"),
     # an actor of the sector the emission sector is filed under (机动车排放 → 机动车)
     ("尾气复检前去修理厂临时改了程序，对车主应如何处罚", "机动车所有人"),
+    # a party the facts name by a letter or a surname: its first mention gives its role
+    ("经查，丙建材厂送样给丁检测公司，丁公司没做试验就出了合格报告。对丁公司应如何处罚？", "检验检测机构"),
+    ("调查发现检测中心化验员刘某私自改了两份原始记录，对刘某应当怎么处理", "检验检测人员"),
 ])
 def test_the_party_the_question_asks_about_in_its_sector(question, who):
     from assistant.understand import understand
