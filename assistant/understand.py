@@ -242,7 +242,12 @@ def _labelled(body: str, asked: str) -> set:
     # a letter comes before its role ('乙食品检验公司'), a surname after it ('检验员张某')
     span = body[first:first + 10] if m.group(1) else body[max(0, first - 8):first]
     span = re.split(r"[，。？；：、]", span)[0] if m.group(1) else re.split(r"[，。？；：、]", span)[-1]
-    return {a for a in actors() for w in a.question if _pattern(w).search(span)}
+    found = [(x.start(), x.end(), a) for a in actors() for w in a.question for x in _pattern(w).finditer(span)]
+    if not found:
+        return set()
+    # the role word nearest the label ('检测中心化验员刘某': the 化验员)
+    near = min(found, key=lambda f: f[0]) if m.group(1) else max(found, key=lambda f: (f[1], f[0]))
+    return {near[2]}
 
 
 def _fits(actor, sector: str) -> bool:
