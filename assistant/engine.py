@@ -1171,8 +1171,8 @@ def answer_retrieval(u: Understanding, corpus: Corpus, doc_keys: list[str] | Non
 def _reorder(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> list[retrieve.Hit]:
     """The search's order, corrected by what the question asks: its words, a rule for whether a thing is allowed,
     its sector, a text's 施行 article for when it took effect; statutes before plan items and cases."""
-    for step in (_rerank_by_wording, _shape_first, _authority_first, _rule_first, _sector_fit_first, _effective_first,
-                 _statute_first):
+    for step in (_rerank_by_wording, _subject_first, _shape_first, _authority_first, _rule_first, _sector_fit_first,
+                 _effective_first, _statute_first):
         hits = step(u, hits, corpus)
     return hits
 
@@ -1208,6 +1208,21 @@ def _rerank_by_wording(u: Understanding, hits: list[retrieve.Hit], corpus: Corpu
     if DEFINITION.search(u.text):
         return _defining_first(u.text, hits)  # '算不算篡改': the defining text answers, whatever its rank
     return _law_first(hits, scored, corpus)
+
+
+OPENING = 14  # characters of a provision's opening that name its subject ('监测机构技术负责人应…')
+
+
+def _subject_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> list[retrieve.Hit]:
+    """A fact question about someone ('技术负责人要几年经历') is answered by the provision whose subject that person
+    is, not by one that lists them among others: when the top hit's opening names none of the persons the question
+    names, a near one among the first three whose opening does goes first."""
+    if u.intent in ("penalty", "crime") or len(hits) < 2:
+        return hits
+    roles = {w for w in retrieve.terms(u.text) if re.search(r"(负责人|签字人|人员|员)$", w)}
+    if not roles or any(r in hits[0].provision.text[:OPENING] for r in roles):
+        return hits
+    return _promote(u, hits, lambda h: any(r in h.provision.text[:OPENING] for r in roles), 3, RERANK_MARGIN)
 
 
 def _effective_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> list[retrieve.Hit]:

@@ -747,3 +747,12 @@ def test_crimes_of_the_taker_the_defier_and_the_dumper(built_home, question, lea
 def test_a_case_pointed_at_by_its_place(built_home, question, case):
     a = ask(question)
     assert a.route == "cases" and a.citations[0].provision_id == case
+
+
+@pytest.mark.parametrize("question,lead", [
+    # the provision whose subject the person asked about is, not the one listing several persons
+    ("做环境监测的机构，授权签字人得有几年相关经历才行", "检验检测机构资质认定生态环境监测机构评审补充要求（2025年）/8"),
+    ("监测机构的技术负责人要多少年监测工作经验", "检验检测机构资质认定生态环境监测机构评审补充要求（2025年）/7"),
+])
+def test_a_fact_about_a_person_from_the_provision_about_that_person(built_home, question, lead):
+    assert _lead(ask(question)) == lead
