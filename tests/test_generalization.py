@@ -756,3 +756,8 @@ def test_a_case_pointed_at_by_its_place(built_home, question, case):
 ])
 def test_a_fact_about_a_person_from_the_provision_about_that_person(built_home, question, lead):
     assert _lead(ask(question)) == lead
+
+
+def test_which_territory_takes_a_case(built_home):
+    a = ask("外省一家检测机构到我们市里给工地做检测，报告是假的，归我们市局查还是它注册地的局查？")
+    assert _lead(a) == "行政处罚法/22"
