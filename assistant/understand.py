@@ -206,6 +206,7 @@ ASKED_ABOUT = (re.compile(r"对(这家|该|这个|这位|这名|此|其)?([^，�
                re.compile(r"(^|[，。？；：])([^，。？；：、]{1,10}?)(这样|这种)?(会被|要被|会|要|该|应当?)(怎么|如何|怎样)(处理|处分)"))
 # a unit named by no role of its own ('厂里', '我们公司'): in a sector's question, that sector's unit (sectors.yaml)
 GENERIC_UNIT = re.compile(r"(厂里|厂子|工厂|厂|公司|单位|企业|老板)(里|的)?$")
+FACTORY = re.compile(r"(厂里|厂子|工厂|本厂|(我们|咱们?|这个|那个|该)厂)(里)?$")  # a factory named by no role
 MAKERS = ("生产方", "经营方")  # actor families that make or sell (corpus/data/actors.yaml)
 
 
@@ -216,9 +217,12 @@ def _asked_about(body: str, sector: str | None) -> str | None:
 
     for pattern in ASKED_ABOUT:
         for m in pattern.finditer(body):
-            named = {a for a in actors() for w in a.question if _pattern(w).search(m.group(2))} or _labelled(body, m.group(2))
+            named = {a for a in actors() for w in _words(a, sector) if _pattern(w).search(m.group(2))} \
+                or _labelled(body, m.group(2))
             if sector and any(not _fits(a, sector) for a in named):
                 named = {a for a in named if _fits(a, sector)} or _sector_unit(sector, m.group(2))
+            elif sector and not named and FACTORY.search(m.group(2)):
+                named = _sector_unit(sector, m.group(2))
             if len(named) == 1:
                 return _specific_maker(named.pop(), body, sector).name
     return None
@@ -248,6 +252,11 @@ def _labelled(body: str, asked: str) -> set:
     # the role word nearest the label ('检测中心化验员刘某': the 化验员)
     near = min(found, key=lambda f: f[0]) if m.group(1) else max(found, key=lambda f: (f[1], f[0]))
     return {near[2]}
+
+
+def _words(actor, sector: str | None) -> tuple[str, ...]:
+    """The words that name an actor in a question of this sector (its generic ones only in its own)."""
+    return (*actor.question, *actor.weak) if actor.weak and sector == actor.sector else actor.question
 
 
 def _fits(actor, sector: str) -> bool:
@@ -291,7 +300,7 @@ def detect_who(text: str) -> tuple[str | None, str | None]:
                      default=len(body))
     best: tuple[bool, bool, int, int, str] | None = None  # (fits the sector, before conduct, position, length, actor)
     found_conduct = conduct_at < len(body)
-    found = [(a, m) for a in actors() for w in a.question for m in _pattern(w).finditer(body)]
+    found = [(a, m) for a in actors() for w in _words(a, sector) for m in _pattern(w).finditer(body)]
     for a, m in found:
         fits = not sector or not a.sector or a.sector == sector or a.any_sector  # '小作坊焊压力容器': no food business
         before = body[max(0, m.start() - 5):m.start()]

@@ -32,6 +32,7 @@ class Actor:
     sector: str = ""
     conduct: tuple[str, ...] = ()  # words naming it inside a sanctioned conduct, not as its subject (指使其委托的)
     any_sector: bool = False  # acts in every sector (a product's producer or seller), whatever its own sector
+    weak: tuple[str, ...] = ()  # generic words ('厂里') that name it only in a question of its own sector
 
 
 @dataclass(frozen=True)

@@ -713,6 +713,9 @@ def test_cma_and_hearings_are_on_topic(built_home):
     # a party the facts name by a letter or a surname: its first mention gives its role
     ("经查，丙建材厂送样给丁检测公司，丁公司没做试验就出了合格报告。对丁公司应如何处罚？", "检验检测机构"),
     ("调查发现检测中心化验员刘某私自改了两份原始记录，对刘某应当怎么处理", "检验检测人员"),
+    # a factory is a polluter only in an environmental question
+    ("质监的人到厂里抽检产品，老板拦着不让抽，这样会怎么罚", None),
+    ("厂里晚上偷排废水被查了，要罚多少", "排污单位"),
 ])
 def test_the_party_the_question_asks_about_in_its_sector(question, who):
     from assistant.understand import understand
