@@ -764,3 +764,11 @@ def test_a_fact_about_a_person_from_the_provision_about_that_person(built_home, 
 def test_which_territory_takes_a_case(built_home):
     a = ask("外省一家检测机构到我们市里给工地做检测，报告是假的，归我们市局查还是它注册地的局查？")
     assert _lead(a) == "行政处罚法/22"
+
+
+@pytest.mark.parametrize("question", [
+    "城边一家小加工厂没有制造许可，偷偷焊了十几个储气罐往外卖，怎么罚",
+    "没有取得安装许可的装修队给写字楼装了一部电梯，会怎么处理",
+])
+def test_making_or_installing_without_a_licence_is_not_filling_cylinders(built_home, question):
+    assert _lead(ask(question)) == "特种设备安全法/74"
