@@ -55,3 +55,8 @@ def test_public_visitor_can_read_a_named_article_even_outside_the_faq_words(buil
 
     ans = ask("麻烦把道路交通安全法第九十五条原文给我看看", mode="public")
     assert ans.route == "public_text" and ans.lead == "道路交通安全法/95" and not ans.penalties
+
+
+def test_the_public_is_not_told_how_far_a_case_has_got(built_home):
+    a = ask("我前阵子投诉了一家检测机构，你们处理到什么程度了？准备怎么处理他们？", mode="public")
+    assert a.declined and a.route == "public_decline"
