@@ -772,3 +772,8 @@ def test_which_territory_takes_a_case(built_home):
 ])
 def test_making_or_installing_without_a_licence_is_not_filling_cylinders(built_home, question):
     assert _lead(ask(question)) == "特种设备安全法/74"
+
+
+def test_the_head_of_a_unit_to_blame_for_an_accident(built_home):
+    a = ask("电梯困人伤亡认定为一般事故，物业公司总经理没有落实安全管理职责，对总经理本人怎么罚")
+    assert _lead(a) == "特种设备安全法/91"
