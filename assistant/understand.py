@@ -292,7 +292,7 @@ def detect_who(text: str) -> tuple[str | None, str | None]:
     from corpus.knowledge import actors, thesaurus
 
     asker = "authority" if ASKER.search(text) else None
-    body = ENFORCER.sub("，", ASKER.sub("，", text))
+    body = _without_titles(ENFORCER.sub("，", ASKER.sub("，", text)))
     sector = primary_sector(body)
     if (target := _asked_about(body, sector)) is not None:
         return target, asker
@@ -324,6 +324,24 @@ def detect_who(text: str) -> tuple[str | None, str | None]:
         # conduct's own words imply one
         return _implied_actor(body, sector), asker
     return (best[4] if best else _implied_actor(body, sector)), asker
+
+
+@functools.cache
+def _titles() -> re.Pattern | None:
+    """The corpus's document titles and aliases of four characters or more, longest first."""
+    from corpus.load import load_corpus
+
+    try:
+        names = sorted((n for n in load_corpus().alias_index if len(n) >= 4), key=len, reverse=True)
+    except (OSError, ValueError):  # no corpus or a broken one: no titles to set aside (its loader reports it)
+        return None
+    return re.compile("|".join(map(re.escape, names))) if names else None
+
+
+def _without_titles(text: str) -> str:
+    """A text with the documents it names set aside: '按生态环境监测条例' names a text, not a monitoring body."""
+    pattern = _titles()
+    return pattern.sub("文件", text) if pattern is not None else text
 
 
 # '质监科的人明知检测站造假也不查': the official who knows of another's conduct is the one asked about

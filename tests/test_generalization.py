@@ -777,3 +777,11 @@ def test_making_or_installing_without_a_licence_is_not_filling_cylinders(built_h
 def test_the_head_of_a_unit_to_blame_for_an_accident(built_home):
     a = ask("电梯困人伤亡认定为一般事故，物业公司总经理没有落实安全管理职责，对总经理本人怎么罚")
     assert _lead(a) == "特种设备安全法/91"
+
+
+@pytest.mark.parametrize("question,lead", [
+    ("拿着伪造的车辆合格证去车管所上牌，当场被识破，会怎么处理", "机动车登记规定/80"),
+    ("化工企业对自行监测数据弄虚作假，按生态环境监测条例该怎么处罚", "生态环境监测条例/44"),
+])
+def test_false_papers_at_registration_and_a_polluters_own_fraud(built_home, question, lead):
+    assert _lead(ask(question)) in (lead, "生态环境法典/1088")
