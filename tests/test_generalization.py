@@ -785,3 +785,12 @@ def test_the_head_of_a_unit_to_blame_for_an_accident(built_home):
 ])
 def test_false_papers_at_registration_and_a_polluters_own_fraud(built_home, question, lead):
     assert _lead(ask(question)) in (lead, "生态环境法典/1088")
+
+
+@pytest.mark.parametrize("question,lead", [
+    ("小吃摊往米粉里加吊白块增白，被市场监管查了会罚多少", "食品安全法/123"),
+    ("厂里生产的电缆铜芯里掺了铝，合格证上还写着纯铜，会怎么处罚", "产品质量法/50"),
+    ("自己把货车车厢栏板加高了半米，没去车管所办手续，会被怎么处理", "机动车登记规定/79"),
+])
+def test_everyday_names_of_adulterants_and_alterations(built_home, question, lead):
+    assert _lead(ask(question)) == lead
