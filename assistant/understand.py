@@ -188,7 +188,7 @@ ASKER = re.compile(f"({alternatives('asker')}|" r"我(市|县|区|省)[^，。�
 
 
 # the authority that finds or punishes ('被交警查到', '市监局会怎么处罚') is neither actor nor asker
-ENFORCER = re.compile(f"被[^，。？；]{{0,10}}?({alternatives('caught')})|"
+ENFORCER = re.compile(f"被[^，。？；]{{1,10}}?({alternatives('caught')})|"
                       f"({alternatives('enforcer')})[^，。？；]{{0,6}}?(来)?(怎么|如何|会|要|能|可以|应当?)?"
                       f"({alternatives('enforce')})")
 # '为/给/替/帮 X' names whom a conduct served, not who did it

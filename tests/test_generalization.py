@@ -716,6 +716,8 @@ def test_cma_and_hearings_are_on_topic(built_home):
     # a factory is a polluter only in an environmental question
     ("质监的人到厂里抽检产品，老板拦着不让抽，这样会怎么罚", None),
     ("厂里晚上偷排废水被查了，要罚多少", "排污单位"),
+    # '会被罚' asks about the party before it; nothing stands between 被 and 罚 to set aside
+    ("咱们小区物业外聘的开发商没组织竣工验收就交了房，这样开发商会被罚吗", "建设单位"),
 ])
 def test_the_party_the_question_asks_about_in_its_sector(question, who):
     from assistant.understand import understand
