@@ -796,3 +796,8 @@ def test_false_papers_at_registration_and_a_polluters_own_fraud(built_home, ques
 ])
 def test_everyday_names_of_adulterants_and_alterations(built_home, question, lead):
     assert _lead(ask(question)) == lead
+
+
+def test_figures_made_up_without_going_to_the_site(built_home):
+    a = ask("有家环保检测公司压根没派人去现场，编了几份废气监测报告交给客户，环保部门能罚它多少")
+    assert _lead(a) in ("生态环境法典/1091", "生态环境监测条例/45")
