@@ -801,3 +801,7 @@ def test_everyday_names_of_adulterants_and_alterations(built_home, question, lea
 def test_figures_made_up_without_going_to_the_site(built_home):
     a = ask("有家环保检测公司压根没派人去现场，编了几份废气监测报告交给客户，环保部门能罚它多少")
     assert _lead(a) in ("生态环境法典/1091", "生态环境监测条例/45")
+
+
+def test_makers_and_sellers_of_substandard_monitors(built_home):
+    assert _lead(ask("卖给企业的在线监测仪器不达国家标准，对做这种仪器的厂家怎么罚")) == "生态环境法典/1092"
