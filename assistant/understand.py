@@ -187,8 +187,9 @@ ASKER = re.compile(f"({alternatives('asker')}|" r"我(市|县|区|省)[^，。�
                    f"[^，。；]{{0,6}}?(中|时|过程中|期间)?[，,]?({alternatives('finding')})?")
 
 
-# the authority that finds or punishes ('被交警查到', '市监局会怎么处罚') is neither actor nor asker
-ENFORCER = re.compile(f"被[^，。？；]{{1,10}}?({alternatives('caught')})|"
+# the authority that finds or punishes ('被交警查到', '市监局会怎么处罚') is neither actor nor asker; '会被罚' keeps
+# its 罚 (it asks about the party before it)
+ENFORCER = re.compile(f"被(?!罚|处罚)[^，。？；]{{0,10}}?({alternatives('caught')})|"
                       f"({alternatives('enforcer')})[^，。？；]{{0,6}}?(来)?(怎么|如何|会|要|能|可以|应当?)?"
                       f"({alternatives('enforce')})")
 # '为/给/替/帮 X' names whom a conduct served, not who did it
@@ -202,8 +203,11 @@ OBSTRUCTED = re.compile(r"(不让|不许|不准|拒绝|阻挠|阻碍|阻止|拦�
 # …or the subject of the clause that asks for the penalty ('卖这台锅炉的商家归哪儿监管，怎么处罚')
 ASKED_ABOUT = (re.compile(r"对(这家|该|这个|这位|这名|此|其)?([^，。？；]{1,16}?)(应当?|要|该|会)?(怎么|如何|怎样)(罚|处罚|处理|处分)"),
                re.compile(r"(^|[，。？；：])([^，。？；：、]{1,14}?)(这样|这种)?(会被|要被|会|要|该|应当?)?(怎么|如何|怎样)?"
-                          r"(处罚|罚|归哪|(负|承担|担)(什么|哪些|何种|啥)?(刑事|法律)?责任|犯(了)?什么罪|构成什么罪)"),
-               re.compile(r"(^|[，。？；：])([^，。？；：、]{1,10}?)(这样|这种)?(会被|要被|会|要|该|应当?)(怎么|如何|怎样)(处理|处分)"))
+                          r"(处罚|罚|归哪|(负|承担|担)(什么|哪些|何种|啥)?(刑事|法律)?责任|犯(了)?什么罪|构成什么罪|"
+                          r"(受到|面临)(什么|哪些|何种|啥)(样的)?(处罚|处理))"),
+               re.compile(r"(^|[，。？；：])([^，。？；：、]{1,10}?)(这样|这种)?(会被|要被|会|要|该|应当?)(怎么|如何|怎样)(处理|处分)"),
+               # '…会怎么处罚工厂？': the party named after the verb
+               re.compile(r"(怎么|如何|怎样)(?:处罚|罚|处理)(?:这家|该|这个|那家|这些)?([^，。？；：、]{1,8}?)(?=[？?，。；]|$)"))
 # a unit named by no role of its own ('厂里', '我们公司'): in a sector's question, that sector's unit (sectors.yaml)
 GENERIC_UNIT = re.compile(r"(厂里|厂子|工厂|厂|公司|单位|企业|老板)(里|的)?$")
 FACTORY = re.compile(r"(厂里|厂子|工厂|本厂|(我们|咱们?|这个|那个|该)厂)(里)?$")  # a factory named by no role

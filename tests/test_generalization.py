@@ -805,3 +805,13 @@ def test_figures_made_up_without_going_to_the_site(built_home):
 
 def test_makers_and_sellers_of_substandard_monitors(built_home):
     assert _lead(ask("卖给企业的在线监测仪器不达国家标准，对做这种仪器的厂家怎么罚")) == "生态环境法典/1092"
+
+
+@pytest.mark.parametrize("question,who", [
+    ("仓库缺人手，组长安排还没拿到证的小王去开行车，被查到了厂里会受到什么处罚", "特种设备使用单位"),
+    ("锅炉房的老师傅一直没考证就烧锅炉，质监查到以后会怎么处罚工厂", "特种设备使用单位"),
+])
+def test_the_unit_asked_about_after_the_verb(question, who):
+    from assistant.understand import understand
+
+    assert understand(question).who == who
