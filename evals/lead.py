@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEV_DIR = DATA_DIR / "dev"
-SETS = {"dev": (DEV_DIR, *(DATA_DIR / f"dev{n}" for n in range(2, 12))),
+SETS = {"dev": (DEV_DIR, *(DATA_DIR / f"dev{n}" for n in range(2, 13))),
         "sealed": (DATA_DIR / "sealed",), "sealed2": (DATA_DIR / "sealed2",),
         "dev3": (DATA_DIR / "dev3",), "sealed3": (DATA_DIR / "sealed3",),
         "dev4": (DATA_DIR / "dev4",), "sealed4": (DATA_DIR / "sealed4",),
@@ -48,7 +48,8 @@ SETS = {"dev": (DEV_DIR, *(DATA_DIR / f"dev{n}" for n in range(2, 12))),
         "dev8": (DATA_DIR / "dev8",), "sealed8": (DATA_DIR / "sealed8",),
         "dev9": (DATA_DIR / "dev9",), "sealed9": (DATA_DIR / "sealed9",),
         "dev10": (DATA_DIR / "dev10",), "sealed10": (DATA_DIR / "sealed10",),
-        "dev11": (DATA_DIR / "dev11",), "sealed11": (DATA_DIR / "sealed11",)}
+        "dev11": (DATA_DIR / "dev11",), "sealed11": (DATA_DIR / "sealed11",),
+        "dev12": (DATA_DIR / "dev12",), "sealed12": (DATA_DIR / "sealed12",)}
 # the sealed halves already run once and reported: measured again only as extra dev data
 SETS["spent"] = tuple(DATA_DIR / f"sealed{n}" for n in ("", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11"))
 DEV_DIRS = SETS["dev"]
