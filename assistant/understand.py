@@ -196,6 +196,7 @@ ENFORCER = re.compile(f"被(?!罚|处罚)[^，。？；]{{0,10}}?({alternatives(
 # '给局里一个科长塞了钱': the one money is given to is the recipient, not who acted
 GIVEN_TO = re.compile(r"(给|向|塞给|送给)[^，。？]{0,8}$")
 GIFT = re.compile(r"^[^，。？]{0,8}(塞|送|给)了?[^，。？]{0,6}(钱|红包|礼|好处|万|购物卡|现金)")
+GIFT_TO = re.compile(r"(塞|送)(点|些|了)?(钱|红包|好处|礼|购物卡|现金)[^，。？]{0,4}给[^，。？]{0,8}$")  # '塞钱给…民警'
 BENEFICIARY = re.compile(r"((为|给|替|帮)(了)?|(收|拿|收受|接受)了?)(这家|该|一家|某|其|特种设备|本单位的?|单位的?|公司的?|厂里的?|新来的|新招的)?$")  # '收了检测公司送的钱': the giver
 # '不让/阻挠/殴打 X': X is the one obstructed (an inspector), not the actor
 OBSTRUCTED = re.compile(r"(不让|不许|不准|拒绝|阻挠|阻碍|阻止|拦住|拦着|殴打|推搡|威胁|辱骂|围攻|刁难|欺骗|糊弄|应付|躲着)$")
@@ -308,7 +309,8 @@ def detect_who(text: str) -> tuple[str | None, str | None]:
     for a, m in found:
         fits = not sector or not a.sector or a.sector == sector or a.any_sector  # '小作坊焊压力容器': no food business
         before = body[max(0, m.start() - 5):m.start()]
-        given = GIVEN_TO.search(body[max(0, m.start() - 12):m.start()]) and GIFT.search(body[m.end():])
+        given = (GIVEN_TO.search(body[max(0, m.start() - 12):m.start()]) and GIFT.search(body[m.end():])) \
+            or GIFT_TO.search(body[max(0, m.start() - 16):m.start()])
         if BENEFICIARY.search(before) or OBSTRUCTED.search(before) or given or _inside(m, found) or _modifies(m, found, body):
             continue  # '为排污单位伪造报告', '帮小区安装电梯': for whom, not who; '分管检测机构的领导': a modifier;
             # '拦着执法人员不让进车间': the one obstructed, not who acted

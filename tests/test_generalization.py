@@ -815,3 +815,16 @@ def test_the_unit_asked_about_after_the_verb(question, who):
     from assistant.understand import understand
 
     assert understand(question).who == who
+
+
+@pytest.mark.parametrize("question,lead", [
+    ("加油站的加油机强检到期了一年多没送检还在用，会怎么处理", "计量法/25"),
+    ("锅炉改造完没做监督检验就投用了，改造单位会怎么罚", "特种设备安全法/79"),
+])
+def test_verification_and_supervisory_inspection_in_everyday_words(built_home, question, lead):
+    assert _lead(ask(question)) == lead
+
+
+def test_money_to_a_police_officer_is_bribery(built_home):
+    a = ask("想塞钱给交警队的民警，让他把扣分消掉，被查出来算什么罪")
+    assert (_lead(a), a.route) == ("刑法/389", "crime")
