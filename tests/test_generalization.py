@@ -828,3 +828,8 @@ def test_verification_and_supervisory_inspection_in_everyday_words(built_home, q
 def test_money_to_a_police_officer_is_bribery(built_home):
     a = ask("想塞钱给交警队的民警，让他把扣分消掉，被查出来算什么罪")
     assert (_lead(a), a.route) == ("刑法/389", "crime")
+
+
+def test_items_not_tested_but_filled_in_are_a_false_report(built_home):
+    a = ask("赶工期的时候主任让我们好几项没测也直接把数据填上，报告照常盖章发出去，市场监管查到罚多少")
+    assert _lead(a) == "检验检测机构监督管理办法/27"
