@@ -100,10 +100,13 @@ def clean(text: str) -> tuple[str, bool]:
     return text[:MAX_QUESTION], truncated
 
 
-def _first(words: dict[str, tuple[str, ...]], text: str) -> str | None:
-    """The name whose word (a regular expression, as in the thesaurus) occurs first in the text."""
+def _first(words: dict[str, tuple[str, ...]], text: str, skip: Callable[[str], bool] = lambda _: False) -> str | None:
+    """The name whose word (a regular expression, as in the thesaurus) occurs first in the text (`skip`: names
+    not to consider)."""
     best, pos = None, len(text) + 1
     for name, ws in words.items():
+        if skip(name):
+            continue
         for w in ws:
             m = _pattern(w).search(text)
             if m is not None and m.start() < pos:
@@ -123,9 +126,11 @@ def detect_sector(text: str) -> str | None:
 def detect_conduct(text: str) -> str | None:
     """The conduct named first; a forged or proxy signature is a false report (监督管理办法15(五)), whichever
     word comes first ('授权签字人那栏是别人冒签的')."""
-    conduct = _first(CONDUCT_WORDS, text) or _first(CONDUCT_WORDS, statutory_negation(text)[0])  # '没经过' = 未经
-    if conduct is not None and not in_context(text, CONDUCT_SECTORS.get(conduct, ())):
-        conduct = None  # '车年检过期还在开' is no use of uninspected equipment
+    # a conduct of another sector's words does not count ('车年检过期还在开' is no use of uninspected equipment;
+    # '没办食品生产许可证' is no unlicensed making of equipment, but still working without a licence)
+    def foreign(c: str) -> bool:
+        return not in_context(text, CONDUCT_SECTORS.get(c, ()))
+    conduct = _first(CONDUCT_WORDS, text, foreign) or _first(CONDUCT_WORDS, statutory_negation(text)[0], foreign)
     if conduct is not None and conduct not in GRAVE_WORDS and (grave := _grave_in_facts(text)):
         return grave  # '分包给B公司，B公司编造检测数据出报告': the fraud, not the subcontracting
     if conduct == "分包签发" and _names("未办变更", text):
