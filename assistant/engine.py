@@ -1210,11 +1210,11 @@ def _rerank_by_wording(u: Understanding, hits: list[retrieve.Hit], corpus: Corpu
     return _law_first(hits, scored, corpus)
 
 
-OPENING = 14  # characters of a provision's opening that name its subject ('监测机构技术负责人应…')
+OPENING = 14  # characters of a provision's opening that name its subject ('某某负责人应当具备…')
 
 
 def _subject_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> list[retrieve.Hit]:
-    """A fact question about someone ('技术负责人要几年经历') is answered by the provision whose subject that person
+    """A fact question about someone ('质量主管得干满几年') is answered by the provision whose subject that person
     is, not by one that lists them among others: when the top hit's opening names none of the persons the question
     names, a near one among the first three whose opening does goes first."""
     if u.intent in ("penalty", "crime") or len(hits) < 2:
@@ -1527,7 +1527,7 @@ POINTED_AT = re.compile(r"([\u4e00-\u9fff]{2,6})(那个|那家|那起|那件)(?=
 
 
 def pointed_cases(text: str, corpus: Corpus) -> list:
-    """The corpus cases a question points at by a place ('福建莆田那个…'): those whose title, party or authority
+    """The corpus cases a question points at by a place ('宁波那家…'): those whose title, party or authority
     hold most of the place's two-character runs; [] when none does."""
     m = POINTED_AT.search(text)
     if m is None:

@@ -127,7 +127,7 @@ def detect_conduct(text: str) -> str | None:
     """The conduct named first; a forged or proxy signature is a false report (监督管理办法15(五)), whichever
     word comes first ('授权签字人那栏是别人冒签的')."""
     # a conduct of another sector's words does not count ('车年检过期还在开' is no use of uninspected equipment;
-    # '没办食品生产许可证' is no unlicensed making of equipment, but still working without a licence)
+    # a missing food-trade licence is no unlicensed making of equipment, but still working without a licence)
     def foreign(c: str) -> bool:
         return not in_context(text, CONDUCT_SECTORS.get(c, ()))
     conduct = _first(CONDUCT_WORDS, text, foreign) or _first(CONDUCT_WORDS, statutory_negation(text)[0], foreign)
@@ -198,10 +198,10 @@ ENFORCER = re.compile(f"被(?!罚|处罚)[^，。？；]{{0,10}}?({alternatives(
                       f"({alternatives('enforcer')})[^，。？；]{{0,6}}?(来)?(怎么|如何|会|要|能|可以|应当?)?"
                       f"({alternatives('enforce')})")
 # '为/给/替/帮 X' names whom a conduct served, not who did it
-# '给局里一个科长塞了钱': the one money is given to is the recipient, not who acted
+# '给县局两个科长送了红包': the one money is given to is the recipient, not who acted
 GIVEN_TO = re.compile(r"(给|向|塞给|送给)[^，。？]{0,8}$")
 GIFT = re.compile(r"^[^，。？]{0,8}(塞|送|给)了?[^，。？]{0,6}(钱|红包|礼|好处|万|购物卡|现金)")
-GIFT_TO = re.compile(r"(塞|送)(点|些|了)?(钱|红包|好处|礼|购物卡|现金)[^，。？]{0,4}给[^，。？]{0,8}$")  # '塞钱给…民警'
+GIFT_TO = re.compile(r"(塞|送)(点|些|了)?(钱|红包|好处|礼|购物卡|现金)[^，。？]{0,4}给[^，。？]{0,8}$")  # '送红包给…所长'
 BENEFICIARY = re.compile(r"((为|给|替|帮)(了)?|(收|拿|收受|接受)了?)(这家|该|一家|某|其|特种设备|本单位的?|单位的?|公司的?|厂里的?|新来的|新招的)?$")  # '收了检测公司送的钱': the giver
 # '不让/阻挠/殴打 X': X is the one obstructed (an inspector), not the actor
 OBSTRUCTED = re.compile(r"(不让|不许|不准|拒绝|阻挠|阻碍|阻止|拦住|拦着|殴打|推搡|威胁|辱骂|围攻|刁难|欺骗|糊弄|应付|躲着)$")
@@ -212,7 +212,7 @@ ASKED_ABOUT = (re.compile(r"对(这家|该|这个|这位|这名|此|其)?([^，�
                           r"(处罚|罚|归哪|(负|承担|担)(什么|哪些|何种|啥)?(刑事|法律)?责任|犯(了)?什么罪|构成什么罪|"
                           r"(受到|面临)(什么|哪些|何种|啥)(样的)?(处罚|处理))"),
                re.compile(r"(^|[，。？；：])([^，。？；：、]{1,10}?)(这样|这种)?(会被|要被|会|要|该|应当?)(怎么|如何|怎样)(处理|处分)"),
-               # '…会怎么处罚工厂？': the party named after the verb
+               # '…该如何处理这家工厂？': the party named after the verb
                re.compile(r"(怎么|如何|怎样)(?:处罚|罚|处理)(?:这家|该|这个|那家|这些)?([^，。？；：、]{1,8}?)(?=[？?，。；]|$)"))
 # a unit named by no role of its own ('厂里', '我们公司'): in a sector's question, that sector's unit (sectors.yaml)
 GENERIC_UNIT = re.compile(r"(厂里|厂子|工厂|厂|公司|单位|企业|老板)(里|的)?$")
@@ -222,7 +222,7 @@ MAKERS = ("生产方", "经营方")  # actor families that make or sell (corpus/
 
 def _asked_about(body: str, sector: str | None) -> str | None:
     """The actor named in '对X怎么罚' (the question says whom it asks about), if the words name exactly one that
-    fits the question's sector; a generic unit ('厂里要担啥责任') is the sector's own unit."""
+    fits the question's sector; a generic unit ('厂子要负啥法律责任') is the sector's own unit."""
     from corpus.knowledge import actors
 
     for pattern in ASKED_ABOUT:
@@ -243,7 +243,7 @@ LABEL = re.compile(r"([甲乙丙丁戊]|[A-Z](?![A-Za-z]))(?=公司|厂|单位|�
 
 
 def _labelled(body: str, asked: str) -> set:
-    """The actor a labelled party asked about ('对乙公司…') was introduced as ('乙食品检验公司', '检验员张某')."""
+    """The actor a labelled party asked about ('对丙站…') was introduced as ('丙建材检测站', '化验员孙某')."""
     from corpus.knowledge import actors
 
     m = LABEL.search(asked)
@@ -253,13 +253,13 @@ def _labelled(body: str, asked: str) -> set:
     first = body.find(label)
     if first < 0 or first >= body.find(asked):
         return set()
-    # a letter comes before its role ('乙食品检验公司'), a surname after it ('检验员张某')
+    # a letter comes before its role ('丙建材检测站'), a surname after it ('化验员孙某')
     span = body[first:first + 10] if m.group(1) else body[max(0, first - 8):first]
     span = re.split(r"[，。？；：、]", span)[0] if m.group(1) else re.split(r"[，。？；：、]", span)[-1]
     found = [(x.start(), x.end(), a) for a in actors() for w in a.question for x in _pattern(w).finditer(span)]
     if not found:
         return set()
-    # the role word nearest the label ('检测中心化验员刘某': the 化验员)
+    # the role word nearest the label ('实验室化验员孙某': the 化验员)
     near = min(found, key=lambda f: f[0]) if m.group(1) else max(found, key=lambda f: (f[1], f[0]))
     return {near[2]}
 
@@ -271,10 +271,9 @@ def _words(actor, sector: str | None) -> tuple[str, ...]:
 
 def _fits(actor, sector: str) -> bool:
     """Of no sector, any sector, the question's or the one it is filed under (机动车排放 → 机动车)."""
-    from corpus.knowledge import sectors
+    from corpus.knowledge import index_sector
 
-    filed = next((s.index for s in sectors() if s.name == sector), "")
-    return not actor.sector or actor.any_sector or actor.sector in (sector, filed)
+    return not actor.sector or actor.any_sector or actor.sector in (sector, index_sector(sector))
 
 
 def _sector_unit(sector: str, words: str) -> set:
@@ -286,7 +285,7 @@ def _sector_unit(sector: str, words: str) -> set:
 
 def _specific_maker(actor, body: str, sector: str | None):
     """A maker or seller of any product asked about ('这个卖家') is the sector's own maker or seller when the
-    question names exactly one ('卖报废锅炉的…卖家': the equipment dealer)."""
+    question names exactly one ('倒卖旧气瓶的…商家': the equipment dealer)."""
     from corpus.knowledge import actors
 
     if not (actor.any_sector and sector):
@@ -350,7 +349,7 @@ def _titles() -> re.Pattern | None:
 
 
 def _without_titles(text: str) -> str:
-    """A text with the documents it names set aside: '按生态环境监测条例' names a text, not a monitoring body."""
+    """A text with the documents it names set aside: a statute's title ('…环境监测条例') names a text, not a monitoring body."""
     pattern = _titles()
     return pattern.sub("文件", text) if pattern is not None else text
 

@@ -190,7 +190,12 @@ def actors() -> tuple[Actor, ...]:
 @functools.cache
 def sectors() -> tuple[Sector, ...]:
     data = _only("sectors.yaml", load_file("sectors.yaml"), "sectors")
-    return tuple(_build(Sector, f"sectors.yaml:{name}", raw, name=name) for name, raw in data["sectors"].items())
+    out = tuple(_build(Sector, f"sectors.yaml:{name}", raw, name=name) for name, raw in data["sectors"].items())
+    names = {a.name for a in actors()}
+    for s in out:
+        if s.unit and s.unit not in names:
+            raise KnowledgeError(f"sectors.yaml:{s.name}: unit {s.unit!r} 不在 actors.yaml 中")
+    return out
 
 
 @functools.cache

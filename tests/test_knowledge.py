@@ -30,6 +30,17 @@ def test_bad_knowledge_files_are_refused(refused_knowledge, name, loader, text, 
     refused_knowledge(name, loader, text, message)
 
 
+def test_a_sectors_unit_must_be_an_actor(refused_knowledge, tmp_path):
+    """sectors.yaml `unit` names the actor a generic unit is read as: one actors.yaml does not know is refused."""
+    (tmp_path / "actors.yaml").write_text((Path(kb.__file__).parent / "data" / "actors.yaml").read_text("utf-8"), "utf-8")
+    kb.actors.cache_clear()
+    try:
+        refused_knowledge("sectors.yaml", "sectors", "sectors:\n  X:\n    question: [x]\n    text: [x]\n    documents: [d]\n"
+                          "    unit: 无此人\n", "unit")
+    finally:
+        kb.actors.cache_clear()
+
+
 @pytest.mark.parametrize("name,loader,entry", [  # entry: the keys leading to one entry of the file (0: the first)
     ("actors.yaml", "actors", ("actors", 0)), ("sectors.yaml", "sectors", ("sectors", 0)),
     ("thesaurus.yaml", "thesaurus", ("terms", 0)), ("faq.yaml", "faq_topics", ("topics", 0)),
