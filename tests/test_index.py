@@ -263,9 +263,11 @@ def test_a_wide_scope_is_over_fetched_in_proportion_and_falls_back_to_exact_when
 
 def test_default_questions_by_proportional_over_fetch_keep_their_hits_and_narrow_filters_stay_exact(
         share_searcher, searcher):
-    """Through search(): default questions take the proportional over-fetch, and their hybrid top 10 is the
-    exact search's for nearly every question (the repealed texts' 371 units are not what they are near); a
-    filter to two documents is still searched exactly; `exact_dense` sends every query to the exact search."""
+    """Through search(): default questions take the proportional over-fetch, and their hybrid top 5 is the
+    exact search's, and their top 10 all but one of its hits, for nearly every question (the repealed texts' 371
+    units are not what they are near); a filter to two documents is still searched exactly; `exact_dense` sends
+    every query to the exact search. HNSW graphs differ from build to build: four builds from the same vectors
+    kept the whole top 10 in order for 46–48 of the 50 questions, the top 5 for 49–50, 9 of 10 for all 50."""
     from evals.bench import QUERIES, _paths
     from index.search import Searcher
 
@@ -273,11 +275,13 @@ def test_default_questions_by_proportional_over_fetch_keep_their_hits_and_narrow
     exact.exact_dense = True
     s = share_searcher
     before = dict(s.dense_paths)
-    same = sum([h.id for h in s.search(q, k=10)] == [h.id for h in exact.search(q, k=10)] for q in QUERIES)
+    pairs = [([h.id for h in s.search(q, k=10)], [h.id for h in exact.search(q, k=10)]) for q in QUERIES]
+    top5 = sum(a[:5] == b[:5] for a, b in pairs)
+    nine = sum(len(set(a) & set(b)) >= 9 for a, b in pairs)
     s.search("检验机构出具虚假报告怎么罚", k=5, doc_keys=["特种设备安全法", "39号令"])
     paths = _paths(s, before)
     assert paths["chroma-share"] + paths["exact-fallback"] == len(QUERIES) and paths["chroma"] == 0
-    assert paths["exact"] == 1 and same >= len(QUERIES) - 3
+    assert paths["exact"] == 1 and top5 >= len(QUERIES) - 2 and nine >= len(QUERIES) - 2
     before = dict(exact.dense_paths)
     exact.search("检验机构出具虚假报告怎么罚", k=5)
     assert _paths(exact, before)["exact"] == 1
