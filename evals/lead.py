@@ -49,7 +49,8 @@ SETS = {"dev": (DEV_DIR, *(DATA_DIR / f"dev{n}" for n in range(2, 13))),
         "dev9": (DATA_DIR / "dev9",), "sealed9": (DATA_DIR / "sealed9",),
         "dev10": (DATA_DIR / "dev10",), "sealed10": (DATA_DIR / "sealed10",),
         "dev11": (DATA_DIR / "dev11",), "sealed11": (DATA_DIR / "sealed11",),
-        "dev12": (DATA_DIR / "dev12",), "sealed12": (DATA_DIR / "sealed12",)}
+        "dev12": (DATA_DIR / "dev12",), "sealed12": (DATA_DIR / "sealed12",),
+        "dev13": (DATA_DIR / "dev13",), "sealed13": (DATA_DIR / "sealed13",)}
 # the sealed halves already run once and reported: measured again only as extra dev data
 SETS["spent"] = tuple(DATA_DIR / f"sealed{n}" for n in ("", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"))
 DEV_DIRS = SETS["dev"]
