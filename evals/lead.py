@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEV_DIR = DATA_DIR / "dev"
-SETS = {"dev": (DEV_DIR, *(DATA_DIR / f"dev{n}" for n in range(2, 13))),
+SETS = {"dev": (DEV_DIR, *(DATA_DIR / f"dev{n}" for n in range(2, 14))),
         "sealed": (DATA_DIR / "sealed",), "sealed2": (DATA_DIR / "sealed2",),
         "dev3": (DATA_DIR / "dev3",), "sealed3": (DATA_DIR / "sealed3",),
         "dev4": (DATA_DIR / "dev4",), "sealed4": (DATA_DIR / "sealed4",),
