@@ -18,7 +18,7 @@ WEIGHTS_FILE = Path(__file__).resolve().parent / "calibration.json"
 DEFAULT_DOUBT = 0.7
 ROUTES = ("conduct", "crime", "retrieval", "plan", "faq", "public_retrieval", "counterpart", "lookup")
 FEATURES = ("bias", "score", "margin", "f_lex", "f_ret", "f_actor", "f_sector", "f_rank", "f_curated", "f_conduct",
-            "overlap", "corroborated",
+            "overlap", "corroborated", "agree", "named",
             "who", "sector", "conduct", "asker", "long", "parts")
 
 

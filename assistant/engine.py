@@ -206,7 +206,22 @@ def _principle(a: Asked) -> Answer | None:
         ans = answer_retrieval(replace(a.u, text=asked, expanded=expand(asked)), a.corpus,
                                doc_keys=_principle_documents(a))
         ans.question = a.u.text
+    if not ans.declined and (own := _special_rule(ans, a.corpus)):
+        ans = answer_retrieval(a.u, a.corpus, doc_keys=_principle_documents(a), first=own)
     return None if ans.declined else ans
+
+
+DEFERS = re.compile(r"法律另有规定的除外|法律另有规定的，从其规定|另有规定的，依照其规定")
+
+
+def _special_rule(ans: Answer, corpus: Corpus) -> str | None:
+    """When 行政处罚法's rule defers to other laws ('法律另有规定的除外') and the sector code's own general rule on the
+    same point is among the cited articles, that one (lex specialis) — else None."""
+    lead = corpus.provisions.get(ans.lead)
+    if lead is None or lead.doc_key != "行政处罚法" or not DEFERS.search(corpus.provisions[lead.article_id].text):
+        return None
+    return next((c.provision_id for c in ans.citations if (p := corpus.provisions.get(c.provision_id))
+                 and p.doc_key != "行政处罚法" and GENERAL_PART in p.chapter), None)
 
 
 def _principle_clause(text: str) -> str:
@@ -1160,10 +1175,10 @@ def answer_retrieval(u: Understanding, corpus: Corpus, doc_keys: list[str] | Non
         for h in others:
             lines.append(f"- {cites.ref(h.provision.id, '相关')}：{retrieve.best_sentence(u.text, h.provision.text)[:140]}")
         lines.append("")
-    gap = (hits[0].score - hits[1].score) / max(hits[0].score, 1e-9) if len(hits) > 1 else 1.0
     ans = Answer(question=u.text, markdown="", intent=u.intent, conclusion=conclusion, lead=top.provision.id,
                  route="retrieval", penalties=[r.to_dict() for r in records], confidence=round(min(conf, 0.85), 2),
-                 evidence={"overlap": conf, "margin": gap, "corroborated": float(corroborated)})
+                 evidence={"overlap": conf, "margin": _gap(hits), "corroborated": float(corroborated),
+                           "agree": _agree(top)})
     _finish(ans, lines, cites, corpus, _matching_cases(corpus, u, cites.ids()) if penalty else [])
     return ans
 
@@ -1415,9 +1430,23 @@ def answer_plan(u: Understanding, corpus: Corpus) -> Answer:
         lines.append(f"- {cites.ref(h.provision.id, '行动方案')}："
                      f"{retrieve.answer_sentences(u.text, h.provision.text, h.provision.heading)[0][:140]}")
     ans = Answer(question=u.text, markdown="", intent="plan", conclusion=conclusion, lead=top.id, route="plan",
-                 confidence=round(min(0.85, max(0.4, retrieve.overlap(u.text, top.text))), 2))
+                 confidence=round(min(0.85, max(0.4, retrieve.overlap(u.text, top.text))), 2),
+                 evidence={"overlap": retrieve.overlap(u.text, top.text), "margin": _gap(hits),
+                           "agree": _agree(hits[0]), "named": float(bool(wanted))})
     _finish(ans, lines, cites, corpus, [])
     return ans
+
+
+def _gap(hits: list) -> float:
+    """How far the lead's score is ahead of the next hit's, as a share of it (hits moved up by rule may trail)."""
+    if len(hits) < 2 or hits[0].score <= 0:
+        return 1.0
+    return max(-1.0, (hits[0].score - hits[1].score) / hits[0].score)
+
+
+def _agree(hit) -> float:
+    """1 when the lexical and the dense search both rank the lead among their first three (independent agreement)."""
+    return float(hit.ranks.get("bm25", 99) <= 3 and hit.ranks.get("dense", 99) <= 3)
 
 
 def _by_answering_sentence(question: str, hits: list[retrieve.Hit], head: int = 5) -> list[retrieve.Hit]:

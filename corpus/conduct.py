@@ -125,7 +125,8 @@ def _entries_for(corpus: Corpus, pid: str, records: list[PenaltyRecord], previou
         out = []
         for iid in items:
             text = corpus.provisions[iid].text
-            acts = found or actors_in(_subject(re.sub(r"^[（(][^）)]+[）)]", "", text))) + _instigators(text)
+            acts = found or actors_in(_subject(re.sub(r"^[（(][^）)]+[）)]", "", text)))
+            acts += tuple(a for a in _instigators(text) if a not in acts)  # an item's own instigators too
             obligations = _obligations(corpus, prov.doc_key, text) or base["obligations"]
             out.append(Entry(id=iid, subject=subject, actors=acts, conduct=f"{lead}：{text}", label="",
                              **base | {"sector": _sector(prov.doc_key, f"{lead}{text}"), "obligations": obligations}))

@@ -242,6 +242,8 @@ def _sentence_subject(sentence: str, default: str) -> str:
 def _explicit_target(seg: str) -> str | None:
     """'对直接负责的主管人员和其他直接责任人员处…' → 直接责任人员; None when the segment names no target."""
     m = TARGET_PHRASE.search(seg)
+    if m and not any(w in m.group(1) for w in DIRECT) and re.search(r"负责人|法定代表人", m.group(1)):
+        return "个人"  # '对单位处…；对主要负责人处…': the second range is the person's, not the unit's again
     return target_of(m.group(1)) if m else None
 
 

@@ -114,6 +114,17 @@ def test_penalty_special_equipment_law_93(c):
     assert dual.target == "个人" and (dual.fine_min, dual.fine_max) == (5_000, 50_000)
 
 
+def test_a_unit_and_its_head_keep_their_own_ranges(c):
+    """'对单位处五万元以上二十万元以下罚款；对主要负责人处一万元以上五万元以下罚款': two records, the unit's range
+    not overwritten by its head's (特种设备安全法89, 条例87, 安全生产法106)."""
+    def ranges(aid):
+        return {r.target: (r.fine_min, r.fine_max) for r in c.penalties_for(aid) if r.tier == "基本" and r.has_fine}
+
+    assert ranges("特种设备安全法/89/1") == {"机构": (50_000, 200_000), "个人": (10_000, 50_000)}
+    assert ranges("特种设备安全监察条例/87/1") == {"机构": (50_000, 200_000), "个人": (4_000, 20_000)}
+    assert ranges("安全生产法/106/1") == {"个人": (20_000, 100_000)}
+
+
 def test_penalty_road_traffic_law_94(c):
     recs = [r for r in c.penalties_for("道路交通安全法/94/2") if r.tier == "基本"]
     assert len(recs) == 1

@@ -139,7 +139,9 @@ def test_the_public_asking_where_to_complain_gets_the_complaint_topic(built_home
 @pytest.mark.parametrize("text,actor", [
     ("负责食品抽检监管的干部收了钱不查", "国家机关工作人员"),  # an actor inside the official's noun phrase
     ("分管检测机构审批的领导滥用职权", "国家机关工作人员"),
-    ("我们厂子造的反应釜出厂前没做检验", "生产者销售者"),  # '厂里生产的' is a producer, not a polluter
+    # '厂里生产的' is a producer, not a polluter; of a pressure vessel, the equipment maker
+    ("我们厂子造的反应釜出厂前没做检验", "特种设备生产单位"),
+    ("我们厂子造的水泥出厂前没做检验", "生产者销售者"),
 ])
 def test_who_is_the_whole_noun_phrase(text, actor):
     assert detect_who(text)[0] == actor
@@ -833,3 +835,33 @@ def test_money_to_a_police_officer_is_bribery(built_home):
 def test_items_not_tested_but_filled_in_are_a_false_report(built_home):
     a = ask("赶工期的时候主任让我们好几项没测也直接把数据填上，报告照常盖章发出去，市场监管查到罚多少")
     assert _lead(a) == "检验检测机构监督管理办法/27"
+
+
+@pytest.mark.parametrize("question,lead", [
+    # the law's own sub-conducts of equipment makers, users and maintainers, in everyday words
+    ("锅炉厂新研制的锅炉型号还没做过型式试验就量产了，怎么处理", "特种设备安全法/76"),
+    ("厂家出厂的压力容器一份技术资料都没附，使用单位找上门，厂家会被怎么罚", "特种设备安全法/77"),
+    ("我们厂焊的压力容器没报特检院监督检验就运走了，罚款多少", "特种设备安全法/79"),
+    ("商场扶梯有异响，物业没检修还一直照常运行，怎么处罚物业", "特种设备安全法/84"),
+    ("一家没有许可的公司给写字楼做电梯维护保养，罚多少", "特种设备安全法/88"),
+    ("游乐场过山车出了事故，老板让员工瞒着不报，对游乐场怎么罚", "特种设备安全法/89"),
+    ("起重机司机没有证，让他开起重机的工厂罚多少", "特种设备安全法/86"),
+])
+def test_equipment_conducts_in_everyday_words(built_home, question, lead):
+    assert _lead(ask(question)) == lead
+
+
+def test_a_unit_and_its_head_get_their_own_ranges_in_the_answer(built_home):
+    a = ask("电梯出了事故，使用单位瞒报了，单位罚多少？")
+    assert _lead(a) == "特种设备安全法/89"
+    assert "5万元以上20万元以下" in a.markdown and "1万元以上5万元以下" in a.markdown
+
+
+@pytest.mark.parametrize("question,lead", [
+    ("收到处罚决定书以后罚款要在几天内缴清？", "行政处罚法/67"),
+    ("甲地和乙地的市场监管局对同一家公司都立了案，案子归谁管辖", "行政处罚法/25"),
+    # 行政处罚法36 defers ('法律另有规定的除外'): the environmental code's own time bar leads
+    ("排污单位违法造成了污染后果，处罚时效是几年？", "生态环境法典/1054"),
+])
+def test_general_rules_of_penalty_and_the_special_rule_they_defer_to(built_home, question, lead):
+    assert _lead(ask(question)) == lead
