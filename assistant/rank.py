@@ -206,7 +206,7 @@ def rank(query: str, who: str | None, sector: str | None, corpus: Corpus, crime:
         return Ranking(out)
     out = _sanctioning_first(_saying_the_conduct_first(out), corpus)
     valid = [e for e, ok in zip(entries, mask, strict=True) if ok]
-    out = _superseding(prefer_special(out, sector, index.tokenizer), valid, conduct)
+    out = _superseding(_deferring_yields(prefer_special(out, sector, index.tokenizer), corpus), valid, conduct)
     return with_margin(out, sector, index.tokenizer)
 
 
@@ -267,6 +267,27 @@ def _sanctioning_first(cands: list[Candidate], corpus: Corpus) -> list[Candidate
                  and c.features["actor"] >= 0 and c.features["sector"] >= 0 and top.score - c.score <= CONDUCT_MARGIN),
                 None)
     return cands if near is None else [near, *(c for c in cands if c is not near)]
+
+
+# '其他有关法律、法规对处罚机关和处罚方式有规定的，依照法律、法规的规定执行': the text hands the sanction to others
+# (not '另有规定的，从其规定': that is lex specialis for a sector's own law, settled by prefer_special)
+DEFERS = re.compile(r"其他有关法律、法规对处罚机关和处罚方式有规定的")
+
+
+def _deferring_yields(cands: list[Candidate], corpus: Corpus) -> list[Candidate]:
+    """A top entry whose paragraph defers its sanction to other laws yields to a near entry of another document
+    that says the conduct the question names (its thesaurus key) and does not contradict the actor."""
+    if len(cands) < 2 or not DEFERS.search(corpus.provisions[cands[0].entry.penalty_id].text):
+        return cands
+    top = cands[0]
+    near = next((c for c in cands[1:8] if c.entry.doc_key != top.entry.doc_key and c.features.get("conduct", 0.0) > 0
+                 and c.features["actor"] >= 0 and c.features["sector"] > -1 and top.score - c.score <= CONDUCT_MARGIN),
+                None)  # (sector −0.3: a sector's own text, its sector not named in the question — not contradicted)
+    if near is None:
+        return cands
+    near.features.pop("superseded", None)  # the general text that deferred to it is no rival reading either
+    top.features["superseded"] = 1.0
+    return [near, *(c for c in cands if c is not near)]
 
 
 def prefer_special(cands: list[Candidate], sector: str | None, tokenize) -> list[Candidate]:

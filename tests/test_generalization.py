@@ -865,3 +865,19 @@ def test_a_unit_and_its_head_get_their_own_ranges_in_the_answer(built_home):
 ])
 def test_general_rules_of_penalty_and_the_special_rule_they_defer_to(built_home, question, lead):
     assert _lead(ask(question)) == lead
+
+
+@pytest.mark.parametrize("question,lead", [
+    ("五金店把过了有效期的灭火器继续拿出来卖，依据哪条罚", "产品质量法/52"),  # 消保法56 defers to it
+    ("肉摊的秤被人动了手脚，每斤少给二两，怎么处理", "计量法/27"),
+    ("开发商把一栋楼的工程分成好几块分别包给三家施工队，怎么罚", "建筑法/65"),
+    ("被罚款后限期改正，复查时废气还是超标排放，还能怎么处理", "生态环境法典/1060"),
+    ("申请资质认定时隐瞒了实验室搬迁的情况，会有什么后果", "检验检测机构资质认定管理办法/33"),
+    ("检测公司资质还没批下来就开始对外出检测报告，罚多少", "检验检测机构资质认定管理办法/34"),
+    ("企业自己定的企业标准没有进行编号，怎么处理", "标准化法/42"),
+    ("淘宝店出售能绕过尾气检测的作弊模块，怎么处罚", "生态环境法典/1125"),
+    ("维修厂给货车拆掉了DPF颗粒捕集器，对维修厂怎么处罚", "生态环境法典/1124"),
+    ("某省制定的地方标准没有报国务院标准化行政主管部门备案，怎么处理", "标准化法/40"),
+])
+def test_conducts_of_products_measures_standards_and_emissions_in_everyday_words(built_home, question, lead):
+    assert _lead(ask(question)) == lead
