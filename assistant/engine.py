@@ -1260,8 +1260,12 @@ def _sector_fit_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus
     """A sector's own law does not answer a question that names no such sector ('检测员在两家公司同时上班' is
     not about 特种设备 inspectors): a text of the question's sector, or a general one, that fits about as well
     goes first."""
-    if not hits or sector_of_document(hits[0].provision.doc_key) in (None, "综合", u.sector):
+    if not hits or sector_of_document(hits[0].provision.doc_key) in (None, u.sector):
         return hits
+    if sector_of_document(hits[0].provision.doc_key) == "综合":  # the named sector's own text, when as near
+        if u.sector is None:
+            return hits
+        return _promote(u, hits, lambda h: sector_of_document(h.provision.doc_key) == u.sector, 4, RERANK_MARGIN)
     # a question naming another sector needs a near fit; one naming none, a general text that fits better
     wanted = ("综合", u.sector) if u.sector is not None else ("综合",)
     slack = RERANK_MARGIN if u.sector is not None else -0.01
