@@ -438,6 +438,9 @@ def answer_conduct(u: Understanding, corpus: Corpus, sess: Session | None, today
         BASIS_ASK.search(u.text)) and (u.conduct is not None or u.who is not None or u.intent == "legal_basis"))
     if OBJECTION.search(u.text) and not HOW_PUNISHED_RE.search(u.text) and not crime:
         penaltyish = False  # objecting to a test result asks the way to contest it, not a sanction
+    if not penaltyish and (overseer := overseer_of(u, corpus)) and \
+            (ans := answer_retrieval(u, corpus, doc_keys=[overseer.split("/")[0]], first=overseer)).lead == overseer:
+        return ans, None
     if not penaltyish:
         return answer_retrieval(u, corpus, doc_keys=sorted(named) or None), None
     r = rank(u.expanded, u.who, u.sector, corpus, curated=scenarios.curated_ids(), on=u.conduct_date,
@@ -463,6 +466,20 @@ def answer_conduct(u: Understanding, corpus: Corpus, sess: Session | None, today
     ans = _conduct_answer(u, s, corpus, today, rival, r.margin)
     ans.evidence = evidence
     return ans, s
+
+
+OVERSEE = re.compile(r"(归|由|是)?(哪个|什么|哪一个|哪)(个)?(部门|单位|机关)[^，。？]{0,2}(管|负责|监管|主管|监督)|谁(来)?(管|监管|主管)")
+
+
+def overseer_of(u: Understanding, corpus: Corpus) -> str | None:
+    """'电梯归哪个部门管': which department oversees a sector at all (no conduct named) is answered by the
+    sector's overseeing article (sectors.yaml `overseer`), not by a sanction that names some department."""
+    from corpus.knowledge import sectors
+
+    if u.intent != "authority" or u.conduct or not OVERSEE.search(u.text) or PENALTY_QUESTION.search(u.text):
+        return None
+    pid = next((s.overseer for s in sectors() if s.name == u.sector and s.overseer), None)
+    return pid if pid in corpus.provisions else None
 
 
 GENERAL_RULE_CONFIDENCE = 0.7

@@ -201,7 +201,8 @@ ENFORCER = re.compile(f"被(?!罚|处罚)[^，。？；]{{0,10}}?({alternatives(
 # '给县局两个科长送了红包': the one money is given to is the recipient, not who acted
 GIVEN_TO = re.compile(r"(给|向|塞给|送给)[^，。？]{0,8}$")
 GIFT = re.compile(r"^[^，。？]{0,8}(塞|送|给)了?[^，。？]{0,6}(钱|红包|礼|好处|万|购物卡|现金)")
-GIFT_TO = re.compile(r"(塞|送)(点|些|了)?(钱|红包|好处|礼|购物卡|现金)[^，。？]{0,4}给[^，。？]{0,8}$")  # '送红包给…所长'
+# '送红包给…所长', '送了五万元现金给…工作人员'
+GIFT_TO = re.compile(r"(塞|送)(点|些|了)?[^，。？]{0,6}(钱|红包|好处|礼|购物卡|现金|万|千)[^，。？]{0,4}给[^，。？]{0,8}$")
 BENEFICIARY = re.compile(r"((为|给|替|帮)(了)?|(收|拿|收受|接受)了?)(这家|该|一家|某|其|特种设备|本单位的?|单位的?|公司的?|厂里的?|新来的|新招的)?$")  # '收了检测公司送的钱': the giver
 # '不让/阻挠/殴打 X': X is the one obstructed (an inspector), not the actor
 OBSTRUCTED = re.compile(r"(不让|不许|不准|拒绝|阻挠|阻碍|阻止|拦住|拦着|殴打|推搡|威胁|辱骂|围攻|刁难|欺骗|糊弄|应付|躲着)$")

@@ -46,6 +46,7 @@ class Sector:
     # emission, not the boiler)
     overrides: tuple[str, ...] = ()
     unit: str = ""  # the actor a generic unit ('厂里', '公司') asked about is, in this sector's questions
+    overseer: str = ""  # the article naming the department that oversees the sector
 
 
 @dataclass(frozen=True)

@@ -881,3 +881,30 @@ def test_general_rules_of_penalty_and_the_special_rule_they_defer_to(built_home,
 ])
 def test_conducts_of_products_measures_standards_and_emissions_in_everyday_words(built_home, question, lead):
     assert _lead(ask(question)) == lead
+
+
+@pytest.mark.parametrize("question,lead", [
+    ("环评公司出的环境影响评价报告跟现场实际严重不符，相关人员要负刑事责任吗", "刑法/229"),
+    ("老板私下送了五万元现金给审批科的工作人员，想让资质快点批下来，这是什么罪", "刑法/389"),
+])
+def test_crimes_of_intermediaries_and_of_givers_in_everyday_words(built_home, question, lead):
+    assert _lead(ask(question)) == lead
+
+
+def test_a_food_report_question_leads_with_the_food_law_over_the_general_rule(built_home):
+    a = ask("食品检验报告需要哪些人签名盖章，谁对报告负责")
+    assert _lead(a) == "食品安全法/86"
+
+
+@pytest.mark.parametrize("question,lead", [
+    ("锅炉是归哪个部门监管的", "特种设备安全法/5"),
+    ("私家车上路的交通安全由什么部门负责管", "道路交通安全法/5"),
+])
+def test_which_department_oversees_a_sector_at_all(built_home, question, lead):
+    assert _lead(ask(question)) == lead
+
+
+def test_a_gift_of_an_amount_to_an_official_names_the_giver(built_home):
+    from assistant.understand import detect_who
+
+    assert detect_who("公司经理送了三千元购物卡给质监站的工作人员")[0] != "国家机关工作人员"

@@ -201,3 +201,14 @@ def test_every_crime_of_the_table_is_a_criminal_article_in_the_corpus():
     for crime in kb.crimes():
         art = corpus.provisions.get(crime.article)
         assert art is not None and art.doc_key == "刑法", crime.article
+
+
+def test_every_sectors_overseer_is_an_article_of_one_of_its_documents():
+    """sectors.yaml `overseer` answers '归哪个部门管': it must be in the corpus, in a document of that sector."""
+    from corpus.load import load_corpus
+
+    corpus = load_corpus()
+    seen = [s for s in kb.sectors() if s.overseer]
+    assert len(seen) >= 4
+    for s in seen:
+        assert s.overseer in corpus.provisions and s.overseer.split("/")[0] in s.documents, s.name

@@ -60,3 +60,19 @@ def test_public_visitor_can_read_a_named_article_even_outside_the_faq_words(buil
 def test_the_public_is_not_told_how_far_a_case_has_got(built_home):
     a = ask("我前阵子投诉了一家检测机构，你们处理到什么程度了？准备怎么处理他们？", mode="public")
     assert a.declined and a.route == "public_decline"
+
+
+def test_the_public_asking_which_department_oversees_lifts_gets_its_article(built_home):
+    from assistant import ask
+
+    a = ask("我们楼里的扶梯由哪个部门监管？", mode="public")
+    assert a.lead == "特种设备安全法/5"
+
+
+def test_a_retest_of_farm_produce_cites_the_farm_produce_law(built_home):
+    from assistant import ask
+
+    a = ask("种植的蔬菜被抽检说农药残留超标，对结论有异议能申请复检吗", mode="public")
+    assert a.lead == "农产品质量安全法/51"
+    a = ask("饮料抽检不合格，我们对检验结论有异议，怎么申请复检", mode="public")
+    assert a.lead == "食品安全法/88"
