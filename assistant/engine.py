@@ -190,7 +190,9 @@ def _is_principle(a: Asked) -> bool:
     """A general rule of administrative penalty — not a crime question that says 罚金 ('公司本身也会被判罚金吗'),
     nor one asking the sanction first and mitigation after ('该怎么罚，可以减轻吗': the conduct's article leads)."""
     m = PRINCIPLE.search(a.u.text)
-    return m is not None and "行政处罚法" in a.corpus.documents and not a.refs and not asks_crime(a.u.text) \
+    offset = m is not None and "罚金" in m.group() and "款" in m.group()  # a fine set against a criminal fine: 折抵
+    return m is not None and "行政处罚法" in a.corpus.documents and not a.refs \
+        and (offset or not asks_crime(a.u.text)) \
         and not (LIGHTER.match(m.group()) and HOW_PUNISHED_RE.search(a.u.text[:m.start()]))
 
 
@@ -438,6 +440,8 @@ def answer_conduct(u: Understanding, corpus: Corpus, sess: Session | None, today
         BASIS_ASK.search(u.text)) and (u.conduct is not None or u.who is not None or u.intent == "legal_basis"))
     if OBJECTION.search(u.text) and not HOW_PUNISHED_RE.search(u.text) and not crime:
         penaltyish = False  # objecting to a test result asks the way to contest it, not a sanction
+    if CIVIL.search(u.text) and not crime and not HOW_MUCH.search(u.text):
+        penaltyish = False  # '除了行政处罚，还要承担什么民事责任' asks the civil liability article
     if not penaltyish and (overseer := overseer_of(u, corpus)) and \
             (ans := answer_retrieval(u, corpus, doc_keys=[overseer.split("/")[0]], first=overseer)).lead == overseer:
         return ans, None
@@ -780,6 +784,8 @@ def _authority_lines(s: Scenario, records: list[PenaltyRecord], cites: Citations
 # the question mentions lighter treatment: the notes add 行政处罚法 32 and 33
 MITIGATION = re.compile(alternatives("mitigation"))
 OBJECTION = re.compile(alternatives("objection"))
+CIVIL = re.compile(r"(民事|连带)(赔偿)?责任|连带赔偿")
+HOW_MUCH = re.compile(r"罚多少|罚款多少|怎么罚|如何处罚|罚款幅度")
 
 
 def _scenario_notes(u: Understanding, s: Scenario, cites: Citations) -> list[str]:

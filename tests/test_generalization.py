@@ -908,3 +908,12 @@ def test_a_gift_of_an_amount_to_an_official_names_the_giver(built_home):
     from assistant.understand import detect_who
 
     assert detect_who("公司经理送了三千元购物卡给质监站的工作人员")[0] != "国家机关工作人员"
+
+
+def test_a_fine_paid_before_a_criminal_fine_is_offset(built_home):
+    assert _lead(ask("公司已经交了二十万罚款，法院又判了罚金，罚款能抵吗")) == "行政处罚法/35"
+
+
+def test_civil_liability_beside_the_penalty_is_its_own_article(built_home):
+    a = ask("排放检验机构出具虚假报告造成污染，除了被罚款，对委托人要承担什么连带责任")
+    assert _lead(a) == "生态环境法典/1067"
