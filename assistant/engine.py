@@ -1502,7 +1502,10 @@ def _heading_named_first(question: str, hits: list[retrieve.Hit], key: str, corp
     items = [p for p in corpus.provisions.values() if p.doc_key == key and p.kind in ("plan_item", "plan_part")
              and p.heading]
     scored = sorted(((_common_run(question, HEADING_VERB.sub("", p.heading)), p) for p in items), key=lambda x: -x[0])
-    if not scored or scored[0][0] < HEADING_MIN or len(scored) > 1 and scored[0][0] < scored[1][0] + HEADING_MARGIN:
+    # a short heading repeated whole ('总体要求里提出…') names its part as surely as a long one repeated in part
+    whole = bool(scored) and len(scored[0][1].heading) >= 4 and scored[0][1].heading in question
+    if not scored or scored[0][0] < HEADING_MIN and not whole or \
+            len(scored) > 1 and scored[0][0] < scored[1][0] + (0 if whole else HEADING_MARGIN):
         return hits
     best = scored[0][1]
     if best.kind == "plan_part" and hits and hits[0].provision.chapter == best.chapter:

@@ -917,3 +917,8 @@ def test_a_fine_paid_before_a_criminal_fine_is_offset(built_home):
 def test_civil_liability_beside_the_penalty_is_its_own_article(built_home):
     a = ask("排放检验机构出具虚假报告造成污染，除了被罚款，对委托人要承担什么连带责任")
     assert _lead(a) == "生态环境法典/1067"
+
+
+def test_a_short_plan_heading_repeated_whole_names_its_part(built_home):
+    a = ask("行动方案总体要求部分的指导思想是什么")
+    assert a.lead == "检验检测领域综合治理行动方案/part-一"
