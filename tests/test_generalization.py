@@ -922,3 +922,10 @@ def test_civil_liability_beside_the_penalty_is_its_own_article(built_home):
 def test_a_short_plan_heading_repeated_whole_names_its_part(built_home):
     a = ask("行动方案总体要求部分的指导思想是什么")
     assert a.lead == "检验检测领域综合治理行动方案/part-一"
+
+
+def test_the_procedure_of_revoking_something_is_no_sanction_question(built_home):
+    from assistant.understand import understand
+
+    assert understand("撤销一个国家监测站点需要走哪些程序").intent != "penalty"
+    assert understand("检测机构被撤销资质认定证书后怎么办").intent == "penalty"
