@@ -52,7 +52,7 @@ SETS = {"dev": (DEV_DIR, *(DATA_DIR / f"dev{n}" for n in range(2, 14))),
         "dev12": (DATA_DIR / "dev12",), "sealed12": (DATA_DIR / "sealed12",),
         "dev13": (DATA_DIR / "dev13",), "sealed13": (DATA_DIR / "sealed13",)}
 # the sealed halves already run once and reported: measured again only as extra dev data
-SETS["spent"] = tuple(DATA_DIR / f"sealed{n}" for n in ("", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"))
+SETS["spent"] = tuple(DATA_DIR / f"sealed{n}" for n in ("", *(str(k) for k in range(2, 14))))
 DEV_DIRS = SETS["dev"]
 FIT_DIRS = SETS["dev"] + SETS["spent"]  # what the confidence calibration is fitted on
 BINS = ((0.0, 0.5), (0.5, 0.7), (0.7, 0.85), (0.85, 1.01))
