@@ -441,7 +441,7 @@ def answer_conduct(u: Understanding, corpus: Corpus, sess: Session | None, today
     if OBJECTION.search(u.text) and not HOW_PUNISHED_RE.search(u.text) and not crime:
         penaltyish = False  # objecting to a test result asks the way to contest it, not a sanction
     if CIVIL.search(u.text) and not crime and not HOW_MUCH.search(u.text):
-        penaltyish = False  # '除了行政处罚，还要承担什么民事责任' asks the civil liability article
+        penaltyish = False  # '罚款之外对委托人负什么连带责任' asks the civil liability article
     if not penaltyish and (overseer := overseer_of(u, corpus)) and \
             (ans := answer_retrieval(u, corpus, doc_keys=[overseer.split("/")[0]], first=overseer)).lead == overseer:
         return ans, None
@@ -476,7 +476,7 @@ OVERSEE = re.compile(r"(归|由|是)?(哪个|什么|哪一个|哪)(个)?(部门|
 
 
 def overseer_of(u: Understanding, corpus: Corpus) -> str | None:
-    """'电梯归哪个部门管': which department oversees a sector at all (no conduct named) is answered by the
+    """'锅炉由什么部门监管': which department oversees a sector at all (no conduct named) is answered by the
     sector's overseeing article (sectors.yaml `overseer`), not by a sanction that names some department."""
     from corpus.knowledge import sectors
 
