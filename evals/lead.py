@@ -50,7 +50,8 @@ SETS = {"dev": (DEV_DIR, *(DATA_DIR / f"dev{n}" for n in range(2, 14))),
         "dev10": (DATA_DIR / "dev10",), "sealed10": (DATA_DIR / "sealed10",),
         "dev11": (DATA_DIR / "dev11",), "sealed11": (DATA_DIR / "sealed11",),
         "dev12": (DATA_DIR / "dev12",), "sealed12": (DATA_DIR / "sealed12",),
-        "dev13": (DATA_DIR / "dev13",), "sealed13": (DATA_DIR / "sealed13",)}
+        "dev13": (DATA_DIR / "dev13",), "sealed13": (DATA_DIR / "sealed13",),
+        "dev14": (DATA_DIR / "dev14",), "sealed14": (DATA_DIR / "sealed14",)}
 # the sealed halves already run once and reported: measured again only as extra dev data
 SETS["spent"] = tuple(DATA_DIR / f"sealed{n}" for n in ("", *(str(k) for k in range(2, 14))))
 DEV_DIRS = SETS["dev"]
