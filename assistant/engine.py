@@ -442,8 +442,7 @@ def answer_conduct(u: Understanding, corpus: Corpus, sess: Session | None, today
         penaltyish = False  # objecting to a test result asks the way to contest it, not a sanction
     if CIVIL.search(u.text) and not crime and not HOW_MUCH.search(u.text):
         penaltyish = False  # '罚款之外对委托人负什么连带责任' asks the civil liability article
-    if not penaltyish and (overseer := overseer_of(u, corpus)) and \
-            (ans := answer_retrieval(u, corpus, doc_keys=[overseer.split("/")[0]], first=overseer)).lead == overseer:
+    if not penaltyish and (ans := answer_overseer(u, corpus)) is not None:
         return ans, None
     if not penaltyish:
         return answer_retrieval(u, corpus, doc_keys=sorted(named) or None), None
@@ -475,7 +474,7 @@ def answer_conduct(u: Understanding, corpus: Corpus, sess: Session | None, today
 OVERSEE = re.compile(r"(归|由|是)?(哪个|什么|哪一个|哪)(个)?(部门|单位|机关)[^，。？]{0,2}(管|负责|监管|主管|监督)|谁(来)?(管|监管|主管)")
 
 
-def overseer_of(u: Understanding, corpus: Corpus) -> str | None:
+def _overseer_of(u: Understanding, corpus: Corpus) -> str | None:
     """'锅炉由什么部门监管': which department oversees a sector at all (no conduct named) is answered by the
     sector's overseeing article (sectors.yaml `overseer`), not by a sanction that names some department."""
     from corpus.knowledge import sectors
@@ -484,6 +483,15 @@ def overseer_of(u: Understanding, corpus: Corpus) -> str | None:
         return None
     pid = next((s.overseer for s in sectors() if s.name == u.sector and s.overseer), None)
     return pid if pid in corpus.provisions else None
+
+
+def answer_overseer(u: Understanding, corpus: Corpus, rules_only: bool = False) -> Answer | None:
+    """The answer led by the sector's overseeing article (_overseer_of), or None when there is none or the
+    search within its document does not find it."""
+    if (pid := _overseer_of(u, corpus)) is None:
+        return None
+    ans = answer_retrieval(u, corpus, doc_keys=[pid.split("/")[0]], rules_only=rules_only, first=pid)
+    return ans if ans.lead == pid else None
 
 
 GENERAL_RULE_CONFIDENCE = 0.7
@@ -1456,22 +1464,23 @@ def answer_plan(u: Understanding, corpus: Corpus) -> Answer:
     for h in hits[1:4]:
         lines.append(f"- {cites.ref(h.provision.id, '行动方案')}："
                      f"{retrieve.answer_sentences(u.text, h.provision.text, h.provision.heading)[0][:140]}")
+    shared = retrieve.overlap(u.text, top.text)
     ans = Answer(question=u.text, markdown="", intent="plan", conclusion=conclusion, lead=top.id, route="plan",
-                 confidence=round(min(0.85, max(0.4, retrieve.overlap(u.text, top.text))), 2),
-                 evidence={"overlap": retrieve.overlap(u.text, top.text), "margin": _gap(hits),
+                 confidence=round(min(0.85, max(0.4, shared)), 2),
+                 evidence={"overlap": shared, "margin": _gap(hits),
                            "agree": _agree(hits[0]), "named": float(bool(wanted))})
     _finish(ans, lines, cites, corpus, [])
     return ans
 
 
-def _gap(hits: list) -> float:
+def _gap(hits: list[retrieve.Hit]) -> float:
     """How far the lead's score is ahead of the next hit's, as a share of it (hits moved up by rule may trail)."""
     if len(hits) < 2 or hits[0].score <= 0:
         return 1.0
     return max(-1.0, (hits[0].score - hits[1].score) / hits[0].score)
 
 
-def _agree(hit) -> float:
+def _agree(hit: retrieve.Hit) -> float:
     """1 when the lexical and the dense search both rank the lead among their first three (independent agreement)."""
     return float(hit.ranks.get("bm25", 99) <= 3 and hit.ranks.get("dense", 99) <= 3)
 

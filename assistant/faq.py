@@ -127,15 +127,12 @@ def _public_retrieval(u: Understanding, corpus: Corpus, rules_only: bool = True)
     enforcement notes); None when nothing fits with confidence."""
     from dataclasses import replace
 
-    from assistant.engine import answer_retrieval, overseer_of
+    from assistant.engine import answer_overseer, answer_retrieval
 
     try:
-        overseer = overseer_of(u, corpus)  # '扶梯由哪个部门监管': the sector's overseeing article
-        ans = answer_retrieval(u, corpus, doc_keys=[overseer.split("/")[0]], rules_only=True, first=overseer) \
-            if overseer else None
-        if ans is None or ans.lead != overseer:
-            ans = answer_retrieval(replace(u, intent="fact" if rules_only else "penalty"), corpus,
-                                   rules_only=rules_only)
+        # '扶梯由哪个部门监管': the sector's overseeing article, else the texts that fit best
+        ans = answer_overseer(u, corpus, rules_only=True) or \
+            answer_retrieval(replace(u, intent="fact" if rules_only else "penalty"), corpus, rules_only=rules_only)
     except SearchFailed:
         return None
     if ans.declined:

@@ -38,22 +38,13 @@ if TYPE_CHECKING:
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEV_DIR = DATA_DIR / "dev"
-SETS = {"dev": (DEV_DIR, *(DATA_DIR / f"dev{n}" for n in range(2, 14))),
+LAST_SPENT = 13  # batches whose sealed half has had its one first run (reported in evals/reports/sealedN-first-run.md)
+LAST_BATCH = 14  # the newest batch written (its sealed half still unrun)
+SETS = {"dev": (DEV_DIR, *(DATA_DIR / f"dev{n}" for n in range(2, LAST_SPENT + 1))),
         "sealed": (DATA_DIR / "sealed",), "sealed2": (DATA_DIR / "sealed2",),
-        "dev3": (DATA_DIR / "dev3",), "sealed3": (DATA_DIR / "sealed3",),
-        "dev4": (DATA_DIR / "dev4",), "sealed4": (DATA_DIR / "sealed4",),
-        "dev5": (DATA_DIR / "dev5",), "sealed5": (DATA_DIR / "sealed5",),
-        "dev6": (DATA_DIR / "dev6",), "sealed6": (DATA_DIR / "sealed6",),
-        "dev7": (DATA_DIR / "dev7",), "sealed7": (DATA_DIR / "sealed7",),
-        "dev8": (DATA_DIR / "dev8",), "sealed8": (DATA_DIR / "sealed8",),
-        "dev9": (DATA_DIR / "dev9",), "sealed9": (DATA_DIR / "sealed9",),
-        "dev10": (DATA_DIR / "dev10",), "sealed10": (DATA_DIR / "sealed10",),
-        "dev11": (DATA_DIR / "dev11",), "sealed11": (DATA_DIR / "sealed11",),
-        "dev12": (DATA_DIR / "dev12",), "sealed12": (DATA_DIR / "sealed12",),
-        "dev13": (DATA_DIR / "dev13",), "sealed13": (DATA_DIR / "sealed13",),
-        "dev14": (DATA_DIR / "dev14",), "sealed14": (DATA_DIR / "sealed14",)}
+        **{f"{half}{n}": (DATA_DIR / f"{half}{n}",) for n in range(3, LAST_BATCH + 1) for half in ("dev", "sealed")}}
 # the sealed halves already run once and reported: measured again only as extra dev data
-SETS["spent"] = tuple(DATA_DIR / f"sealed{n}" for n in ("", *(str(k) for k in range(2, 14))))
+SETS["spent"] = tuple(DATA_DIR / f"sealed{n}" for n in ("", *(str(k) for k in range(2, LAST_SPENT + 1))))
 DEV_DIRS = SETS["dev"]
 FIT_DIRS = SETS["dev"] + SETS["spent"]  # what the confidence calibration is fitted on
 BINS = ((0.0, 0.5), (0.5, 0.7), (0.7, 0.85), (0.85, 1.01))
