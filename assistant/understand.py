@@ -101,16 +101,16 @@ def clean(text: str) -> tuple[str, bool]:
 
 
 def _first(words: dict[str, tuple[str, ...]], text: str, skip: Callable[[str], bool] = lambda _: False) -> str | None:
-    """The name whose word (a regular expression, as in the thesaurus) occurs first in the text (`skip`: names
-    not to consider)."""
-    best, pos = None, len(text) + 1
+    """The name whose word (a regular expression, as in the thesaurus) occurs first in the text; at the same
+    place the longer match, the more specific words ('没资质…做维保' over '没资质') (`skip`: names not to consider)."""
+    best, pos = None, (len(text) + 1, 0)
     for name, ws in words.items():
         if skip(name):
             continue
         for w in ws:
             m = _pattern(w).search(text)
-            if m is not None and m.start() < pos:
-                best, pos = name, m.start()
+            if m is not None and (m.start(), -len(m.group(0))) < pos:
+                best, pos = name, (m.start(), -len(m.group(0)))
     return best
 
 
@@ -203,7 +203,10 @@ GIVEN_TO = re.compile(r"(给|向|塞给|送给)[^，。？]{0,8}$")
 GIFT = re.compile(r"^[^，。？]{0,8}(塞|送|给)了?[^，。？]{0,6}(钱|红包|礼|好处|万|购物卡|现金)")
 # '送红包给…所长', '送了五万元现金给…工作人员'
 GIFT_TO = re.compile(r"(塞|送)(点|些|了)?[^，。？]{0,6}(钱|红包|好处|礼|购物卡|现金|万|千)[^，。？]{0,4}给[^，。？]{0,8}$")
-BENEFICIARY = re.compile(r"((为|给|替|帮)(了)?|(收|拿|收受|接受)了?)(这家|该|一家|某|其|特种设备|本单位的?|单位的?|公司的?|厂里的?|新来的|新招的)?$")  # '收了检测公司送的钱': the giver
+BENEFICIARY = re.compile(r"((为|给|替|帮)(了)?|(收|拿|收受|接受)了?)(这家|该|一家|某|其|特种设备|"
+                         r"本单位的?|单位的?|公司的?|厂里的?|新来的|新招的|"
+                         r"我们(的|家|这)?(好?[几两三四五]个)?|我家|好?[几两三四五]个)?$")
+# ('收了检测公司送的钱': the giver; '帮我们几个小区做维保': the one served)
 # '不让/阻挠/殴打 X': X is the one obstructed (an inspector), not the actor
 OBSTRUCTED = re.compile(r"(不让|不许|不准|拒绝|阻挠|阻碍|阻止|拦住|拦着|殴打|推搡|威胁|辱骂|围攻|刁难|欺骗|糊弄|应付|躲着)$")
 # '对该委托单位应当如何处罚': the party the question asks about
@@ -213,6 +216,9 @@ ASKED_ABOUT = (re.compile(r"对(这家|该|这个|这位|这名|此|其)?([^，�
                           r"(处罚|罚|归哪|(负|承担|担)(什么|哪些|何种|啥)?(刑事|法律)?责任|犯(了)?什么罪|构成什么罪|"
                           r"(受到|面临)(什么|哪些|何种|啥)(样的)?(处罚|处理))"),
                re.compile(r"(^|[，。？；：])([^，。？；：、]{1,10}?)(这样|这种)?(会被|要被|会|要|该|应当?)(怎么|如何|怎样)(处理|处分)"),
+               # '对X个人，依…可以罚多少': the party named in its own clause before the asked one
+               re.compile(r"(^|[，。？；：])对([^，。？；：]{1,16}?)(个人|本人)?[，,][^。？；]{0,20}?"
+                          r"(罚多少|罚款多少|(怎么|如何|怎样|能|可以|会|要)(罚|处罚|处理))"),
                # '…该如何处理这家工厂？': the party named after the verb
                re.compile(r"(怎么|如何|怎样)(?:处罚|罚|处理)(?:这家|该|这个|那家|这些)?([^，。？；：、]{1,8}?)(?=[？?，。；]|$)"))
 # a unit named by no role of its own ('厂里', '我们公司'): in a sector's question, that sector's unit (sectors.yaml)

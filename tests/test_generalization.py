@@ -929,3 +929,36 @@ def test_the_procedure_of_revoking_something_is_no_sanction_question(built_home)
 
     assert understand("撤销一个国家监测站点需要走哪些程序").intent != "penalty"
     assert understand("检测机构被撤销资质认定证书后怎么办").intent == "penalty"
+
+
+@pytest.mark.parametrize("question,conduct", [
+    # signing and stamping are how every report is issued: named among the facts they are no fault
+    ("检测员做完试验，报告由授权签字人签发并盖了检验检测专用章后交给客户，这个流程有问题吗", None),
+    ("报告上没盖检验检测专用章就发出去了，怎么处理", "分包签发"),
+    ("授权签字人出差了，报告由办公室文员签的字", "分包签发"),
+    # no accreditation at all, in any of the ways it is said
+    ("那家检测站压根就没拿到过资质认定，照样出报告", "未经核准或超范围"),
+    ("分所没有单独取得资质认定就对外出具报告", "未经核准或超范围"),
+    # no licence for a licensed trade's work is working without a licence, not a missing accreditation
+    ("一家没资质的小公司帮我们几栋楼修锅炉", "未经许可"),
+])
+def test_incidental_words_name_no_conduct_and_specific_words_win(question, conduct):
+    assert understand(question).conduct == conduct
+
+
+def test_the_party_named_in_its_own_clause_before_the_penalty_asked(built_home):
+    u = understand("某经销商请检测员小周帮忙，小周没做试验就签发了报告。对检测员小周个人，依法可以罚多少？")
+    assert u.who == "检验检测人员"
+
+
+def test_the_party_served_is_not_the_one_acting(built_home):
+    u = understand("街上一家小公司没资质，在帮我们两个小区做电梯维保")
+    assert u.who != "特种设备使用单位" and u.conduct == "未经许可"
+
+
+@pytest.mark.parametrize("question,lead", [
+    ("一个刚开张的化验室还没拿到CMA就给人出检测报告，怎么罚", "检验检测机构资质认定管理办法/34"),
+    ("一家没资质的小公司帮我们几栋楼做电梯维保，罚多少", "特种设备安全法/88"),
+])
+def test_missing_accreditation_and_missing_licence_lead_with_their_own_articles(built_home, question, lead):
+    assert _lead(ask(question)) == lead
