@@ -7,7 +7,7 @@ import re
 from assistant.models import Citation
 from corpus.load import Corpus
 from corpus.models import REPEALED, PenaltyRecord, Provision
-from corpus.penalties import target_of
+from corpus.penalties import target_of, wording
 
 TARGET_LABEL = {"机构": "机构（单位）", "直接责任人员": "直接负责的主管人员和其他直接责任人员", "个人": "个人",
                 "当事人": "当事人", "单位": "单位"}
@@ -71,10 +71,16 @@ def join_cn(parts: list[str]) -> str:
     return "、".join(parts)
 
 
+def said(r: PenaltyRecord) -> list[str]:
+    """The record's sanctions in its text's own words (corpus.penalties.wording)."""
+    return list(dict.fromkeys(wording(s, r.source_text) for s in r.sanctions))
+
+
 def sanction_text(r: PenaltyRecord) -> str:
     """'责令改正，处5万元以上20万元以下罚款、没收违法所得'."""
-    before = [s for s in r.sanctions if s.startswith("责令")]
-    after = [s for s in r.sanctions if not s.startswith("责令")]
+    shown = said(r)
+    before = [s for s in shown if s.startswith("责令")]
+    after = [s for s in shown if not s.startswith("责令")]
     fine = f"处{r.fine_label()}" if r.fine_label() else ""
     head = "、".join(before)
     tail = join_cn([fine, *after])
@@ -90,7 +96,7 @@ def penalty_table(records: list[PenaltyRecord], cites: Citations) -> list[str]:
     for r in sort_records(records):
         situation = r.tier if not r.conduct or r.conduct in _lead_conducts(records) else f"{r.conduct}；{r.tier}"
         lines.append(f"| {target_label(r)} | {situation} | {r.fine_label() or '—'} | "
-                     f"{join_cn(r.sanctions) or '—'} | {cites.ref(r.provision_id, '处罚依据')} |")
+                     f"{join_cn(said(r)) or '—'} | {cites.ref(r.provision_id, '处罚依据')} |")
     return lines
 
 

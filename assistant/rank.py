@@ -190,17 +190,17 @@ def rank(query: str, who: str | None, sector: str | None, corpus: Corpus, crime:
         return Ranking([])
     top_lex = max(lex.values())
     ranks = _retrieval_ranks(query, crime, on)
-    w = weights()
-    out = []
+    feats = []
     for n, score in sorted(lex.items()):  # catalogue order: equal scores keep it
         e = entries[n]
         if score < MIN_LEX * top_lex or e.criminal != crime or crime and e.doc_key != "刑法":
             continue
-        f = {"lex": score / top_lex, "ret": _ret_feature(e, ranks), "actor": actor_feature(who, e),
-             "sector": sector_feature(sector, e), "rank": {0: 1.0, 1: 0.5}.get(e.rank, 0.0),
-             "curated": 1.0 if {e.id, e.penalty_id, e.article_id} & curated else 0.0,
-             "conduct": conduct_feature(conduct, e)}
-        out.append(Candidate(e, sum(w[k] * v for k, v in f.items()), f))
+        feats.append((e, {"lex": score / top_lex, "ret": _ret_feature(e, ranks), "actor": actor_feature(who, e),
+                          "sector": sector_feature(sector, e), "rank": {0: 1.0, 1: 0.5}.get(e.rank, 0.0),
+                          "curated": 1.0 if {e.id, e.penalty_id, e.article_id} & curated else 0.0,
+                          "conduct": conduct_feature(conduct, e)}))
+    best = max((f["lex"] + f["ret"] for _, f in feats), default=0.0)
+    out = [Candidate(e, score_of(f, f["lex"] + f["ret"] >= best), f) for e, f in feats]
     out.sort(key=lambda c: (-c.score, c.entry.id))
     if raw:
         return Ranking(out)
@@ -208,6 +208,20 @@ def rank(query: str, who: str | None, sector: str | None, corpus: Corpus, crime:
     valid = [e for e, ok in zip(entries, mask, strict=True) if ok]
     out = _superseding(_deferring_yields(prefer_special(out, sector, index.tokenizer), corpus), valid, conduct)
     return with_margin(out, sector, index.tokenizer)
+
+
+STRONGEST_PRIOR = 0.25  # a guessed actor or sector against the entry both searches match best counts a quarter
+
+
+def score_of(f: dict[str, float], strongest: bool = False) -> float:
+    """The weighted sum of the features. The actor and sector are guesses from the question's words; against the
+    entry that the lexical and the index search both match best (the text that says the facts) a contradicting
+    guess weighs a quarter (a restaurant's missing gas alarm is named by 安全生产法, not by the food law)."""
+    w = weights()
+    score = sum(w[k] * v for k, v in f.items() if k in w)
+    if strongest:
+        score -= (1 - STRONGEST_PRIOR) * sum(w[k] * min(f[k], 0.0) for k in ("actor", "sector"))
+    return score
 
 
 def _superseding(cands: list[Candidate], valid: list[Entry], conduct: str | None = None) -> list[Candidate]:
@@ -270,19 +284,32 @@ def _sanctioning_first(cands: list[Candidate], corpus: Corpus) -> list[Candidate
 
 
 # '其他有关法律、法规对处罚机关和处罚方式有规定的，依照法律、法规的规定执行': the text hands the sanction to others
-# (not '另有规定的，从其规定': that is lex specialis for a sector's own law, settled by prefer_special)
-DEFERS = re.compile(r"其他有关法律、法规对处罚机关和处罚方式有规定的")
+# (not '另有规定的，从其规定': that is lex specialis for a sector's own law, settled by prefer_special); or it names
+# them: '不符合强制性标准的，依照《中华人民共和国产品质量法》…等法律、行政法规的规定查处'
+DEFERS = re.compile(r"其他有关法律、法规对处罚机关和处罚方式有规定的|依照《[^》]+》[^。；]{0,60}的规定(查处|处罚|处理)")
+NAMED_LAW = re.compile(r"《([^》]+)》")
 
 
 def _deferring_yields(cands: list[Candidate], corpus: Corpus) -> list[Candidate]:
     """A top entry whose paragraph defers its sanction to other laws yields to a near entry of another document
-    that says the conduct the question names (its thesaurus key) and does not contradict the actor."""
-    if len(cands) < 2 or not DEFERS.search(corpus.provisions[cands[0].entry.penalty_id].text):
+    that does not contradict the actor and either is one of the laws it names (within the wider margin: the text
+    itself says that law applies) or says the conduct the question names (its thesaurus key)."""
+    from corpus.catalog import short_name
+
+    text = corpus.provisions[cands[0].entry.penalty_id].text if cands else ""
+    if len(cands) < 2 or not DEFERS.search(text):
         return cands
     top = cands[0]
-    near = next((c for c in cands[1:8] if c.entry.doc_key != top.entry.doc_key and c.features.get("conduct", 0.0) > 0
-                 and c.features["actor"] >= 0 and c.features["sector"] > -1 and top.score - c.score <= CONDUCT_MARGIN),
-                None)  # (sector −0.3: a sector's own text, its sector not named in the question — not contradicted)
+    named = {short_name(t) for t in NAMED_LAW.findall(text)}
+
+    def fits(c: Candidate) -> bool:
+        if c.entry.doc_key == top.entry.doc_key or c.features["actor"] < 0 or c.features["sector"] <= -1:
+            return False  # (sector −0.3: a sector's own text, its sector not named in the question — not contradicted)
+        if c.entry.doc_key in named:
+            return top.score - c.score <= IMPLEMENTED_MARGIN
+        return c.features.get("conduct", 0.0) > 0 and top.score - c.score <= CONDUCT_MARGIN
+
+    near = next((c for c in cands[1:8] if fits(c)), None)
     if near is None:
         return cands
     near.features.pop("superseded", None)  # the general text that deferred to it is no rival reading either

@@ -249,9 +249,30 @@ def _explicit_target(seg: str) -> str | None:
     return target_of(m.group(1)) if m else None
 
 
+# labels that stand for a family of sanctions: an answer shows the text's own words ('吊销营业执照', not '吊销资质')
+IN_OWN_WORDS = {"吊销资质": re.compile(r"吊销[^，；。]{0,16}(?:资质|许可|证书|执照|证照)(?:证书|证)?"),
+                # (not across the body's own part: '吊销机构资质和有关人员的资格' says the persons' part as 吊销资格)
+                "吊销资格": re.compile(r"吊销[^，；。资]{0,16}资格"), "撤销资格": re.compile(r"撤销[^，；。资]{0,16}资格"),
+                "取消资格": re.compile(r"取消[^，；。资]{0,16}资格"),
+                "责令停产停业": re.compile(r"(?:责令)?(?:停产停业|停止生产(?:、销售|、经营)?)"),
+                "禁止从业": re.compile(r"(?:终身)?(?:禁止从事|不得从事)[^，；。]{0,20}"),
+                "没收": re.compile(r"没收(?!违法所得)[^，；。]{0,24}")}
+
+
+def wording(label: str, text: str) -> str:
+    """A sanction as its text says it: for a family label the words found in the provision text, else the label."""
+    pattern = IN_OWN_WORDS.get(label)
+    m = pattern.search(compact(text)) if pattern else None
+    if m is None:
+        return label
+    said = m.group(0)
+    return f"责令{said}" if label.startswith("责令") and not said.startswith("责令") else said
+
+
 def compact(text: str) -> str:
-    """Drop stray spaces inside Chinese text ('一万元 以上' → '一万元以上')."""
-    return re.sub(r"\s+", "", text)
+    """Drop stray spaces inside Chinese text ('一万元 以上' → '一万元以上') and a definition in brackets that holds a
+    comma ('产品（包括已售出和未售出的产品，下同）货值金额': the comma would split the fine's base)."""
+    return re.sub(r"[（(][^（）()]*，[^（）()]*下同[）)]", "", re.sub(r"\s+", "", text))
 
 
 def _sanctions(seg: str, target: str, seen: list[str]) -> list[tuple[str, list[str]]]:

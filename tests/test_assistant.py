@@ -130,7 +130,7 @@ def test_follow_ups_resolve_against_session(c):
     assert first.citations[0].provision_id == "特种设备安全法/93"
     serious = ask("那情节严重呢？", session=s)
     assert serious.slots["aggravated"] and serious.conclusion.split("：", 1)[1].startswith("情节严重的")
-    assert "吊销资质" in serious.conclusion
+    assert "吊销机构资质" in serious.conclusion  # the text's own words, not the label 吊销资质
     person = ask("对直接责任人员呢？", session=s)
     assert "对直接负责的主管人员和其他直接责任人员处5000元以上5万元以下罚款" in person.conclusion
     assert "对机构（单位）" not in person.conclusion

@@ -318,3 +318,23 @@ def test_suspension_of_practice_and_detention_are_sanctions_and_detention_falls_
     detained = [r for r in c.penalties if "行政拘留" in r.sanctions]
     assert detained and all(r.target in ("个人", "直接责任人员") for r in detained)
     assert any(r.provision_id == "道路交通安全法/96/2" for r in detained)
+
+
+@pytest.mark.parametrize("label,text,shown", [
+    ("吊销资质", "情节严重的，吊销营业执照。", "吊销营业执照"),
+    ("吊销资质", "情节严重的，吊销其资质证书。", "吊销其资质证书"),
+    ("责令停产停业", "责令停止生产、销售，没收违法生产、销售的产品", "责令停止生产、销售"),
+    ("没收", "责令停止生产、销售，没收违法生产、销售的产品", "没收违法生产、销售的产品"),
+    # the persons' part of a split sentence is not said in the body's words: the label stays
+    ("吊销资格", "情节严重的，吊销机构资质和有关人员的资格。", "吊销资格"),
+    ("罚款", "可以并处罚款", "罚款"),
+])
+def test_a_family_sanction_is_shown_in_the_texts_own_words(label, text, shown):
+    from corpus.penalties import wording
+
+    assert wording(label, text) == shown
+
+
+def test_a_bracketed_definition_does_not_split_the_base_of_a_fine(c):
+    r = next(r for r in c.penalties_for("产品质量法/49/1") if r.multiple_max)
+    assert r.multiple_base == "违法生产、销售产品货值金额" and (r.multiple_min, r.multiple_max) == (1.0, 3.0)

@@ -962,3 +962,24 @@ def test_the_party_served_is_not_the_one_acting(built_home):
 ])
 def test_missing_accreditation_and_missing_licence_lead_with_their_own_articles(built_home, question, lead):
     assert _lead(ask(question)) == lead
+
+
+def test_guessed_actor_and_sector_weigh_less_against_the_text_both_searches_match_best():
+    from assistant.rank import STRONGEST_PRIOR, score_of, weights
+
+    w = weights()
+    f = {"lex": 1.0, "ret": 1.0, "actor": -1.0, "sector": -1.0, "rank": 1.0, "curated": 0.0, "conduct": 0.0}
+    assert score_of(f, strongest=True) - score_of(f) == pytest.approx((1 - STRONGEST_PRIOR) * (w["actor"] + w["sector"]))
+    # only a contradicting guess is discounted: an agreeing actor keeps its whole weight
+    g = {**f, "actor": 1.0}
+    assert score_of(g, strongest=True) - score_of(g) == pytest.approx((1 - STRONGEST_PRIOR) * w["sector"])
+
+
+@pytest.mark.parametrize("question,lead", [
+    # a restaurant's gas without an alarm: the safety-production text says the facts, whatever the food words
+    ("一家烧烤店用瓶装液化气，店里没有安装可燃气体报警装置，会受什么处罚", "安全生产法/99"),
+    # 标准化法37 hands products below a mandatory standard to 产品质量法 by name
+    ("超市卖的电暖器抽检发现不符合强制性国家标准，超市要被怎么罚", "产品质量法/49"),
+])
+def test_the_text_that_says_the_facts_and_the_law_a_text_hands_over_to(built_home, question, lead):
+    assert _lead(ask(question)) == lead
