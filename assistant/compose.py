@@ -7,7 +7,7 @@ import re
 from assistant.models import Citation
 from corpus.load import Corpus
 from corpus.models import REPEALED, PenaltyRecord, Provision
-from corpus.penalties import target_of, wording
+from corpus.penalties import ORG, target_of, wording
 
 TARGET_LABEL = {"机构": "机构（单位）", "直接责任人员": "直接负责的主管人员和其他直接责任人员", "个人": "个人",
                 "当事人": "当事人", "单位": "单位"}
@@ -21,6 +21,8 @@ PERSON_PHRASE = re.compile(r"对(?:其)?([^，；。对]{2,14}?)(?:处|并处|�
 def target_label(r: PenaltyRecord) -> str:
     """Who a record punishes, as the text names the person ('机动车所有人（个人）', '检验检测人员（个人）'); a unit
     or the responsible persons by their fixed labels."""
+    if r.target == "机构" and r.source_text and not ORG.search(r.source_text):
+        return "违法行为人"  # the text names no unit ('有下列行为之一的，由…处二百元以上二千元以下罚款'): a person or a unit
     if r.target != "个人":
         return TARGET_LABEL.get(r.target, r.target)
     named = next((m.group(1) for m in PERSON_PHRASE.finditer(r.source_text or "") if target_of(m.group(1)) == "个人"),

@@ -1545,10 +1545,11 @@ def _matching_cases(corpus: Corpus, u: Understanding, cited_ids: list[str], limi
         text = f"{c.title}{c.facts}{c.violated}{c.basis}"
         if sector and sector in c.sectors:
             score += 2
-        score += sum(1 for d in cited_docs if d in text)
+        linked = sum(1 for d in cited_docs if d in text)
         if u.conduct == "虚假报告" and re.search(r"虚假|弄虚作假|伪造|篡改", text):
-            score += 1
-        if score >= 2:
+            linked += 1
+        if linked and score + linked >= 2:  # the sector alone is no link (a lent car is no emission-test case)
+            score += linked
             scored.append((score, c))
     scored.sort(key=lambda x: -x[0])
     return [c.to_dict() for _, c in scored[:limit]]

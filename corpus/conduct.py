@@ -164,7 +164,15 @@ def build_catalogue(corpus: Corpus) -> list[Entry]:
         if entries:
             previous[art] = (entries[0].actors or before[0], f"{entries[0].context} {entries[0].conduct}".strip())
         out += entries
+    out = [e for e in out if not PROCEDURE.search(e.conduct)]
     return out + _defined_crimes(corpus, set(by_pid)) + _referring(corpus, out)
+
+
+# a paragraph on how a penalty is imposed, not a conduct that is sanctioned: 'X的罚款，当事人无异议的，可以当场收缴',
+# '对…处以罚款…处罚的，由…决定', '交通警察认为应当…处罚的，可以先予扣留', '当事人对行政处罚决定不服的', '期限从处罚决定
+# 生效之日起计算', '…暂扣或者吊销机动车驾驶证的，应当出具行政处罚决定书'
+PROCEDURE = re.compile(r"^对[^，；。]{1,40}(?:处罚|罚款)[^，；。]{0,4}的(?:$|，)|认为应当[^，；。]{0,40}处罚的|"
+                       r"当事人[^，；。]{0,10}(?:不服|无异议)的|期限从[^，；。]{0,12}之日起计算|应当出具行政处罚决定书")
 
 
 DEFINES_CRIME = re.compile(r"的，(?:是|为)[^，。；]{1,14}罪")

@@ -983,3 +983,25 @@ def test_guessed_actor_and_sector_weigh_less_against_the_text_both_searches_matc
 ])
 def test_the_text_that_says_the_facts_and_the_law_a_text_hands_over_to(built_home, question, lead):
     assert _lead(ask(question)) == lead
+
+
+def test_paragraphs_on_how_a_penalty_is_imposed_are_no_catalogue_entries():
+    c = load_corpus()
+    ids = {e.id for e in catalogue(c)}
+    # on-the-spot collection, provisional seizure of a licence, who decides, appeal, how a period is counted
+    for pid in ("道路交通安全法/108/2", "道路交通安全法/110/1", "道路交通安全法/110/3", "道路交通安全法/113/1",
+                "道路交通安全法实施条例/109/1", "计量法/31/1"):
+        assert pid not in ids, pid
+    # …while conducts that mention an earlier penalty stay ('经处罚不改的'), and so does a sanction on persons
+    assert {"道路交通安全法/92/4", "建设工程质量管理条例/73/1"} <= ids
+
+
+def test_a_car_handed_to_someone_without_a_licence_and_the_person_it_fines(built_home):
+    a = ask("老周把自家的皮卡借给没驾照的外甥开，被交警拦下了，老周会被怎么罚")
+    assert _lead(a) == "道路交通安全法/99"
+    assert "对违法行为人处200元以上2000元以下罚款" in a.conclusion  # the text names no unit
+
+
+def test_a_typical_case_is_shown_only_when_it_touches_the_cited_law_or_conduct(built_home):
+    a = ask("老周把自家的皮卡借给没驾照的外甥开，被交警拦下了，老周会被怎么罚")
+    assert not [c for c in a.citations if c.provision_id.startswith("典型案例/")]
