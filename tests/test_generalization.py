@@ -1005,3 +1005,12 @@ def test_a_car_handed_to_someone_without_a_licence_and_the_person_it_fines(built
 def test_a_typical_case_is_shown_only_when_it_touches_the_cited_law_or_conduct(built_home):
     a = ask("老周把自家的皮卡借给没驾照的外甥开，被交警拦下了，老周会被怎么罚")
     assert not [c for c in a.citations if c.provision_id.startswith("典型案例/")]
+
+
+def test_a_signatory_beyond_his_competence_is_not_a_body_beyond_its_accreditation():
+    from assistant.rank import conduct_feature
+
+    c = load_corpus()
+    entries = {e.id: e for e in catalogue(c)}
+    assert conduct_feature("未经核准或超范围", entries["检验检测机构监督管理办法/26/1/3"]) == 0.0
+    assert conduct_feature("未经核准或超范围", entries["检验检测机构资质认定管理办法/36/1/2"]) == 1.0
