@@ -1014,3 +1014,14 @@ def test_a_signatory_beyond_his_competence_is_not_a_body_beyond_its_accreditatio
     entries = {e.id: e for e in catalogue(c)}
     assert conduct_feature("未经核准或超范围", entries["检验检测机构监督管理办法/26/1/3"]) == 0.0
     assert conduct_feature("未经核准或超范围", entries["检验检测机构资质认定管理办法/36/1/2"]) == 1.0
+
+
+@pytest.mark.parametrize("question,lead", [
+    ("车间里那台行车的操作工一直没考证就在开，被查到了，厂子要罚多少", "特种设备安全法/86"),
+    ("老板让新来的员工签了生死状，出了事故概不负责，老板会受处罚吗", "安全生产法/106"),
+    ("我们作坊做的洗洁精瓶子上没标厂名厂址和生产日期，会被怎么处理", "产品质量法/54"),
+    ("承包了一个厂房工程，我们转手给别的施工队干，自己赚差价，住建查到会怎么罚", "建筑法/67"),
+    ("公司那辆货车核定载质量8吨，司机装了12吨被交警查到，罚多少", "道路交通安全法/92"),
+])
+def test_conducts_of_workplaces_products_contractors_and_trucks_in_everyday_words(built_home, question, lead):
+    assert _lead(ask(question)) == lead
