@@ -206,7 +206,7 @@ GIFT_TO = re.compile(r"(塞|送)(点|些|了)?[^，。？]{0,6}(钱|红包|好�
 BENEFICIARY = re.compile(r"((为|给|替|帮)(了)?|(收|拿|收受|接受)了?)(这家|该|一家|某|其|特种设备|"
                          r"本单位的?|单位的?|公司的?|厂里的?|新来的|新招的|"
                          r"我们(的|家|这)?(好?[几两三四五]个)?|我家|好?[几两三四五]个)?$")
-# ('收了检测公司送的钱': the giver; '帮我们几个小区做维保': the one served)
+# ('收了检测公司送的钱': the giver; '帮我家两栋楼修锅炉': the one served)
 # '不让/阻挠/殴打 X': X is the one obstructed (an inspector), not the actor
 OBSTRUCTED = re.compile(r"(不让|不许|不准|拒绝|阻挠|阻碍|阻止|拦住|拦着|殴打|推搡|威胁|辱骂|围攻|刁难|欺骗|糊弄|应付|躲着)$")
 # '对该委托单位应当如何处罚': the party the question asks about
@@ -219,11 +219,16 @@ ASKED_ABOUT = (re.compile(r"对(这家|该|这个|这位|这名|此|其)?([^，�
                # '对X个人，依…可以罚多少': the party named in its own clause before the asked one
                re.compile(r"(^|[，。？；：])对([^，。？；：]{1,16}?)(个人|本人)?[，,][^。？；]{0,20}?"
                           r"(罚多少|罚款多少|(怎么|如何|怎样|能|可以|会|要)(罚|处罚|处理))"),
+               # '我们公司算违法吗': the asker's own unit is the one asked about
+               re.compile(r"(^|[，。？；：])(?:这样做?|那|那么|这么做)?((我们|咱们|我)(的)?(公司|厂|单位|企业))[^，。？]{0,4}"
+                          r"(算|是不是|算不算|会不会|有没有)"
+                          r"[^，。？]{0,4}(违法|违规|被罚|处罚|责任)"),
                # '…该如何处理这家工厂？': the party named after the verb
                re.compile(r"(怎么|如何|怎样)(?:处罚|罚|处理)(?:这家|该|这个|那家|这些)?([^，。？；：、]{1,8}?)(?=[？?，。；]|$)"))
 # a unit named by no role of its own ('厂里', '我们公司'): in a sector's question, that sector's unit (sectors.yaml)
 GENERIC_UNIT = re.compile(r"(厂里|厂子|工厂|厂|公司|单位|企业|老板)(里|的)?$")
 FACTORY = re.compile(r"(厂里|厂子|工厂|本厂|(我们|咱们?|这个|那个|该)厂)(里)?$")  # a factory named by no role
+OWN_UNIT = re.compile(r"^(我们|咱们|我)(的)?(公司|厂|单位|企业)$")  # the asker's own unit, named by no role
 MAKERS = ("生产方", "经营方")  # actor families that make or sell (corpus/data/actors.yaml)
 
 
@@ -238,7 +243,7 @@ def _asked_about(body: str, sector: str | None) -> str | None:
                 or _labelled(body, m.group(2))
             if sector and any(not _fits(a, sector) for a in named):
                 named = {a for a in named if _fits(a, sector)} or _sector_unit(sector, m.group(2))
-            elif sector and not named and FACTORY.search(m.group(2)):
+            elif sector and not named and (FACTORY.search(m.group(2)) or OWN_UNIT.search(m.group(2))):
                 named = _sector_unit(sector, m.group(2))
             if len(named) == 1:
                 return _specific_maker(named.pop(), body, sector).name

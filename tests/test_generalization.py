@@ -1025,3 +1025,14 @@ def test_a_signatory_beyond_his_competence_is_not_a_body_beyond_its_accreditatio
 ])
 def test_conducts_of_workplaces_products_contractors_and_trucks_in_everyday_words(built_home, question, lead):
     assert _lead(ask(question)) == lead
+
+
+def test_the_askers_own_unit_asked_about_is_the_sectors_unit():
+    who, _ = detect_who("我们厂做印染的，请了第三方来测废水，这样我们公司算违法吗")
+    assert who == "排污单位"
+
+
+def test_asking_the_tester_for_a_good_result_is_instigation(built_home):
+    u = understand("我们是搞化工的，厂长让我跟监测公司打个招呼，结果一定要达标，我们公司会不会被罚")
+    assert u.conduct == "指使造假" and u.who == "排污单位"
+    assert _lead(ask("我们是搞化工的，厂长让我跟监测公司打个招呼，结果一定要达标，我们公司会不会被罚")) == "生态环境法典/1088"
