@@ -219,7 +219,7 @@ ASKED_ABOUT = (re.compile(r"对(这家|该|这个|这位|这名|此|其)?([^，�
                # '对X个人，依…可以罚多少': the party named in its own clause before the asked one
                re.compile(r"(^|[，。？；：])对([^，。？；：]{1,16}?)(个人|本人)?[，,][^。？；]{0,20}?"
                           r"(罚多少|罚款多少|(怎么|如何|怎样|能|可以|会|要)(罚|处罚|处理))"),
-               # '咱们单位这样算不算违规': the asker's own unit is the one asked about
+               # '咱单位会不会挨罚': the asker's own unit is the one asked about
                re.compile(r"(^|[，。？；：])(?:这样做?|那|那么|这么做)?((我们|咱们|我)(的)?(公司|厂|单位|企业))[^，。？]{0,4}"
                           r"(算|是不是|算不算|会不会|有没有)"
                           r"[^，。？]{0,4}(违法|违规|被罚|处罚|责任)"),
