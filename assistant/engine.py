@@ -209,21 +209,29 @@ def _principle(a: Asked) -> Answer | None:
                                doc_keys=_principle_documents(a))
         ans.question = a.u.text
     if not ans.declined and (own := _special_rule(ans, a.corpus)):
-        ans = answer_retrieval(a.u, a.corpus, doc_keys=_principle_documents(a), first=own)
+        special = answer_retrieval(a.u, a.corpus, doc_keys=_principle_documents(a), first=own)
+        ans = ans if special.declined else special
     return None if ans.declined else ans
 
 
 DEFERS = re.compile(r"法律另有规定的除外|法律另有规定的，从其规定|另有规定的，依照其规定")
 
 
+SAME_RULE = 0.5  # word overlap at which the sector code's general rule says what 行政处罚法's does
+
+
 def _special_rule(ans: Answer, corpus: Corpus) -> str | None:
-    """When 行政处罚法's rule defers to other laws ('法律另有规定的除外') and the sector code's own general rule on the
-    same point is among the cited articles, that one (lex specialis) — else None."""
+    """The sector code's own general rule among the cited articles (lex specialis) when 行政处罚法's rule defers to
+    other laws ('法律另有规定的除外') or the code's rule says the same thing in its own words (法典1055 and 行政处罚法
+    29 on one act against several norms) — else None."""
     lead = corpus.provisions.get(ans.lead)
-    if lead is None or lead.doc_key != "行政处罚法" or not DEFERS.search(corpus.provisions[lead.article_id].text):
+    if lead is None or lead.doc_key != "行政处罚法":
         return None
+    defers = bool(DEFERS.search(corpus.provisions[lead.article_id].text))
+    quoted = ans.conclusion.split("：", 1)[-1]  # the sentence that answers, not the whole article
     return next((c.provision_id for c in ans.citations if (p := corpus.provisions.get(c.provision_id))
-                 and p.doc_key != "行政处罚法" and GENERAL_PART in p.chapter), None)
+                 and p.doc_key != "行政处罚法" and GENERAL_PART in p.chapter
+                 and (defers or retrieve.overlap(quoted, p.text) >= SAME_RULE)), None)
 
 
 def _principle_clause(text: str) -> str:

@@ -1036,3 +1036,14 @@ def test_asking_the_tester_for_a_good_result_is_instigation(built_home):
     u = understand("我们是搞化工的，厂长让我跟监测公司打个招呼，结果一定要达标，我们公司会不会被罚")
     assert u.conduct == "指使造假" and u.who == "排污单位"
     assert _lead(ask("我们是搞化工的，厂长让我跟监测公司打个招呼，结果一定要达标，我们公司会不会被罚")) == "生态环境法典/1088"
+
+
+@pytest.mark.parametrize("question,lead", [
+    # the code's own rule that says the same as 行政处罚法29's sentence asked: lex specialis
+    ("检测公司伪造监测数据，法典和监测条例里都规定了罚款，同一件事到底按哪个来罚", "生态环境法典/1055"),
+    # …but the rule the code does not restate ('不得给予两次以上罚款') stays 行政处罚法's
+    ("一件事被环保罚过款了，别的部门还能再罚一次款吗", "行政处罚法/29"),
+    ("监理单位和施工单位是一个老板开的，还接了这个工程的监理，罚多少", "建设工程质量管理条例/68"),
+])
+def test_the_codes_own_general_rule_and_a_supervisor_tied_to_the_builder(built_home, question, lead):
+    assert _lead(ask(question)) == lead
