@@ -1047,3 +1047,16 @@ def test_asking_the_tester_for_a_good_result_is_instigation(built_home):
 ])
 def test_the_codes_own_general_rule_and_a_supervisor_tied_to_the_builder(built_home, question, lead):
     assert _lead(ask(question)) == lead
+
+
+@pytest.mark.parametrize("question,lead", [
+    ("化工厂把在线监测的量程调小了，废气其实一直超标外排，厂长会不会被拘留", "生态环境法典/1108"),
+    ("工厂在厂区后面挖了渗坑往里排废水，怎么处罚", "生态环境法典/1108"),
+])
+def test_discharging_while_evading_oversight(built_home, question, lead):
+    assert _lead(ask(question)) == lead
+
+
+def test_fake_plates_and_a_question_of_detention(built_home):
+    a = ask("开着套了别人车牌的车被交警查到，会被拘留吗")
+    assert a.intent == "penalty" and _lead(a) == "道路交通安全法/96"
