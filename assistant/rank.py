@@ -142,10 +142,15 @@ def _retrieval_ranks(query: str, crime: bool, on: str | None = None) -> dict[str
     return out
 
 
+DUTY_CREDIT = 0.8  # share of a cited duty article's credit that its sanction gets
+
+
 def _ret_feature(entry: Entry, ranks: dict[str, float]) -> float:
     """Credit of the entry's own 项/款 among the index hits, else of its article (half when another 项 of the
-    article was the one that matched)."""
-    return max((ranks.get(pid, 0.0) for pid in (entry.id, entry.penalty_id, entry.article_id)), default=0.0)
+    article was the one that matched), or a share of the credit of the duty article its conduct cites
+    ('违反本办法第十四条': the facts match 第十四条's cases, the sanction is in the 罚则)."""
+    own = max((ranks.get(pid, 0.0) for pid in (entry.id, entry.penalty_id, entry.article_id)), default=0.0)
+    return max([own, *(DUTY_CREDIT * ranks.get(d, 0.0) for d in entry.duties)])
 
 
 def valid_on(entry: Entry, corpus: Corpus, on: str | None) -> bool:

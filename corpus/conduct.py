@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from corpus.knowledge import actors, sector_of_document, sectors
 from corpus.load import Corpus
@@ -19,7 +19,7 @@ from corpus.models import REPEALED, PenaltyRecord
 from corpus.numerals import cn_to_int
 
 RANK = {"法律": 0, "行政法规": 1, "部门规章": 2, "规范性文件": 3}
-OBLIGATION = re.compile(r"违反本(?:法|条例|办法|规定)(?:第([零〇一二两三四五六七八九十百]+)条(?:第([一二三四五六七八九十]+)款)?"
+OBLIGATION = re.compile(r"(?:违反|未按照|未依照|不符合)本(?:法|条例|办法|规定)(?:第([零〇一二两三四五六七八九十百]+)条(?:第([一二三四五六七八九十]+)款)?"
                         r"((?:、第[零〇一二两三四五六七八九十百]+条)*))")
 MORE = re.compile(r"第([零〇一二两三四五六七八九十百]+)条")
 PREVIOUS = re.compile(r"前款|前两款|本条第一款")
@@ -43,10 +43,12 @@ class Entry:
     in_force: bool
     criminal: bool = False
     context: str = ""  # the previous paragraph's conduct, for '前款所列机构…' / '有前款规定情形的'
+    duty: str = ""  # the text of the obligation article the conduct breaches ('违反本办法第十四条' → its 不实 cases)
+    duties: tuple[str, ...] = ()  # …and their ids
 
     @property
     def text(self) -> str:
-        return f"{self.context} {self.subject} {self.conduct}".strip()
+        return f"{self.context} {self.subject} {self.conduct} {self.duty}".strip()
 
 
 def _subject(clause: str) -> str:
@@ -127,7 +129,7 @@ def _entries_for(corpus: Corpus, pid: str, records: list[PenaltyRecord], previou
             text = corpus.provisions[iid].text
             acts = found or actors_in(_subject(re.sub(r"^[（(][^）)]+[）)]", "", text)))
             acts += tuple(a for a in _instigators(text) if a not in acts)  # an item's own instigators too
-            obligations = _obligations(corpus, prov.doc_key, text) or base["obligations"]
+            obligations = _obligations(corpus, prov.doc_key, text) or _obligations(corpus, prov.doc_key, lead)
             out.append(Entry(id=iid, subject=subject, actors=acts, conduct=f"{lead}：{text}", label="",
                              **base | {"sector": _sector(prov.doc_key, f"{lead}{text}"), "obligations": obligations}))
         return out
@@ -164,8 +166,18 @@ def build_catalogue(corpus: Corpus) -> list[Entry]:
         if entries:
             previous[art] = (entries[0].actors or before[0], f"{entries[0].context} {entries[0].conduct}".strip())
         out += entries
-    out = [e for e in out if not PROCEDURE.search(e.conduct)]
+    out = [_with_duty(corpus, e) for e in out if not PROCEDURE.search(e.conduct)]
     return out + _defined_crimes(corpus, set(by_pid)) + _referring(corpus, out)
+
+
+def _with_duty(corpus: Corpus, entry: Entry) -> Entry:
+    """The entry with the text of the obligation articles its conduct breaches: a sanction that only cites them
+    ('违反本办法第十四条、第十五条规定') is found by the words of the duty. A sub-conduct (不实 / 虚假) takes only the
+    article that names it."""
+    ids = list(entry.obligations)
+    if entry.label:
+        ids = [o for o in ids if entry.label.removeprefix("出具") in corpus.provisions[o].text] or ids
+    return replace(entry, duty=" ".join(corpus.provisions[o].text for o in ids), duties=tuple(ids)) if ids else entry
 
 
 # a paragraph on how a penalty is imposed, not a conduct that is sanctioned: 'X的罚款，当事人无异议的，可以当场收缴',

@@ -1060,3 +1060,16 @@ def test_discharging_while_evading_oversight(built_home, question, lead):
 def test_fake_plates_and_a_question_of_detention(built_home):
     a = ask("开着套了别人车牌的车被交警查到，会被拘留吗")
     assert a.intent == "penalty" and _lead(a) == "道路交通安全法/96"
+
+
+def test_a_sanction_that_cites_its_duty_is_found_by_the_duty_words():
+    c = load_corpus()
+    entries = {(e.id, e.label): e for e in catalogue(c)}
+    false = entries[("检验检测机构监督管理办法/27/1", "出具虚假检验检测报告")]
+    untrue = entries[("检验检测机构监督管理办法/27/1", "出具不实检验检测报告")]
+    # each sub-conduct takes the article that defines it, and its words become searchable
+    assert false.duties == ("检验检测机构监督管理办法/15",) and "调换检验检测样品" in false.text
+    assert untrue.duties == ("检验检测机构监督管理办法/14",) and "样品的采集" in untrue.text
+    # an item takes its own cited article, not the ones its siblings cite
+    assert entries[("特种设备安全监察条例/83/1/4", "")].duties == ()
+    assert entries[("特种设备安全监察条例/83/1/3", "")].duties == ("特种设备安全监察条例/27",)
