@@ -940,7 +940,7 @@ def test_the_procedure_of_revoking_something_is_no_sanction_question(built_home)
     ("那家检测站压根就没拿到过资质认定，照样出报告", "未经核准或超范围"),
     ("分所没有单独取得资质认定就对外出具报告", "未经核准或超范围"),
     # no licence for a licensed trade's work is working without a licence, not a missing accreditation
-    ("一家没资质的小公司帮我们几栋楼修锅炉", "未经许可"),
+    ("一家没资质的小公司帮我们几栋楼做电梯维保", "未经许可"),
 ])
 def test_incidental_words_name_no_conduct_and_specific_words_win(question, conduct):
     assert understand(question).conduct == conduct
