@@ -64,7 +64,7 @@ STATS = re.compile(f"({alternatives('stats_total')})[^，。？]{{0,8}}({alterna
                    + "|".join(scope().statistics or ["(?!)"]))
 CRIME_ASK = re.compile(alternatives("crime_ask"))
 # a crime ruled out in the facts ('尚不构成犯罪') is no question about it
-NO_CRIME = re.compile(r"(尚|还|并|也)?(不|未|没有?)(构成|够|涉嫌|达到)[^，。？]{0,4}(犯罪|刑事)")
+NO_CRIME = re.compile(r"(尚|还|并|也)?((不|未|没有?)(构成|够|涉嫌|达到)|够不上|够不着|构不成|达不到)[^，。？]{0,4}(犯罪|刑事)")
 # what a question sets aside rather than asks ('除了罚款，还要坐牢吗', '刑法上如何认定')
 NOT_ASKED = re.compile(r"除了?[^，。？]{0,10}(行政处罚|罚款|处罚|罚)[^，。？]{0,4}|(在|按|依)?刑法上[^，。？]{0,6}")
 # a question that asks for the legal basis of a conduct (not a fact, a definition or a duty)
@@ -208,7 +208,7 @@ def _principle(a: Asked) -> Answer | None:
         ans = answer_retrieval(replace(a.u, text=asked, expanded=expand(asked)), a.corpus,
                                doc_keys=_principle_documents(a))
         ans.question = a.u.text
-    if not ans.declined and (own := _special_rule(ans, a.corpus)):
+    if not ans.declined and (own := _special_rule(ans, a.u.text, a.corpus)):
         special = answer_retrieval(a.u, a.corpus, doc_keys=_principle_documents(a), first=own)
         ans = ans if special.declined else special
     return None if ans.declined else ans
@@ -220,7 +220,7 @@ DEFERS = re.compile(r"法律另有规定的除外|法律另有规定的，从其
 SAME_RULE = 0.5  # word overlap at which the sector code's general rule says what 行政处罚法's does
 
 
-def _special_rule(ans: Answer, corpus: Corpus) -> str | None:
+def _special_rule(ans: Answer, question: str, corpus: Corpus) -> str | None:
     """The sector code's own general rule among the cited articles (lex specialis) when 行政处罚法's rule defers to
     other laws ('法律另有规定的除外') or the code's rule says the same thing in its own words (法典1055 and 行政处罚法
     29 on one act against several norms) — else None."""
@@ -228,10 +228,16 @@ def _special_rule(ans: Answer, corpus: Corpus) -> str | None:
     if lead is None or lead.doc_key != "行政处罚法":
         return None
     defers = bool(DEFERS.search(corpus.provisions[lead.article_id].text))
-    quoted = ans.conclusion.split("：", 1)[-1]  # the sentence that answers, not the whole article
+    quoted = "".join(_answering(question, lead.text))  # what the conclusion quotes, not the whole article
     return next((c.provision_id for c in ans.citations if (p := corpus.provisions.get(c.provision_id))
                  and p.doc_key != "行政处罚法" and GENERAL_PART in p.chapter
                  and (defers or retrieve.overlap(quoted, p.text) >= SAME_RULE)), None)
+
+
+def _answering(question: str, text: str) -> list[str]:
+    """The one or two sentences of a provision a retrieval answer's conclusion quotes."""
+    sentences = retrieve.answer_sentences(question, text, n=2)
+    return sentences[:1] if len("".join(sentences)) > 160 else sentences
 
 
 def _principle_clause(text: str) -> str:
@@ -455,7 +461,7 @@ def answer_conduct(u: Understanding, corpus: Corpus, sess: Session | None, today
     if not penaltyish:
         return answer_retrieval(u, corpus, doc_keys=sorted(named) or None), None
     r = rank(u.expanded, u.who, u.sector, corpus, curated=scenarios.curated_ids(), on=u.conduct_date,
-             conduct=u.conduct)
+             conduct=u.conduct, focus=u.focus)
     if crime and _crime_first(u.text):  # '罚多少？是否涉嫌犯罪': the penalty leads; '构成犯罪的…怎么处罚': the crime
         return answer_crime(u, r, corpus, today), None
     if named and r.top and r.top.entry.doc_key not in named:
@@ -1192,9 +1198,7 @@ def answer_retrieval(u: Understanding, corpus: Corpus, doc_keys: list[str] | Non
     if conf < LOW_CONFIDENCE and not (conf > 0 and corroborated):
         return _not_found(u, corpus, cites, hits[:3])
     lines = ["### 结论"]
-    sentences = retrieve.answer_sentences(u.text, top.provision.text, n=2)
-    if len("".join(sentences)) > 160:
-        sentences = sentences[:1]
+    sentences = _answering(u.text, top.provision.text)
     conclusion = f"依据{cites.ref(top.provision.id, '依据')}：{retrieve.quote(top.provision.text, sentences)}"
     lines += [conclusion, ""]
     records: list[PenaltyRecord] = []

@@ -185,16 +185,18 @@ def conduct_feature(conduct: str | None, entry: Entry) -> float:
 
 def rank(query: str, who: str | None, sector: str | None, corpus: Corpus, crime: bool = False,
          curated: frozenset[str] = frozenset(), on: str | None = None, conduct: str | None = None,
-         raw: bool = False) -> Ranking:
+         raw: bool = False, focus: str = "") -> Ranking:
     """Catalogue entries for a question (valid on the conduct's date, if given), best first. `raw` skips the
     precedence rules (the ranker's fit sees the weighted order itself)."""
     index, entries = _lexical(corpus)
     mask = _mask(corpus, entries, on)
-    lex = dict(index.search(query, k=60, mask=mask))
+    lex = _focused(dict(index.search(query, k=60, mask=mask)), dict(index.search(focus, k=60, mask=mask)) if focus else {})
     if not lex:
         return Ranking([])
     top_lex = max(lex.values())
     ranks = _retrieval_ranks(query, crime, on)
+    if focus:
+        ranks = _blend(ranks, _retrieval_ranks(focus, crime, on))
     feats = []
     for n, score in sorted(lex.items()):  # catalogue order: equal scores keep it
         e = entries[n]
@@ -213,6 +215,23 @@ def rank(query: str, who: str | None, sector: str | None, corpus: Corpus, crime:
     valid = [e for e, ok in zip(entries, mask, strict=True) if ok]
     out = _superseding(_deferring_yields(prefer_special(out, sector, index.tokenizer), corpus), valid, conduct)
     return with_margin(out, sector, index.tokenizer)
+
+
+FOCUS_SHARE = 0.5  # weight of the sentences about the party asked about, beside the whole question's
+
+
+def _focused(whole: dict[int, float], focus: dict[int, float]) -> dict[int, float]:
+    """Lexical scores against the whole question blended with those against the sentences about the party asked
+    about (facts naming several parties: the asked party's conduct decides), each relative to its own best."""
+    if not focus or not whole:
+        return whole
+    tw, tf = max(whole.values()), max(focus.values())
+    return _blend({n: v / tw for n, v in whole.items()}, {n: v / tf for n, v in focus.items()})
+
+
+def _blend(whole: dict, focus: dict) -> dict:
+    """Scores of the whole question and of the asked party's sentences, mixed by FOCUS_SHARE."""
+    return {k: (1 - FOCUS_SHARE) * whole.get(k, 0.0) + FOCUS_SHARE * focus.get(k, 0.0) for k in whole.keys() | focus.keys()}
 
 
 STRONGEST_PRIOR = 0.25  # a guessed actor or sector against the entry both searches match best counts a quarter

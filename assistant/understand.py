@@ -79,6 +79,7 @@ class Understanding:
     truncated: bool = False
     empty: bool = False
     who: str | None = None  # the actor (actors.yaml) who did the conduct, not the asker
+    focus: str = ""  # in facts naming several parties, the sentences about the one asked about (expanded)
     asker: str | None = None  # 'authority' when an officer describes someone else's conduct
     script: str = "simplified"  # 'traditional' when the question was written in 繁體
 
@@ -212,6 +213,10 @@ OBSTRUCTED = re.compile(r"(不让|不许|不准|拒绝|阻挠|阻碍|阻止|拦�
 # '对该委托单位应当如何处罚': the party the question asks about
 # …or the subject of the clause that asks for the penalty ('卖这台锅炉的商家归哪儿监管，怎么处罚')
 ASKED_ABOUT = (re.compile(r"对(这家|该|这个|这位|这名|此|其)?([^，。？；]{1,16}?)(应当?|要|该|会)?(怎么|如何|怎样)(罚|处罚|处理|处分)"),
+               # '局里拟对丙公司作出处罚，依据哪条' / '拟处罚丙公司': the party an intended penalty is for
+               re.compile(r"(拟|准备|打算|决定)(?:对(?:这家|该|这个|此|其)?)([^，。？；、]{1,16}?)(?:进行|作出|给予|予以|实施)?"
+                          r"(?:行政)?处罚(?=[，,。？；、]|$)"),
+               re.compile(r"(拟|准备|打算|决定)处罚(?:这家|该|这个)?([^，。？；、]{1,12}?)(?=[，,。？；、]|$)"),
                re.compile(r"(^|[，。？；：])([^，。？；：、]{1,14}?)(这样|这种)?(会被|要被|会|要|该|应当?)?(怎么|如何|怎样)?"
                           r"(处罚|罚|归哪|(负|承担|担)(什么|哪些|何种|啥)?(刑事|法律)?责任|犯(了)?什么罪|构成什么罪|"
                           r"(受到|面临)(什么|哪些|何种|啥)(样的)?(处罚|处理))"),
@@ -247,7 +252,33 @@ def _asked_about(body: str, sector: str | None) -> str | None:
                 named = _sector_unit(sector, m.group(2))
             if len(named) == 1:
                 return _specific_maker(named.pop(), body, sector).name
+            if pattern in ASKED_ABOUT[1:3]:
+                return None  # the party of an intended penalty is named, by no known role: no later guess
     return None
+
+
+FACTS_MIN = 60  # characters of facts below which the whole question is about one party
+PARTY = re.compile(r"([甲乙丙丁戊己庚]|[A-Z])(?=[\u4e00-\u9fff])|([\u4e00-\u9fff]某)")  # '乙物流公司', '李某'
+DETERMINERS = re.compile(r"^(对|这家|该|这个|这位|这名|此|其|那家|某)+")
+
+
+def facts_of_asked(text: str) -> str:
+    """In facts that name several parties, the sentences that mention the party the question asks about ('对乙物流
+    公司如何处罚' → the sentences naming 乙): its conduct, not the others'. Empty when no party is asked about, the
+    facts are short, or every sentence names it."""
+    if len(text) < FACTS_MIN:
+        return ""
+    asked = next((m for pattern in ASKED_ABOUT for m in pattern.finditer(text)), None)
+    if asked is None:
+        return ""
+    words = DETERMINERS.sub("", asked.group(2).strip())
+    label = PARTY.search(words)
+    if label is None:
+        return ""  # a party named by its role only ('该化工厂'): the facts are about it and its staff
+    key = label.group(1) or label.group(2)
+    parts = [s for s in re.split(r"(?<=[。；！？\n])", text[:asked.start()]) if s.strip()]
+    mine = [s for s in parts if key in s]
+    return "".join(mine) if mine and len(mine) < len(parts) else ""
 
 
 # a party the facts name by a letter or a surname ('乙公司', 'A公司', '王某'): its first mention says its role
@@ -472,5 +503,5 @@ def understand(question: str, today: date | None = None) -> Understanding:
         aggravated=bool(AGGRAVATED.search(text)),
         conduct_date=detect_date(text, today), version_hint=v.group(0) if v else None,
         follow_up=bool(FOLLOW_UP.search(text)) and len(text) <= 40, truncated=truncated, empty=not text.strip("？?。.!！ "),
-        who=who, asker=asker, script=script,
+        who=who, asker=asker, script=script, focus=expand(focus, conduct) if (focus := facts_of_asked(text)) else "",
     )

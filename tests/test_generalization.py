@@ -1073,3 +1073,43 @@ def test_a_sanction_that_cites_its_duty_is_found_by_the_duty_words():
     # an item takes its own cited article, not the ones its siblings cite
     assert entries[("特种设备安全监察条例/83/1/4", "")].duties == ()
     assert entries[("特种设备安全监察条例/83/1/3", "")].duties == ("特种设备安全监察条例/27",)
+
+
+def test_the_facts_of_the_labelled_party_asked_about_are_its_own_sentences():
+    from assistant.understand import facts_of_asked
+    q = ("甲厂生产的插座冒充名牌，货值两万多元；乙仓储公司明知是假货仍替甲厂保管存放，收了保管费；丙超市进货销售。"
+         "对乙仓储公司怎么罚？")
+    assert facts_of_asked(q) == "乙仓储公司明知是假货仍替甲厂保管存放，收了保管费；"
+    # a party named by its role only: the facts are about it and its staff, no sentence is singled out
+    assert facts_of_asked("市场监管局对某酒厂的锅炉实施了查封。第二天厂长让工人撕了封条继续烧。对该酒厂应如何处罚？") == ""
+    assert facts_of_asked("乙公司出假报告怎么罚") == ""  # too short to hold several parties' facts
+
+
+@pytest.mark.parametrize("question,lead", [
+    # several parties: the one asked about is the one who stored the fakes, not the one who made them
+    ("甲厂生产的插座冒充名牌；乙仓储公司明知是假货仍替甲厂保管存放，收了保管费；丙超市进货销售。对乙仓储公司怎么罚？",
+     "产品质量法/61"),
+    # goods crossing the border: the import-export law's own conduct, not the fake-goods one beside it
+    ("外贸公司出口的一批服装属于法检商品，没有报检就直接装船运出去了，怎么罚", "进出口商品检验法/32"),
+    # a seal broken and the sealed equipment moved
+    ("市场监管部门扣押了一台不合格的锅炉，厂里趁晚上偷偷把它运走卖掉了，怎么处罚", "特种设备安全法/95"),
+])
+def test_conducts_of_a_party_among_several_of_border_goods_and_of_seals(built_home, question, lead):
+    assert _lead(ask(question)) == lead
+
+
+def test_a_text_on_goods_crossing_the_border_does_not_answer_a_question_about_none(built_home):
+    assert not _lead(ask("商场把次品当正品卖给顾客，怎么罚")).startswith("进出口商品检验法")
+
+
+@pytest.mark.parametrize("question,lead", [
+    ("商检局检验员收了出口企业的钱，没检验就出了合格证单，判什么罪", "刑法/412"),
+    ("进口的一批机器属于法检目录，没报检就卖给了客户，老板会坐牢吗", "刑法/230"),
+])
+def test_crimes_of_inspection_at_the_border_by_who_committed_them(built_home, question, lead):
+    assert _lead(ask(question)) == lead
+
+
+def test_a_crime_ruled_out_in_everyday_words_is_not_asked(built_home):
+    a = ask("检测报告造假，但数额不大，还构不成犯罪，行政上怎么罚")
+    assert a.route != "crime" and not _lead(a).startswith("刑法")
