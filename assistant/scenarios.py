@@ -49,7 +49,7 @@ def title_of(entry: Entry) -> str:
     if entry.label:
         text = entry.label
     text = text.rstrip("；;。.").removesuffix("的")
-    subject = entry.subject.strip("，, ")
+    subject = entry.subject.strip("，, ").removesuffix("的")  # a subject cut at the end of its clause ends in 的
     if subject and not text.startswith(subject) and len(subject) <= 40 and "有下列" not in subject:
         text = subject + text
     return text

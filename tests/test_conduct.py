@@ -56,3 +56,13 @@ def test_crimes_defined_without_their_punishment_are_catalogued_and_victims_are_
     assert "刑法/385/1" in entries  # '…的，是受贿罪' (punished under 第三百八十六条)
     # '以暴力、威胁方法阻碍国家机关工作人员…': the official is the victim, anyone can commit it
     assert entries["刑法/277/1"].actors == ()
+
+
+def test_a_conduct_title_names_its_subject_once():
+    """A subject cut at the end of its clause ('…收取的费用的') is the conduct itself, not a prefix to repeat."""
+    from assistant.scenarios import title_of
+
+    (e,) = _entries("行政许可法/75/2")
+    assert title_of(e) == "截留、挪用、私分或者变相私分实施行政许可依法收取的费用"
+    doubled = [x.id for x in catalogue(load_corpus()) if len(t := title_of(x)) > 12 and t[:len(t) // 2] == t[len(t) // 2:]]
+    assert doubled == []
