@@ -58,6 +58,8 @@ SANCTION_SIGNAL = re.compile(r"罚款|责令停业|(?:给予|予以)(?:行政)?�
                              r"追究刑事责任|暂扣[^，；。]{0,8}驾驶证|扣留(?:机动)?车辆|不予受理或者不予(?:行政)?许可")
 # in a 法律责任/罚则 chapter an order to correct is a sanction too ('责令限期改正；逾期不改正的，…公示')
 CHAPTER_SIGNAL = re.compile(r"责令(?:限期)?改正|责令停止使用")
+# what a sanction part opens with ('责令改正', '处…罚款', '由…没收', '没收…'): not one more conduct
+SANCTION_START = re.compile(r"(?:由|对|并|处|除|责令|没收|吊销|给予|予以|依照|按照|可以|情节)|[^，]*由[^，；。]{0,30}(?:部门|机关|机构)")
 MITIGATE = re.compile(r"从轻或者减轻(?:行政)?处罚")
 EXEMPT = re.compile(r"不予(?:行政)?处罚")
 TIER_WORDS = [("逾期未改正", "逾期未改正"), ("逾期不改正", "逾期未改正"), ("拒不改正", "拒不改正"),
@@ -102,10 +104,17 @@ def _clean_base(base: str) -> str:
 
 
 def split_conduct(text: str) -> tuple[str, str]:
-    """A paragraph → (conduct clause, sanction part). The conduct ends at the first '的，' or '的：'."""
+    """A paragraph → (conduct clause, sanction part). The conduct ends at the first '的，' or '的：' — or, when
+    several conducts are listed one after another ('伪造产品产地的，伪造或者冒用他人厂名、厂址的，…的，责令改正'), at
+    the last of them before the sanction."""
     m = re.search(r"的[，,：:]", text)
     if not m or not (SANCTION_SIGNAL.search(text[m.end():]) or CHAPTER_SIGNAL.search(text[m.end():])):
         return "", text
+    while m.group(0)[-1] in "，," and (n := re.compile(r"的[，,]").search(text, m.end())) is not None \
+            and not re.search(r"[；;。：:]|应当", between := text[m.end():n.start()]) \
+            and not SANCTION_SIGNAL.search(between) and not CHAPTER_SIGNAL.search(between) \
+            and not SANCTION_START.match(between) and SANCTION_SIGNAL.search(text[n.end():]):
+        m = n  # the next clause is one more conduct, not the sanction or a graver case
     conduct = re.sub(r"^违反本(?:法|条例|办法|规定)(?:规定)?[，,]", "", text[: m.start() + 1])
     return conduct, text[m.end():]
 

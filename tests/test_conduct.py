@@ -66,3 +66,21 @@ def test_a_conduct_title_names_its_subject_once():
     assert title_of(e) == "截留、挪用、私分或者变相私分实施行政许可依法收取的费用"
     doubled = [x.id for x in catalogue(load_corpus()) if len(t := title_of(x)) > 12 and t[:len(t) // 2] == t[len(t) // 2:]]
     assert doubled == []
+
+
+def test_conducts_listed_one_after_another_are_all_the_entry_s_conduct():
+    """'伪造产品产地的，伪造或者冒用他人厂名、厂址的，伪造或者冒用认证标志等质量标志的，责令改正…': every listed
+    conduct is sanctioned, not only the first; a graver case or the sanction after '的，' is not one more conduct."""
+    from corpus.penalties import split_conduct
+
+    (e,) = _entries("产品质量法/53/1")
+    assert "冒用认证标志" in e.conduct and "厂名、厂址" in e.conduct
+    (e,) = _entries("进出口商品检验法/32/1")
+    assert "擅自出口" in e.conduct
+    conduct, sanction = split_conduct("甲的，乙的，责令改正，处一万元以下罚款；情节严重的，吊销许可证。")
+    assert conduct == "甲的，乙的" and sanction.startswith("责令改正")
+    # a duty of the authority between two '的，' ends the conduct (生态环境法典1060: 复查 is the office's task)
+    conduct, _ = split_conduct("排污者受到罚款处罚，被责令改正的，作出决定的部门应当组织复查，发现其拒不改正的，按照原罚款数额按日连续处罚。")
+    assert conduct == "排污者受到罚款处罚，被责令改正的"
+    conduct, _ = split_conduct("设置排污口的，除本条第二款规定外，由主管部门责令限期拆除，逾期不拆除的，处二万元以上罚款。")
+    assert conduct == "设置排污口的"
