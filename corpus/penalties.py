@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from corpus.models import PenaltyRecord, Provision
 from corpus.numerals import AMOUNT, cn_to_int, numbered, parse_amount
@@ -49,13 +50,19 @@ SANCTIONS: list[tuple[str, re.Pattern]] = [
     ("不得再次申请", re.compile(r"不得再次申请")),
     ("依法给予处分", re.compile(r"给予[^，；。罚]{0,12}处分")),  # 行政处分, 降级或者撤职的处分, 记大过处分
     ("依法给予行政处罚", re.compile(r"依法给予行政处罚")),
+    # the paragraph's only sanction, by the body it names under that body's own law (法典1126); beside a
+    # sanction of its own it is another body's ('构成违反治安管理行为的，由公安机关依法予以处罚'): see _own_sanctions
+    ("依法予以处罚", re.compile(r"(?<!除)依法(?:予以|给予)处罚(?!外)")),
+    ("收缴证照", re.compile(r"收缴[^，；。]{0,30}(?:证书|号牌|行驶证|驾驶证|标志)")),  # 道交法实施条例103
+    ("撤销登记或者许可", re.compile(r"撤销[^，；。资]{0,16}(?:登记|许可)(?![^，；。]{0,6}建议)")),
     ("依法处理", re.compile(r"依法予以处理")),
     ("追究刑事责任", re.compile(r"追究刑事责任|移送(?:公安|司法)")),
-    ("依照有关规定处罚", re.compile(r"依照[^，；。]{0,30}规定(?:给予|予以)?处罚")),
+    ("依照有关规定处罚", re.compile(r"依照[^，；。]{0,90}规定(?:给予|予以)?处罚")),
 ]
 SANCTION_SIGNAL = re.compile(r"罚款|责令停业|(?:给予|予以)(?:行政)?处罚|给予[^，；。罚]{0,12}处分|予以处理|移送公安|吊销|"
                              r"撤销[^，；。]{0,16}资格|没收|有期徒刑|通报批评|警告|禁止从事|停业整顿|取消[^，；。]{0,16}资格|"
-                             r"追究刑事责任|暂扣[^，；。]{0,8}驾驶证|扣留(?:机动)?车辆|不予受理或者不予(?:行政)?许可")
+                             r"追究刑事责任|暂扣[^，；。]{0,8}驾驶证|扣留(?:机动)?车辆|不予受理或者不予(?:行政)?许可|"
+                             r"责令关闭|日以下拘留|收缴[^，；。]{0,30}(?:证书|号牌|行驶证|驾驶证|标志)|撤销[^，；。资]{0,16}(?:登记|许可)(?![^，；。]{0,6}建议)")
 # in a 法律责任/罚则 chapter an order to correct is a sanction too ('责令限期改正；逾期不改正的，…公示')
 CHAPTER_SIGNAL = re.compile(r"责令(?:限期)?改正|责令停止使用")
 # what a sanction part opens with ('责令改正', '处…罚款', '由…没收', '没收…'): not one more conduct
@@ -151,7 +158,24 @@ def parse_paragraph(prov: Provision, items: list[Provision] | None = None, chapt
         for n, sentence in enumerate(re.split(r"[；;]", full_stop)):
             # each clause starts from the subject of its sentence; the first from the paragraph's subject
             _parse_clause(sentence, default if n == 0 else base, records)
-    return [r for r in records.records.values() if r.has_fine or r.sanctions]
+    return _own_sanctions([r for r in records.records.values() if r.has_fine or r.sanctions])
+
+
+def _own_sanctions(records: list[PenaltyRecord]) -> list[PenaltyRecord]:
+    """'依法予以处罚' beside the paragraph's own sanctions is another body's (the police's for a breach of public
+    order), not one of them."""
+    if not any(r.has_fine or set(r.sanctions) - {DEFERRED} for r in records):
+        return records
+    out = []
+    for r in records:
+        if DEFERRED in r.sanctions:
+            r = replace(r, sanctions=[x for x in r.sanctions if x != DEFERRED])
+        if r.has_fine or r.sanctions:
+            out.append(r)
+    return out
+
+
+DEFERRED = "依法予以处罚"
 
 
 # '发生事故，对负有责任的单位…依照下列规定处以罚款：（一）发生一般事故，处十万元以上二十万元以下罚款；…': the

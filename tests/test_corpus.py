@@ -338,3 +338,21 @@ def test_a_family_sanction_is_shown_in_the_texts_own_words(label, text, shown):
 def test_a_bracketed_definition_does_not_split_the_base_of_a_fine(c):
     r = next(r for r in c.penalties_for("产品质量法/49/1") if r.multiple_max)
     assert r.multiple_base == "违法生产、销售产品货值金额" and (r.multiple_min, r.multiple_max) == (1.0, 3.0)
+
+
+@pytest.mark.parametrize("pid,sanction", [
+    ("道路交通安全法实施条例/103", "撤销登记或者许可"),  # 收缴…撤销机动车登记或者机动车驾驶许可
+    ("道路交通安全法实施条例/103", "收缴证照"),
+    ("生态环境法典/1126", "依法予以处罚"),  # the traffic police sanction under their own law
+    ("生态环境法典/1141", "责令关闭"),
+    ("生态环境法典/1179", "行政拘留"),
+    ("生态环境法典/1212", "依照有关规定处罚"),  # a list of laws longer than thirty characters
+])
+def test_sanctions_that_are_not_fines_make_a_penalty_record(c, pid, sanction):
+    assert any(sanction in r.sanctions for r in c.penalties_for(pid))
+
+
+def test_another_body_s_sanction_beside_the_paragraph_s_own_is_not_one_of_them(c):
+    """'…处二万元以上二十万元以下的罚款；构成违反治安管理行为的，由公安机关依法予以处罚' (法典1093)."""
+    assert not any("依法予以处罚" in r.sanctions for r in c.penalties_for("生态环境法典/1093"))
+    assert not any(r.sanctions for r in c.penalties_for("检验检测机构资质认定评审准则/19"))  # a recommendation to revoke
