@@ -47,7 +47,7 @@ SANCTIONS: list[tuple[str, re.Pattern]] = [
     ("停止执业", re.compile(r"停止执业")),
     ("行政拘留", re.compile(r"日以下拘留")),
     ("不予受理或者不予许可", re.compile(r"不予(?:受理|(?:行政)?许可)")),  # 资质认定管理办法33, 行政许可法78
-    ("不得再次申请", re.compile(r"不得再次申请")),
+    ("不得再次申请", re.compile(r"不得再次申请|年内不得申请")),
     ("依法给予处分", re.compile(r"给予[^，；。罚]{0,12}处分")),  # 行政处分, 降级或者撤职的处分, 记大过处分
     ("依法给予行政处罚", re.compile(r"依法给予行政处罚")),
     # the paragraph's only sanction, by the body it names under that body's own law (法典1126); beside a
@@ -289,7 +289,10 @@ IN_OWN_WORDS = {"吊销资质": re.compile(r"吊销[^，；。]{0,16}(?:资质|�
                 "取消资格": re.compile(r"取消[^，；。资]{0,16}资格"),
                 "责令停产停业": re.compile(r"(?:责令)?(?:停产停业|停止生产(?:、销售|、经营)?)"),
                 "禁止从业": re.compile(r"(?:终身)?(?:禁止从事|不得从事)[^，；。]{0,20}"),
-                "没收": re.compile(r"没收(?!违法所得)[^，；。]{0,24}")}
+                "没收": re.compile(r"没收(?!违法所得)[^，；。]{0,24}"),
+                "不得再次申请": re.compile(r"[^，；。]{0,12}年内不得(?:再次)?申请[^，；。]{0,30}"),
+                "收缴证照": re.compile(r"收缴[^；。]{0,40}(?:证书|号牌|行驶证|驾驶证|标志)"),
+                "撤销登记或者许可": re.compile(r"撤销[^，；。资]{0,30}(?:登记|许可)(?:证)?")}
 
 
 def wording(label: str, text: str) -> str:

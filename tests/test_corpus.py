@@ -356,3 +356,13 @@ def test_another_body_s_sanction_beside_the_paragraph_s_own_is_not_one_of_them(c
     """'…处二万元以上二十万元以下的罚款；构成违反治安管理行为的，由公安机关依法予以处罚' (法典1093)."""
     assert not any("依法予以处罚" in r.sanctions for r in c.penalties_for("生态环境法典/1093"))
     assert not any(r.sanctions for r in c.penalties_for("检验检测机构资质认定评审准则/19"))  # a recommendation to revoke
+
+
+def test_a_ban_on_applying_again_is_shown_in_the_text_s_own_words(c):
+    from corpus.penalties import wording
+
+    text = c.provisions["道路交通安全法实施条例/103"].text
+    recs = c.penalties_for("道路交通安全法实施条例/103")
+    assert any("不得再次申请" in r.sanctions for r in recs)
+    assert wording("不得再次申请", text) == "申请人在3年内不得申请机动车登记或者机动车驾驶许可"
+    assert wording("撤销登记或者许可", text) == "撤销机动车登记或者机动车驾驶许可"
