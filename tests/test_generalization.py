@@ -1113,3 +1113,11 @@ def test_crimes_of_inspection_at_the_border_by_who_committed_them(built_home, qu
 def test_a_crime_ruled_out_in_everyday_words_is_not_asked(built_home):
     a = ask("检测报告造假，但数额不大，还构不成犯罪，行政上怎么罚")
     assert a.route != "crime" and not _lead(a).startswith("刑法")
+
+
+@pytest.mark.parametrize("question", [
+    "食堂的蒸汽锅炉被市场监管部门查封了，老板让人把封条揭了照常烧，怎么处罚",
+    "被查封的起重机，厂里趁周末拆下来运走，装到另一个车间继续用，要罚多少",
+])
+def test_using_or_moving_sealed_equipment_is_its_own_conduct(built_home, question):
+    assert _lead(ask(question)) == "特种设备安全法/95"
