@@ -95,6 +95,7 @@ def _sector(doc_key: str, text: str) -> str | None:
     """The document's sector, refined by the text: 机动车排放 inside the environment code, and any sector for a
     general document (刑法's 食品 or 特种设备 offences)."""
     default = sector_of_document(doc_key)
+    text = re.sub(r"《[^》]*》", "", text)  # a law the text names is not its field ('依照《产品质量法》…查处')
     for s in sectors():
         refines = s.name == "机动车排放" or default in (None, "综合")
         if s.name != default and s.text and refines and any(w in text for w in s.text):

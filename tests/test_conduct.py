@@ -84,3 +84,12 @@ def test_conducts_listed_one_after_another_are_all_the_entry_s_conduct():
     assert conduct == "排污者受到罚款处罚，被责令改正的"
     conduct, _ = split_conduct("设置排污口的，除本条第二款规定外，由主管部门责令限期拆除，逾期不拆除的，处二万元以上罚款。")
     assert conduct == "设置排污口的"
+
+
+def test_a_law_named_in_a_text_is_not_its_field_and_a_ministry_is_an_official_body():
+    """标准化法37 hands its sanction to 《产品质量法》: naming that law does not file it under product quality;
+    标准化法41 sanctions 国务院标准化行政主管部门, an authority, not a maker."""
+    (e,) = _entries("标准化法/37/1")
+    assert e.sector == "综合"
+    (o,) = _entries("标准化法/41/1")
+    assert o.actors == ("国家机关工作人员",)
