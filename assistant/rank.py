@@ -414,5 +414,5 @@ def with_margin(cands: list[Candidate], sector: str | None = None, tokenize=None
         return not (same and c.entry.rank != top.entry.rank)
 
     best = next((c for c in cands[1:] if rival(c)), None)
-    margin = max(0.0, top.score - best.score) if best else 1.0
+    margin = min(1.0, max(0.0, top.score - best.score)) if best else 1.0  # no rival is as clear as a far one
     return Ranking(cands, round(margin, 3), best)

@@ -23,6 +23,7 @@ OBLIGATION = re.compile(r"(?:违反|未按照|未依照|不符合)本(?:法|条�
                         r"((?:、第[零〇一二两三四五六七八九十百]+条)*))")
 MORE = re.compile(r"第([零〇一二两三四五六七八九十百]+)条")
 PREVIOUS = re.compile(r"前款|前两款|本条第一款")
+SANCTIONED = re.compile(r"被(?:撤销|吊销|注销|取消)[^，。；]{0,12}的([^，。；]{2,12})")  # '被撤销资质认定的检验检测机构'
 CONDITION = re.compile(r"的\s*[，,]")  # '…的，处…': a sanction conditioned on a conduct
 SUBJECT_END = re.compile(r"有下列(?:行为|情形)之一|违反|未经|未|不|擅自|在|对|伪造|出具|拒绝|拒不|使用(?!单位)|同时")
 
@@ -114,6 +115,8 @@ def _entries_for(corpus: Corpus, pid: str, records: list[PenaltyRecord], previou
     refers_back = bool(PREVIOUS.search(lead))
     if not found and refers_back:
         found = previous[0]
+    if not found:  # '以欺骗…取得资质认定的，…撤销。被撤销资质认定的检验检测机构…': named by what befell it
+        found = tuple(a for m in SANCTIONED.finditer(prov.text) for a in actors_in(m.group(1)))
     base = dict(penalty_id=pid, article_id=prov.article_id, doc_key=prov.doc_key, sector=None,
                 context=previous[1] if refers_back else "",
                 rank=RANK.get(doc.doc_type, 4), in_force=doc.status != REPEALED,

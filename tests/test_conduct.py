@@ -93,3 +93,9 @@ def test_a_law_named_in_a_text_is_not_its_field_and_a_ministry_is_an_official_bo
     assert e.sector == "综合"
     (o,) = _entries("标准化法/41/1")
     assert o.actors == ("国家机关工作人员",)
+
+
+def test_a_subject_named_only_by_what_befell_it_is_parsed():
+    """'以欺骗、贿赂等不正当手段取得资质认定的，…撤销资质认定。被撤销资质认定的检验检测机构，三年内不得再次申请'."""
+    (e,) = _entries("检验检测机构资质认定管理办法/32/1")
+    assert e.actors == ("检验检测机构",)

@@ -1121,3 +1121,16 @@ def test_a_crime_ruled_out_in_everyday_words_is_not_asked(built_home):
 ])
 def test_using_or_moving_sealed_equipment_is_its_own_conduct(built_home, question):
     assert _lead(ask(question)) == "特种设备安全法/95"
+
+
+def test_a_far_rival_is_no_clearer_than_no_rival():
+    """The margin feeds the confidence: a rival far behind must not make an answer surer than having none."""
+    from assistant.rank import Candidate, with_margin
+
+    c = load_corpus()
+    entries = {e.id: e for e in catalogue(c)}
+    top = Candidate(entries["检验检测机构监督管理办法/27/1"], 3.0, {"conduct": 1.0, "actor": 1.0})
+    far = Candidate(entries["特种设备安全法/93/1/3"], 0.5, {"conduct": 1.0, "actor": 1.0})
+    near = Candidate(entries["特种设备安全法/93/1/3"], 2.7, {"conduct": 1.0, "actor": 1.0})
+    assert with_margin([top, far]).margin == with_margin([top]).margin == 1.0
+    assert with_margin([top, near]).margin == pytest.approx(0.3)
