@@ -1130,7 +1130,7 @@ def test_a_far_rival_is_no_clearer_than_no_rival():
     c = load_corpus()
     entries = {e.id: e for e in catalogue(c)}
     top = Candidate(entries["检验检测机构监督管理办法/27/1"], 3.0, {"conduct": 1.0, "actor": 1.0})
-    far = Candidate(entries["特种设备安全法/93/1/3"], 0.5, {"conduct": 1.0, "actor": 1.0})
-    near = Candidate(entries["特种设备安全法/93/1/3"], 2.7, {"conduct": 1.0, "actor": 1.0})
+    far = Candidate(entries["检验检测机构监督管理办法/26/1/1"], 0.5, {"conduct": 1.0, "actor": 1.0})
+    near = Candidate(entries["检验检测机构监督管理办法/26/1/1"], 2.7, {"conduct": 1.0, "actor": 1.0})
     assert with_margin([top, far]).margin == with_margin([top]).margin == 1.0
     assert with_margin([top, near]).margin == pytest.approx(0.3)
