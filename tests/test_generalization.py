@@ -1134,3 +1134,12 @@ def test_a_far_rival_is_no_clearer_than_no_rival():
     near = Candidate(entries["检验检测机构监督管理办法/26/1/1"], 2.7, {"conduct": 1.0, "actor": 1.0})
     assert with_margin([top, far]).margin == with_margin([top]).margin == 1.0
     assert with_margin([top, near]).margin == pytest.approx(0.3)
+
+
+@pytest.mark.parametrize("question,who", [
+    ("外卖平台不审核入驻商家的许可证，平台要担什么责任", "网络交易平台提供者"),
+    ("团购平台对没证的商户也照样上架，对平台方怎么处罚", "网络交易平台提供者"),
+])
+def test_a_platform_is_not_the_merchants_on_it(question, who):
+    assert detect_who(question)[0] == who
+    assert detect_who("在外卖平台上开了家店，没办食品经营许可证，会被罚多少")[0] != "网络交易平台提供者"
