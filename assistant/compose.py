@@ -12,7 +12,9 @@ from corpus.penalties import ORG, target_of, wording
 TARGET_LABEL = {"机构": "机构（单位）", "直接责任人员": "直接负责的主管人员和其他直接责任人员", "个人": "个人",
                 "当事人": "当事人", "单位": "单位"}
 TARGET_ORDER = {"机构": 0, "单位": 0, "直接责任人员": 1, "个人": 2, "当事人": 3}
-TIER_ORDER = {"基本": 0, "逾期未改正": 1, "拒不改正": 1, "情节较轻": 1, "情节严重": 2, "情节特别严重": 3, "加重（所列情形）": 3, "构成犯罪": 4}
+TIER_ORDER = {"基本": 0, "逾期未改正": 1, "拒不改正": 1, "情节较轻": 1, "情节严重": 2, "造成严重后果": 2, "情节特别严重": 3,
+              "加重（所列情形）": 3, "构成犯罪": 4}
+SERIOUS = ("情节严重", "造成严重后果", "情节特别严重")  # graver tiers, each named as the text names it
 
 
 PERSON_PHRASE = re.compile(r"对(?:其)?([^，；。对]{2,14}?)(?:处|并处|给予|依法给予|没收)")
@@ -113,7 +115,7 @@ def _lead_conducts(records: list[PenaltyRecord]) -> set[str]:
 def summarize(records: list[PenaltyRecord], actor: str | None = None, aggravated: bool = False) -> str:
     """One clause per target for the conclusion: '对机构处5万元以上20万元以下罚款；对…；情节严重的，…'."""
     base = [r for r in sort_records(records) if r.tier == "基本" and r.kind == "处罚"]
-    serious = [r for r in sort_records(records) if r.tier in ("情节严重", "情节特别严重")]
+    serious = [r for r in sort_records(records) if r.tier in SERIOUS]
     later = [r for r in sort_records(records) if r.tier in ("逾期未改正", "拒不改正") and r.kind == "处罚"]
     missing = ""
     if actor in ("直接责任人员", "个人"):
@@ -135,9 +137,10 @@ def summarize(records: list[PenaltyRecord], actor: str | None = None, aggravated
             out = f"{out}；{r.tier}的，对{target_label(r)}{text}" if out else f"{r.tier}的，{text}"
     if serious:
         s = "；".join(f"对{target_label(r)}{sanction_text(r)}" for r in serious if sanction_text(r))
-        out = f"{out}；情节严重的，{s}" if out else f"情节严重的，{s}"
+        graver = serious[0].tier  # '情节严重' or '造成严重后果', as the text says
+        out = f"{out}；{graver}的，{s}" if out else f"{graver}的，{s}"
         if aggravated:
-            out = f"情节严重的，{s}（一般情形：{'；'.join(parts) or '见下表'}）"
+            out = f"{graver}的，{s}（一般情形：{'；'.join(parts) or '见下表'}）"
     return out
 
 

@@ -12,6 +12,7 @@ from assistant import calibrate, retrieve, scenarios
 from assistant import crimes as crime_table
 from assistant.citations import check, resolve
 from assistant.compose import (
+    SERIOUS,
     Citations,
     penalty_table,
     quote_lines,
@@ -784,8 +785,8 @@ def _penalty_lines(u: Understanding, past: Scenario | None, records: list[Penalt
         lines += [*penalty_table(_records(corpus, past.penalty, u.conduct), cites), "", "**现行规定（对照）**"]
     lines += penalty_table(records, cites) if records else ["（所引条文未解析出罚则，请阅读下方原文。）"]
     if u.aggravated:
-        serious = [r for r in records if r.tier in ("情节严重", "情节特别严重")]
-        lines += ["", "- 情节严重的：" + ("；".join(f"对{target_label(r)}{sanction_text(r)}"
+        serious = [r for r in records if r.tier in SERIOUS]
+        lines += ["", f"- {serious[0].tier if serious else '情节严重'}的：" + ("；".join(f"对{target_label(r)}{sanction_text(r)}"
                                                for r in serious) if serious else "所引条文未单独规定情节严重的处罚档次。")]
     lines += [f"- 衔接条款：{x}。" for x in sorted({x for r in records for x in r.cross_refs})]
     return [*lines, ""]

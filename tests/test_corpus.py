@@ -366,3 +366,12 @@ def test_a_ban_on_applying_again_is_shown_in_the_text_s_own_words(c):
     assert any("不得再次申请" in r.sanctions for r in recs)
     assert wording("不得再次申请", text) == "申请人在3年内不得申请机动车登记或者机动车驾驶许可"
     assert wording("撤销登记或者许可", text) == "撤销机动车登记或者机动车驾驶许可"
+
+
+def test_a_graver_tier_for_serious_consequences_is_its_own(c):
+    """'…处二万元以上二十万元以下的罚款；造成严重后果的，处二十万元以上二百万元以下的罚款' (法典1159第二款): the
+    higher range is not the basic one."""
+    tiers = {r.tier: (r.fine_min, r.fine_max) for r in c.penalties_for("生态环境法典/1159/2") if r.target == "机构"}
+    assert tiers["基本"] == (20_000, 200_000) and tiers["造成严重后果"] == (200_000, 2_000_000)
+    base = [r for r in c.penalties_for("食品安全法/131/1") if r.tier == "基本"]
+    assert base and not any("吊销资质" in r.sanctions or "责令停业" in r.sanctions for r in base)
