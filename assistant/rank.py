@@ -213,7 +213,8 @@ def rank(query: str, who: str | None, sector: str | None, corpus: Corpus, crime:
         return Ranking(out)
     out = _sanctioning_first(_saying_the_conduct_first(out), corpus)
     valid = [e for e, ok in zip(entries, mask, strict=True) if ok]
-    out = _superseding(_deferring_yields(prefer_special(out, sector, index.tokenizer), corpus), valid, conduct)
+    out = prefer_special(out, sector, index.tokenizer, set(index.tokenizer(query)))
+    out = _superseding(_deferring_yields(out, corpus), valid, conduct)
     return with_margin(out, sector, index.tokenizer)
 
 
@@ -341,15 +342,25 @@ def _deferring_yields(cands: list[Candidate], corpus: Corpus) -> list[Candidate]
     return [near, *(c for c in cands if c is not near)]
 
 
-def prefer_special(cands: list[Candidate], sector: str | None, tokenize) -> list[Candidate]:
+def prefer_special(cands: list[Candidate], sector: str | None, tokenize, asked: set[str] = frozenset()
+                   ) -> list[Candidate]:
     """Lex superior and lex specialis: a law over a regulation over a rule, and a sector's own text over the
-    general one (综合), when both describe the same conduct for the same actor and score within a margin."""
+    general one (综合), when both describe the same conduct for the same actor and score within a margin — but
+    not a law for every field over the rule that names what the question names (资质认定 where 行政许可法 says
+    行政许可); a sector's law over its own regulation stays."""
     if len(cands) < 2:
         return cands
     top = cands[0]
     words = _conduct_words(top.entry, tokenize)
 
+    def names_asked(c: Candidate) -> bool:
+        """The top's own words (not the other's) are the question's, and the other's own words are not."""
+        other = _conduct_words(c.entry, tokenize)
+        return bool((words - other) & asked) and not (other - words) & asked
+
     def better(c: Candidate) -> bool:
+        if c.entry.rank < top.entry.rank and c.entry.sector in (None, "综合") and names_asked(c):
+            return False  # a law for every field (行政许可法) over the field's own rule the question names
         # an entry whose text names no subject ('违反本法规定，有下列情形之一的') does not contradict the actor
         needed = min(top.features["actor"], 0.0) if not c.entry.actors else top.features["actor"]
         other = _conduct_words(c.entry, tokenize)

@@ -1143,3 +1143,13 @@ def test_a_far_rival_is_no_clearer_than_no_rival():
 def test_a_platform_is_not_the_merchants_on_it(question, who):
     assert detect_who(question)[0] == who
     assert detect_who("在外卖平台上开了家店，没办食品经营许可证，会被罚多少")[0] != "网络交易平台提供者"
+
+
+@pytest.mark.parametrize("question,lead", [
+    # the field's own rule names what the question names; 行政许可法79 says the same of every licence
+    ("检测机构通过贿赂评审人员取得了资质认定，查实后怎么处理", "检验检测机构资质认定管理办法/32"),
+    ("评审员给同一家实验室既做咨询又做技术评审，资质认定部门可以怎么处理这个评审员", "检验检测机构资质认定管理办法/29"),
+    ("用假材料骗取了机动车登记，被车管所查出来会怎么处理", "道路交通安全法实施条例/103"),
+])
+def test_sanctions_other_than_fines_and_a_field_s_own_rule(built_home, question, lead):
+    assert _lead(ask(question)) == lead
