@@ -1153,3 +1153,7 @@ def test_a_platform_is_not_the_merchants_on_it(question, who):
 ])
 def test_sanctions_other_than_fines_and_a_field_s_own_rule(built_home, question, lead):
     assert _lead(ask(question)) == lead
+
+
+def test_a_plate_covered_on_purpose(built_home):
+    assert _lead(ask("送货的面包车车牌被我用泥巴糊了一半，怕被拍，被交警发现会怎样")) == "道路交通安全法/95"
