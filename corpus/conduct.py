@@ -23,9 +23,10 @@ OBLIGATION = re.compile(r"(?:违反|未按照|未依照|不符合)本(?:法|条�
                         r"((?:、第[零〇一二两三四五六七八九十百]+条)*))")
 MORE = re.compile(r"第([零〇一二两三四五六七八九十百]+)条")
 PREVIOUS = re.compile(r"前款|前两款|本条第一款")
+KNOWING = re.compile(r"(?:违反本(?:法|条例|办法)规定，)?(?:知道或者应当知道|明知)")
 SANCTIONED = re.compile(r"被(?:撤销|吊销|注销|取消)[^，。；]{0,12}的([^，。；]{2,12})")  # '被撤销资质认定的检验检测机构'
 CONDITION = re.compile(r"的\s*[，,]")  # '…的，处…': a sanction conditioned on a conduct
-SUBJECT_END = re.compile(r"有下列(?:行为|情形)之一|违反|未经|未|不|擅自|在|对|伪造|出具|拒绝|拒不|使用(?!单位)|同时")
+SUBJECT_END = re.compile(r"有下列(?:行为|情形)之一|知道或者应当知道|明知|违反|未经|未|不|擅自|在|对|伪造|出具|拒绝|拒不|使用(?!单位)|同时")
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,8 @@ def _entries_for(corpus: Corpus, pid: str, records: list[PenaltyRecord], previou
     doc = corpus.documents[prov.doc_key]
     lead = records[0].conduct
     subject = _subject(lead)
-    found = (actors_in(subject) or actors_in(lead)) + _instigators(lead)
+    # '知道或者应当知道…而为其提供运输…', '明知…仍为其提供场所': whoever helps; the words after are the others'
+    found = (actors_in(subject) or (() if KNOWING.match(lead) else actors_in(lead))) + _instigators(lead)
     refers_back = bool(PREVIOUS.search(lead))
     if not found and refers_back:
         found = previous[0]

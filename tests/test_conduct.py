@@ -99,3 +99,10 @@ def test_a_subject_named_only_by_what_befell_it_is_parsed():
     """'以欺骗、贿赂等不正当手段取得资质认定的，…撤销资质认定。被撤销资质认定的检验检测机构，三年内不得再次申请'."""
     (e,) = _entries("检验检测机构资质认定管理办法/32/1")
     assert e.actors == ("检验检测机构",)
+
+
+def test_whoever_knowingly_helps_is_no_maker():
+    """'知道或者应当知道属于本法规定禁止生产、销售的产品而为其提供运输、保管、仓储等便利条件的' (产品质量法61): the
+    words 生产、销售 describe the goods, not the one sanctioned."""
+    (e,) = _entries("产品质量法/61/1")
+    assert e.actors == ()
