@@ -193,6 +193,16 @@ ASKER = re.compile(f"({alternatives('asker')}|" r"我(市|县|区|省)[^，。�
                    f"[^，。；]{{0,6}}?(中|时|过程中|期间)?[，,]?({alternatives('finding')})?")
 
 
+# an office's staff doing wrong in their own inspection ('局里的工作人员在检查检测机构时玩忽职守') are the actors
+MISCONDUCT = re.compile(r"玩忽职守|滥用职权|徇私|放任不管|不予查处|压着不|包庇|收受|索要|索取|收了[^，。；]{0,6}(钱|好处|红包|礼)")
+
+
+def _asking(m: re.Match, text: str) -> bool:
+    """An authority's inspection clause names the asker, unless the clause tells of its staff's own misconduct."""
+    end = min((i for i in (text.find(p, m.end()) for p in "。；？") if i >= 0), default=len(text))
+    return not MISCONDUCT.search(text[m.start():end])
+
+
 # the authority that finds or punishes ('被交警查到', '市监局会怎么处罚') is neither actor nor asker; '会被罚' keeps
 # its 罚 (it asks about the party before it)
 ENFORCER = re.compile(f"被(?!罚|处罚)[^，。？；]{{0,10}}?({alternatives('caught')})|"
@@ -208,6 +218,8 @@ BENEFICIARY = re.compile(r"((为|给|替|帮)(了)?|(收|拿|收受|接受)了?)
                          r"本单位的?|单位的?|公司的?|厂里的?|新来的|新招的|"
                          r"我们(的|家|这)?(好?[几两三四五]个)?|我家|好?[几两三四五]个)?$")
 # ('收了检测公司送的钱': the giver; '帮我家两栋楼修锅炉': the one served)
+# '在检查检测机构时玩忽职守': the one inspected is not the one who acted
+INSPECTED = re.compile(r"(?<!被)(检查|抽查|核查|查处|督查|巡查|监督检查)了?$")
 # '不让/阻挠/殴打 X': X is the one obstructed (an inspector), not the actor
 OBSTRUCTED = re.compile(r"(不让|不许|不准|拒绝|阻挠|阻碍|阻止|拦住|拦着|殴打|推搡|威胁|辱骂|围攻|刁难|欺骗|糊弄|应付|躲着)$")
 # '对该委托单位应当如何处罚': the party the question asks about
@@ -343,8 +355,8 @@ def detect_who(text: str) -> tuple[str | None, str | None]:
     several actors the one named last before the first conduct word did it ('物业找的检测公司出了假报告')."""
     from corpus.knowledge import actors, thesaurus
 
-    asker = "authority" if ASKER.search(text) else None
-    body = _without_titles(ENFORCER.sub("，", ASKER.sub("，", text)))
+    asker = "authority" if any(_asking(m, text) for m in ASKER.finditer(text)) else None
+    body = _without_titles(ENFORCER.sub("，", ASKER.sub(lambda m: "，" if _asking(m, text) else m.group(0), text)))
     sector = primary_sector(body)
     if (target := _asked_about(body, sector)) is not None:
         return target, asker
@@ -358,7 +370,8 @@ def detect_who(text: str) -> tuple[str | None, str | None]:
         before = body[max(0, m.start() - 5):m.start()]
         given = (GIVEN_TO.search(body[max(0, m.start() - 12):m.start()]) and GIFT.search(body[m.end():])) \
             or GIFT_TO.search(body[max(0, m.start() - 16):m.start()])
-        if BENEFICIARY.search(before) or OBSTRUCTED.search(before) or given or _inside(m, found) or _modifies(m, found, body):
+        if BENEFICIARY.search(before) or OBSTRUCTED.search(before) or INSPECTED.search(before) or given \
+                or _inside(m, found) or _modifies(m, found, body):
             continue  # '为排污单位伪造报告', '帮小区安装电梯': for whom, not who; '分管检测机构的领导': a modifier;
             # '拦着执法人员不让进车间': the one obstructed, not who acted
         # the actor named last before the conduct did it; with no conduct word, the sentence's subject

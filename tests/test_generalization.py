@@ -1157,3 +1157,13 @@ def test_sanctions_other_than_fines_and_a_field_s_own_rule(built_home, question,
 
 def test_a_plate_covered_on_purpose(built_home):
     assert _lead(ask("送货的面包车车牌被我用泥巴糊了一半，怕被拍，被交警发现会怎样")) == "道路交通安全法/95"
+
+
+@pytest.mark.parametrize("question,who", [
+    # the office's own staff doing wrong in their inspection are the actors, not the asking authority
+    ("区市场监管局的执法人员在抽查一家实验室时收了好处，对发现的造假问题不予查处，该怎么处理这个执法人员", "国家机关工作人员"),
+    # …while an office telling of its inspection is the asker, and the body inspected is the actor
+    ("我局在检查一家检测公司时发现其出具虚假报告，怎么罚", "检验检测机构"),
+])
+def test_an_office_s_staff_doing_wrong_are_actors_not_askers(question, who):
+    assert detect_who(question)[0] == who
