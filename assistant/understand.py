@@ -193,7 +193,7 @@ ASKER = re.compile(f"({alternatives('asker')}|" r"我(市|县|区|省)[^，。�
                    f"[^，。；]{{0,6}}?(中|时|过程中|期间)?[，,]?({alternatives('finding')})?")
 
 
-# an office's staff doing wrong in their own inspection ('局里的工作人员在检查检测机构时玩忽职守') are the actors
+# an office's staff doing wrong in their own inspection ('执法人员抽查实验室时收了好处') are the actors
 MISCONDUCT = re.compile(r"玩忽职守|滥用职权|徇私|放任不管|不予查处|压着不|包庇|收受|索要|索取|收了[^，。；]{0,6}(钱|好处|红包|礼)")
 
 
@@ -218,7 +218,7 @@ BENEFICIARY = re.compile(r"((为|给|替|帮)(了)?|(收|拿|收受|接受)了?)
                          r"本单位的?|单位的?|公司的?|厂里的?|新来的|新招的|"
                          r"我们(的|家|这)?(好?[几两三四五]个)?|我家|好?[几两三四五]个)?$")
 # ('收了检测公司送的钱': the giver; '帮我家两栋楼修锅炉': the one served)
-# '在检查检测机构时玩忽职守': the one inspected is not the one who acted
+# '抽查那家实验室时…': the one inspected is not the one who acted
 INSPECTED = re.compile(r"(?<!被)(检查|抽查|核查|查处|督查|巡查|监督检查)了?$")
 # '不让/阻挠/殴打 X': X is the one obstructed (an inspector), not the actor
 OBSTRUCTED = re.compile(r"(不让|不许|不准|拒绝|阻挠|阻碍|阻止|拦住|拦着|殴打|推搡|威胁|辱骂|围攻|刁难|欺骗|糊弄|应付|躲着)$")
@@ -270,13 +270,13 @@ def _asked_about(body: str, sector: str | None) -> str | None:
 
 
 FACTS_MIN = 60  # characters of facts below which the whole question is about one party
-PARTY = re.compile(r"([甲乙丙丁戊己庚]|[A-Z])(?=[\u4e00-\u9fff])|([\u4e00-\u9fff]某)")  # '乙物流公司', '李某'
+PARTY = re.compile(r"([甲乙丙丁戊己庚]|[A-Z])(?=[\u4e00-\u9fff])|([\u4e00-\u9fff]某)")  # '乙仓储公司', '李某'
 DETERMINERS = re.compile(r"^(对|这家|该|这个|这位|这名|此|其|那家|某)+")
 
 
 def facts_of_asked(text: str) -> str:
-    """In facts that name several parties, the sentences that mention the party the question asks about ('对乙物流
-    公司如何处罚' → the sentences naming 乙): its conduct, not the others'. Empty when no party is asked about, the
+    """In facts that name several parties, the sentences that mention the party the question asks about ('对乙仓储
+    公司怎么罚' → the sentences naming 乙): its conduct, not the others'. Empty when no party is asked about, the
     facts are short, or every sentence names it."""
     if len(text) < FACTS_MIN:
         return ""
