@@ -22,6 +22,10 @@ CROSS_REF = re.compile(r"依照(《[^》]+》)?(?:的)?((?:本法|本条例|本�
 DIRECT = ("直接负责的主管人员", "直接责任人员")
 ORG = re.compile(r"机构|单位|企业|公司|生产者|销售者|经营者|场所|检验站|检测站")
 PERSON = re.compile(r"人员|个人|签字人|检验员|从业者|所有人|驾驶人|警察")
+# sanctions other than fines, named once for the classifying table and the signal that a paragraph sanctions
+SEIZE = r"收缴[^，；。]{0,30}(?:证书|号牌|行驶证|驾驶证|标志)"  # 收缴…证书、号牌 (道交法实施条例103)
+REVOKE = r"(?<!被)撤销[^，；。资]{0,16}(?:登记|许可|资质认定)(?![^，；。]{0,6}建议)"  # not '被撤销的证书', not a recommendation
+ENTRUST = r"约谈[^，；。]{0,6}(?:暂停|取消)|(?:暂停|取消)[^，；。]{0,8}委托"  # 资质认定管理办法29
 SANCTIONS: list[tuple[str, re.Pattern]] = [
     ("责令限期改正", re.compile(r"责令限期改正")),
     ("责令改正", re.compile(r"责令(?!限期)改正")),
@@ -53,9 +57,9 @@ SANCTIONS: list[tuple[str, re.Pattern]] = [
     # the paragraph's only sanction, by the body it names under that body's own law (法典1126); beside a
     # sanction of its own it is another body's ('构成违反治安管理行为的，由公安机关依法予以处罚'): see _own_sanctions
     ("依法予以处罚", re.compile(r"(?<!除)依法(?:予以|给予)处罚(?!外)")),
-    ("收缴证照", re.compile(r"收缴[^，；。]{0,30}(?:证书|号牌|行驶证|驾驶证|标志)")),  # 道交法实施条例103
-    ("撤销登记或者许可", re.compile(r"(?<!被)撤销[^，；。资]{0,16}(?:登记|许可|资质认定)(?![^，；。]{0,6}建议)")),
-    ("约谈、暂停或者取消委托", re.compile(r"约谈[^，；。]{0,6}(?:暂停|取消)|(?:暂停|取消)[^，；。]{0,8}委托")),  # 资质认定管理办法29
+    ("收缴证照", re.compile(SEIZE)),
+    ("撤销登记或者许可", re.compile(REVOKE)),
+    ("约谈、暂停或者取消委托", re.compile(ENTRUST)),
     ("依法处理", re.compile(r"依法予以处理")),
     ("追究刑事责任", re.compile(r"追究刑事责任|移送(?:公安|司法)")),
     ("依照有关规定处罚", re.compile(r"依照[^，；。]{0,90}规定(?:给予|予以)?处罚")),
@@ -63,10 +67,10 @@ SANCTIONS: list[tuple[str, re.Pattern]] = [
 SANCTION_SIGNAL = re.compile(r"罚款|责令停业|(?:给予|予以)(?:行政)?处罚|给予[^，；。罚]{0,12}处分|予以处理|移送公安|吊销|"
                              r"撤销[^，；。]{0,16}资格|没收|有期徒刑|通报批评|警告|禁止从事|停业整顿|取消[^，；。]{0,16}资格|"
                              r"追究刑事责任|暂扣[^，；。]{0,8}驾驶证|扣留(?:机动)?车辆|不予受理或者不予(?:行政)?许可|"
-                             r"责令关闭|日以下拘留|收缴[^，；。]{0,30}(?:证书|号牌|行驶证|驾驶证|标志)|(?<!被)撤销[^，；。资]{0,16}(?:登记|许可|资质认定)(?![^，；。]{0,6}建议)|"
-                             r"约谈[^，；。]{0,6}(?:暂停|取消)|(?:暂停|取消)[^，；。]{0,8}委托")
+                             r"责令关闭|日以下拘留|" f"{SEIZE}|{REVOKE}|{ENTRUST}")
 # in a 法律责任/罚则 chapter an order to correct is a sanction too ('责令限期改正；逾期不改正的，…公示')
 CHAPTER_SIGNAL = re.compile(r"责令(?:限期)?改正|责令停止使用")
+LISTED = re.compile(r"的[，,]")  # the end of one listed conduct
 # what a sanction part opens with ('责令改正', '处…罚款', '由…没收', '没收…'): not one more conduct
 SANCTION_START = re.compile(r"(?:由|对|并|处|除|责令|没收|吊销|给予|予以|依照|按照|可以|情节)|[^，]*由[^，；。]{0,30}(?:部门|机关|机构)")
 MITIGATE = re.compile(r"从轻或者减轻(?:行政)?处罚")
@@ -120,7 +124,7 @@ def split_conduct(text: str) -> tuple[str, str]:
     m = re.search(r"的[，,：:]", text)
     if not m or not (SANCTION_SIGNAL.search(text[m.end():]) or CHAPTER_SIGNAL.search(text[m.end():])):
         return "", text
-    while m.group(0)[-1] in "，," and (n := re.compile(r"的[，,]").search(text, m.end())) is not None \
+    while m.group(0)[-1] in "，," and (n := LISTED.search(text, m.end())) is not None \
             and not re.search(r"[；;。：:]|应当", between := text[m.end():n.start()]) \
             and not SANCTION_SIGNAL.search(between) and not CHAPTER_SIGNAL.search(between) \
             and not SANCTION_START.match(between) and SANCTION_SIGNAL.search(text[n.end():]):
