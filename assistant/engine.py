@@ -71,7 +71,15 @@ NOT_ASKED = re.compile(r"除了?[^，。？]{0,10}(行政处罚|罚款|处罚|�
 # a question that asks for the legal basis of a conduct (not a fact, a definition or a duty)
 BASIS_ASK = re.compile(alternatives("basis_ask"))
 # general rules of administrative penalty ("同一行为几部法规都能罚", "过了多久就不罚了") live in 行政处罚法
-PRINCIPLE = re.compile("|".join(scope().general_rules))
+PRINCIPLE = re.compile("|".join(scope().principles))
+RULE_ARTICLES = tuple((pid, re.compile("|".join(words))) for pid, words in scope().rule_articles)
+
+
+def principle_article(text: str) -> str | None:
+    """The article that states the general rule the question asks: of the rules whose words it holds, the one
+    named nearest its end (long facts come first, the ask last)."""
+    found = [(m.end(), len(m.group()), pid) for pid, pattern in RULE_ARTICLES for m in pattern.finditer(text)]
+    return max(found)[2] if found else None  # at one end the longer, more particular wording wins
 
 
 def ask(question: str, session: Session | str | None = None, mode: str = "officer", today: date | None = None,
@@ -197,6 +205,7 @@ def _is_principle(a: Asked) -> bool:
         and not (LIGHTER.match(m.group()) and HOW_PUNISHED_RE.search(a.u.text[:m.start()]))
 
 
+RULE_CONFIDENCE = 0.92  # measured: see README (general rules named by their words)
 LIGHTER = re.compile(r".{0,4}(从轻|减轻|少罚)")
 HOW_PUNISHED_RE = re.compile(HOW_PUNISHED)
 
@@ -204,35 +213,39 @@ HOW_PUNISHED_RE = re.compile(HOW_PUNISHED)
 def _principle(a: Asked) -> Answer | None:
     """A general rule of penalty from 行政处罚法 (and the sector code's own); when none is found, the next route
     answers (a question of dated facts asking which version applies still has its conduct's provision)."""
-    ans = answer_retrieval(a.u, a.corpus, doc_keys=_principle_documents(a))
+    rule = principle_article(a.u.text)
+    rule = rule if rule in a.corpus.provisions else None
+    docs = _principle_documents(a, rule)
+    ans = answer_retrieval(a.u, a.corpus, doc_keys=docs, first=rule, insist=True)
     if ans.declined and (asked := _principle_clause(a.u.text)) != a.u.text:  # long facts drown the asked rule
-        ans = answer_retrieval(replace(a.u, text=asked, expanded=expand(asked)), a.corpus,
-                               doc_keys=_principle_documents(a))
+        ans = answer_retrieval(replace(a.u, text=asked, expanded=expand(asked)), a.corpus, doc_keys=docs,
+                               first=rule, insist=True)
         ans.question = a.u.text
-    if not ans.declined and (own := _special_rule(ans, a.u.text, a.corpus)):
-        special = answer_retrieval(a.u, a.corpus, doc_keys=_principle_documents(a), first=own)
+    own = _special_rule(ans, a.u.text, a.corpus, docs) if not ans.declined else None
+    if own:
+        special = answer_retrieval(a.u, a.corpus, doc_keys=docs, first=own, insist=True)
         ans = ans if special.declined else special
+    if rule and ans.lead in (rule, own):  # the rule the question names, from curated knowledge (scope.yaml)
+        ans.route, ans.confidence = "principle", RULE_CONFIDENCE
     return None if ans.declined else ans
 
 
+SPECIAL_RULES = {pid: (special, re.compile(when) if when else None) for pid, special, when in scope().rule_special}
 DEFERS = re.compile(r"法律另有规定的除外|法律另有规定的，从其规定|另有规定的，依照其规定")
 
 
-SAME_RULE = 0.5  # word overlap at which the sector code's general rule says what 行政处罚法's does
-
-
-def _special_rule(ans: Answer, question: str, corpus: Corpus) -> str | None:
-    """The sector code's own general rule among the cited articles (lex specialis) when 行政处罚法's rule defers to
-    other laws ('法律另有规定的除外') or the code's rule says the same thing in its own words (法典1055 and 行政处罚法
-    29 on one act against several norms) — else None."""
+def _special_rule(ans: Answer, question: str, corpus: Corpus, docs: list[str]) -> str | None:
+    """The sector code's own rule on the matter of the 行政处罚法 article quoted (lex specialis, curated in
+    scope.yaml `rule_special`: 法典1054 on the time bar, 1055 on one act against several norms, 1057 on law in
+    time), when the code is among `docs` (the question's sector) and 行政处罚法's article defers to other laws
+    ('法律另有规定的除外') or the question asks what the code's rule says (its `when` words)."""
     lead = corpus.provisions.get(ans.lead)
-    if lead is None or lead.doc_key != "行政处罚法":
+    if lead is None or lead.article_id not in SPECIAL_RULES:
         return None
+    special, when = SPECIAL_RULES[lead.article_id]
     defers = bool(DEFERS.search(corpus.provisions[lead.article_id].text))
-    quoted = "".join(_answering(question, lead.text))  # what the conclusion quotes, not the whole article
-    return next((c.provision_id for c in ans.citations if (p := corpus.provisions.get(c.provision_id))
-                 and p.doc_key != "行政处罚法" and GENERAL_PART in p.chapter
-                 and (defers or retrieve.overlap(quoted, p.text) >= SAME_RULE)), None)
+    asked = defers or when is None or bool(when.search(question))
+    return special if asked and special in corpus.provisions and corpus.provisions[special].doc_key in docs else None
 
 
 def _answering(question: str, text: str) -> list[str]:
@@ -251,14 +264,16 @@ def _principle_clause(text: str) -> str:
 GENERAL_PART = "法律责任通则"  # a code's own chapter of general rules on liability (生态环境法典 第五编第一章)
 
 
-def _principle_documents(a: Asked) -> list[str]:
+def _principle_documents(a: Asked, rule: str | None = None) -> list[str]:
     """行政处罚法, and a law of the question's sector that has its own chapter of general liability rules (生态环境
-    法典's time bar and law in time): the special rule 行政处罚法 itself defers to ('法律另有规定的除外')."""
+    法典's time bar and law in time): the special rule 行政处罚法 itself defers to ('法律另有规定的除外'); and the
+    text of the rule the question names (a traffic fine's own payment rule)."""
     from corpus.knowledge import sectors
 
     own = [d for s in sectors() if s.name == a.u.sector for d in s.documents if d in a.corpus.documents
            and any(GENERAL_PART in p.chapter for p in a.corpus.provisions.values() if p.doc_key == d)]
-    return ["行政处罚法", *own]
+    named = [a.corpus.provisions[rule].doc_key] if rule else []
+    return list(dict.fromkeys(["行政处罚法", *own, *named]))
 
 
 # '…方案说要移送的犯罪，刑法哪条规定？' asks the criminal law's article, which the plan does not hold
@@ -1173,9 +1188,10 @@ def _retrieval_hits(u: Understanding, corpus: Corpus, doc_keys: list[str] | None
 
 def answer_retrieval(u: Understanding, corpus: Corpus, doc_keys: list[str] | None = None,
                      rules_only: bool = False, extra: Callable[[Citations], list[str]] | None = None,
-                     first: str | None = None) -> Answer:
+                     first: str | None = None, insist: bool = False) -> Answer:
     """The best-matching article, quoted; `rules_only` leaves sanctioning articles out (the public mode answers
-    from the rules, not from 法律责任); `first` (an article id among the hits) leads; `extra` adds lines."""
+    from the rules, not from 法律责任); `first` (an article id among the hits) leads — with `insist`, even when the
+    search did not find it (curated knowledge named it); `extra` adds lines."""
     cites = Citations(corpus)
     penalty = u.intent == "penalty"
     hits = _retrieval_hits(u, corpus, doc_keys, penalty, rules_only)
@@ -1193,10 +1209,12 @@ def answer_retrieval(u: Understanding, corpus: Corpus, doc_keys: list[str] | Non
     hits = _reorder(u, dated, corpus)
     if first and (lead := next((h for h in hits if h.provision.id == first), None)):
         hits = _to_front(hits, lead)
+    elif insist and first in corpus.provisions:
+        hits = [retrieve.Hit(corpus.provisions[first], hits[0].score), *hits]  # named by curated knowledge
     top = hits[0]
     conf = _word_share(u, top, corpus)
     corroborated = _corroborated(top)  # everyday words that share little with the statute's, but both agree
-    if conf < LOW_CONFIDENCE and not (conf > 0 and corroborated):
+    if conf < LOW_CONFIDENCE and not (conf > 0 and corroborated) and not (insist and top.provision.id == first):
         return _not_found(u, corpus, cites, hits[:3])
     lines = ["### 结论"]
     sentences = _answering(u.text, top.provision.text)

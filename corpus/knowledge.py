@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 import yaml
@@ -303,6 +303,13 @@ class Scope:
     statistics: tuple[str, ...] = ()
     prices: tuple[str, ...] = ()
     local: tuple[str, ...] = ()
+    rule_articles: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (article id, the words of its general rule)
+    rule_special: tuple[tuple[str, str, str], ...] = ()  # (article id, a sector code's own rule on it, when)
+
+    @property
+    def principles(self) -> tuple[str, ...]:
+        """Every general rule's words: those with an article of their own and the rest."""
+        return self.general_rules + tuple(w for _, words in self.rule_articles for w in words)
 
 
 @dataclass(frozen=True)
@@ -338,7 +345,32 @@ def crimes() -> tuple[Crime, ...]:
 
 @functools.cache
 def scope() -> Scope:
-    return _build(Scope, "scope.yaml", load_file("scope.yaml"))
+    """What is not answered, and the general rules of penalty (`rule_articles`: article id → its rule's words;
+    `rule_special`: article id → a sector code's own rule on the same matter)."""
+    raw = dict(load_file("scope.yaml"))
+    rules = _article_lists(raw.pop("rule_articles", None) or {}, "rule_articles")
+    special = _special_rules(raw.pop("rule_special", None) or {})
+    return replace(_build(Scope, "scope.yaml", raw), rule_articles=rules, rule_special=special)
+
+
+def _special_rules(data: object) -> tuple[tuple[str, str, str], ...]:
+    """rule_special: 'law/article' → {special: 'law/article', when: regex (optional)}."""
+    ok = isinstance(data, dict) and all(
+        re.fullmatch(r"[^/]+/\d+", k) and isinstance(v, dict) and set(v) <= {"special", "when"}
+        and isinstance(v.get("special"), str) and re.fullmatch(r"[^/]+/\d+", v["special"])
+        and isinstance(v.get("when", ""), str) for k, v in data.items())
+    if not ok:
+        raise KnowledgeError("scope.yaml:rule_special: 应为 条文编号 → {special: 条文编号, when: 正则（可选）} 的映射")
+    return tuple((k, v["special"], v.get("when", "")) for k, v in data.items())
+
+
+def _article_lists(data: object, key: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """A mapping 'law/article' → non-empty list of strings, as pairs; KnowledgeError otherwise."""
+    if not isinstance(data, dict) or not all(
+            re.fullmatch(r"[^/]+/\d+", k) and isinstance(v, list) and v and all(isinstance(w, str) for w in v)
+            for k, v in data.items()):
+        raise KnowledgeError(f"scope.yaml:{key}: 应为 条文编号（法名/条号）→ 字符串列表 的映射")
+    return tuple((k, tuple(v)) for k, v in data.items())
 
 
 def index_sector(name: str | None) -> str | None:

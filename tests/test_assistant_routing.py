@@ -214,3 +214,21 @@ def test_actor_is_who_did_it_not_who_found_it_or_benefited(text, actor):
     from assistant.understand import detect_who
 
     assert detect_who(text)[0] == actor
+
+
+@pytest.mark.parametrize("question,article", [
+    # the ask is the rule named nearest the end; facts before it do not choose the article
+    ("去年就发生了，今年才查到，现在处罚适用行为时的规定还是修订后的规定？", "行政处罚法/37"),
+    ("当事人在第八个工作日才提出听证要求，还要组织听证吗", "行政处罚法/64"),
+    # at one end the longer, more particular wording wins (a traffic fine has its own payment rule)
+    ("交警开的罚单多少天内要交？", "道路交通安全法/108"),
+    ("两个区的局都有管辖权，由谁来查", "行政处罚法/25"),
+    # another person fined after the unit is not one act fined twice; a first violation alone names no article
+    ("单位已经罚了款，对直接负责的主管人员还能再罚吗", None),
+    ("第一次被查到，罚多少", None),
+    ("续期申请要提前多久交材料", None),  # a time to hand in papers is no fine to pay
+])
+def test_the_general_rule_a_question_asks_names_its_article(question, article):
+    from assistant.engine import principle_article
+
+    assert principle_article(question) == article

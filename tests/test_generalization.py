@@ -469,7 +469,7 @@ def test_who_the_obstructed_and_the_officials_are(text, actor):
     # which crime, and whether the unit too: the crime leads, 刑法231 follows
     ("检测站的人故意出假报告情节严重，犯什么罪、判几年？单位本身会不会被追究", "刑法/229", "crime"),
     # which version applies to a dated conduct is a general rule (从旧兼从轻)
-    ("检测公司2024年9月出了假报告，2025年5月才立案，按修订前还是修订后的办法处罚", "行政处罚法/37", "retrieval"),
+    ("检测公司2024年9月出了假报告，2025年5月才立案，按修订前还是修订后的办法处罚", "行政处罚法/37", "principle"),
     # a text the question names mentions a document the corpus lacks: the named text answers
     ("判定办法里，监测数据造假涉及《大气污染防治行动计划》考核排名的怎么处理", "环境监测数据弄虚作假行为判定及处理办法/11", "retrieval"),
 ])
@@ -1167,3 +1167,25 @@ def test_a_plate_covered_on_purpose(built_home):
 ])
 def test_an_office_s_staff_doing_wrong_are_actors_not_askers(question, who):
     assert detect_who(question)[0] == who
+
+
+@pytest.mark.parametrize("question,lead", [
+    # long facts whose words retrieve another article of 行政处罚法 (当场, 告知) or a sanction
+    ("我们公司被查出报告编号重复，检查人员指出后当天就更正了，也没有造成任何影响，这是头一回，可以免予处罚吗",
+     "行政处罚法/33"),
+    ("质监部门已经对锅炉厂罚过款了，安监部门就同一个违法行为还能再罚一次款吗", "行政处罚法/29"),
+    ("异地交通违法，当时没有当场处罚，可以回机动车登记地接受处理吗", "道路交通安全法实施条例/109"),
+    # the environmental code's own rule where 行政处罚法 defers to it
+    ("排污造成污染后果的行为四年后才被发现，环保部门现在还能处罚吗", "生态环境法典/1054"),
+])
+def test_a_general_rule_named_by_its_words_leads_with_its_own_article(built_home, question, lead):
+    from assistant.calibrate import doubt_below
+
+    a = ask(question)
+    assert _lead(a) == lead
+    assert a.route == "principle" and a.confidence >= doubt_below()
+
+
+def test_a_decision_time_limit_is_not_read_as_the_codes_other_rules(built_home):
+    """行政处罚法60 defers to other laws, but the environmental code has no decision time limit of its own."""
+    assert _lead(ask("生态环境部门对排污单位立案后，最迟多少天内要作出处罚决定")) == "行政处罚法/60"

@@ -24,6 +24,10 @@ from corpus.load import load_corpus
     ("public_scope.yaml", "public_scope", "allow: [a]\ndeny: {x: [b]}\nhint: h\nhints: i\n", "hints"),
     ("public_scope.yaml", "public_scope", "allow: [a]\ndeny: {x: [1]}\nhint: h\n", "deny.x"),
     ("asks.yaml", "ask_words", "crime_ask: [坐牢]\ncrime_words: [判刑]\n", "crime_words"),
+    ("scope.yaml", "scope", "off_topic: [a]\nfuture: [b]\ngeneral_rules: [c]\nrule_articles: {第一条: [d]}\n",
+     "rule_articles"),
+    ("scope.yaml", "scope", "off_topic: [a]\nfuture: [b]\ngeneral_rules: [c]\nrule_special: {行政处罚法/36: {special: x}}\n",
+     "rule_special"),
 ])
 def test_bad_knowledge_files_are_refused(refused_knowledge, name, loader, text, message):
     """An unknown key or a wrong type in a knowledge file is an error naming it, never a silent default."""
@@ -161,6 +165,19 @@ def test_every_catalog_name_is_a_document_and_every_basis_a_provision():
     assert [p for p in catalog.AUTHORITY_BASIS.values() if p not in corpus.provisions] == []
     for prefix in catalog.MISSION_DOCUMENTS.values():
         assert any(k == prefix or k.startswith(prefix) for k in corpus.documents), prefix
+
+
+def test_general_rules_name_real_articles_and_their_words_compile():
+    """scope.yaml: every article a general rule names (and a sector code's own rule for it) is in the corpus."""
+    corpus = load_corpus()
+    scope = kb.scope()
+    assert scope.rule_articles and scope.rule_special
+    for pid, words in scope.rule_articles:
+        assert pid in corpus.provisions, pid
+        assert all(re.compile(w) for w in words)
+    for pid, special, when in scope.rule_special:
+        assert pid in dict(scope.rule_articles), pid  # a special rule stands for a rule the questions can name
+        assert special in corpus.provisions and (not when or re.compile(when)), special
 
 
 def test_every_public_scope_pattern_compiles_and_the_categories_are_named():

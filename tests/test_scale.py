@@ -37,8 +37,8 @@ def _login(base: str) -> str:
 def test_two_workers_one_chroma_server(tmp_path, built_home, chroma_server, monkeypatch):
     url, chroma = chroma_server
     home = tmp_path / "home"
-    shutil.copytree(built_home / "models", home / "models")
     shutil.copytree(built_home / "index", home / "index")  # vectors are reused: only the Chroma writes happen
+    (home / "models").symlink_to(built_home / "models")  # ~0.9 GB: shared, never copied
     env = dict(os.environ, YIJU_HOME=str(home), YIJU_CHROMA_URL=url)
     subprocess.run([sys.executable, "-m", "ui.cli", "index", "build", "--quiet"], env=env, cwd=ROOT, check=True,
                    timeout=600)
@@ -74,8 +74,8 @@ def test_two_workers_one_chroma_server(tmp_path, built_home, chroma_server, monk
 
 def test_corrupted_index_reported_at_start(tmp_path, built_home):
     home = tmp_path / "home"
-    shutil.copytree(built_home / "models", home / "models")
     shutil.copytree(built_home / "index", home / "index")
+    (home / "models").symlink_to(built_home / "models")
     build = (home / "index" / "CURRENT").read_text().strip()
     (home / "index" / "builds" / build / "manifest.json").write_text("{broken", "utf-8")
     env = dict(os.environ, YIJU_HOME=str(home))
