@@ -213,7 +213,8 @@ def rank(query: str, who: str | None, sector: str | None, corpus: Corpus, crime:
         return Ranking(out)
     out = _sanctioning_first(_saying_the_conduct_first(out), corpus)
     valid = [e for e, ok in zip(entries, mask, strict=True) if ok]
-    out = prefer_special(out, sector, index.tokenizer, set(index.tokenizer(query)))
+    out = prefer_special(_superseding(out, valid, conduct, table_only=True), sector, index.tokenizer,
+                         set(index.tokenizer(query)))
     out = _superseding(_deferring_yields(out, corpus), valid, conduct)
     return with_margin(out, sector, index.tokenizer)
 
@@ -249,21 +250,17 @@ def score_of(f: dict[str, float], strongest: bool = False) -> float:
     return score
 
 
-def _superseding(cands: list[Candidate], valid: list[Entry], conduct: str | None = None) -> list[Candidate]:
-    """Curated 上位法优先 (knowledge.yaml `supersedes`): when the top entry is a lower-rank text that a curated
-    entry supersedes and that entry is in force on the conduct date, the superseding entry leads, scored as the
-    top was; the lower text stays as its companion, not as a rival reading. Only for the same conduct: a lower
-    text that alone says the conduct asked (条例42(二) 未定期检定、校准, which 法典1087 does not name) keeps it."""
-    from corpus.knowledge import knowledge
-
+def _superseding(cands: list[Candidate], valid: list[Entry], conduct: str | None = None,
+                 table_only: bool = False) -> list[Candidate]:
+    """Curated 上位法优先 (knowledge.yaml `supersedes` of an entry, and the `superior` table of 款/项): when the top
+    entry is a lower-rank text that a higher one supersedes and that one is in force on the conduct date, the
+    superseding entry leads, scored as the top was; the lower text stays as its companion, not as a rival reading.
+    Only for the same conduct: a lower text that alone says the conduct asked (条例42(二) 未定期检定、校准, which
+    法典1087 does not name) keeps it."""
     if not cands:
         return cands
     top = cands[0]
-    own = {top.entry.id, top.entry.penalty_id, top.entry.article_id}
-    for k in knowledge().entries:
-        if not own & set(k.supersedes):
-            continue
-        targets = set(k.conduct_items or k.penalty)
+    for targets in _superior_targets(top.entry, table_only):
         winner = next((c for c in cands[1:] if {c.entry.id, c.entry.penalty_id} & targets), None)
         if winner is None:
             entry = next((e for e in valid if {e.id, e.penalty_id} & targets), None)
@@ -276,6 +273,17 @@ def _superseding(cands: list[Candidate], valid: list[Entry], conduct: str | None
             winner.score = max(winner.score, top.score)
             return [winner, *(c for c in cands if c is not winner)]
     return cands
+
+
+def _superior_targets(entry: Entry, table_only: bool = False) -> list[set[str]]:
+    """The ids of the higher-rank entries that supersede this one: curated entries' `supersedes`, then the
+    `superior` table (one 款/项 of a regulation → the law's on the same conduct)."""
+    from corpus.knowledge import knowledge
+
+    kb = knowledge()
+    own = {entry.id, entry.penalty_id, entry.article_id}
+    found = [] if table_only else [set(k.conduct_items or k.penalty) for k in kb.entries if own & set(k.supersedes)]
+    return found + [{kb.superior[i]} for i in (entry.id, entry.penalty_id) if i in kb.superior]
 
 
 CONDUCT_MARGIN = 0.5  # an entry that says the named conduct beats a top entry that does not, within this margin

@@ -229,6 +229,8 @@ class KnowledgeBase:
     shared_notes: dict = field(default_factory=dict)
     # document → its article fining a unit's responsible persons for any fine on the unit (建设工程质量管理条例73)
     personal_liability: dict[str, str] = field(default_factory=dict)
+    # a lower-rank text's 款/项 → the higher-rank text's 款/项 sanctioning the same conduct (上位法优先)
+    superior: dict[str, str] = field(default_factory=dict)
 
     def by_key(self, key: str) -> Knowledge | None:
         return next((k for k in self.entries if k.key == key), None)
@@ -237,7 +239,7 @@ class KnowledgeBase:
 @functools.cache
 def knowledge() -> KnowledgeBase:
     data = load_file("knowledge.yaml")
-    unknown = set(data) - {"shared_notes", "knowledge", "personal_liability"}
+    unknown = set(data) - {"shared_notes", "knowledge", "personal_liability", "superior"}
     if unknown:
         raise KnowledgeError(f"knowledge.yaml: 未知顶层字段 {sorted(unknown)}")
     shared = data.get("shared_notes") or {}
@@ -255,7 +257,11 @@ def knowledge() -> KnowledgeBase:
     personal = data.get("personal_liability") or {}
     if not all(isinstance(k, str) and isinstance(v, str) and v.startswith(f"{k}/") for k, v in personal.items()):
         raise KnowledgeError("knowledge.yaml: personal_liability 应为 文件名: 该文件的条文编号")
-    return KnowledgeBase(tuple(entries), shared, dict(personal))
+    superior = data.get("superior") or {}
+    if not all(isinstance(k, str) and isinstance(v, str) and k.split("/")[0] != v.split("/")[0]
+               for k, v in superior.items()):
+        raise KnowledgeError("knowledge.yaml: superior 应为 下位文本的款项编号: 另一上位文本的款项编号")
+    return KnowledgeBase(tuple(entries), shared, dict(personal), dict(superior))
 
 
 def _replace_note(k: Knowledge, note: str) -> Knowledge:

@@ -232,3 +232,11 @@ def test_the_general_rule_a_question_asks_names_its_article(question, article):
     from assistant.engine import principle_article
 
     assert principle_article(question) == article
+
+
+@pytest.mark.parametrize("question,sector", [
+    ("那台面包车早就到报废年限了还在跑", "机动车"),  # a van, not bread
+    ("超市卖的面包过期了还摆着卖", "食品"),
+])
+def test_a_van_is_a_vehicle_and_bread_is_food(question, sector):
+    assert understand(question).sector == sector

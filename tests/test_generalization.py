@@ -1189,3 +1189,23 @@ def test_a_general_rule_named_by_its_words_leads_with_its_own_article(built_home
 def test_a_decision_time_limit_is_not_read_as_the_codes_other_rules(built_home):
     """行政处罚法60 defers to other laws, but the environmental code has no decision time limit of its own."""
     assert _lead(ask("生态环境部门对排污单位立案后，最迟多少天内要作出处罚决定")) == "行政处罚法/60"
+
+
+@pytest.mark.parametrize("question,lead", [
+    # the regulation (2009) ranks first on the words; the law (2014) sanctions the same conduct and governs
+    ("电梯检验不合格了，物业还继续让业主坐，罚多少", "特种设备安全法/84"),  # 条例83(五) ranks first
+    ("锅炉出了异常情况没做全面检查就继续使用，罚多少", "特种设备安全法/84"),  # 条例83(六) ranks first
+    ("锅炉厂的新型锅炉部件没做型式试验就批量生产，罚多少", "特种设备安全法/76"),
+])
+def test_a_law_leads_over_the_regulation_item_it_restates(built_home, question, lead):
+    assert _lead(ask(question)) == lead
+
+
+@pytest.mark.parametrize("question,lead", [
+    ("出入境检验检疫机构的一名工作人员收了出口商的钱，伪造了出口商品的检验结果，构成什么罪", "刑法/412"),
+    ("检疫员嫌麻烦，对一批进口水果根本没检疫就放行了，造成国家重大损失，要负什么刑事责任", "刑法/413"),
+    # the party asked about is named in '对该X应如何追究': the official, not the lab in the facts
+    ("执法人员查办检测公司出假报告的案子，够移送标准却收了好处只罚了款，该执法人员要负什么刑事责任", "刑法/402"),
+])
+def test_officials_crimes_in_inspection_and_quarantine_work(built_home, question, lead):
+    assert _lead(ask(question)) == lead

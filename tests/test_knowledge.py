@@ -229,3 +229,21 @@ def test_every_sectors_overseer_is_an_article_of_one_of_its_documents():
     assert len(seen) >= 4
     for s in seen:
         assert s.overseer in corpus.provisions and s.overseer.split("/")[0] in s.documents, s.name
+
+
+def test_the_superior_table_maps_a_regulations_items_onto_the_laws_catalogue_entries():
+    """knowledge.yaml `superior`: both sides are entries of the generated catalogue, of two texts, the higher one
+    ranking above the lower (a law over a regulation)."""
+    from corpus.conduct import catalogue
+
+    corpus = load_corpus()
+    entries = {i: e for e in catalogue(corpus) for i in (e.id, e.penalty_id)}
+    table = kb.knowledge().superior
+    assert table
+    for lower, higher in table.items():
+        assert lower in entries and higher in entries, (lower, higher)
+        assert entries[higher].rank < entries[lower].rank, (lower, higher)
+
+
+def test_a_superior_entry_naming_its_own_text_is_refused(refused_knowledge):
+    refused_knowledge("knowledge.yaml", "knowledge", "knowledge: []\nsuperior: {条例/1/1: 条例/2/1}\n", "superior")
