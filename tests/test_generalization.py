@@ -1209,3 +1209,16 @@ def test_a_law_leads_over_the_regulation_item_it_restates(built_home, question, 
 ])
 def test_officials_crimes_in_inspection_and_quarantine_work(built_home, question, lead):
     assert _lead(ask(question)) == lead
+
+
+@pytest.mark.parametrize("question,who", [
+    ("我们厂新装的废气在线监测仪不符合国家标准，测的数不准", "排污单位"),  # a factory speaking of its own monitoring
+    ("我们公司接了一家印染厂的废水监测业务，化验的时候漏了几项", "检验检测机构"),  # the factory is the client
+    ("受托开展地下水监测的那家公司没按规范采样", "检验检测机构"),
+])
+def test_who_monitors_for_whom(question, who):
+    assert understand(question).who == who
+
+
+def test_figures_someone_made_up_are_a_false_report():
+    assert understand("监测公司的采样员没去现场，数据全是自己编的").conduct == "虚假报告"
