@@ -1222,3 +1222,12 @@ def test_who_monitors_for_whom(question, who):
 
 def test_figures_someone_made_up_are_a_false_report():
     assert understand("监测公司的采样员没去现场，数据全是自己编的").conduct == "虚假报告"
+
+
+@pytest.mark.parametrize("question,lead", [
+    ("商场扶梯把顾客夹伤了，经理让员工不要声张，过了两天才报告，对商场罚多少", "特种设备安全法/89"),
+    ("物业找的电梯保养公司其实没有电梯维保的资质，对这家保养公司怎么罚", "特种设备安全法/88"),
+    ("化工厂请人做的安全检测，检测公司的报告是假的，对检测公司怎么罚", "安全生产法/92"),
+])
+def test_accidents_kept_quiet_unlicensed_upkeep_and_safety_testing_in_everyday_words(built_home, question, lead):
+    assert _lead(ask(question)) == lead
