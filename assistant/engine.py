@@ -125,7 +125,7 @@ def _ask(question: str, sess: Session | None, mode: str, today: date | None,
         return Answer(question="", markdown="请输入问题，例如：“检测公司出了假报告，罚款多少？依据是哪条？”", intent="empty",
                       notice="问题为空", route="empty")
     if mode == "public":
-        return _public(u, corpus)
+        return _public(u, corpus, today)
     a = Asked(u, sess, mode, today, corpus, on_text=on_text)
     if missing := missing_corpus_warning(corpus):
         a.notices.append(missing)
@@ -138,15 +138,34 @@ def _ask(question: str, sess: Session | None, mode: str, today: date | None,
     return _finish_answer(a, ans, bool(missing))
 
 
-def _public(u: Understanding, corpus: Corpus) -> Answer:
+def _public(u: Understanding, corpus: Corpus, today: date | None = None) -> Answer:
+    """The public mode's FAQ; what it would answer but no mode can (statistics, future texts, prices, other
+    jurisdictions, absent documents, other topics named alongside an FAQ word) is declined as in the officer mode."""
     from assistant.faq import answer_public
 
     ans = answer_public(u, corpus)
+    if not ans.declined:
+        a = Asked(u, None, "public", today, corpus)
+        _prepare(a)
+        ans = _out_of_scope(a) or ans
     if calibration_enabled():
         calibrate.apply(ans, u.slots())
     if u.script == "traditional":
         _to_traditional(ans)
     return ans
+
+
+# routes that decline what the corpus cannot answer in any mode (the public mode's off-topic check is the explicit
+# word list alone: its FAQ answers everyday questions that name no statute)
+OUT_OF_SCOPE = ("unknown_document", "statistics", "future", "foreign", "prices", "local")
+
+
+def _out_of_scope(a: Asked) -> Answer | None:
+    for name, applies, handler in ROUTES:
+        if name in OUT_OF_SCOPE and applies(a) and (ans := handler(a)) is not None:
+            ans.route = ans.route or name
+            return ans
+    return _off_topic(a.u) if OFF_TOPIC.search(a.u.text) else None
 
 
 def _strip_injection(a: Asked) -> Answer | None:

@@ -76,3 +76,14 @@ def test_a_retest_of_farm_produce_cites_the_farm_produce_law(built_home):
     assert a.lead == "农产品质量安全法/51"
     a = ask("饮料抽检不合格，我们对检验结论有异议，怎么申请复检", mode="public")
     assert a.lead == "食品安全法/88"
+
+
+@pytest.mark.usefixtures("built_home")
+@pytest.mark.parametrize("q,route", [
+    ("后天会不会下雨，适合去车检站验车吗", "off_topic"),  # an FAQ word beside another topic
+    ("车检站给私家车年检一次收费多少钱", "prices"),
+    ("听说检验检测机构监督管理办法明年还要再改，罚款会提高吗", "future"),
+])
+def test_public_mode_declines_what_no_mode_can_answer(q, route):
+    a = ask(q, mode="public")
+    assert a.declined and a.route == route and a.citations == []
