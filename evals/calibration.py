@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from assistant.calibrate import FEATURES, WEIGHTS_FILE, vector
+from assistant.calibrate import FEATURES, ROUTES, WEIGHTS_FILE, vector
 from corpus.config import environment
 from evals.lead import FIT_DIRS, judge, load
 
@@ -30,8 +30,8 @@ def collect(items: list[dict]) -> list[dict]:
     with environment(YIJU_NO_CALIBRATION="1"):
         for item in items:
             a = ask(item["question"], mode=item.get("mode", "officer"))
-            if a.declined or item["kind"] == "decline":
-                continue
+            if a.declined or item["kind"] == "decline" or a.route not in ROUTES:
+                continue  # a route whose confidence is not calibrated (curated general rules) is not fitted
             rows.append({"id": item["id"], "route": a.route, "right": judge(item, a)["right"],
                          "x": vector(a.evidence, a.slots, a.question)})
     return rows

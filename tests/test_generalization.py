@@ -1231,3 +1231,18 @@ def test_figures_someone_made_up_are_a_false_report():
 ])
 def test_accidents_kept_quiet_unlicensed_upkeep_and_safety_testing_in_everyday_words(built_home, question, lead):
     assert _lead(ask(question)) == lead
+
+
+@pytest.mark.parametrize("question,lead", [
+    ("我们公司资质认定证书到期没延续，报告上还照样印CMA标志，罚多少", "检验检测机构资质认定管理办法/37"),
+    ("小卖部卖过期的饮料，罚多少", "食品安全法/124"),
+    ("养殖户不让农业农村局的人进棚抽检，怎么处理", "农产品质量安全法/76"),
+    ("种植户卖出去的黄瓜农药残留超过标准，用的是常规农药，怎么罚", "农产品质量安全法/71"),
+])
+def test_expired_marks_expired_food_and_farm_produce_in_everyday_words(built_home, question, lead):
+    assert _lead(ask(question)) == lead
+
+
+def test_an_expired_calibration_certificate_is_no_expired_accreditation(built_home):
+    """'检定证书过期' is a measuring instrument's, not the lab's CMA certificate (资质认定管理办法37)."""
+    assert _lead(ask("实验室的天平检定证书过期了还在用，出的报告数据有错，怎么罚")) != "检验检测机构资质认定管理办法/37"
