@@ -1246,3 +1246,16 @@ def test_expired_marks_expired_food_and_farm_produce_in_everyday_words(built_hom
 def test_an_expired_calibration_certificate_is_no_expired_accreditation(built_home):
     """'检定证书过期' is a measuring instrument's, not the lab's CMA certificate (资质认定管理办法37)."""
     assert _lead(ask("实验室的天平检定证书过期了还在用，出的报告数据有错，怎么罚")) != "检验检测机构资质认定管理办法/37"
+
+
+@pytest.mark.parametrize("question,who", [
+    ("养殖户往鸡饲料里加了禁用兽药", "农产品生产经营者"),
+    ("村里的瓜农用了国家禁用的农药", "农产品生产经营者"),
+    ("检测站给合作社的蔬菜农残检测出了假报告", "检验检测机构"),  # '蔬菜农残' holds no 菜农; the co-op is the client
+])
+def test_growers_and_keepers_of_farm_produce_are_actors(question, who):
+    assert understand(question).who == who
+
+
+def test_a_grower_using_a_banned_pesticide_leads_with_the_farm_produce_law(built_home):
+    assert _lead(ask("种西瓜的瓜农用了国家禁用的农药，西瓜已经卖了，怎么罚")) == "农产品质量安全法/70"
