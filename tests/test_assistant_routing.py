@@ -227,6 +227,9 @@ def test_actor_is_who_did_it_not_who_found_it_or_benefited(text, actor):
     ("单位已经罚了款，对直接负责的主管人员还能再罚吗", None),
     ("第一次被查到，罚多少", None),
     ("续期申请要提前多久交材料", None),  # a time to hand in papers is no fine to pay
+    # rule words only in the facts ask no general rule; in the facts beside an ask that names one, they choose it
+    ("车行把报废车卖给了外地的买主，买主开车上路被查获。对车行应如何处罚？", None),
+    ("当事人在告知后第七个工作日才提出听证要求。我局还必须组织听证吗？", "行政处罚法/64"),
 ])
 def test_the_general_rule_a_question_asks_names_its_article(question, article):
     from assistant.engine import principle_article
