@@ -78,7 +78,7 @@ RULE_ARTICLES = tuple((pid, re.compile("|".join(words))) for pid, words in scope
 def principle_article(text: str) -> str | None:
     """The article that states the general rule the question asks: of the rules whose words it holds, the one
     named nearest its end (long facts come first, the ask last) — none when the ask itself names no general rule
-    ('…卖给了外地的刘某…。对车行应如何处罚？' asks the sale's sanction: '外地' in the facts asks no jurisdiction)."""
+    (facts naming a buyer from another town, then '对X应如何处罚？', ask X's sanction, not the territorial rule)."""
     if not PRINCIPLE.search(_asked_part(text)):
         return None
     found = [(m.end(), len(m.group()), pid) for pid, pattern in RULE_ARTICLES for m in pattern.finditer(text)]
