@@ -243,3 +243,10 @@ def test_the_general_rule_a_question_asks_names_its_article(question, article):
 ])
 def test_a_van_is_a_vehicle_and_bread_is_food(question, sector):
     assert understand(question).sector == sector
+
+
+def test_a_statutes_filing_deadline_is_no_question_about_the_action_plan(built_home):
+    """'报送' names the campaign's reports (行动方案), not a statute's filing ('…报送…备案')."""
+    a = ask("竣工验收合格以后，建设单位要在多少天以内把文件报送建设行政主管部门备案")
+    assert (a.route, a.lead) == ("retrieval", "建设工程质量管理条例/49")
+    assert ask("各地要在什么时候前报送整治工作总结？").route == "plan"
