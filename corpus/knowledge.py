@@ -265,8 +265,6 @@ def knowledge() -> KnowledgeBase:
 
 
 def _replace_note(k: Knowledge, note: str) -> Knowledge:
-    from dataclasses import replace
-
     return replace(k, note=note)
 
 
@@ -359,11 +357,14 @@ def scope() -> Scope:
     return replace(_build(Scope, "scope.yaml", raw), rule_articles=rules, rule_special=special)
 
 
+ARTICLE_ID = re.compile(r"[^/]+/\d+")  # 'law/article', as scope.yaml names an article
+
+
 def _special_rules(data: object) -> tuple[tuple[str, str, str], ...]:
     """rule_special: 'law/article' → {special: 'law/article', when: regex (optional)}."""
     ok = isinstance(data, dict) and all(
-        re.fullmatch(r"[^/]+/\d+", k) and isinstance(v, dict) and set(v) <= {"special", "when"}
-        and isinstance(v.get("special"), str) and re.fullmatch(r"[^/]+/\d+", v["special"])
+        ARTICLE_ID.fullmatch(k) and isinstance(v, dict) and set(v) <= {"special", "when"}
+        and isinstance(v.get("special"), str) and ARTICLE_ID.fullmatch(v["special"])
         and isinstance(v.get("when", ""), str) for k, v in data.items())
     if not ok:
         raise KnowledgeError("scope.yaml:rule_special: 应为 条文编号 → {special: 条文编号, when: 正则（可选）} 的映射")
@@ -373,7 +374,7 @@ def _special_rules(data: object) -> tuple[tuple[str, str, str], ...]:
 def _article_lists(data: object, key: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """A mapping 'law/article' → non-empty list of strings, as pairs; KnowledgeError otherwise."""
     if not isinstance(data, dict) or not all(
-            re.fullmatch(r"[^/]+/\d+", k) and isinstance(v, list) and v and all(isinstance(w, str) for w in v)
+            ARTICLE_ID.fullmatch(k) and isinstance(v, list) and v and all(isinstance(w, str) for w in v)
             for k, v in data.items()):
         raise KnowledgeError(f"scope.yaml:{key}: 应为 条文编号（法名/条号）→ 字符串列表 的映射")
     return tuple((k, tuple(v)) for k, v in data.items())
