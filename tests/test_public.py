@@ -87,3 +87,18 @@ def test_a_retest_of_farm_produce_cites_the_farm_produce_law(built_home):
 def test_public_mode_declines_what_no_mode_can_answer(q, route):
     a = ask(q, mode="public")
     assert a.declined and a.route == route and a.citations == []
+
+
+@pytest.mark.usefixtures("built_home")
+@pytest.mark.parametrize("q,pid", [
+    ("万一这家实验室给我出的是假报告，我能上哪投诉", "检验检测机构监督管理办法/24"),  # a fraud to report, not a request
+    ("想确认那家公司是不是出了虚假报告，去哪举报", "检验检测机构监督管理办法/24"),
+])
+def test_reporting_a_labs_fake_report_is_not_asking_for_one(q, pid):
+    a = ask(q, mode="public")
+    assert not a.declined and a.lead == pid
+
+
+@pytest.mark.parametrize("q", ["要是能帮我出个合格报告就好了，哪里能弄", "去哪能买张合格的检测报告"])
+def test_asking_for_a_fake_report_is_still_declined(q):
+    assert ask(q, mode="public").declined
