@@ -1302,8 +1302,11 @@ def _rerank_by_wording(u: Understanding, hits: list[retrieve.Hit], corpus: Corpu
         return _fit(u, h) + CUE_WEIGHT * sum(1 for b in cues if b.search(best))
     scored = [(fit(h), n, h) for n, h in enumerate(head)]
     best = max(scored, key=lambda x: (x[0], -x[1]))
+    whole = next((h for h in head[1:] if _fit(u, h) == 1.0), None) if _fit(u, head[0]) < 1.0 else None
     if best[1] != 0 and best[0] >= scored[0][0] + RERANK_MARGIN:
         hits = _to_front(hits, best[2])
+    elif whole is not None:  # the only one of the first three holding every word the question asks with
+        hits = _to_front(hits, whole)
     if DEFINITION.search(u.text):
         return _defining_first(u.text, hits)  # '算不算篡改': the defining text answers, whatever its rank
     return _law_first(hits, scored, corpus)
@@ -1318,10 +1321,18 @@ def _subject_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -
     names, a near one among the first three whose opening does goes first."""
     if u.intent in ("penalty", "crime") or len(hits) < 2:
         return hits
-    roles = {w for w in retrieve.terms(u.text) if re.search(r"(负责人|签字人|人员|员)$", w)}
+    roles = _roles(u.text, [h.provision.text[:OPENING] for h in hits[:3]])
     if not roles or any(r in hits[0].provision.text[:OPENING] for r in roles):
         return hits
     return _promote(u, hits, lambda h: any(r in h.provision.text[:OPENING] for r in roles), 3, RERANK_MARGIN)
+
+
+def _roles(text: str, openings: list[str]) -> set[str]:
+    """The persons a question names; with the two characters before them when the openings use that title
+    ('技术负责人', not just '负责人', which the quality manager's article opens with too)."""
+    bare = {w for w in retrieve.terms(text) if re.search(r"(负责人|签字人|人员|员)$", w)}
+    titled = {m.group(0) for w in bare for m in re.finditer(rf"[^的和与及、，。？\W\d]{{2}}{w}", text)}
+    return {r for r in titled if any(r in o for o in openings)} or bare
 
 
 def _effective_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> list[retrieve.Hit]:

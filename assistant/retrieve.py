@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 STOP = set("的 了 是 吗 呢 啊 吧 么 什么 怎么 怎样 如何 多少 哪 哪条 哪个 依据 规定 一个 这个 那个 请问 可以 应该 有 没有 和 与 或 及 对 被 把 在 为"
            " 原文 全文 条文 那条 这条 一条 看看 给我 一下 告诉 里面 想看".split())  # words of asking, not of what is asked
+WHICH = re.compile(r"哪一?(级|类|种|项|层级|部分)")  # 'which level/kind' in a question
 
 
 
@@ -75,6 +76,7 @@ def terms(text: str) -> frozenset[str]:
     """The content words of a text, cut with the index's legal dictionary (whole words)."""
     from index.tokenize import tokenizer_for
 
+    text = WHICH.sub(" ", text)  # '由哪一级部门': '一级' asks, it is not what is asked about
     words = {w.strip() for w in tokenizer_for().cut(text) if len(w.strip()) >= 2}
     return frozenset(w for w in words if w not in STOP and not re.fullmatch(r"[\W\d_]+", w))
 

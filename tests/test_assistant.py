@@ -217,3 +217,10 @@ def test_scenarios_need_their_texts(tmp_path, monkeypatch):
     s = knowledge().by_key("special_equipment_false_report")
     assert not available(s, small)
     assert available(s, load_corpus())
+
+
+def test_which_level_words_ask_and_are_not_asked_about():
+    from assistant.retrieve import terms
+
+    assert "一级" not in terms("由哪一级部门负责审批")
+    assert "一级" in terms("一级建造师的注册由谁负责")  # a level the question names stays

@@ -250,3 +250,18 @@ def test_a_statutes_filing_deadline_is_no_question_about_the_action_plan(built_h
     a = ask("竣工验收合格以后，建设单位要在多少天以内把文件报送建设行政主管部门备案")
     assert (a.route, a.lead) == ("retrieval", "建设工程质量管理条例/49")
     assert ask("各地要在什么时候前报送整治工作总结？").route == "plan"
+
+
+@pytest.mark.usefixtures("built_home")
+@pytest.mark.parametrize("q,art", [
+    ("监测机构里当技术负责人的，得干过几年监测", "7"),  # its title, not the bare '负责人' the next article opens with too
+    ("监测机构的质量负责人要有多少年经历", "9"),
+])
+def test_a_fact_question_on_a_titled_person_leads_with_that_persons_article(q, art):
+    a = ask(q)
+    assert a.lead == f"检验检测机构资质认定生态环境监测机构评审补充要求（2025年）/{art}"
+
+
+def test_the_hit_holding_every_asked_word_leads_over_one_missing_the_distinctive_one(built_home):
+    a = ask("较大事故归哪一级部门组织调查")  # the investigation article, not the reporting one beside it
+    assert a.lead == "特种设备安全法/72"
