@@ -228,7 +228,7 @@ def _is_principle(a: Asked) -> bool:
 
 
 RULE_CONFIDENCE = 0.92  # measured: see README (general rules named by their words)
-LIGHTER = re.compile(r".{0,4}(从轻|减轻|少罚)")
+LIGHTER = re.compile(r".{0,4}(从轻|减轻|少罚|免罚|不罚|不予处罚|免予处罚)")  # mitigation, or none
 HOW_PUNISHED_RE = re.compile(HOW_PUNISHED)
 
 
@@ -1222,7 +1222,7 @@ def answer_retrieval(u: Understanding, corpus: Corpus, doc_keys: list[str] | Non
     if not hits:
         return _not_found(u, corpus, cites, [])
     if not dated:  # no text of the corpus was in force then: today's, said loudly, instead of nothing
-        ans = answer_retrieval(replace(u, conduct_date=None), corpus, doc_keys)
+        ans = answer_retrieval(replace(u, conduct_date=None), corpus, doc_keys, rules_only, extra, first, insist)
         note = f"语料中没有在{u.conduct_date[:7]}（问题所述时间）已施行的相关文本；以下为现行条文，适用前请核对行为时的规定。"
         ans.markdown = f"> ⚠ {note}\n\n{ans.markdown}"
         ans.notice = f"{note} {ans.notice}".strip()

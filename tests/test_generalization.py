@@ -562,6 +562,8 @@ def test_emissions_make_a_boiler_question_environmental(built_home):
     ("经查，该检测公司2024年出具的两份报告存在样品混淆，数据无法复核，事后公司主动收回报告并向委托方说明情况。"
      "请问对其处罚时可以减轻吗？", "行政处罚法/32"),
     ("去年初出的那份有问题的检测报告，到现在还能给处罚吗", "行政处罚法/36"),
+    # dated before the current 行政处罚法 took effect: its rule on time limits still answers, with a notice
+    ("2019年3月一家车检站伪造了几份检验记录，今年才查到，现在还能对它给予处罚吗", "行政处罚法/36"),
 ])
 def test_general_rules_asked_after_long_facts(built_home, question, lead):
     assert _lead(ask(question)) == lead
@@ -1259,3 +1261,22 @@ def test_growers_and_keepers_of_farm_produce_are_actors(question, who):
 
 def test_a_grower_using_a_banned_pesticide_leads_with_the_farm_produce_law(built_home):
     assert _lead(ask("种西瓜的瓜农用了国家禁用的农药，西瓜已经卖了，怎么罚")) == "农产品质量安全法/70"
+
+
+@pytest.mark.parametrize("question", ["把行人撞倒后没停车一走了之，司机会被怎么处理", "肇事后溜了的司机驾驶证还能保住吗"])
+def test_leaving_the_scene_of_an_accident_is_hit_and_run(built_home, question):
+    assert _lead(ask(question)) in ("道路交通安全法/101", "道路交通安全法/99")
+
+
+@pytest.mark.parametrize("question", [
+    "工厂生产的电热毯不符合保障人身安全的国家标准，货值两万元，该怎么罚？能不能免罚？",  # the sanction asked first
+])
+def test_a_sanction_asked_before_exemption_leads_with_the_conduct(built_home, question):
+    assert _lead(ask(question)).startswith("产品质量法/")
+
+
+def test_the_official_asked_about_is_the_actor_not_the_firm_he_failed_to_stop(built_home):
+    a = ask("一家锅炉检验所长期出具假报告，区市场监管局一名执法人员明知却一直不管，后来锅炉爆炸伤了人。这名执法人员会被追究什么责任？")
+    assert _lead(a) == "特种设备安全法/94"  # the officials' own article: 不予查处
+    a = ask("一家锅炉检验所长期出具假报告，区市场监管局一名执法人员明知却一直不管，后来锅炉爆炸死了人。这名执法人员会被追究什么责任？会坐牢吗？")
+    assert _lead(a) == "刑法/397"
