@@ -1280,3 +1280,11 @@ def test_the_official_asked_about_is_the_actor_not_the_firm_he_failed_to_stop(bu
     assert _lead(a) == "特种设备安全法/94"  # the officials' own article: 不予查处
     a = ask("一家锅炉检验所长期出具假报告，区市场监管局一名执法人员明知却一直不管，后来锅炉爆炸死了人。这名执法人员会被追究什么责任？会坐牢吗？")
     assert _lead(a) == "刑法/397"
+
+
+@pytest.mark.parametrize("question,who", [
+    ("有个卖卤菜的小店没办许可证就在我们的订餐平台上接单，我们没核过它的证照。平台违反了哪条规定？", "网络交易平台提供者"),
+    ("检测公司替商场出了份假的电梯检验报告，商场拿着它继续用电梯。商场违反了什么规定？", "特种设备使用单位"),
+])
+def test_the_subject_of_the_breach_asked_about_is_the_actor(question, who):
+    assert understand(question).who == who
