@@ -102,3 +102,14 @@ def test_reporting_a_labs_fake_report_is_not_asking_for_one(q, pid):
 @pytest.mark.parametrize("q", ["要是能帮我出个合格报告就好了，哪里能弄", "去哪能买张合格的检测报告"])
 def test_asking_for_a_fake_report_is_still_declined(q):
     assert ask(q, mode="public").declined
+
+
+@pytest.mark.usefixtures("built_home")
+@pytest.mark.parametrize("q,pid", [
+    ("游泳馆办的次卡还剩十次，馆却不开了，能要求退钱吗", "消费者权益保护法/53"),  # a prepaid service not given
+    ("新买的洗衣机被市场监管部门认定为不合格，商店不肯退货，我能怎么办", "消费者权益保护法/54"),
+    ("插线板冒烟把桌子烧了，找谁赔", "产品质量法/43"),
+])
+def test_consumers_remedies_are_public(q, pid):
+    a = ask(q, mode="public")
+    assert not a.declined and a.intent == "faq:consumer" and a.lead == pid
