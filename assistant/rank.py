@@ -378,6 +378,8 @@ def prefer_special(cands: list[Candidate], sector: str | None, tokenize, asked: 
         margin = IMPLEMENTED_MARGIN if implemented and share >= CLOSE_WORDING else PRECEDENCE_MARGIN
         if top.score - c.score > margin or c.features["actor"] < needed:
             return False
+        if c.entry.actors and not top.entry.actors and share < CLOSE_WORDING:
+            return False  # a text naming its subject (检验机构) is not one naming none ('有下列情形之一的') in other words
         if top.features["curated"] and not c.features["curated"]:
             return False  # curated knowledge already states which text leads (建设工程质量管理条例67 over 建筑法69)
         # the question's own sector's text over a general one, or over another document's text of a neighbouring

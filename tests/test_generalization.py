@@ -1288,3 +1288,9 @@ def test_the_official_asked_about_is_the_actor_not_the_firm_he_failed_to_stop(bu
 ])
 def test_the_subject_of_the_breach_asked_about_is_the_actor(question, who):
     assert understand(question).who == who
+
+
+def test_a_law_naming_its_subject_does_not_supersede_an_item_naming_none_in_other_words(built_home):
+    # 法典1090 (a monitoring body's duties) is not 计量法25 (compulsory verification) said again
+    a = ask("环境监测站一台属于强制检定的计量器具没按期送检还在用，怎么处理")
+    assert _lead(a) == "计量法/25"
