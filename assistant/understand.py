@@ -221,6 +221,8 @@ BENEFICIARY = re.compile(r"((为|给|替|帮)(了)?|(收|拿|收受|接受)了?)
 # '抽查那家实验室时…': the one inspected is not the one who acted
 INSPECTED = re.compile(r"(?<!被)(检查|抽查|核查|查处|督查|巡查|监督检查)了?$")
 # '不让/阻挠/殴打 X': X is the one obstructed (an inspector), not the actor
+# '改装成小货车': what a thing was made into is an object, not who acted
+MADE_INTO = re.compile(r"(改装|改造|改|拼装|做|变|当)成(了)?[^，。？]{0,3}$")
 OBSTRUCTED = re.compile(r"(不让|不许|不准|拒绝|阻挠|阻碍|阻止|拦住|拦着|殴打|推搡|威胁|辱骂|围攻|刁难|欺骗|糊弄|应付|躲着)$")
 # '对该委托单位应当如何处罚': the party the question asks about
 # …or the subject of the clause that asks for the penalty ('卖这台锅炉的商家归哪儿监管，怎么处罚')
@@ -374,6 +376,7 @@ def detect_who(text: str) -> tuple[str | None, str | None]:
         given = (GIVEN_TO.search(body[max(0, m.start() - 12):m.start()]) and GIFT.search(body[m.end():])) \
             or GIFT_TO.search(body[max(0, m.start() - 16):m.start()])
         if BENEFICIARY.search(before) or OBSTRUCTED.search(before) or INSPECTED.search(before) or given \
+                or MADE_INTO.search(body[max(0, m.start() - 8):m.start()]) \
                 or _inside(m, found) or _modifies(m, found, body):
             continue  # '为排污单位伪造报告', '帮小区安装电梯': for whom, not who; '分管检测机构的领导': a modifier;
             # '拦着执法人员不让进车间': the one obstructed, not who acted

@@ -1294,3 +1294,11 @@ def test_a_law_naming_its_subject_does_not_supersede_an_item_naming_none_in_othe
     # 法典1090 (a monitoring body's duties) is not 计量法25 (compulsory verification) said again
     a = ask("环境监测站一台属于强制检定的计量器具没按期送检还在用，怎么处理")
     assert _lead(a) == "计量法/25"
+
+
+@pytest.mark.parametrize("question,lead", [
+    ("修理铺把报废的三轮车拼装成四轮小客车卖给村民，怎么处罚", "道路交通安全法/103"),  # what it was made into is no actor
+    ("因为要吊销驾照，区交警大队能自己作决定吗，还是要市交警支队决定", "道路交通安全法实施条例/109"),
+])
+def test_selling_rebuilt_vehicles_and_who_revokes_a_licence(built_home, question, lead):
+    assert _lead(ask(question)) == lead
