@@ -1302,3 +1302,9 @@ def test_a_law_naming_its_subject_does_not_supersede_an_item_naming_none_in_othe
 ])
 def test_selling_rebuilt_vehicles_and_who_revokes_a_licence(built_home, question, lead):
     assert _lead(ask(question)) == lead
+
+
+@pytest.mark.parametrize("question", ["GB/T 27025里对人员能力的要求是什么", "按TSG 21的规定，压力容器多久做一次定期检验"])
+def test_a_technical_standard_named_by_its_number_is_said_to_be_absent(built_home, question):
+    a = ask(question)
+    assert a.declined and a.route == "unknown_document" and "语料中没有" in a.conclusion and not a.citations
