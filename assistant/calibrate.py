@@ -76,6 +76,8 @@ def apply(ans, slots: dict) -> None:
     p = predict(ans.evidence, slots, ans.route, ans.question)
     if p is None:
         return
+    if (cap := ans.evidence.get("cap")) is not None:
+        p = min(p, cap)  # the route knows its lead is only the nearest wording (a crime no word of the facts says)
     ans.evidence["calibrated"] = round(p, 3)
     ans.confidence = round(min(p, doubt_below() - 0.01) if ans.readings else p, 2)
     if ans.confidence < doubt_below() and not ans.readings:

@@ -603,6 +603,9 @@ def _crime_first(text: str) -> bool:
 OTHER_ASK = re.compile(r"几年|多少年|多久|多长时间|什么后果|有什么后果|会有什么")
 
 
+UNSAID_CRIME = 0.45  # a crime no word of the facts says and no conduct links to: the nearest wording, in doubt
+
+
 def answer_crime(u: Understanding, r: Ranking, corpus: Corpus, today: date | None) -> Answer:
     """'会坐牢吗' leads with the criminal provision the conduct may reach; the administrative answer follows."""
     crimes = rank(u.expanded, u.who, u.sector, corpus, crime=True, on=u.conduct_date)
@@ -630,9 +633,11 @@ def answer_crime(u: Understanding, r: Ranking, corpus: Corpus, today: date | Non
         lines.append(f"- {admin.title}的，行政处罚依据{'、'.join(cites.ref(p, '处罚依据') for p in admin.penalty)}。")
         lines.append("")
     margin = best.score - max((c.score for c in others), default=0.0)
+    said = bool(best.features.get("crime_fit") or best.features.get("linked"))  # not the nearest wording alone
     ans = Answer(question=u.text, markdown="", intent="crime", conclusion=conclusion, lead=art.id, route="crime",
-                 confidence=round(min(0.85, 0.5 + 0.3 * min(margin, 1.0)), 2),
-                 evidence={"score": best.score, "margin": margin, "f_linked": float(art.id in linked)})
+                 confidence=round(min(0.85 if said else UNSAID_CRIME, 0.5 + 0.3 * min(margin, 1.0)), 2),
+                 evidence={"score": best.score, "margin": margin, "f_linked": float(art.id in linked),
+                           **({} if said else {"cap": UNSAID_CRIME})})
     _finish(ans, lines, cites, corpus, [])
     return ans
 

@@ -213,6 +213,8 @@ ENFORCER = re.compile(f"被(?!罚|处罚)[^，。？；]{{0,10}}?({alternatives(
 GIVEN_TO = re.compile(r"(给|向|塞给|送给)[^，。？]{0,8}$")
 GIFT = re.compile(r"^[^，。？]{0,8}(塞|送|给)了?[^，。？]{0,6}(钱|红包|礼|好处|万|购物卡|现金)")
 # '送红包给…所长', '送了五万元现金给…工作人员'
+# '让车管所的人…，私下给了对方三万块': the one named first and paid after is who received, not who acted
+PAID_AFTER = re.compile(r"^[^。？]{0,30}(给|送|塞)了?(对方|他|她|人家|他们)[^，。？]{0,8}(钱|现金|万|红包|好处|购物卡)")
 GIFT_TO = re.compile(r"(塞|送)(点|些|了)?[^，。？]{0,6}(钱|红包|好处|礼|购物卡|现金|万|千)[^，。？]{0,4}给[^，。？]{0,8}$")
 BENEFICIARY = re.compile(r"((为|给|替|帮)(了)?|(收|拿|收受|接受)了?)(这家|该|一家|某|其|特种设备|"
                          r"本单位的?|单位的?|公司的?|厂里的?|新来的|新招的|"
@@ -231,7 +233,7 @@ ASKED_ABOUT = (re.compile(r"对(这家|该|这个|这位|这名|此|其)?([^，�
                re.compile(r"(拟|准备|打算|决定)(?:对(?:这家|该|这个|此|其)?)([^，。？；、]{1,16}?)(?:进行|作出|给予|予以|实施)?"
                           r"(?:行政)?处罚(?=[，,。？；、]|$)"),
                re.compile(r"(拟|准备|打算|决定)处罚(?:这家|该|这个)?([^，。？；、]{1,12}?)(?=[，,。？；、]|$)"),
-               re.compile(r"(^|[，。？；：])([^，。？；：、]{1,14}?)(这样|这种)?(会被|要被|会|要|该|应当?)?(怎么|如何|怎样)?"
+               re.compile(r"(^|[，。？；：])([^，。？；：、]{1,14}?)(这样|这种)?(会被|要被|会|要|该|应当?|算)?(怎么|如何|怎样)?"
                           r"(处罚|罚|归哪|(负|承担|担)(什么|哪些|何种|啥)?(刑事|法律)?责任|追究(什么|哪些|何种|啥)(样的)?(刑事|法律)?责任|"
                           r"犯(了)?什么罪|构成什么罪|"
                           r"(受到|面临)(什么|哪些|何种|啥)(样的)?(处罚|处理))"),
@@ -376,7 +378,7 @@ def detect_who(text: str) -> tuple[str | None, str | None]:
         given = (GIVEN_TO.search(body[max(0, m.start() - 12):m.start()]) and GIFT.search(body[m.end():])) \
             or GIFT_TO.search(body[max(0, m.start() - 16):m.start()])
         if BENEFICIARY.search(before) or OBSTRUCTED.search(before) or INSPECTED.search(before) or given \
-                or MADE_INTO.search(body[max(0, m.start() - 8):m.start()]) \
+                or MADE_INTO.search(body[max(0, m.start() - 8):m.start()]) or PAID_AFTER.search(body[m.end():]) \
                 or _inside(m, found) or _modifies(m, found, body):
             continue  # '为排污单位伪造报告', '帮小区安装电梯': for whom, not who; '分管检测机构的领导': a modifier;
             # '拦着执法人员不让进车间': the one obstructed, not who acted

@@ -1308,3 +1308,33 @@ def test_selling_rebuilt_vehicles_and_who_revokes_a_licence(built_home, question
 def test_a_technical_standard_named_by_its_number_is_said_to_be_absent(built_home, question):
     a = ask(question)
     assert a.declined and a.route == "unknown_document" and "语料中没有" in a.conclusion and not a.citations
+
+
+@pytest.mark.parametrize("question,lead", [
+    ("车间里工人被压伤，主任不许大家声张，拖了一天人没了，主任要坐牢吗", "刑法/139-1"),
+    ("叉车司机违反安全规程作业，撞死了一个搬运工，司机会被判刑吗", "刑法/134"),
+    ("店里把残次品当优等品卖，销售额十几万，会判刑吗", "刑法/140"),
+])
+def test_crimes_said_in_everyday_words(built_home, question, lead):
+    assert _lead(ask(question)) == lead
+
+
+def test_a_crime_no_word_of_the_facts_says_is_given_in_doubt(built_home):
+    a = ask("邻居家的狗总是半夜叫，吵得人睡不着，这样会不会判刑")  # no conduct of the field: the nearest wording at best
+    assert a.declined or a.confidence < 0.5
+
+
+def test_the_official_paid_after_being_named_is_who_received(built_home):
+    a = ask("包工头想让住建局的人在验收时放一马，当晚给了他两万块现金，包工头算犯什么罪")
+    assert _lead(a) == "刑法/389"
+
+
+def test_a_route_cap_holds_under_the_calibration(built_home):
+    """A crime picked by its wording alone keeps its cap whatever the fitted weights say of its features."""
+    from assistant import calibrate
+    from assistant.models import Answer
+
+    ans = Answer(question="q", markdown="", intent="crime", route="crime", lead="刑法/165", confidence=0.9,
+                 evidence={"score": 3.0, "margin": 2.0, "cap": 0.45})
+    calibrate.apply(ans, {})
+    assert ans.confidence <= 0.45 and "把握不大" in ans.notice
