@@ -101,7 +101,7 @@ def best_sentence(question: str, text: str) -> str:
 
 # what a question asks for → what the answering sentence looks like (a duration, a date, who, how many, measures)
 ASK_CUES: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple((re.compile(a), re.compile(b)) for a, b in (
-    (r"多久|多长时间|多长|为期|几个月|几年|几日|几天|多少天|多少年|多少日|期限|持续",
+    (r"多久|多长时间|多长|为期|频次|频率|(隔|每)(多久|多长时间|几)|几个月|几年|几日|几天|多少天|多少年|多少日|期限|持续",
      r"为期|[\d一二两三四五六七八九十百]+(个月|年|日|天|个工作日|工作日)|年内|日内|工作日|每(月|年|日|天|周|季度|半年)"),
     (r"什么时候|何时|几号|截止|之前|日前|时间节点|哪天|时限|多会儿|啥时候", r"\d+月\d+日|\d+日前|月底|年底|日前|前[，。；将报]"),
     (r"谁|哪个部门|哪些部门|哪个单位|报给|报送|牵头|负责|哪些机构|哪些单位|什么机构", r"局|部门|司|机构|单位|厅"),

@@ -265,3 +265,13 @@ def test_a_fact_question_on_a_titled_person_leads_with_that_persons_article(q, a
 def test_the_hit_holding_every_asked_word_leads_over_one_missing_the_distinctive_one(built_home):
     a = ask("较大事故归哪一级部门组织调查")  # the investigation article, not the reporting one beside it
     assert a.lead == "特种设备安全法/72"
+
+
+@pytest.mark.usefixtures("built_home")
+@pytest.mark.parametrize("q,lead", [
+    ("特种设备安全监察条例对电梯日常保养的频率是怎么规定的", "特种设备安全监察条例/31"),  # a frequency: the '每15日' sentence
+    # '违法违规行为' is a noun of the question, not an ask for a sanction
+    ("生态环境监测机构的信用评价制度是谁定的？违法违规行为记进信用记录以后会共享到哪里？", "生态环境监测条例/36"),
+])
+def test_fact_questions_answered_by_the_text_that_says_it(q, lead):
+    assert ask(q).lead == lead
