@@ -249,6 +249,7 @@ ASKED_ABOUT = (re.compile(r"对(这家|该|这个|这位|这名|此|其)?([^，�
                           r"[^，。？]{0,4}(违法|违规|被罚|处罚|责任)"),
                # '…该如何处理这家工厂？': the party named after the verb
                re.compile(r"(怎么|如何|怎样)(?:处罚|罚|处理)(?:这家|该|这个|那家|这些)?([^，。？；：、]{1,8}?)(?=[？?，。；]|$)"))
+APPOSITION = re.compile(r"[（(]([^）)]{2,12})[）)]")  # a role in brackets after a party's name
 # a unit named by no role of its own ('厂里', '我们公司'): in a sector's question, that sector's unit (sectors.yaml)
 GENERIC_UNIT = re.compile(r"(厂里|厂子|工厂|厂|公司|单位|企业|老板)(里|的)?$")
 FACTORY = re.compile(r"(厂里|厂子|工厂|本厂|(我们|咱们?|这个|那个|该)厂)(里)?$")  # a factory named by no role
@@ -269,6 +270,8 @@ def _asked_about(body: str, sector: str | None) -> str | None:
                 named = {a for a in named if _fits(a, sector)} or _sector_unit(sector, m.group(2))
             elif sector and not named and (FACTORY.search(m.group(2)) or OWN_UNIT.search(m.group(2))):
                 named = _sector_unit(sector, m.group(2))
+            if len(named) > 1 and (aside := APPOSITION.search(m.group(2))):  # '化工企业（委托方）': the role it gives
+                named = {a for a in named if any(_pattern(w).search(aside.group(1)) for w in _words(a, sector))}
             if len(named) == 1:
                 return _specific_maker(named.pop(), body, sector).name
             if pattern in ASKED_ABOUT[1:3]:

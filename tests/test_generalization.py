@@ -1338,3 +1338,17 @@ def test_a_route_cap_holds_under_the_calibration(built_home):
                  evidence={"score": 3.0, "margin": 2.0, "cap": 0.45})
     calibrate.apply(ans, {})
     assert ans.confidence <= 0.45 and "把握不大" in ans.notice
+
+
+def test_a_role_in_brackets_names_the_party_asked_about():
+    q = "电镀厂委托检测公司做自行监测，厂长让检测公司把超标数据改小。请问对这家电镀厂（委托方）应当如何处罚？"
+    assert understand(q).who == "委托方"
+
+
+def test_how_the_police_must_punish_others_is_no_sanction_of_the_police(built_home):
+    from corpus.conduct import catalogue
+    from corpus.load import load_corpus
+
+    assert not [e for e in catalogue(load_corpus()) if e.article_id == "道路交通安全法/87"]
+    a = ask("交警收了钱，给一辆没检验的车发了合格标志，这个交警怎么处理？")
+    assert _lead(a) == "道路交通安全法/115"
