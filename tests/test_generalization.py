@@ -1352,3 +1352,11 @@ def test_how_the_police_must_punish_others_is_no_sanction_of_the_police(built_ho
     assert not [e for e in catalogue(load_corpus()) if e.article_id == "道路交通安全法/87"]
     a = ask("交警收了钱，给一辆没检验的车发了合格标志，这个交警怎么处理？")
     assert _lead(a) == "道路交通安全法/115"
+
+
+@pytest.mark.parametrize("question,lead", [
+    ("环检没通过的面包车继续开上路，会怎么处理", "生态环境法典/1126"),  # the driver's, not the testing body's
+    ("镇上有家没任何手续的小作坊在给煤气罐充气，怎么罚", "特种设备安全法/85"),
+])
+def test_driving_a_failed_vehicle_and_unlicensed_filling(built_home, question, lead):
+    assert _lead(ask(question)) == lead
