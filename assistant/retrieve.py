@@ -76,7 +76,7 @@ def terms(text: str) -> frozenset[str]:
     """The content words of a text, cut with the index's legal dictionary (whole words)."""
     from index.tokenize import tokenizer_for
 
-    text = WHICH.sub(" ", text)  # '由哪一级部门': '一级' asks, it is not what is asked about
+    text = WHICH.sub(" ", text)  # '哪一级' asks which level; its '一级' is not what is asked about
     words = {w.strip() for w in tokenizer_for().cut(text) if len(w.strip()) >= 2}
     return frozenset(w for w in words if w not in STOP and not re.fullmatch(r"[\W\d_]+", w))
 

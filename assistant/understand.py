@@ -223,7 +223,7 @@ BENEFICIARY = re.compile(r"((为|给|替|帮)(了)?|(收|拿|收受|接受)了?)
 # '抽查那家实验室时…': the one inspected is not the one who acted
 INSPECTED = re.compile(r"(?<!被)(检查|抽查|核查|查处|督查|巡查|监督检查)了?$")
 # '不让/阻挠/殴打 X': X is the one obstructed (an inspector), not the actor
-# '改装成小货车': what a thing was made into is an object, not who acted
+# '拼装成客车': what a thing was made into is an object, not who acted
 MADE_INTO = re.compile(r"(改装|改造|改|拼装|做|变|当)成(了)?[^，。？]{0,3}$")
 OBSTRUCTED = re.compile(r"(不让|不许|不准|拒绝|阻挠|阻碍|阻止|拦住|拦着|殴打|推搡|威胁|辱骂|围攻|刁难|欺骗|糊弄|应付|躲着)$")
 # '对该委托单位应当如何处罚': the party the question asks about
@@ -238,7 +238,7 @@ ASKED_ABOUT = (re.compile(r"对(这家|该|这个|这位|这名|此|其)?([^，�
                           r"犯(了)?什么罪|构成什么罪|"
                           r"(受到|面临)(什么|哪些|何种|啥)(样的)?(处罚|处理))"),
                re.compile(r"(^|[，。？；：])([^，。？；：、]{1,10}?)(这样|这种)?(会被|要被|会|要|该|应当?)(怎么|如何|怎样)(处理|处分)"),
-               # '平台违反了食品安全法哪一条': the subject of the breach asked about
+               # 'X违反了哪条': the subject of the breach is the party asked about
                re.compile(r"(^|[，。？；：])([^，。？；：、]{1,10}?)(这样做?|这么做|这种做法)?(违反|违背)了?[^，。？]{0,12}(哪|什么|哪些)"),
                # '对X个人，依…可以罚多少': the party named in its own clause before the asked one
                re.compile(r"(^|[，。？；：])对([^，。？；：]{1,16}?)(个人|本人)?[，,][^。？；]{0,20}?"
