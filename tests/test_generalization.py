@@ -1360,3 +1360,9 @@ def test_how_the_police_must_punish_others_is_no_sanction_of_the_police(built_ho
 ])
 def test_driving_a_failed_vehicle_and_unlicensed_filling(built_home, question, lead):
     assert _lead(ask(question)) == lead
+
+
+def test_tests_passed_to_another_lab_unmarked_are_subcontracting(built_home):
+    for q in ("我们检测站把两项微生物指标转到邻市一家检测公司去测，报告里没注明是外单位做的，会怎么罚",
+              "检测公司有几个项目做不了，就转给外省一家实验室做，报告上也没写哪些是别家做的，这怎么罚"):
+        assert _lead(ask(q)) == "检验检测机构监督管理办法/26"
