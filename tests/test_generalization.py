@@ -1366,3 +1366,8 @@ def test_tests_passed_to_another_lab_unmarked_are_subcontracting(built_home):
     for q in ("我们检测站把两项微生物指标转到邻市一家检测公司去测，报告里没注明是外单位做的，会怎么罚",
               "检测公司有几个项目做不了，就转给外省一家实验室做，报告上也没写哪些是别家做的，这怎么罚"):
         assert _lead(ask(q)) == "检验检测机构监督管理办法/26"
+
+
+def test_equipment_running_on_after_its_inspection_lapsed_is_use_of_uninspected_equipment(built_home):
+    a = ask("厂里那台锅炉的定期检验合格证明年初就过期了，一直没报检，锅炉照样在运转，会怎么罚")
+    assert _lead(a) == "特种设备安全法/84"
