@@ -213,18 +213,18 @@ ENFORCER = re.compile(f"被(?!罚|处罚)[^，。？；]{{0,10}}?({alternatives(
 GIVEN_TO = re.compile(r"(给|向|塞给|送给)[^，。？]{0,8}$")
 GIFT = re.compile(r"^[^，。？]{0,8}(塞|送|给)了?[^，。？]{0,6}(钱|红包|礼|好处|万|购物卡|现金)")
 # '送红包给…所长', '送了五万元现金给…工作人员'
+GIFT_TO = re.compile(r"(塞|送)(点|些|了)?[^，。？]{0,6}(钱|红包|好处|礼|购物卡|现金|万|千)[^，。？]{0,4}给[^，。？]{0,8}$")
 # '让车管所的人…，私下给了对方三万块': the one named first and paid after is who received, not who acted
 PAID_AFTER = re.compile(r"^[^。？]{0,30}(给|送|塞)了?(对方|他|她|人家|他们)[^，。？]{0,8}(钱|现金|万|红包|好处|购物卡)")
-GIFT_TO = re.compile(r"(塞|送)(点|些|了)?[^，。？]{0,6}(钱|红包|好处|礼|购物卡|现金|万|千)[^，。？]{0,4}给[^，。？]{0,8}$")
 BENEFICIARY = re.compile(r"((为|给|替|帮)(了)?|(收|拿|收受|接受)了?)(这家|该|一家|某|其|特种设备|"
                          r"本单位的?|单位的?|公司的?|厂里的?|新来的|新招的|"
                          r"我们(的|家|这)?(好?[几两三四五]个)?|我家|好?[几两三四五]个)?$")
 # ('收了检测公司送的钱': the giver; '帮我家两栋楼修锅炉': the one served)
 # '抽查那家实验室时…': the one inspected is not the one who acted
 INSPECTED = re.compile(r"(?<!被)(检查|抽查|核查|查处|督查|巡查|监督检查)了?$")
-# '不让/阻挠/殴打 X': X is the one obstructed (an inspector), not the actor
 # '拼装成客车': what a thing was made into is an object, not who acted
 MADE_INTO = re.compile(r"(改装|改造|改|拼装|做|变|当)成(了)?[^，。？]{0,3}$")
+# '不让/阻挠/殴打 X': X is the one obstructed (an inspector), not the actor
 OBSTRUCTED = re.compile(r"(不让|不许|不准|拒绝|阻挠|阻碍|阻止|拦住|拦着|殴打|推搡|威胁|辱骂|围攻|刁难|欺骗|糊弄|应付|躲着)$")
 # '对该委托单位应当如何处罚': the party the question asks about
 # …or the subject of the clause that asks for the penalty ('卖这台锅炉的商家归哪儿监管，怎么处罚')
