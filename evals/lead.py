@@ -8,7 +8,7 @@ and `sealed6` (batch 6, run once at the end of the fourth session); batches 7–
 each devN first run untuned, each sealedN run once and reported (evals/reports/), then joined `dev` / `spent`
 (batch 10 too: dev10 first run at 414dc89, sealed10 run once at c85fa7e; batch 16: sealed16 run once at 20204a5,
 batch 17: dev17 first run at 8b63a30, sealed17 run once at 008c6b3; batch 18: dev18 first run at e7d8c8f, sealed18
-still sealed).
+still sealed; batch 19, written at the end of the twelfth session: dev19 and sealed19 both unrun).
 
 Contract (one evaluator per file, like sentence-transformers' evaluators): `LeadEvaluator(items)(ask)` returns a
 metrics dict. Per question it records:
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEV_DIR = DATA_DIR / "dev"
 LAST_SPENT = 17  # batches whose sealed half has had its one first run (reported in evals/reports/sealedN-first-run.md)
-LAST_BATCH = 18  # the newest batch written (its sealed half still unrun)
+LAST_BATCH = 19  # the newest batch written (its sealed half still unrun)
 SETS = {"dev": (DEV_DIR, *(DATA_DIR / f"dev{n}" for n in range(2, LAST_SPENT + 1))),
         "sealed": (DATA_DIR / "sealed",), "sealed2": (DATA_DIR / "sealed2",),
         **{f"{half}{n}": (DATA_DIR / f"{half}{n}",) for n in range(3, LAST_BATCH + 1) for half in ("dev", "sealed")}}
