@@ -164,11 +164,7 @@ OUT_OF_SCOPE = ("unknown_document", "statistics", "future", "foreign", "prices",
 
 
 def _out_of_scope(a: Asked) -> Answer | None:
-    for name, applies, handler in ROUTES:
-        if name in OUT_OF_SCOPE and applies(a) and (ans := handler(a)) is not None:
-            ans.route = ans.route or name
-            return ans
-    return _off_topic(a.u) if OFF_TOPIC.search(a.u.text) else None
+    return _first_route(a, OUT_OF_SCOPE) or (_off_topic(a.u) if OFF_TOPIC.search(a.u.text) else None)
 
 
 def _strip_injection(a: Asked) -> Answer | None:
@@ -356,11 +352,18 @@ def _counterpart_ref(a: Asked) -> Ref:
 
 
 def _route(a: Asked) -> Answer:
+    if (ans := _first_route(a)) is None:
+        raise AssertionError("the conduct route always answers")  # pragma: no cover
+    return ans
+
+
+def _first_route(a: Asked, names: tuple[str, ...] | None = None) -> Answer | None:
+    """The answer of the first route (of `names`, or of all) that applies and answers, its name recorded."""
     for name, applies, handler in ROUTES:
-        if applies(a) and (ans := handler(a)) is not None:
+        if (names is None or name in names) and applies(a) and (ans := handler(a)) is not None:
             ans.route = ans.route or name
             return ans
-    raise AssertionError("the conduct route always answers")  # pragma: no cover
+    return None
 
 
 def _finish_answer(a: Asked, ans: Answer, incomplete: bool) -> Answer:
@@ -1303,16 +1306,17 @@ def _rerank_by_wording(u: Understanding, hits: list[retrieve.Hit], corpus: Corpu
     a law stating the same as a regulation or rule ahead of it goes first (lex superior)."""
     head = hits[:3]
     cues = [b for a, b in retrieve.ASK_CUES if a.search(u.text)]
+    shares = [_fit(u, h) for h in head]  # each hit's share of the question's words, computed once
 
-    def fit(h: retrieve.Hit) -> float:
+    def cued(h: retrieve.Hit) -> int:
         best = retrieve.answer_sentences(u.text, h.provision.text)[0]
-        return _fit(u, h) + CUE_WEIGHT * sum(1 for b in cues if b.search(best))
-    scored = [(fit(h), n, h) for n, h in enumerate(head)]
+        return sum(1 for b in cues if b.search(best))
+    scored = [(share + CUE_WEIGHT * cued(h), n, h) for n, (share, h) in enumerate(zip(shares, head, strict=True))]
     best = max(scored, key=lambda x: (x[0], -x[1]))
-    whole = next((h for h in head[1:] if _fit(u, h) == 1.0), None) if _fit(u, head[0]) < 1.0 else None
+    whole = next((h for s, h in zip(shares[1:], head[1:], strict=True) if s == 1.0), None) if shares[0] < 1.0 else None
     if best[1] != 0 and best[0] >= scored[0][0] + RERANK_MARGIN:
         hits = _to_front(hits, best[2])
-    elif whole is not None:  # the only one of the first three holding every word the question asks with
+    elif whole is not None:  # the first of the next two holding every word the question asks with, the top not
         hits = _to_front(hits, whole)
     if DEFINITION.search(u.text):
         return _defining_first(u.text, hits)  # '算不算篡改': the defining text answers, whatever its rank

@@ -260,23 +260,27 @@ MAKERS = ("生产方", "经营方")  # actor families that make or sell (corpus/
 def _asked_about(body: str, sector: str | None) -> str | None:
     """The actor named in '对X怎么罚' (the question says whom it asks about), if the words name exactly one that
     fits the question's sector; a generic unit ('厂子要负啥法律责任') is the sector's own unit."""
-    from corpus.knowledge import actors
-
     for pattern in ASKED_ABOUT:
         for m in pattern.finditer(body):
-            named = {a for a in actors() for w in _words(a, sector) if _pattern(w).search(m.group(2))} \
-                or _labelled(body, m.group(2))
+            named = _named_in(m.group(2), sector) or _labelled(body, m.group(2))
             if sector and any(not _fits(a, sector) for a in named):
                 named = {a for a in named if _fits(a, sector)} or _sector_unit(sector, m.group(2))
             elif sector and not named and (FACTORY.search(m.group(2)) or OWN_UNIT.search(m.group(2))):
                 named = _sector_unit(sector, m.group(2))
             if len(named) > 1 and (aside := APPOSITION.search(m.group(2))):  # '化工企业（委托方）': the role it gives
-                named = {a for a in named if any(_pattern(w).search(aside.group(1)) for w in _words(a, sector))}
+                named &= _named_in(aside.group(1), sector)
             if len(named) == 1:
                 return _specific_maker(named.pop(), body, sector).name
             if pattern in ASKED_ABOUT[1:3]:
                 return None  # the party of an intended penalty is named, by no known role: no later guess
     return None
+
+
+def _named_in(words: str, sector: str | None) -> set:
+    """The actors whose question words (for the sector) occur in these words."""
+    from corpus.knowledge import actors
+
+    return {a for a in actors() for w in _words(a, sector) if _pattern(w).search(words)}
 
 
 FACTS_MIN = 60  # characters of facts below which the whole question is about one party
