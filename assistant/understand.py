@@ -38,7 +38,15 @@ def _conduct_sectors() -> dict[str, tuple[str, ...]]:
     return {t.conduct: t.sectors for t in thesaurus() if t.conduct}
 
 
+def _conduct_actors() -> dict[str, str]:
+    """Conduct label → the actor its everyday words imply (thesaurus entries with both)."""
+    from corpus.knowledge import thesaurus
+
+    return {t.conduct: t.actor for t in thesaurus() if t.conduct and t.actor}
+
+
 CONDUCT_WORDS = _conduct_words()  # corpus/data/thesaurus.yaml (entries with a conduct label)
+CONDUCT_ACTORS = _conduct_actors()
 CONDUCT_SECTORS = _conduct_sectors()
 GRAVE_WORDS = {c: CONDUCT_WORDS[c] for c in _grave_conducts()}
 # a grave conduct the facts deny ('尚无证据显示其篡改数据') is no fact
@@ -238,6 +246,9 @@ ASKED_ABOUT = (re.compile(r"对(这家|该|这个|这位|这名|此|其)?([^，�
                           r"犯(了)?什么罪|构成什么罪|"
                           r"(受到|面临)(什么|哪些|何种|啥)(样的)?(处罚|处理))"),
                re.compile(r"(^|[，。？；：])([^，。？；：、]{1,10}?)(这样|这种)?(会被|要被|会|要|该|应当?)(怎么|如何|怎样)(处理|处分)"),
+               # '该公司的行为如何定性': the party whose conduct is to be characterised
+               re.compile(r"(^|[，。？；：])(?:对)?(?:这家|该|这个|此|其)?([^，。？；：、]{1,14}?)的?(行为|做法)?(应当?|该|应该)?"
+                          r"(如何|怎么|怎样)(定性|认定)"),
                # 'X违反了哪条': the subject of the breach is the party asked about
                re.compile(r"(^|[，。？；：])([^，。？；：、]{1,10}?)(这样做?|这么做|这种做法)?(违反|违背)了?[^，。？]{0,12}(哪|什么|哪些)"),
                # '对X个人，依…可以罚多少': the party named in its own clause before the asked one
@@ -249,6 +260,12 @@ ASKED_ABOUT = (re.compile(r"对(这家|该|这个|这位|这名|此|其)?([^，�
                           r"[^，。？]{0,4}(违法|违规|被罚|处罚|责任)"),
                # '…该如何处理这家工厂？': the party named after the verb
                re.compile(r"(怎么|如何|怎样)(?:处罚|罚|处理)(?:这家|该|这个|那家|这些)?([^，。？；：、]{1,8}?)(?=[？?，。；]|$)"))
+# '检验机构说已经没有修理价值，要求报废': the party that found a defect or asked for a fix assessed the thing, it
+# did not do the conduct
+ASSESSED = re.compile(r"^[^，。？]{0,3}(说|认定|判定|认为|要求|建议|指出|提出|下达)(?=[^。？]{0,24}"
+                      r"(报废|整改|停用|停止使用|修理|维修|更换|不合格|隐患|超标|修理价值|检验意见))")
+# '采样员没去化工厂里': a place gone to, not who acted
+PLACE = re.compile(r"(?<![拿送交])(去|到|进|回|离开|赶到|跑到)(了|过)?[^，。？]{0,8}?(里|那里|那儿|现场)")
 APPOSITION = re.compile(r"[（(]([^）)]{2,12})[）)]")  # a role in brackets after a party's name
 # a unit named by no role of its own ('厂里', '我们公司'): in a sector's question, that sector's unit (sectors.yaml)
 GENERIC_UNIT = re.compile(r"(厂里|厂子|工厂|厂|公司|单位|企业|老板)(里|的)?$")
@@ -379,13 +396,16 @@ def detect_who(text: str) -> tuple[str | None, str | None]:
     best: tuple[bool, bool, int, int, str] | None = None  # (fits the sector, before conduct, position, length, actor)
     found_conduct = conduct_at < len(body)
     found = [(a, m) for a in actors() for w in _words(a, sector) for m in _pattern(w).finditer(body)]
+    places = list(PLACE.finditer(body))
     for a, m in found:
         fits = not sector or not a.sector or a.sector == sector or a.any_sector  # '小作坊焊压力容器': no food business
         before = body[max(0, m.start() - 5):m.start()]
         given = (GIVEN_TO.search(body[max(0, m.start() - 12):m.start()]) and GIFT.search(body[m.end():])) \
             or GIFT_TO.search(body[max(0, m.start() - 16):m.start()])
         if BENEFICIARY.search(before) or OBSTRUCTED.search(before) or INSPECTED.search(before) or given \
+                or any(p.start() < m.start() and m.end() <= p.end() for p in places) \
                 or MADE_INTO.search(body[max(0, m.start() - 8):m.start()]) or PAID_AFTER.search(body[m.end():]) \
+                or (a.family == "机构" and ASSESSED.search(body[m.end():])) \
                 or _inside(m, found) or _modifies(m, found, body):
             continue  # '为排污单位伪造报告', '帮小区安装电梯': for whom, not who; '分管检测机构的领导': a modifier;
             # '拦着执法人员不让进车间': the one obstructed, not who acted
@@ -504,10 +524,21 @@ def _intents(text: str) -> list[str]:
 DUTY_FIRST = re.compile(r"多长时间|多少天|多久|最晚|最迟|(?<![好那这前])几(天|个月)|多少日|有什么义务|有没有义务|义务吗")
 
 
+OFFICIAL = "国家机关工作人员"
+
+
+def _own_conduct(conduct: str | None, who: str | None) -> str | None:
+    """An official asked about is sanctioned for his handling of others' conduct: a conduct whose words imply
+    another actor (a lapsed elevator still running: its user's) tells the facts, not what he did."""
+    other = CONDUCT_ACTORS.get(conduct or "")
+    return None if who == OFFICIAL and other and other != who else conduct
+
+
 def understand(question: str, today: date | None = None) -> Understanding:
     text, truncated = clean(question)
     text, script = to_simplified(text)
-    conduct = detect_conduct(text)
+    who, asker = detect_who(text)
+    conduct = _own_conduct(detect_conduct(text), who)
     expanded = expand(text, conduct)
     intents = _intents(text)
     intent = intents[0] if intents else "legal_basis"
@@ -523,7 +554,6 @@ def understand(question: str, today: date | None = None) -> Understanding:
             and f.start() < p.start():
         intent = "fact"
     v = OLD_VERSION.search(text)
-    who, asker = detect_who(text)
     sector = detect_sector(text) or _implied_sector(who)
     return Understanding(
         raw=question if isinstance(question, str) else repr(question), text=text, expanded=expanded, intent=intent,

@@ -1371,3 +1371,50 @@ def test_tests_passed_to_another_lab_unmarked_are_subcontracting(built_home):
 def test_equipment_running_on_after_its_inspection_lapsed_is_use_of_uninspected_equipment(built_home):
     a = ask("厂里那台锅炉的定期检验合格证明年初就过期了，一直没报检，锅炉照样在运转，会怎么罚")
     assert _lead(a) == "特种设备安全法/84"
+
+
+# -- thirteenth session (batch 19 dev) ------------------------------------------------------------------------
+
+def test_an_inspector_who_let_a_lapsed_lift_run_is_judged_by_his_own_duty(built_home):
+    """The user's conduct in the facts (a lapsed lift still running) does not become the official's."""
+    q = "有人举报商场扶梯检验到期了还在运行，市场监管局的监察员收到后一拖再拖，这个监察员该怎么处理"
+    u = understand(q)
+    assert u.who == "国家机关工作人员" and u.conduct is None
+    assert _lead(ask(q)) == "特种设备安全法/94"
+
+
+def test_equipment_left_running_after_its_inspection_ran_out(built_home):
+    q = "酒店的观光电梯定期检验到期一个多月了，酒店说等排期，电梯先那样开着，酒店会被罚多少"
+    assert understand(q).conduct == "使用未经检验设备"
+    assert _lead(ask(q)) == "特种设备安全法/84"
+
+
+def test_the_body_that_found_the_defect_is_no_actor_of_the_use(built_home):
+    q = "仓库那台叉车检验时被判定不合格，检验机构要求停用整改，仓库没理会继续用，怎么处罚"
+    assert understand(q).who != "检验检测机构"
+    assert _lead(ask(q)) == "特种设备安全法/84"
+
+
+def test_a_place_gone_to_is_no_actor():
+    q = "我们是第三方监测公司，监测员没去化工厂里采样，直接编了数据出报告，公司会怎么罚"
+    assert detect_who(q)[0] == "检验检测机构"
+
+
+def test_the_party_whose_conduct_is_to_be_characterised_is_asked_about():
+    for q in ("电镀厂找了一家环保技术公司做监测，数据是电镀厂授意后才改的。该环保技术公司的行为如何定性？",
+              "环保技术公司给电镀厂做监测，电镀厂让它把数据改小了。该环保技术公司的行为应当如何认定？"):
+        assert understand(q).who == "检验检测机构"
+
+
+def test_a_gas_cylinder_filled_from_a_tank_without_a_licence(built_home):
+    a = ask("有个小卖部没有许可，私下拿大储罐往家用煤气罐里倒气再卖出去，这个怎么处理")
+    assert a.lead == "特种设备安全法/85/2"  # 未经许可 (第二款), not a licensed filler's faults (第一款)
+
+
+def test_switching_off_an_alarm_named_before_the_switching(built_home):
+    a = ask("仓库的有毒气体报警器嫌吵，保管员把它关掉了，这样就算没出事会判刑吗")
+    assert _lead(a) == "刑法/134-1"
+
+
+def test_a_case_handler_is_an_official():
+    assert detect_who("案件承办人收了当事人的好处，把案子压下了")[0] == "国家机关工作人员"
