@@ -27,12 +27,13 @@ from assistant.models import DISCLAIMER, Answer
 from assistant.rank import MIN_SCORE, Ranking, rank, with_margin
 from assistant.scenarios import Scenario
 from assistant.session import Session, get_session
-from assistant.understand import Understanding, converter, understand
+from assistant.understand import DUTY_FIRST, Understanding, converter, understand
 from corpus.asks import (
     ADMIN_ASK,
     HOW_PUNISHED,
     INJECTION,
     OLD_VERSION,
+    PENALTY_ASK,
     PENALTY_QUESTION,
     PLAN_NAMED,
     alternatives,
@@ -1404,16 +1405,35 @@ def _authority_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus)
     return _promote(u, hits, lambda h: bool(does.search(h.provision.text)), 3, RERANK_MARGIN)
 
 
+SANCTION_TIME = re.compile(r"扣|吊销|撤销|拘留|禁|不得|不能再|不准|不许|再申请|停业|罚")
+
+
+def _duty_time_first(text: str) -> bool:
+    """A duty's time asked before the sanction ('多少天要做一次？做不到怎么处理'), not a sanction's own length
+    ('扣证多久、罚多少')."""
+    d, p = DUTY_FIRST.search(text), PENALTY_ASK.search(text)
+    if not (d and p and d.start() < p.start()):
+        return False
+    start = max(text.rfind(c, 0, d.start()) for c in "，。？；,?")
+    end = min((i for i in (text.find(c, d.end()) for c in "，。？；,?") if i >= 0), default=len(text))
+    return not SANCTION_TIME.search(text[start + 1:end])
+
+
 def _rule_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> list[retrieve.Hit]:
     """'能不能给企业做推荐': whether a thing is allowed is said by the rule, not by the article punishing a
-    breach; a rule among the first three that fits about as well goes first."""
-    if u.intent == "penalty" or not PERMISSION.search(u.text) or not hits:
+    breach; a rule among the first three that fits about as well goes first. So too for a duty's time asked
+    before the sanction ('多少天要做一次？做不到怎么处理'): the rule says the time."""
+    duty = _duty_time_first(u.text)
+    if u.intent == "penalty" or not (duty or PERMISSION.search(u.text)) or not hits:
         return hits
 
     def sanctions(h: retrieve.Hit) -> bool:
         return any(r.kind == "处罚" for r in corpus.penalties_for(h.provision.id))
     if not sanctions(hits[0]):
         return hits
+    if duty:  # the sanction asked after the duty pulls the search towards 罚则: fit the duty's part alone
+        asked = u.text[:PENALTY_ASK.search(u.text).start()]
+        return _promote(replace(u, text=asked, expanded=asked), hits, lambda h: not sanctions(h), 5, RERANK_MARGIN)
     return _promote(u, hits, lambda h: not sanctions(h), 3, RERANK_MARGIN)
 
 

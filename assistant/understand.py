@@ -265,7 +265,7 @@ ASKED_ABOUT = (re.compile(r"对(这家|该|这个|这位|这名|此|其)?([^，�
 ASSESSED = re.compile(r"^[^，。？]{0,3}(说|认定|判定|认为|要求|建议|指出|提出|下达)(?=[^。？]{0,24}"
                       r"(报废|整改|停用|停止使用|修理|维修|更换|不合格|隐患|超标|修理价值|检验意见))")
 # '采样员没去化工厂里': a place gone to, not who acted
-PLACE = re.compile(r"(?<![拿送交])(去|到|进|回|离开|赶到|跑到)(了|过)?[^，。？]{0,8}?(里|那里|那儿|现场)")
+PLACE = re.compile(r"(?<![拿送交])(去|到|回|赶到|跑到)(了|过)?[^，。？]{0,8}?(里|那里|那儿)")
 APPOSITION = re.compile(r"[（(]([^）)]{2,12})[）)]")  # a role in brackets after a party's name
 # a unit named by no role of its own ('厂里', '我们公司'): in a sector's question, that sector's unit (sectors.yaml)
 GENERIC_UNIT = re.compile(r"(厂里|厂子|工厂|厂|公司|单位|企业|老板)(里|的)?$")

@@ -1418,3 +1418,26 @@ def test_switching_off_an_alarm_named_before_the_switching(built_home):
 
 def test_a_case_handler_is_an_official():
     assert detect_who("案件承办人收了当事人的好处，把案子压下了")[0] == "国家机关工作人员"
+
+
+def test_a_duty_s_period_asked_before_the_sanction_is_answered_by_the_rule(built_home):
+    a = ask("依据特种设备安全监察条例，自动扶梯最少隔多少天维护保养一次？没做到的话怎么处理")
+    assert a.lead.startswith("特种设备安全监察条例/31")  # the rule with the period, not 第八十三条's sanction
+
+
+def test_a_sanction_s_own_length_is_no_duty_period():
+    from assistant.engine import _duty_time_first
+
+    assert _duty_time_first("电梯多少天保养一次？没做会怎么处罚")
+    assert not _duty_time_first("酒后开车被查，驾驶证暂扣多久、罚多少")
+
+
+def test_a_further_party_fined_after_the_unit_is_no_time_bar(built_home):
+    a = ask("按安全生产法罚了这家企业以后，对它的主要负责人还能罚吗？罚多少")
+    assert a.lead is None or not a.lead.startswith("行政处罚法/36")
+    assert ask("这家公司四年前出过一份不实报告，今年才发现，还能罚吗").lead.startswith("行政处罚法/36")
+
+
+def test_the_basis_asked_before_the_crime_leads(built_home):
+    a = ask("有交警收了钱，给没检验的车发了检验合格标志。对这个交警依据哪些规定处理？构成犯罪的又怎么办？")
+    assert a.route != "crime" and not _lead(a).startswith("刑法")
