@@ -142,6 +142,8 @@ def detect_conduct(text: str) -> str | None:
     conduct = _first(CONDUCT_WORDS, text, foreign) or _first(CONDUCT_WORDS, statutory_negation(text)[0], foreign)
     if conduct is not None and conduct not in GRAVE_WORDS and (grave := _grave_in_facts(text)):
         return grave  # '分包给B公司，B公司编造检测数据出报告': the fraud, not the subcontracting
+    if conduct == "虚假报告" and _names("逃避监管排放", text) and not foreign("逃避监管排放"):
+        return "逃避监管排放"  # faked monitoring that hid a discharge: 篡改、伪造监测数据 as a way to discharge
     if conduct == "分包签发" and _names("未办变更", text):
         return "未办变更"  # '授权签字人调走了没办变更': the lapse is the change, not the signing
     if conduct == "分包签发" and re.search(r"伪造|代签|冒签|假签|冒名", text):

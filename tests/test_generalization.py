@@ -1441,3 +1441,16 @@ def test_a_further_party_fined_after_the_unit_is_no_time_bar(built_home):
 def test_the_basis_asked_before_the_crime_leads(built_home):
     a = ask("有交警收了钱，给没检验的车发了检验合格标志。对这个交警依据哪些规定处理？构成犯罪的又怎么办？")
     assert a.route != "crime" and not _lead(a).startswith("刑法")
+
+
+def test_a_filing_not_made_is_its_own_conduct(built_home):
+    q = "我们这家做环境检测的技术服务公司资质认定证书早就有了，只是一直没向环保部门备案，会怎么罚"
+    assert understand(q).conduct == "未备案"
+    assert _lead(ask(q)) == "生态环境法典/1089"
+
+
+def test_faked_monitoring_that_hid_a_real_discharge_is_discharging_while_evading_oversight(built_home):
+    q = "检查发现某电镀厂把在线监测探头泡在清水桶里，平台上的数据一直显示正常，其实排出去的废水重金属严重超标，怎么处罚？"
+    assert understand(q).conduct == "逃避监管排放"
+    assert _lead(ask(q)) == "生态环境法典/1108"
+    assert understand("伪造行驶证开车上路，会被拘留吗").conduct != "逃避监管排放"  # another sector's words
