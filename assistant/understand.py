@@ -400,7 +400,8 @@ def detect_who(text: str) -> tuple[str | None, str | None]:
     found = [(a, m) for a in actors() for w in _words(a, sector) for m in _pattern(w).finditer(body)]
     places = list(PLACE.finditer(body))
     for a, m in found:
-        fits = not sector or not a.sector or a.sector == sector or a.any_sector  # '小作坊焊压力容器': no food business
+        fits = not sector or not a.sector or a.sector == sector or a.any_sector or sector in a.takes_over
+        # '小作坊焊压力容器': no food business; '超市卖的韭菜': the food business sells the farm produce
         before = body[max(0, m.start() - 5):m.start()]
         given = (GIVEN_TO.search(body[max(0, m.start() - 12):m.start()]) and GIFT.search(body[m.end():])) \
             or GIFT_TO.search(body[max(0, m.start() - 16):m.start()])
@@ -488,6 +489,14 @@ def _inside(m: re.Match, found: list) -> bool:
                for _, o in found)
 
 
+def _taken_over(sector: str | None, who: str | None) -> str | None:
+    """The actor's own sector when it deals in the goods of the question's sector under its own text (a
+    supermarket's vegetables: 食品, not 农产品)."""
+    from corpus.knowledge import actors
+
+    return next((a.sector for a in actors() if a.name == who and sector in a.takes_over), sector)
+
+
 def _implied_sector(who: str | None) -> str | None:
     """The sector an actor implies when the question names none (物业 → 特种设备 only via its elevator word)."""
     from corpus.knowledge import actors
@@ -556,7 +565,7 @@ def understand(question: str, today: date | None = None) -> Understanding:
             and f.start() < p.start():
         intent = "fact"
     v = OLD_VERSION.search(text)
-    sector = detect_sector(text) or _implied_sector(who)
+    sector = _taken_over(detect_sector(text), who) or _implied_sector(who)
     return Understanding(
         raw=question if isinstance(question, str) else repr(question), text=text, expanded=expanded, intent=intent,
         intents=intents, sector=sector, conduct=conduct, actor=detect_actor(text),

@@ -33,6 +33,8 @@ class Actor:
     conduct: tuple[str, ...] = ()  # words naming it inside a sanctioned conduct, not as its subject (指使其委托的)
     any_sector: bool = False  # acts in every sector (a product's producer or seller), whatever its own sector
     weak: tuple[str, ...] = ()  # generic words ('厂里') that name it only in a question of its own sector
+    # sectors whose goods it deals in under its own sector's text (a shop selling farm produce: 食品安全法第二条)
+    takes_over: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

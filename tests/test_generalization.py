@@ -1454,3 +1454,23 @@ def test_faked_monitoring_that_hid_a_real_discharge_is_discharging_while_evading
     assert understand(q).conduct == "逃避监管排放"
     assert _lead(ask(q)) == "生态环境法典/1108"
     assert understand("伪造行驶证开车上路，会被拘留吗").conduct != "逃避监管排放"  # another sector's words
+
+
+def test_leftovers_made_into_food_again(built_home):
+    q = "烧烤店把客人吃剩的羊肉串收集起来，回锅再烤了卖给下一桌，怎么处罚"
+    assert understand(q).who == "食品生产经营者"
+    assert _lead(ask(q)) == "食品安全法/123"
+
+
+def test_a_cheaper_fibre_mixed_in_and_passed_off_as_pure(built_home):
+    q = "作坊往真丝围巾里掺化纤冒充纯真丝卖，按产品质量法罚多少"
+    assert "掺杂" in understand(q).expanded and _lead(ask(q)) == "产品质量法/50"
+
+
+def test_residues_over_the_limit_by_who_sells_them(built_home):
+    grower = "果蔬基地卖出去的葡萄农药残留超过标准限量，不是禁用农药，农业农村局会怎么罚"
+    assert understand(grower).who == "农产品生产经营者"
+    assert _lead(ask(grower)) == "农产品质量安全法/71"
+    shop = "我开了家生鲜超市，卖的芹菜被抽检出农残超标，会被怎么罚"  # a food business's sale: 食品安全法第二条
+    assert understand(shop).sector == "食品"
+    assert _lead(ask(shop)) == "食品安全法/124"
