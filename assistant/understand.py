@@ -204,7 +204,8 @@ ASKER = re.compile(f"({alternatives('asker')}|" r"我(市|县|区|省)[^，。�
 
 
 # an office's staff doing wrong in their own inspection ('执法人员抽查实验室时收了好处') are the actors
-MISCONDUCT = re.compile(r"玩忽职守|滥用职权|徇私|放任不管|不予查处|压着不|包庇|收受|索要|索取|收了[^，。；]{0,6}(钱|好处|红包|礼)")
+MISCONDUCT = re.compile(r"玩忽职守|滥用职权|徇私|私情|人情|放任不管|不予查处|压着不|包庇|收受|索要|索取|收了[^，。；]{0,6}(钱|好处|红包|礼)|"
+                        r"(不|没有?|未)(依法)?(移送|移交)")
 
 
 def _asking(m: re.Match, text: str) -> bool:
@@ -457,8 +458,10 @@ def _knowing_official(found: list, body: str) -> str | None:
 
     fam = _family()
     for a, m in found:
-        if fam.get(a.name) == OFFICIALS and KNOWING.search(body[m.end():]) and not _inside(m, found):
-            return a.name
+        end = min((i for i in (body.find(p, m.end()) for p in "。；？") if i >= 0), default=len(body))
+        if fam.get(a.name) == OFFICIALS and not _inside(m, found) and \
+                (KNOWING.search(body[m.end():]) or MISCONDUCT.search(body[m.end():end])):
+            return a.name  # …or whose own misconduct the sentence tells ('执法人员…却因私情不移送')
     return None
 
 

@@ -1474,3 +1474,8 @@ def test_residues_over_the_limit_by_who_sells_them(built_home):
     shop = "我开了家生鲜超市，卖的芹菜被抽检出农残超标，会被怎么罚"  # a food business's sale: 食品安全法第二条
     assert understand(shop).sector == "食品"
     assert _lead(ask(shop)) == "食品安全法/124"
+
+
+def test_an_official_whose_own_misconduct_the_sentence_tells_is_the_actor():
+    q = "稽查队员办理一起计量作弊案时，明知已涉嫌犯罪，却碍于人情没有移送公安，会追究什么刑事责任"
+    assert detect_who(q)[0] == "国家机关工作人员"
