@@ -211,7 +211,7 @@ def rank(query: str, who: str | None, sector: str | None, corpus: Corpus, crime:
     out.sort(key=lambda c: (-c.score, c.entry.id))
     if raw:
         return Ranking(out)
-    out = _sanctioning_first(_saying_the_conduct_first(out), corpus)
+    out = _escalation_after(_sanctioning_first(_saying_the_conduct_first(out), corpus), corpus, query)
     valid = [e for e, ok in zip(entries, mask, strict=True) if ok]
     out = prefer_special(_superseding(out, valid, conduct, table_only=True), sector, index.tokenizer,
                          set(index.tokenizer(query)))
@@ -313,6 +313,23 @@ def _sanctioning_first(cands: list[Candidate], corpus: Corpus) -> list[Candidate
     near = next((c for c in cands[1:6] if SANCTION.search(corpus.provisions[c.entry.penalty_id].text)
                  and c.features["actor"] >= 0 and c.features["sector"] >= 0 and top.score - c.score <= CONDUCT_MARGIN),
                 None)
+    return cands if near is None else [near, *(c for c in cands if c is not near)]
+
+
+ESCALATION = re.compile(r"按日连续处罚")  # a sanction for refusing to correct after a fine, not the conduct's own
+
+
+def _escalation_after(cands: list[Candidate], corpus: Corpus, query: str) -> list[Candidate]:
+    """A top entry that escalates a fine not corrected (按日连续处罚) yields to a near entry naming the same conduct
+    as the conduct's own sanction, unless the escalation is what is asked."""
+    def escalates(c: Candidate) -> bool:
+        return bool(ESCALATION.search(corpus.provisions[c.entry.penalty_id].text))
+    if len(cands) < 2 or re.search(r"按日|拒不改正|不改正", query) or not escalates(cands[0]):
+        return cands
+    top = cands[0]
+    near = next((c for c in cands[1:6] if not escalates(c) and c.features["actor"] >= 0
+                 and c.features["sector"] >= 0 and c.features.get("conduct", 0.0) >= top.features.get("conduct", 0.0)
+                 and top.score - c.score <= 2 * CONDUCT_MARGIN), None)
     return cands if near is None else [near, *(c for c in cands if c is not near)]
 
 

@@ -1479,3 +1479,15 @@ def test_residues_over_the_limit_by_who_sells_them(built_home):
 def test_an_official_whose_own_misconduct_the_sentence_tells_is_the_actor():
     q = "稽查队员办理一起计量作弊案时，明知已涉嫌犯罪，却碍于人情没有移送公安，会追究什么刑事责任"
     assert detect_who(q)[0] == "国家机关工作人员"
+
+
+def test_a_fine_for_refusing_correction_does_not_lead_for_the_conduct_itself(built_home):
+    a = ask("2025年3月一家水泥厂粉尘排放超过大气污染物排放标准，当时还在用大气污染防治法，应依据哪条处罚")
+    assert _lead(a) == "大气污染防治法/99"  # not 第一百二十三条's 按日连续处罚
+    b = ask("水泥厂因超标排放被罚款并责令改正，之后仍拒不改正，按日连续处罚依据大气污染防治法哪一条")
+    assert _lead(b) == "大气污染防治法/123"
+
+
+def test_data_tuned_to_pass_while_discharging_on_is_evading_oversight():
+    q = "化工厂偷偷调低了在线监测仪的参数，数据显示达标后就照常排放废气"
+    assert understand(q).conduct == "逃避监管排放"
