@@ -1491,3 +1491,14 @@ def test_a_fine_for_refusing_correction_does_not_lead_for_the_conduct_itself(bui
 def test_data_tuned_to_pass_while_discharging_on_is_evading_oversight():
     q = "化工厂偷偷调低了在线监测仪的参数，数据显示达标后就照常排放废气"
     assert understand(q).conduct == "逃避监管排放"
+
+
+def test_discharging_without_a_permit_is_the_permit_article(built_home):
+    a = ask("养殖场没领排污许可证，粪污水一直往河里排，环保局会怎么处罚")
+    assert _lead(a) == "生态环境法典/1102"  # 未依法取得排污许可证, not another licence's article
+
+
+def test_less_steel_or_a_lower_concrete_grade_is_skimping(built_home):
+    q = "搭楼板的时候配筋缩水了，柱子的水泥也少用了，施工单位要承担什么处罚"
+    assert understand(q).conduct == "偷工减料"
+    assert _lead(ask(q)) in ("建筑法/74", "建设工程质量管理条例/64")
