@@ -1502,3 +1502,9 @@ def test_less_steel_or_a_lower_concrete_grade_is_skimping(built_home):
     q = "搭楼板的时候配筋缩水了，柱子的水泥也少用了，施工单位要承担什么处罚"
     assert understand(q).conduct == "偷工减料"
     assert _lead(ask(q)) in ("建筑法/74", "建设工程质量管理条例/64")
+
+
+def test_an_injury_kept_quiet_or_reported_days_later_is_a_late_accident_report():
+    for q in ("游乐场过山车停在半空，两名游客受伤，老板让员工别对外声张，也没上报",
+              "锅炉房蒸汽管爆开烫伤了工人，厂里拖到第四天才向监管部门报告"):
+        assert understand(q).conduct == "事故瞒报"
