@@ -1035,11 +1035,23 @@ def answer_lookup(u: Understanding, refs: list[Ref], corpus: Corpus) -> Answer:
         conclusion = f"语料中没有所问的款项：{problems[0]}。"
     ok = bool(found) and not problems
     ans = Answer(question=u.text, markdown="", intent="lookup", conclusion=conclusion, route="lookup",
-                 lead=found[0][1].id if found else "",
+                 lead=_looked_up(u, found, corpus),
                  penalties=[r.to_dict() for r in records], confidence=1.0 if ok else 0.3 if found else 0.0,
                  declined=not found, notice="" if ok else "所问条文或款项在语料中不存在")
     _finish(ans, lines, cites, corpus, [])
     return ans
+
+
+def _looked_up(u: Understanding, found: list, corpus: Corpus) -> str:
+    """The lead of a lookup: the article asked, or where its old number now lives when the citation is dated
+    before the current version."""
+    from corpus.history import succession
+
+    if not found:
+        return ""
+    ref, art = found[0]
+    maps = succession().maps_from(ref.doc_key or "", ref.article) if cited_before_version(u, art, corpus) else []
+    return maps[0].to if maps else art.id
 
 
 def _missing_article_lines(u: Understanding, ref: Ref, corpus: Corpus) -> list[str]:
@@ -1064,10 +1076,11 @@ def _article_block(u: Understanding, ref: Ref, art, cites: Citations, corpus: Co
     doc = corpus.documents[art.doc_key]
     target = corpus.provisions.get(ref.provision_id or "", art)
     lines = [f"### {target.citation}{cites.mark(art.id, '查询条文')}"]
-    history = old_number_lines(corpus, ref, u.text)
+    old = cited_before_version(u, art, corpus)
+    history = old_number_lines(corpus, ref, u.text, old)
     records, conclusion = [], ""
     if history:
-        block, records, conclusion = _moved_lines(u, ref, art, history, cites, corpus)
+        block, records, conclusion = _moved_lines(u, ref, art, history, cites, corpus, old)
         lines += block
     status = "⚠ 已废止" if doc.status == REPEALED else doc.status
     lines += [f"《{doc.title}》{doc.version_date or ''}版，{status}。", *describe(corpus, art.id)]
@@ -1082,8 +1095,16 @@ def _article_block(u: Understanding, ref: Ref, art, cites: Citations, corpus: Co
     return [*lines, ""], records, conclusion, problem or ""
 
 
+def cited_before_version(u: Understanding, art, corpus: Corpus) -> bool:
+    """Whether the question dates the article's citation before the version in the corpus took effect (a
+    decision of 2023 citing a rule revised in 2025: the old numbering is meant)."""
+    doc = corpus.documents[art.doc_key]
+    since = doc.own_effective_date or doc.version_date
+    return bool(u.conduct_date and since and u.conduct_date < since)
+
+
 def _moved_lines(u: Understanding, ref: Ref, art, history: list[str], cites: Citations,
-                 corpus: Corpus) -> tuple[list[str], list[PenaltyRecord], str]:
+                 corpus: Corpus, old: bool = False) -> tuple[list[str], list[PenaltyRecord], str]:
     """An old article number: where its text now lives and the current penalty table."""
     from corpus.history import succession
 
@@ -1095,7 +1116,7 @@ def _moved_lines(u: Understanding, ref: Ref, art, history: list[str], cites: Cit
         if recs and m.to != art.id:
             records += recs
             lines += ["", *penalty_table(recs, cites)]
-        if OLD_VERSION.search(u.text) and not conclusion:
+        if (old or OLD_VERSION.search(u.text)) and not conclusion:
             title = corpus.documents[art.doc_key].title
             conclusion = (f"《{title}》{maps[0].label}（{maps[0].topic}）现为{corpus.provisions[m.to].citation}。"
                           f"旧版罚则：{maps[0].old_penalty or '原文未收录'}；现行罚则：{maps[0].new_penalty or '见下表'}。")

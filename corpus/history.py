@@ -221,16 +221,17 @@ def history_chain(corpus: Corpus, doc_key: str, article: int) -> list[str]:
     return lines
 
 
-def old_number_lines(corpus: Corpus, ref: Ref, question: str) -> list[str]:
-    """When a question cites an article number that moved in a revision, explain the renumbering."""
+def old_number_lines(corpus: Corpus, ref: Ref, question: str, old: bool = False) -> list[str]:
+    """When a question cites an article number that moved in a revision, explain the renumbering; `old`: the
+    question dates the citation before the current version (a decision of 2023 citing 第二十五条)."""
     if not ref.doc_key:
         return []
+    explicit = old or bool(OLD_VERSION.search(question))
     maps = [m for m in succession().maps_from(ref.doc_key, ref.article) if m.doc == ref.doc_key]
-    maps = [m for m in maps if m.to.split("/")[0] == ref.doc_key or OLD_VERSION.search(question)
+    maps = [m for m in maps if m.to.split("/")[0] == ref.doc_key or explicit
             or corpus.documents[ref.doc_key].status == REPEALED]
     if not maps:
         return []
-    explicit = OLD_VERSION.search(question)
     out = []
     for m in maps:
         target = corpus.provisions.get(m.to)

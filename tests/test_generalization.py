@@ -1508,3 +1508,9 @@ def test_an_injury_kept_quiet_or_reported_days_later_is_a_late_accident_report()
     for q in ("游乐场过山车停在半空，两名游客受伤，老板让员工别对外声张，也没上报",
               "锅炉房蒸汽管爆开烫伤了工人，厂里拖到第四天才向监管部门报告"):
         assert understand(q).conduct == "事故瞒报"
+
+
+def test_an_article_number_cited_in_a_decision_before_the_revision_is_the_old_number(built_home):
+    a = ask("2022年的一份行政处罚决定书引用了《检验检测机构监督管理办法》第十四条，现在对应哪一条")
+    assert a.route == "lookup" and a.lead == "检验检测机构监督管理办法/15"
+    assert ask("《检验检测机构监督管理办法》第十四条是怎么规定的").lead == "检验检测机构监督管理办法/14"
