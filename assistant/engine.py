@@ -494,6 +494,9 @@ def answer_conduct(u: Understanding, corpus: Corpus, sess: Session | None, today
     crime = asks_crime(u.text)
     penaltyish = u.intent == "penalty" or crime or (u.intent in ("legal_basis", "authority") and bool(
         BASIS_ASK.search(u.text)) and (u.conduct is not None or u.who is not None or u.intent == "legal_basis"))
+    if u.intent == "authority" and not crime and not u.conduct and not PENALTY_ASK.search(u.text) \
+            and not re.search(r"罚[^，。？]{0,4}(怎么|如何)(算|计算)", u.text):
+        penaltyish = False  # '降低资质等级的处罚由哪个机关决定': the sanction named is what is decided, not asked
     if OBJECTION.search(u.text) and not HOW_PUNISHED_RE.search(u.text) and not crime:
         penaltyish = False  # objecting to a test result asks the way to contest it, not a sanction
     if CIVIL.search(u.text) and not crime and not HOW_MUCH.search(u.text):
@@ -1410,7 +1413,7 @@ def _shape_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> 
     return _promote(u, hits, lambda h: bool(shape.search(h.provision.text)), 3, RERANK_MARGIN)
 
 
-AUTH_ACT = re.compile(r"调查|查处|处罚|监督检查|监督管理|发布|吊销|审批|核发|颁发|发放|登记|组织实施")
+AUTH_ACT = re.compile(r"调查|查处|处罚|监督检查|监督管理|发布|吊销|审批|核发|颁发|发放|登记|组织实施|决定")
 AGENCY = r"(部门|机关|总局|人民政府|管理局|车辆管理所)"
 
 

@@ -1514,3 +1514,8 @@ def test_an_article_number_cited_in_a_decision_before_the_revision_is_the_old_nu
     a = ask("2022年的一份行政处罚决定书引用了《检验检测机构监督管理办法》第十四条，现在对应哪一条")
     assert a.route == "lookup" and a.lead == "检验检测机构监督管理办法/15"
     assert ask("《检验检测机构监督管理办法》第十四条是怎么规定的").lead == "检验检测机构监督管理办法/14"
+
+
+def test_who_decides_a_named_sanction_is_an_authority_question(built_home):
+    a = ask("按建设工程质量管理条例，责令监理单位停业整顿的处罚由哪个机关来决定")
+    assert a.lead.startswith("建设工程质量管理条例/75")
