@@ -496,7 +496,7 @@ def answer_conduct(u: Understanding, corpus: Corpus, sess: Session | None, today
         BASIS_ASK.search(u.text)) and (u.conduct is not None or u.who is not None or u.intent == "legal_basis"))
     if u.intent == "authority" and not crime and not u.conduct and not PENALTY_ASK.search(u.text) \
             and not re.search(r"罚[^，。？]{0,4}(怎么|如何)(算|计算)", u.text):
-        penaltyish = False  # '降低资质等级的处罚由哪个机关决定': the sanction named is what is decided, not asked
+        penaltyish = False  # 'X的处罚归哪一级机关作出': the sanction named is the object decided, not the ask
     if OBJECTION.search(u.text) and not HOW_PUNISHED_RE.search(u.text) and not crime:
         penaltyish = False  # objecting to a test result asks the way to contest it, not a sanction
     if CIVIL.search(u.text) and not crime and not HOW_MUCH.search(u.text):
@@ -1433,7 +1433,7 @@ SANCTION_TIME = re.compile(r"扣|吊销|撤销|拘留|禁|不得|不能再|不�
 
 
 def _duty_time_first(text: str) -> bool:
-    """A duty's time asked before the sanction ('多少天要做一次？做不到怎么处理'), not a sanction's own length
+    """A duty's time asked before the sanction ('隔几天得检查一回？没做到会怎样'), not a sanction's own length
     ('扣证多久、罚多少')."""
     d, p = DUTY_FIRST.search(text), PENALTY_ASK.search(text)
     if not (d and p and d.start() < p.start()):
@@ -1446,7 +1446,7 @@ def _duty_time_first(text: str) -> bool:
 def _rule_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> list[retrieve.Hit]:
     """'能不能给企业做推荐': whether a thing is allowed is said by the rule, not by the article punishing a
     breach; a rule among the first three that fits about as well goes first. So too for a duty's time asked
-    before the sanction ('多少天要做一次？做不到怎么处理'): the rule says the time."""
+    before the sanction ('隔几天得检查一回？没做到会怎样'): the rule says the time."""
     duty = _duty_time_first(u.text)
     if u.intent == "penalty" or not (duty or PERMISSION.search(u.text)) or not hits:
         return hits

@@ -249,7 +249,7 @@ ASKED_ABOUT = (re.compile(r"对(这家|该|这个|这位|这名|此|其)?([^，�
                           r"犯(了)?什么罪|构成什么罪|"
                           r"(受到|面临)(什么|哪些|何种|啥)(样的)?(处罚|处理))"),
                re.compile(r"(^|[，。？；：])([^，。？；：、]{1,10}?)(这样|这种)?(会被|要被|会|要|该|应当?)(怎么|如何|怎样)(处理|处分)"),
-               # '该公司的行为如何定性': the party whose conduct is to be characterised
+               # 'X的行为应怎样定性': the party whose conduct is to be characterised
                re.compile(r"(^|[，。？；：])(?:对)?(?:这家|该|这个|此|其)?([^，。？；：、]{1,14}?)的?(行为|做法)?(应当?|该|应该)?"
                           r"(如何|怎么|怎样)(定性|认定)"),
                # 'X违反了哪条': the subject of the breach is the party asked about
@@ -263,7 +263,7 @@ ASKED_ABOUT = (re.compile(r"对(这家|该|这个|这位|这名|此|其)?([^，�
                           r"[^，。？]{0,4}(违法|违规|被罚|处罚|责任)"),
                # '…该如何处理这家工厂？': the party named after the verb
                re.compile(r"(怎么|如何|怎样)(?:处罚|罚|处理)(?:这家|该|这个|那家|这些)?([^，。？；：、]{1,8}?)(?=[？?，。；]|$)"))
-# '检验机构说已经没有修理价值，要求报废': the party that found a defect or asked for a fix assessed the thing, it
+# '检验机构判定要报废': the party that found a defect or asked for a fix assessed the thing, it
 # did not do the conduct
 ASSESSED = re.compile(r"^[^，。？]{0,3}(说|认定|判定|认为|要求|建议|指出|提出|下达)(?=[^。？]{0,24}"
                       r"(报废|整改|停用|停止使用|修理|维修|更换|不合格|隐患|超标|修理价值|检验意见))")
@@ -461,7 +461,7 @@ def _knowing_official(found: list, body: str) -> str | None:
         end = min((i for i in (body.find(p, m.end()) for p in "。；？") if i >= 0), default=len(body))
         if fam.get(a.name) == OFFICIALS and not _inside(m, found) and \
                 (KNOWING.search(body[m.end():]) or MISCONDUCT.search(body[m.end():end])):
-            return a.name  # …or whose own misconduct the sentence tells ('执法人员…却因私情不移送')
+            return a.name  # …or whose own misconduct the sentence tells (an officer who kept a case back)
     return None
 
 
