@@ -130,6 +130,14 @@ def test_every_actor_statute_word_occurs_in_the_texts():
         assert not unused, (a.name, unused)
 
 
+def test_an_actors_own_and_taken_over_sectors_are_sectors():
+    names = {s.name for s in kb.sectors()}
+    for a in kb.actors():
+        assert not a.sector or a.sector in names, a.name
+        assert set(a.takes_over) <= names and a.sector not in a.takes_over, a.name
+    assert any(a.takes_over for a in kb.actors())  # the food law over a shop's farm produce is data, not code
+
+
 def test_every_faq_topic_is_grounded_in_the_corpus():
     corpus = load_corpus()
     topics = kb.faq_topics()
