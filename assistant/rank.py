@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -294,9 +295,16 @@ def _saying_the_conduct_first(cands: list[Candidate]) -> list[Candidate]:
     goes before a near-tied top entry whose text does not (and whose actor it does not contradict)."""
     if len(cands) < 2 or cands[0].features.get("conduct", 0.0) > 0:
         return cands
+    return _near_first(cands, lambda c: c.features.get("conduct", 0.0) > 0)
+
+
+def _near_first(cands: list[Candidate], ok: Callable[[Candidate], bool], margin: float = CONDUCT_MARGIN
+                ) -> list[Candidate]:
+    """The first of the next five entries that is `ok`, contradicts neither actor nor sector and scores within
+    `margin` of the top goes first; otherwise the order stays."""
     top = cands[0]
-    near = next((c for c in cands[1:6] if c.features.get("conduct", 0.0) > 0 and c.features["actor"] >= 0
-                 and c.features["sector"] >= 0 and top.score - c.score <= CONDUCT_MARGIN), None)
+    near = next((c for c in cands[1:6] if ok(c) and c.features["actor"] >= 0 and c.features["sector"] >= 0
+                 and top.score - c.score <= margin), None)
     return cands if near is None else [near, *(c for c in cands if c is not near)]
 
 
@@ -309,11 +317,7 @@ def _sanctioning_first(cands: list[Candidate], corpus: Corpus) -> list[Candidate
     to a near entry that does, for the same actor and sector."""
     if len(cands) < 2 or SANCTION.search(corpus.provisions[cands[0].entry.penalty_id].text):
         return cands
-    top = cands[0]
-    near = next((c for c in cands[1:6] if SANCTION.search(corpus.provisions[c.entry.penalty_id].text)
-                 and c.features["actor"] >= 0 and c.features["sector"] >= 0 and top.score - c.score <= CONDUCT_MARGIN),
-                None)
-    return cands if near is None else [near, *(c for c in cands if c is not near)]
+    return _near_first(cands, lambda c: bool(SANCTION.search(corpus.provisions[c.entry.penalty_id].text)))
 
 
 ESCALATION = re.compile(r"按日连续处罚")  # a sanction for refusing to correct after a fine, not the conduct's own
@@ -326,11 +330,8 @@ def _escalation_after(cands: list[Candidate], corpus: Corpus, query: str) -> lis
         return bool(ESCALATION.search(corpus.provisions[c.entry.penalty_id].text))
     if len(cands) < 2 or re.search(r"按日|拒不改正|不改正", query) or not escalates(cands[0]):
         return cands
-    top = cands[0]
-    near = next((c for c in cands[1:6] if not escalates(c) and c.features["actor"] >= 0
-                 and c.features["sector"] >= 0 and c.features.get("conduct", 0.0) >= top.features.get("conduct", 0.0)
-                 and top.score - c.score <= 2 * CONDUCT_MARGIN), None)
-    return cands if near is None else [near, *(c for c in cands if c is not near)]
+    said = cands[0].features.get("conduct", 0.0)
+    return _near_first(cands, lambda c: not escalates(c) and c.features.get("conduct", 0.0) >= said, 2 * CONDUCT_MARGIN)
 
 
 # '其他有关法律、法规对处罚机关和处罚方式有规定的，依照法律、法规的规定执行': the text hands the sanction to others
