@@ -27,7 +27,7 @@ from assistant.models import DISCLAIMER, Answer
 from assistant.rank import MIN_SCORE, Ranking, rank, with_margin
 from assistant.scenarios import Scenario
 from assistant.session import Session, get_session
-from assistant.understand import DUTY_FIRST, Understanding, converter, understand
+from assistant.understand import DUTY_FIRST, INTENT_PATTERNS, Understanding, converter, understand
 from corpus.asks import (
     ADMIN_ASK,
     HOW_PUNISHED,
@@ -221,7 +221,17 @@ def _is_principle(a: Asked) -> bool:
     offset = m is not None and "罚金" in m.group() and "款" in m.group()  # a fine set against a criminal fine: 折抵
     return m is not None and "行政处罚法" in a.corpus.documents and not a.refs \
         and (offset or not asks_crime(a.u.text)) \
-        and not (LIGHTER.match(m.group()) and HOW_PUNISHED_RE.search(a.u.text[:m.start()]))
+        and not (LIGHTER.match(m.group()) and HOW_PUNISHED_RE.search(a.u.text[:m.start()])) \
+        and not _who_decides_first(a.u.text, m.start())
+
+
+AUTHORITY_ASK = dict(INTENT_PATTERNS)["authority"]
+
+
+def _who_decides_first(text: str, at: int) -> bool:
+    """'由哪个机关裁决？交警能不能当场决定？': who decides is asked in an earlier sentence than the general rule's words."""
+    start = max(text.rfind(p, 0, at) for p in "。；！？?") + 1
+    return bool(AUTHORITY_ASK.search(text[:start])) and start > 0
 
 
 RULE_CONFIDENCE = 0.92  # measured: see README (general rules named by their words)
@@ -1413,7 +1423,7 @@ def _shape_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> 
     return _promote(u, hits, lambda h: bool(shape.search(h.provision.text)), 3, RERANK_MARGIN)
 
 
-AUTH_ACT = re.compile(r"调查|查处|处罚|监督检查|监督管理|发布|吊销|审批|核发|颁发|发放|登记|组织实施|决定")
+AUTH_ACT = re.compile(r"调查|查处|处罚|监督检查|监督管理|发布|吊销|审批|核发|颁发|发放|登记|组织实施|决定|裁决")
 AGENCY = r"(部门|机关|总局|人民政府|管理局|车辆管理所)"
 
 
@@ -1426,7 +1436,16 @@ def _authority_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus)
     does = re.compile(AGENCY + r"[^。；，]{0,8}(负责|依法|按照职责)?(" + "|".join(acts) + ")")
     if does.search(hits[0].provision.text):
         return hits
-    return _promote(u, hits, lambda h: bool(does.search(h.provision.text)), 3, RERANK_MARGIN)
+    asked = _authority_sentence(u.text)  # '由哪个机关裁决？交警能不能当场决定？': fit on who decides
+    return _promote(replace(u, text=asked, expanded=asked), hits, lambda h: bool(does.search(h.provision.text)), 3,
+                    RERANK_MARGIN)
+
+
+def _authority_sentence(text: str) -> str:
+    """The question up to the end of the sentence that asks who decides (all of it when that is the last)."""
+    m = AUTHORITY_ASK.search(text)
+    ends = [i for i in (text.find(p, m.end()) for p in "。；！？?") if i >= 0] if m else []
+    return text[:min(ends) + 1] if ends else text
 
 
 SANCTION_TIME = re.compile(r"扣|吊销|撤销|拘留|禁|不得|不能再|不准|不许|再申请|停业|罚")
@@ -1448,7 +1467,8 @@ def _rule_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> l
     breach; a rule among the first three that fits about as well goes first. So too for a duty's time asked
     before the sanction ('隔几天得检查一回？没做到会怎样'): the rule says the time."""
     duty = _duty_time_first(u.text)
-    if u.intent == "penalty" or not (duty or PERMISSION.search(u.text)) or not hits:
+    if u.intent == "penalty" or not (duty or PERMISSION.search(u.text)) or not hits \
+            or (u.intent == "authority" and not PERMISSION.search(_authority_sentence(u.text))):
         return hits
 
     def sanctions(h: retrieve.Hit) -> bool:

@@ -205,7 +205,7 @@ ASKER = re.compile(f"({alternatives('asker')}|" r"我(市|县|区|省)[^，。�
 
 # an office's staff doing wrong in their own inspection ('执法人员抽查实验室时收了好处') are the actors
 MISCONDUCT = re.compile(r"玩忽职守|滥用职权|徇私|私情|人情|放任不管|不予查处|压着不|包庇|收受|索要|索取|收了[^，。；]{0,6}(钱|好处|红包|礼)|"
-                        r"(不|没有?|未)(依法)?(移送|移交)")
+                        r"(不|没有?|未)(依法)?(移送|移交)|不(把|将)[^，。；]{0,10}(移送|移交)")
 
 
 def _asking(m: re.Match, text: str) -> bool:
@@ -231,6 +231,9 @@ BENEFICIARY = re.compile(r"((为|给|替|帮)(了)?|(收|拿|收受|接受)了?)
                          r"本单位的?|单位的?|公司的?|厂里的?|新来的|新招的|"
                          r"我们(的|家|这)?(好?[几两三四五]个)?|我家|好?[几两三四五]个)?$")
 # ('收了检测公司送的钱': the giver; '帮我家两栋楼修锅炉': the one served)
+# '受排污企业委托做监测': the client that engaged someone is not the one who acted
+CLIENT = re.compile(r"(受|接受|应)了?$")
+CLIENT_AFTER = re.compile(r"^的?(委托|邀请|聘请|委派)")
 # '抽查那家实验室时…': the one inspected is not the one who acted
 INSPECTED = re.compile(r"(?<!被)(检查|抽查|核查|查处|督查|巡查|监督检查)了?$")
 # '拼装成客车': what a thing was made into is an object, not who acted
@@ -410,6 +413,7 @@ def detect_who(text: str) -> tuple[str | None, str | None]:
                 or any(p.start() < m.start() and m.end() <= p.end() for p in places) \
                 or MADE_INTO.search(body[max(0, m.start() - 8):m.start()]) or PAID_AFTER.search(body[m.end():]) \
                 or (a.family == "机构" and ASSESSED.search(body[m.end():])) \
+                or (CLIENT.search(before) and CLIENT_AFTER.search(body[m.end():])) \
                 or _inside(m, found) or _modifies(m, found, body):
             continue  # '为排污单位伪造报告', '帮小区安装电梯': for whom, not who; '分管检测机构的领导': a modifier;
             # '拦着执法人员不让进车间': the one obstructed, not who acted

@@ -1519,3 +1519,34 @@ def test_an_article_number_cited_in_a_decision_before_the_revision_is_the_old_nu
 def test_who_decides_a_named_sanction_is_an_authority_question(built_home):
     a = ask("按建设工程质量管理条例，责令监理单位停业整顿的处罚由哪个机关来决定")
     assert a.lead.startswith("建设工程质量管理条例/75")
+
+
+def test_a_department_head_who_kept_a_criminal_case_back_is_the_official():
+    q = "稽查科室负责人收了企业老板的请托，案子早够刑事立案了，他不将案件移送公安，只罚了款，这个负责人要负什么刑事责任"
+    assert understand(q).who == "国家机关工作人员"
+
+
+def test_a_department_head_who_kept_a_criminal_case_back_is_402(built_home):
+    q = "稽查科室负责人收了企业老板的请托，案子早够刑事立案了，他不将案件移送公安，只罚了款，这个负责人要负什么刑事责任"
+    assert _lead(ask(q)) == "刑法/402"
+
+
+def test_the_client_that_engaged_a_firm_is_no_actor():
+    q = "一家检测站受水泥厂的委托测烟尘，没去测就编了数据交差，该依据哪条处罚"
+    assert understand(q).who == "检验检测机构"
+
+
+def test_a_quarry_is_a_work_safety_question(built_home):
+    q = "采石场老板让工人签了受伤自理的协议，依法对单位怎么罚"
+    assert understand(q).sector == "安全生产"
+    assert _lead(ask(q)) == "安全生产法/106"
+
+
+def test_a_civil_claim_s_limitation_is_no_administrative_time_bar(built_home):
+    a = ask("买的电暖器漏电把孩子电伤了，找厂家索赔的诉讼时效多长")
+    assert a.route != "principle" and _lead(a) == "产品质量法/45"
+
+
+def test_who_decides_asked_before_a_rule_of_procedure(built_home):
+    a = ask("违反道交法要行政拘留的，谁来裁决？交警可以当场决定吗？")
+    assert _lead(a) == "道路交通安全法/111"
