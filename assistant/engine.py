@@ -38,6 +38,7 @@ from corpus.asks import (
     PLAN_NAMED,
     alternatives,
 )
+from corpus.conduct import deciding_articles
 from corpus.config import calibration_enabled
 from corpus.history import in_force_on, renumber_note
 from corpus.knowledge import index_sector, scope, sector_of_document
@@ -66,7 +67,7 @@ STATS = re.compile(f"({alternatives('stats_total')})[^，。？]{{0,8}}({alterna
                    + "|".join(scope().statistics or ["(?!)"]))
 CRIME_ASK = re.compile(alternatives("crime_ask"))
 # a crime ruled out in the facts ('尚不构成犯罪') is no question about it
-NO_CRIME = re.compile(r"(尚|还|并|也)?((不|未|没有?)(构成|够|涉嫌|达到)|够不上|够不着|构不成|达不到)[^，。？]{0,4}(犯罪|刑事)")
+NO_CRIME = re.compile(r"(尚|还|并|也)?((不|未|没有?)(构成|够|涉嫌|达到|到)|够不上|够不着|构不成|达不到)[^，。？]{0,4}(犯罪|刑事)")
 # what a question sets aside rather than asks ('除了罚款，还要坐牢吗', '刑法上如何认定')
 NOT_ASKED = re.compile(r"除了?[^，。？]{0,10}(行政处罚|罚款|处罚|罚)[^，。？]{0,4}|(在|按|依)?刑法上[^，。？]{0,6}")
 # a question that asks for the legal basis of a conduct (not a fact, a definition or a duty)
@@ -519,6 +520,8 @@ def answer_conduct(u: Understanding, corpus: Corpus, sess: Session | None, today
              conduct=u.conduct, focus=u.focus)
     if crime and _crime_first(u.text):  # '罚多少？是否涉嫌犯罪': the penalty leads; '构成犯罪的…怎么处罚': the crime
         return answer_crime(u, r, corpus, today), None
+    if r.top and (decider := _deciding(u, r.top.entry.doc_key, corpus)):
+        return answer_retrieval(u, corpus, doc_keys=[r.top.entry.doc_key], first=decider, insist=True), None
     if named and r.top and r.top.entry.doc_key not in named:
         r = with_margin([c for c in r.candidates if c.entry.doc_key in named])
     if not r.top or r.top.score < MIN_SCORE:
@@ -866,6 +869,22 @@ def _authority_lines(s: Scenario, records: list[PenaltyRecord], cites: Citations
 # the question mentions lighter treatment: the notes add 行政处罚法 32 and 33
 MITIGATION = re.compile(alternatives("mitigation"))
 OBJECTION = re.compile(alternatives("objection"))
+# '（违法分包）需要停业整顿的，这个处罚由哪个机关决定': a sanction of a named conduct, asked who decides it
+DECIDED_BY = re.compile(r"(处罚|罚款|吊销|降低资质|停业整顿|拘留)[^，。？]{0,8}(由|归)(哪|什么|谁)[^，。？]{0,8}(决定|作出|裁决)")
+GENERAL_DECISION = re.compile(r"本(法|条例|办法|规定)规定的行政处罚|其他行政处罚")
+
+
+def _deciding(u: Understanding, doc_key: str, corpus: Corpus) -> str | None:
+    """For '（某行为）这个处罚由哪个机关决定': the text's own article on who decides its penalties, when it covers
+    the sanction asked about (道路交通安全法第一百一十一条 covers detention only)."""
+    m = DECIDED_BY.search(u.text) if u.intent == "authority" else None
+    pid = deciding_articles(corpus).get(doc_key) if m else None
+    if pid is None:
+        return None
+    text = corpus.provisions[pid].text
+    return pid if GENERAL_DECISION.search(text) or m.group(1) in text else None
+
+
 CIVIL = re.compile(r"(民事|连带)(赔偿)?责任|连带赔偿")
 HOW_MUCH = re.compile(r"罚多少|罚款多少|怎么罚|如何处罚|罚款幅度")
 
@@ -1281,7 +1300,8 @@ def answer_retrieval(u: Understanding, corpus: Corpus, doc_keys: list[str] | Non
     top = hits[0]
     conf = _word_share(u, top, corpus)
     corroborated = _corroborated(top)  # everyday words that share little with the statute's, but both agree
-    if conf < LOW_CONFIDENCE and not (conf > 0 and corroborated) and not (insist and top.provision.id == first):
+    named = (insist and top.provision.id == first) or _deciding(u, top.provision.doc_key, corpus) == top.provision.id
+    if conf < LOW_CONFIDENCE and not (conf > 0 and corroborated) and not named:  # named by knowledge or structure
         return _not_found(u, corpus, cites, hits[:3])
     lines = ["### 结论"]
     sentences = _answering(u.text, top.provision.text)
@@ -1316,9 +1336,18 @@ def _reorder(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> list
     """The search's order, corrected by what the question asks: its words, a rule for whether a thing is allowed,
     its sector, a text's 施行 article for when it took effect; statutes before plan items and cases."""
     for step in (_rerank_by_wording, _subject_first, _shape_first, _authority_first, _rule_first, _sector_fit_first,
-                 _effective_first, _statute_first):
+                 _effective_first, _statute_first, _decider_first):
         hits = step(u, hits, corpus)
     return hits
+
+
+def _decider_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> list[retrieve.Hit]:
+    """'（某行为）被罚了款，这个处罚由哪级部门决定': the found text's own article on who decides its penalties."""
+    pid = _deciding(u, hits[0].provision.doc_key, corpus) if hits else None
+    if pid is None or pid == hits[0].provision.id:
+        return hits
+    found = next((h for h in hits if h.provision.id == pid), None)
+    return _to_front(hits, found) if found else [retrieve.Hit(corpus.provisions[pid], hits[0].score), *hits]
 
 
 def _word_share(u: Understanding, hit: retrieve.Hit, corpus: Corpus) -> float:

@@ -263,3 +263,18 @@ def catalogue(corpus: Corpus) -> list[Entry]:
 def unparsed(entries: list[Entry]) -> list[Entry]:
     """Entries whose sanctioned subject could not be named (listed by tests for the mission documents)."""
     return [e for e in entries if not e.actors]
+
+
+# '本法规定的…行政处罚，由…决定' (建筑法第七十六条, 计量法第三十条): who decides a text's penalties
+DECIDES = re.compile(r"(本法|本条例|本办法|本规定)(第[^。]{0,40}条)?规定的[^。]{0,30}行政处罚[^。]{0,4}由[^。]{0,40}(决定|裁决)|"
+                     r"行政处罚[^。]{0,4}由[^。]{0,30}(决定|裁决)")
+
+
+def deciding_articles(corpus: Corpus) -> dict[str, str]:
+    """Document key → the article of that text saying which authority decides its penalties (found in the texts;
+    the first such article of a document)."""
+    found: dict[str, str] = {}
+    for pid, p in corpus.provisions.items():
+        if pid == p.article_id and p.doc_key not in found and DECIDES.search(p.text):
+            found[p.doc_key] = pid
+    return found

@@ -1550,3 +1550,41 @@ def test_a_civil_claim_s_limitation_is_no_administrative_time_bar(built_home):
 def test_who_decides_asked_before_a_rule_of_procedure(built_home):
     a = ask("违反道交法要行政拘留的，谁来裁决？交警可以当场决定吗？")
     assert _lead(a) == "道路交通安全法/111"
+
+
+def test_an_accident_with_no_equipment_named_is_a_work_safety_accident(built_home):
+    q = "车间里出了事故，有两名工人死亡，厂长事发后跑得无影无踪，对厂长怎么处理"
+    assert understand(q).sector == "安全生产"
+    assert _lead(ask(q)) == "安全生产法/110"
+    assert _lead(ask("电梯出了事故困死一人，物业经理事后失联了，怎么处罚")) == "特种设备安全法/89"
+
+
+def test_an_accident_in_an_official_s_district_names_no_unit():
+    q = "住建局工作人员在验收时收取费用；之后辖区内发生事故，局里又瞒报。对有关人员怎么处理？"
+    assert understand(q).who == "国家机关工作人员"
+
+
+def test_work_safety_s_production_unit_is_its_own_actor(built_home):
+    from corpus.conduct import catalogue
+    from corpus.load import load_corpus
+
+    entries = {e.id: e for e in catalogue(load_corpus())}
+    assert "生产经营单位" in entries["安全生产法/106/1"].actors
+    assert "特种设备经营单位" not in entries["安全生产法/106/1"].actors
+
+
+def test_who_decides_a_named_conduct_s_sanction_is_the_deciding_article(built_home):
+    a = ask("施工单位超越资质承揽工程，需要吊销资质证书的，这一处罚由哪个机关决定")
+    assert _lead(a) == "建筑法/76"
+    b = ask("商店卖未经检定的计量器具被罚了款，这一处罚应由哪一级部门决定？")
+    assert _lead(b) == "计量法/30" and not b.declined
+
+
+def test_a_safety_evaluator_s_false_report_asked_as_a_sentence_is_229(built_home):
+    a = ask("安全评价公司的评价师故意出具虚假评价报告，情节严重，可能面临什么刑罚")
+    assert a.route == "crime" and _lead(a) == "刑法/229"
+
+
+def test_short_of_a_crime_is_no_crime_question(built_home):
+    a = ask("伪造商检标志用在进口货物上，情节较轻没到犯罪程度，依哪条罚")
+    assert a.route != "crime" and _lead(a) == "进出口商品检验法/34"
