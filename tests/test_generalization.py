@@ -1588,3 +1588,12 @@ def test_a_safety_evaluator_s_false_report_asked_as_a_sentence_is_229(built_home
 def test_short_of_a_crime_is_no_crime_question(built_home):
     a = ask("伪造商检标志用在进口货物上，情节较轻没到犯罪程度，依哪条罚")
     assert a.route != "crime" and _lead(a) == "进出口商品检验法/34"
+
+
+def test_misusing_an_identity_is_no_misuse_of_a_certificate():
+    assert understand("有人冒用亲戚的身份证明去车管所办了业务，怎么处罚").conduct != "冒用资质"
+    assert understand("这家实验室冒用别家机构的CMA证书出报告，怎么罚").conduct == "冒用资质"
+
+
+def test_another_s_factory_name_is_the_product_quality_law_s_conduct(built_home):
+    assert _lead(ask("作坊冒用别家的厂名厂址生产洗衣粉卖，依据哪条处罚")) == "产品质量法/53"
