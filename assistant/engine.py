@@ -325,6 +325,17 @@ def _is_off_topic(a: Asked) -> bool:
     return (off or bool(OFF_TOPIC.search(a.u.text))) and not a.inherits
 
 
+def _decider_of_refs(a: Asked) -> str | None:
+    """'第四十九条到第五十七条规定的行政处罚由哪个部门决定': the cited text's own article on who decides."""
+    doc = a.refs[0].doc_key
+    return _deciding(a.u, doc, a.corpus) if doc else None
+
+
+def _decides(a: Asked) -> Answer:
+    pid = _decider_of_refs(a)
+    return answer_retrieval(a.u, a.corpus, doc_keys=[a.corpus.provisions[pid].doc_key], first=pid, insist=True)
+
+
 def _conduct(a: Asked) -> Answer:
     ans, a.scenario = answer_conduct(a.u, a.corpus, a.sess if a.inherits else None, a.today)
     return ans
@@ -335,6 +346,7 @@ def _conduct(a: Asked) -> Answer:
 ROUTES: tuple[tuple[str, Callable[[Asked], bool], Callable[[Asked], Answer | None]], ...] = (
     ("orphan_follow_up", _is_orphan, lambda a: _orphan_follow_up(a.u)),
     ("unknown_document", lambda a: bool(a.unknown) and not a.refs, lambda a: _unknown_documents(a.u, a.unknown)),
+    ("decides", lambda a: a.own_refs and bool(_decider_of_refs(a)), lambda a: _decides(a)),
     ("counterpart", lambda a: a.own_refs, lambda a: answer_counterpart(a.u, _counterpart_ref(a), a.corpus)),
     ("lookup", lambda a: a.own_refs, lambda a: answer_lookup(a.u, a.refs, a.corpus)),
     ("statistics", lambda a: bool(STATS.search(a.u.text)), lambda a: _statistics(a.u)),
@@ -870,7 +882,7 @@ def _authority_lines(s: Scenario, records: list[PenaltyRecord], cites: Citations
 MITIGATION = re.compile(alternatives("mitigation"))
 OBJECTION = re.compile(alternatives("objection"))
 # '（违法分包）需要停业整顿的，这个处罚由哪个机关决定': a sanction of a named conduct, asked who decides it
-DECIDED_BY = re.compile(r"(处罚|罚款|吊销|降低资质|停业整顿|拘留)[^，。？]{0,8}(由|归)(哪|什么|谁)[^，。？]{0,8}(决定|作出|裁决)")
+DECIDED_BY = re.compile(r"(处罚|罚款|吊销|降低资质|停业整顿|拘留)[^，。？]{0,8}[，,]?(由|归)(哪|什么|谁)[^，。？]{0,8}(决定|作出|裁决)")
 GENERAL_DECISION = re.compile(r"本(法|条例|办法|规定)规定的行政处罚|其他行政处罚")
 
 

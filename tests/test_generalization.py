@@ -1597,3 +1597,17 @@ def test_misusing_an_identity_is_no_misuse_of_a_certificate():
 
 def test_another_s_factory_name_is_the_product_quality_law_s_conduct(built_home):
     assert _lead(ask("作坊冒用别家的厂名厂址生产洗衣粉卖，依据哪条处罚")) == "产品质量法/53"
+
+
+def test_data_altered_inside_a_monitoring_system_is_the_system_crime(built_home):
+    a = ask("运维人员用账号登录数采仪，把存着的超标数据改成了达标，情节严重，构成什么罪")
+    assert a.route == "crime" and _lead(a) == "刑法/286"
+
+
+def test_who_decides_the_penalties_of_cited_articles(built_home):
+    a = ask("计量法第二十三条至第二十七条规定的行政处罚，由哪个部门决定？")
+    assert _lead(a) == "计量法/30"
+
+
+def test_an_accident_graded_with_its_kind_names_the_unit():
+    assert understand("厂里发生一起较大生产安全事故，企业要罚多少").who == "事故责任单位"
