@@ -325,6 +325,32 @@ def _is_off_topic(a: Asked) -> bool:
     return (off or bool(OFF_TOPIC.search(a.u.text))) and not a.inherits
 
 
+AUTHORITY_DUTIES = tuple((pid, re.compile("|".join(words))) for pid, words in scope().authority_duties)
+
+
+# what the authority itself is to do ('车管所这边应当怎么处理', '可以采取哪些措施'), not how the other party is punished
+# ('对该检测站应如何处罚'): the authority named in the sentence that asks
+AUTHORITY_DOES = re.compile(r"(车管所|车辆管理所|交警|交管|公安|我们|我队|支队|大队|部门|我局)[^。？]{0,80}?"
+                            r"(?<!依据)(怎么|如何|怎样|哪些|什么)(处理|处置|措施)|采取(哪些|什么)措施")
+
+
+def _authority_duty(a: Asked) -> str | None:
+    """The article governing what an authority does in the situation the question describes (scope.yaml
+    `authority_duties`), when it is in the corpus, the authority's own handling is asked and no crime."""
+    if not AUTHORITY_DOES.search(a.u.text) or asks_crime(a.u.text):
+        return None
+    return next((pid for pid, words in AUTHORITY_DUTIES if pid in a.corpus.provisions and words.search(a.u.text)),
+                None)
+
+
+def _duty_answer(a: Asked) -> Answer:
+    pid = _authority_duty(a)
+    ans = answer_retrieval(a.u, a.corpus, doc_keys=None, first=pid, insist=True)
+    if ans.lead == pid:  # the situation is the article's own words (curated knowledge)
+        ans.route, ans.confidence = "authority_duty", RULE_CONFIDENCE
+    return ans
+
+
 def _decider_of_refs(a: Asked) -> str | None:
     """'第四十九条到第五十七条规定的行政处罚由哪个部门决定': the cited text's own article on who decides."""
     doc = a.refs[0].doc_key
@@ -355,6 +381,7 @@ ROUTES: tuple[tuple[str, Callable[[Asked], bool], Callable[[Asked], Answer | Non
     ("prices", lambda a: bool(PRICES.search(a.u.text)) and not a.refs, lambda a: _not_held(a.u, "收费标准、价格")),
     ("local", lambda a: bool(LOCAL.search(a.u.text)) and not a.refs, lambda a: _not_held(a.u, "地方性法规、地方政府规章")),
     ("absent_part", lambda a: bool(_absent_part(a)), lambda a: _absent_part_answer(a.u, _absent_part(a))),
+    ("authority_duty", lambda a: bool(_authority_duty(a)), lambda a: _duty_answer(a)),
     ("principle", _is_principle, lambda a: _principle(a)),
     ("cases", lambda a: a.u.intent == "cases" or bool(pointed_cases(a.u.text, a.corpus)),
      lambda a: answer_cases(a.u, a.corpus, a.sess)),

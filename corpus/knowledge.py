@@ -311,6 +311,7 @@ class Scope:
     local: tuple[str, ...] = ()
     rule_articles: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (article id, the words of its general rule)
     rule_special: tuple[tuple[str, str, str], ...] = ()  # (article id, a sector code's own rule on it, when)
+    authority_duties: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (article id, the situation it governs)
 
     @property
     def principles(self) -> tuple[str, ...]:
@@ -356,7 +357,9 @@ def scope() -> Scope:
     raw = dict(load_file("scope.yaml"))
     rules = _article_lists(raw.pop("rule_articles", None) or {}, "rule_articles")
     special = _special_rules(raw.pop("rule_special", None) or {})
-    return replace(_build(Scope, "scope.yaml", raw), rule_articles=rules, rule_special=special)
+    duties = _article_lists(raw.pop("authority_duties", None) or {}, "authority_duties")
+    return replace(_build(Scope, "scope.yaml", raw), rule_articles=rules, rule_special=special,
+                   authority_duties=duties)
 
 
 ARTICLE_ID = re.compile(r"[^/]+/\d+")  # 'law/article', as scope.yaml names an article

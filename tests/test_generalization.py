@@ -1611,3 +1611,10 @@ def test_who_decides_the_penalties_of_cited_articles(built_home):
 
 def test_an_accident_graded_with_its_kind_names_the_unit():
     assert understand("厂里发生一起较大生产安全事故，企业要罚多少").who == "事故责任单位"
+
+
+def test_what_the_authority_itself_does_in_a_governed_situation(built_home):
+    facts = "交警大队在发放年检标时查出检测站给没上线的车开了合格证明，"
+    a = ask(facts + "大队应当采取哪些措施")
+    assert a.route == "authority_duty" and _lead(a) == "机动车登记规定/72"
+    assert _lead(ask(facts + "对该检测站如何处罚")) == "道路交通安全法/94"  # the station's sanction asked

@@ -255,3 +255,12 @@ def test_the_superior_table_maps_a_regulations_items_onto_the_laws_catalogue_ent
 
 def test_a_superior_entry_naming_its_own_text_is_refused(refused_knowledge):
     refused_knowledge("knowledge.yaml", "knowledge", "knowledge: []\nsuperior: {条例/1/1: 条例/2/1}\n", "superior")
+
+
+def test_authority_duties_name_real_articles_and_their_words_compile():
+    corpus = load_corpus()
+    duties = kb.scope().authority_duties
+    assert duties
+    for pid, words in duties:
+        assert pid in corpus.provisions, pid
+        assert all(re.compile(w) for w in words)
