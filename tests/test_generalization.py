@@ -1618,3 +1618,14 @@ def test_what_the_authority_itself_does_in_a_governed_situation(built_home):
     a = ask(facts + "大队应当采取哪些措施")
     assert a.route == "authority_duty" and _lead(a) == "机动车登记规定/72"
     assert _lead(ask(facts + "对该检测站如何处罚")) == "道路交通安全法/94"  # the station's sanction asked
+
+
+def test_an_authority_as_the_subject_of_its_sanction_is_an_official(built_home):
+    from corpus.conduct import catalogue
+    from corpus.load import load_corpus
+
+    entries = {e.id: e for e in catalogue(load_corpus())}
+    for eid in ("行政处罚法/80/1", "行政许可法/74/1/1", "产品质量法/66/1", "计量法/29/1", "标准化法/43/1"):
+        assert entries[eid].actors == ("国家机关工作人员",), eid
+    # an authority named as the object of the conduct ('拒不接受生态环境主管部门…的监督检查') is no subject
+    assert "国家机关工作人员" not in entries["大气污染防治法/98/1"].actors
