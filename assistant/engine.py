@@ -1516,7 +1516,7 @@ def _authority_sentence(text: str) -> str:
     return text[:min(ends) + 1] if ends else text
 
 
-SANCTION_TIME = re.compile(r"扣|吊销|撤销|拘留|禁|不得|不能再|不准|不许|再申请|停业|罚")
+SANCTION_TIME = re.compile(r"扣|吊销|撤销|拘留|禁|不得|不能再|不准|不许|再申请|重新申请|停业|停止执业|罚")
 
 
 def _duty_time_first(text: str) -> bool:
@@ -1525,28 +1525,41 @@ def _duty_time_first(text: str) -> bool:
     d, p = DUTY_FIRST.search(text), PENALTY_ASK.search(text)
     if not (d and p and d.start() < p.start()):
         return False
-    start = max(text.rfind(c, 0, d.start()) for c in "，。？；,?")
-    end = min((i for i in (text.find(c, d.end()) for c in "，。？；,?") if i >= 0), default=len(text))
-    return not SANCTION_TIME.search(text[start + 1:end])
+    return not _sanction_length(text, d)
+
+
+def _sanction_length(text: str, asked: re.Match) -> bool:
+    """Whether the clause of a time asked names a sanction whose length it asks ('扣证多久', '多久不能再申请')."""
+    start = max(text.rfind(c, 0, asked.start()) for c in "，。？；,?")
+    end = min((i for i in (text.find(c, asked.end()) for c in "，。？；,?") if i >= 0), default=len(text))
+    return bool(SANCTION_TIME.search(text[start + 1:end]))
 
 
 def _rule_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> list[retrieve.Hit]:
     """'能不能给企业做推荐': whether a thing is allowed is said by the rule, not by the article punishing a
     breach; a rule among the first three that fits about as well goes first. So too for a duty's time asked
-    before the sanction ('隔几天得检查一回？没做到会怎样'): the rule says the time."""
+    before the sanction ('隔几天得检查一回？没做到会怎样') or with none: the rule says the time."""
     duty = _duty_time_first(u.text)
-    if u.intent == "penalty" or not (duty or PERMISSION.search(u.text)) or not hits \
+    d = DUTY_FIRST.search(u.text)
+    period = u.intent == "fact" and bool(d) and not PENALTY_QUESTION.search(u.text) and not _sanction_length(u.text, d)
+    if u.intent == "penalty" or not (duty or period or PERMISSION.search(u.text)) or not hits \
             or (u.intent == "authority" and not PERMISSION.search(_authority_sentence(u.text))):
         return hits
 
     def sanctions(h: retrieve.Hit) -> bool:
         return any(r.kind == "处罚" for r in corpus.penalties_for(h.provision.id))
+    if period and (sanctions(hits[0]) or not PERIOD_TEXT.search(hits[0].provision.text)):
+        # a period asked with no sanction ('要在多长时间内去办登记'): the rule that states one, of the first five
+        return _promote(u, hits, lambda h: not sanctions(h) and bool(PERIOD_TEXT.search(h.provision.text)), 5, 1.0)
     if not sanctions(hits[0]):
         return hits
     if duty:  # the sanction asked after the duty pulls the search towards 罚则: fit the duty's part alone
         asked = u.text[:PENALTY_ASK.search(u.text).start()]
         return _promote(replace(u, text=asked, expanded=asked), hits, lambda h: not sanctions(h), 5, RERANK_MARGIN)
     return _promote(u, hits, lambda h: not sanctions(h), 3, RERANK_MARGIN)
+
+
+PERIOD_TEXT = re.compile(r"[一二两三四五六七八九十百0-9０-９]+个?(工作日|日|天|小时|个月|月|年)(内|以内|前|以前)")
 
 
 def _to_front(hits: list[retrieve.Hit], hit: retrieve.Hit) -> list[retrieve.Hit]:

@@ -1629,3 +1629,8 @@ def test_an_authority_as_the_subject_of_its_sanction_is_an_official(built_home):
         assert entries[eid].actors == ("国家机关工作人员",), eid
     # an authority named as the object of the conduct ('拒不接受生态环境主管部门…的监督检查') is no subject
     assert "国家机关工作人员" not in entries["大气污染防治法/98/1"].actors
+
+
+def test_a_period_asked_with_no_sanction_is_the_rule_that_states_it(built_home):
+    a = ask("刚装好的电梯要在多长时间内去办使用登记")  # (a rule that states no period, or a sanction, found first)
+    assert _lead(a) == "特种设备安全法/33"
