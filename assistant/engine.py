@@ -230,7 +230,8 @@ AUTHORITY_ASK = dict(INTENT_PATTERNS)["authority"]
 
 
 def _who_decides_first(text: str, at: int) -> bool:
-    """'由哪个机关裁决？交警能不能当场决定？': who decides is asked in an earlier sentence than the general rule's words."""
+    """Who decides is asked in an earlier sentence than the general rule's words (detention's authority, then
+    whether a fine may be imposed on the spot)."""
     start = max(text.rfind(p, 0, at) for p in "。；！？?") + 1
     return bool(AUTHORITY_ASK.search(text[:start])) and start > 0
 
@@ -328,8 +329,8 @@ def _is_off_topic(a: Asked) -> bool:
 AUTHORITY_DUTIES = tuple((pid, re.compile("|".join(words))) for pid, words in scope().authority_duties)
 
 
-# what the authority itself is to do ('车管所这边应当怎么处理', '可以采取哪些措施'), not how the other party is punished
-# ('对该检测站应如何处罚'): the authority named in the sentence that asks
+# what the authority itself is to do (its handling, its measures), not how the other party is punished (a station's
+# fine): the authority named in the sentence that asks
 AUTHORITY_DOES = re.compile(r"(车管所|车辆管理所|交警|交管|公安|我们|我队|支队|大队|部门|我局)[^。？]{0,80}?"
                             r"(?<!依据)(怎么|如何|怎样|哪些|什么)(处理|处置|措施)|采取(哪些|什么)措施")
 
@@ -352,7 +353,7 @@ def _duty_answer(a: Asked) -> Answer:
 
 
 def _decider_of_refs(a: Asked) -> str | None:
-    """'第四十九条到第五十七条规定的行政处罚由哪个部门决定': the cited text's own article on who decides."""
+    """Who decides the penalties of cited articles: the cited text's own article on who decides."""
     doc = a.refs[0].doc_key
     return _deciding(a.u, doc, a.corpus) if doc else None
 
@@ -908,14 +909,14 @@ def _authority_lines(s: Scenario, records: list[PenaltyRecord], cites: Citations
 # the question mentions lighter treatment: the notes add 行政处罚法 32 and 33
 MITIGATION = re.compile(alternatives("mitigation"))
 OBJECTION = re.compile(alternatives("objection"))
-# '（违法分包）需要停业整顿的，这个处罚由哪个机关决定': a sanction of a named conduct, asked who decides it
+# a sanction of a named conduct, asked who decides it (a suspension, a licence revoked, a fine)
 DECIDED_BY = re.compile(r"(处罚|罚款|吊销|降低资质|停业整顿|拘留)[^，。？]{0,8}[，,]?(由|归)(哪|什么|谁)[^，。？]{0,8}(决定|作出|裁决)")
 GENERAL_DECISION = re.compile(r"本(法|条例|办法|规定)规定的行政处罚|其他行政处罚")
 
 
 def _deciding(u: Understanding, doc_key: str, corpus: Corpus) -> str | None:
-    """For '（某行为）这个处罚由哪个机关决定': the text's own article on who decides its penalties, when it covers
-    the sanction asked about (道路交通安全法第一百一十一条 covers detention only)."""
+    """Who decides a named sanction: the text's own article on who decides its penalties, when it covers the
+    sanction asked about (道路交通安全法第一百一十一条 covers detention only)."""
     m = DECIDED_BY.search(u.text) if u.intent == "authority" else None
     pid = deciding_articles(corpus).get(doc_key) if m else None
     if pid is None:
@@ -1381,7 +1382,7 @@ def _reorder(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> list
 
 
 def _decider_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> list[retrieve.Hit]:
-    """'（某行为）被罚了款，这个处罚由哪级部门决定': the found text's own article on who decides its penalties."""
+    """Who decides a fine already imposed: the found text's own article on who decides its penalties."""
     pid = _deciding(u, hits[0].provision.doc_key, corpus) if hits else None
     if pid is None or pid == hits[0].provision.id:
         return hits
@@ -1504,7 +1505,7 @@ def _authority_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus)
     does = re.compile(AGENCY + r"[^。；，]{0,8}(负责|依法|按照职责)?(" + "|".join(acts) + ")")
     if does.search(hits[0].provision.text):
         return hits
-    asked = _authority_sentence(u.text)  # '由哪个机关裁决？交警能不能当场决定？': fit on who decides
+    asked = _authority_sentence(u.text)  # who decides asked before another matter: fit on that sentence
     return _promote(replace(u, text=asked, expanded=asked), hits, lambda h: bool(does.search(h.provision.text)), 3,
                     RERANK_MARGIN)
 
@@ -1529,7 +1530,8 @@ def _duty_time_first(text: str) -> bool:
 
 
 def _sanction_length(text: str, asked: re.Match) -> bool:
-    """Whether the clause of a time asked names a sanction whose length it asks ('扣证多久', '多久不能再申请')."""
+    """Whether the clause of a time asked names a sanction whose length it asks (a licence held, a bar on
+    applying again)."""
     start = max(text.rfind(c, 0, asked.start()) for c in "，。？；,?")
     end = min((i for i in (text.find(c, asked.end()) for c in "，。？；,?") if i >= 0), default=len(text))
     return bool(SANCTION_TIME.search(text[start + 1:end]))
@@ -1549,7 +1551,7 @@ def _rule_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> l
     def sanctions(h: retrieve.Hit) -> bool:
         return any(r.kind == "处罚" for r in corpus.penalties_for(h.provision.id))
     if period and (sanctions(hits[0]) or not PERIOD_TEXT.search(hits[0].provision.text)):
-        # a period asked with no sanction ('要在多长时间内去办登记'): the rule that states one, of the first five
+        # a period asked with no sanction (by when a registration is due): the rule that states one, of the first five
         return _promote(u, hits, lambda h: not sanctions(h) and bool(PERIOD_TEXT.search(h.provision.text)), 5, 1.0)
     if not sanctions(hits[0]):
         return hits
