@@ -272,9 +272,12 @@ DECIDES = re.compile(r"(本法|本条例|本办法|本规定)(第[^。]{0,40}条
 
 def deciding_articles(corpus: Corpus) -> dict[str, str]:
     """Document key → the article of that text saying which authority decides its penalties (found in the texts;
-    the first such article of a document)."""
-    found: dict[str, str] = {}
-    for pid, p in corpus.provisions.items():
-        if pid == p.article_id and p.doc_key not in found and DECIDES.search(p.text):
-            found[p.doc_key] = pid
+    the first such article of a document), found once per corpus object."""
+    found = getattr(corpus, "_deciding", None)
+    if found is None:
+        found = {}
+        for pid, p in corpus.provisions.items():
+            if pid == p.article_id and p.doc_key not in found and DECIDES.search(p.text):
+                found[p.doc_key] = pid
+        object.__setattr__(corpus, "_deciding", found)
     return found
