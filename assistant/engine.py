@@ -231,9 +231,8 @@ AUTHORITY_ASK = dict(INTENT_PATTERNS)["authority"]
 
 def _who_decides_first(text: str, at: int) -> bool:
     """Who decides is asked in an earlier sentence than the general rule's words (detention's authority, then
-    whether a fine may be imposed on the spot)."""
-    start = max(text.rfind(p, 0, at) for p in "。；！？?") + 1
-    return bool(AUTHORITY_ASK.search(text[:start])) and start > 0
+    whether a fine may be imposed on the spot): the asking sentence ends before them."""
+    return len(_authority_sentence(text)) <= at
 
 
 RULE_CONFIDENCE = 0.92  # measured: see README (general rules named by their words)
