@@ -38,7 +38,7 @@ from corpus.asks import (
     PLAN_NAMED,
     alternatives,
 )
-from corpus.conduct import deciding_articles
+from corpus.conduct import RANK, complaint_articles, deciding_articles
 from corpus.config import calibration_enabled
 from corpus.history import in_force_on, renumber_note
 from corpus.knowledge import index_sector, scope, sector_of_document
@@ -1339,7 +1339,7 @@ def answer_retrieval(u: Understanding, corpus: Corpus, doc_keys: list[str] | Non
     top = hits[0]
     conf = _word_share(u, top, corpus)
     corroborated = _corroborated(top)  # everyday words that share little with the statute's, but both agree
-    named = (insist and top.provision.id == first) or _deciding(u, top.provision.doc_key, corpus) == top.provision.id
+    named = (insist and top.provision.id == first) or _named_by_structure(u, top, corpus)
     if conf < LOW_CONFIDENCE and not (conf > 0 and corroborated) and not named:  # named by knowledge or structure
         return _not_found(u, corpus, cites, hits[:3])
     lines = ["### 结论"]
@@ -1371,11 +1371,19 @@ def answer_retrieval(u: Understanding, corpus: Corpus, doc_keys: list[str] | Non
     return ans
 
 
+def _named_by_structure(u: Understanding, top: retrieve.Hit, corpus: Corpus) -> bool:
+    """The lead is what the question's structure asks for, however few words it shares: the text's own deciding
+    article, or the office a text names to take the asked complaint ('向谁举报' → '有权向…部门举报')."""
+    if _deciding(u, top.provision.doc_key, corpus) == top.provision.id:
+        return True
+    return bool(COMPLAINT_WHERE.search(u.text) and COMPLAINT_OFFICE.search(top.provision.text))
+
+
 def _reorder(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> list[retrieve.Hit]:
     """The search's order, corrected by what the question asks: its words, a rule for whether a thing is allowed,
     its sector, a text's 施行 article for when it took effect; statutes before plan items and cases."""
-    for step in (_rerank_by_wording, _subject_first, _shape_first, _authority_first, _rule_first, _sector_fit_first,
-                 _effective_first, _statute_first, _decider_first):
+    for step in (_rerank_by_wording, _subject_first, _shape_first, _authority_first, _complaint_first, _rule_first,
+                 _sector_fit_first, _effective_first, _statute_first, _decider_first):
         hits = step(u, hits, corpus)
     return hits
 
@@ -1491,22 +1499,58 @@ def _shape_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> 
     return _promote(u, hits, lambda h: bool(shape.search(h.provision.text)), 3, RERANK_MARGIN)
 
 
-AUTH_ACT = re.compile(r"调查|查处|处罚|监督检查|监督管理|发布|吊销|审批|核发|颁发|发放|登记|组织实施|决定|裁决")
+AUTH_ACT = re.compile(r"调查|查处|处罚|监督检查|监督管理|发布|吊销|审批|核发|颁发|发放|登记|组织实施|决定|裁决|投诉|举报")
+COMPLAINT_OFFICE = re.compile(r"(部门|机关)[^。；，]{0,4}(投诉|举报)")
+COMPLAINT_WHERE = re.compile(r"(去|到|向|找|上)(哪|谁)(里|儿|个|家)?[^，。？]{0,4}(投诉|举报|反映|控告|检举|告(他|她|它|状|发))")
 AGENCY = r"(部门|机关|总局|人民政府|管理局|车辆管理所)"
 
 
 def _authority_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> list[retrieve.Hit]:
     """For 'which department does X': the text where a department does the asked act ('…主管部门负责调查…')
     answers, not one that only mentions it ('由负责调查的部门将…列入名单'); such a near hit goes first."""
-    acts = set(AUTH_ACT.findall(u.text))
+    acts = set(AUTH_ACT.findall(u.text)) | ({"投诉", "举报"} if COMPLAINT_WHERE.search(u.text) else set())
     if u.intent != "authority" or not acts or not hits:
         return hits
     does = re.compile(AGENCY + r"[^。；，]{0,8}(负责|依法|按照职责)?(" + "|".join(acts) + ")")
     if does.search(hits[0].provision.text):
         return hits
     asked = _authority_sentence(u.text)  # who decides asked before another matter: fit on that sentence
-    return _promote(replace(u, text=asked, expanded=asked), hits, lambda h: bool(does.search(h.provision.text)), 3,
-                    RERANK_MARGIN)
+    ua, ok = replace(u, text=asked, expanded=asked), (lambda h: bool(does.search(h.provision.text)))
+    return _higher_first(ua, _promote(ua, hits, ok, 3, RERANK_MARGIN), ok, corpus)
+
+
+def _complaint_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> list[retrieve.Hit]:
+    """'向谁举报': the article naming the office that takes complaints — of the question's sector's texts, else
+    of the general ones, the best fitting, the law's before its regulation's — goes first, wherever the search
+    ranked it (the texts' own articles, corpus.conduct.complaint_articles)."""
+    if not hits or not COMPLAINT_WHERE.search(u.text):
+        return hits
+    found = [corpus.provisions[p] for p in complaint_articles(corpus)]
+    own = [p for p in found if u.sector and sector_of_document(p.doc_key) == u.sector]
+    arts = own or [p for p in found if sector_of_document(p.doc_key) == "综合"]
+    if not arts:
+        return hits
+    fit = {p.id: _fit(u, retrieve.Hit(p, 0.0)) for p in arts}
+    near = [p for p in arts if fit[p.id] >= max(fit.values()) - RERANK_MARGIN]
+    level = (lambda p: -RANK.get(corpus.documents[p.doc_key].doc_type, 4)) if own else (lambda p: 0)
+    best = max(near, key=lambda p: (level(p), retrieve.overlap(u.text, p.text), fit[p.id]))
+    hit = next((h for h in hits if h.provision.id == best.id), None) or retrieve.Hit(best, hits[0].score)
+    return _to_front(hits, hit)
+
+
+def _higher_first(u: Understanding, hits: list[retrieve.Hit], ok: Callable[[retrieve.Hit], bool], corpus: Corpus
+                  ) -> list[retrieve.Hit]:
+    """Of a regulation's article and its law's that both do the asked act about as well (条例49 and 特种设备安全法56
+    on complaints), the law's goes first."""
+    def level(h: retrieve.Hit) -> int:
+        return RANK.get(corpus.documents[h.provision.doc_key].doc_type, 4)
+
+    if not hits or not ok(hits[0]) or level(hits[0]) not in (1, 2):  # a regulation's or a rule's article
+        return hits
+    sector, top = sector_of_document(hits[0].provision.doc_key), _fit(u, hits[0])
+    higher = next((h for h in hits[1:5] if ok(h) and level(h) < level(hits[0]) and _fit(u, h) >= top - RERANK_MARGIN
+                   and sector_of_document(h.provision.doc_key) == sector), None)
+    return _to_front(hits, higher) if higher else hits
 
 
 def _authority_sentence(text: str) -> str:

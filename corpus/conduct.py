@@ -281,3 +281,20 @@ def deciding_articles(corpus: Corpus) -> dict[str, str]:
                 found[p.doc_key] = pid
         object.__setattr__(corpus, "_deciding", found)
     return found
+
+
+# '任何单位和个人有权向…部门举报', '部门…接受咨询、投诉、举报': the office a text names to take complaints
+COMPLAINT_OFFICE = re.compile(r"有权([^。；]{0,12}向[^。；]{0,30}(部门|机关)[^。；，]{0,6})?(投诉|举报|检举|控告)|"
+                              r"(部门|机关)[^。]{0,30}接受[^。]{0,6}(投诉|举报)")
+
+
+def complaint_articles(corpus: Corpus) -> list[str]:
+    """The articles that name the office taking complaints or reports (found in the texts, in corpus order),
+    found once per corpus object."""
+    found = getattr(corpus, "_complaint", None)
+    if found is None:
+        found = [pid for pid, p in corpus.provisions.items()
+                 if pid == p.article_id and corpus.documents[p.doc_key].status != REPEALED
+                 and COMPLAINT_OFFICE.search(p.text)]
+        object.__setattr__(corpus, "_complaint", found)
+    return found

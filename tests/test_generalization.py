@@ -1634,3 +1634,27 @@ def test_an_authority_as_the_subject_of_its_sanction_is_an_official(built_home):
 def test_a_period_asked_with_no_sanction_is_the_rule_that_states_it(built_home):
     a = ask("刚装好的电梯要在多长时间内去办使用登记")  # (a rule that states no period, or a sanction, found first)
     assert _lead(a) == "特种设备安全法/33"
+
+
+def test_where_a_complaint_goes_is_the_text_that_names_the_office(built_home):
+    # an inspector who makes trouble on purpose: the complaint article, not the inspector's sanction
+    a = ask("做压力容器检验的人一直挑刺，拖着不给出报告，我们公司该找谁告他")
+    assert a.intent == "authority" and _lead(a) == "特种设备安全法/56"
+    # the general complaint article of the sector's law, found wherever the search ranked it
+    assert _lead(ask("看见有人偷偷改装电梯，能去哪里举报")) == "特种设备安全法/12"
+    # a testing body's report thought false: the rule's own complaint article, answered rather than declined
+    a = ask("总觉得那家检测公司给的报告有假，普通人该向谁举报")
+    assert not a.declined and _lead(a) == "检验检测机构监督管理办法/24"
+
+
+def test_a_report_to_an_authority_is_no_complaint():
+    from assistant.engine import COMPLAINT_WHERE
+
+    assert not COMPLAINT_WHERE.search("出了质量事故要向谁报告，向哪里告知")
+    assert COMPLAINT_WHERE.search("去哪儿反映") and COMPLAINT_WHERE.search("找谁告状")
+
+
+def test_the_people_who_came_to_inspect_are_inspectors_not_those_who_sent_samples():
+    assert understand("来检验气瓶的人故意为难我们").who == "检验检测人员"
+    assert understand("来检验气瓶的人故意为难我们").expanded.count("利用检验工作故意刁难") == 1
+    assert understand("送检的人要不要在委托单上签字").who != "检验检测人员"
