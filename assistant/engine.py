@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from difflib import SequenceMatcher
 
 from assistant import calibrate, retrieve, scenarios
 from assistant import crimes as crime_table
@@ -270,12 +271,34 @@ def _special_rule(ans: Answer, question: str, corpus: Corpus, docs: list[str]) -
     time), when the code is among `docs` (the question's sector) and 行政处罚法's article defers to other laws
     ('法律另有规定的除外') or the question asks what the code's rule says (its `when` words)."""
     lead = corpus.provisions.get(ans.lead)
-    if lead is None or lead.article_id not in SPECIAL_RULES:
+    if lead is None:
         return None
+    if lead.article_id not in SPECIAL_RULES:
+        return _restating(lead.article_id, corpus, docs)
     special, when = SPECIAL_RULES[lead.article_id]
     defers = bool(DEFERS.search(corpus.provisions[lead.article_id].text))
     asked = defers or when is None or bool(when.search(question))
     return special if asked and special in corpus.provisions and corpus.provisions[special].doc_key in docs else None
+
+
+RESTATED = 16  # characters of one clause a code's general rule shares with the 行政处罚法 article it restates
+
+
+def _restating(rule: str, corpus: Corpus, docs: list[str]) -> str | None:
+    """The article of a sector code's general part (among `docs`) that restates a clause of the quoted 行政处罚法
+    article in its own words ('…不予处罚' for '…不予行政处罚', 法典1056 for 行政处罚法33): the code's own rule."""
+    def plain(text: str) -> str:
+        return re.sub(r"\s|行政", "", text)
+
+    if corpus.provisions[rule].doc_key != "行政处罚法":
+        return None
+    base, best = plain(corpus.provisions[rule].text), (RESTATED - 1, None)
+    for pid, p in corpus.provisions.items():
+        if pid == p.article_id and p.doc_key in docs and p.doc_key != "行政处罚法" and GENERAL_PART in p.chapter:
+            text = plain(p.text)
+            size = SequenceMatcher(None, base, text, autojunk=False).find_longest_match(0, len(base), 0, len(text)).size
+            best = max(best, (size, pid), key=lambda b: b[0])
+    return best[1]
 
 
 def _answering(question: str, text: str) -> list[str]:

@@ -1658,3 +1658,18 @@ def test_the_people_who_came_to_inspect_are_inspectors_not_those_who_sent_sample
     assert understand("来检验气瓶的人故意为难我们").who == "检验检测人员"
     assert understand("来检验气瓶的人故意为难我们").expanded.count("利用检验工作故意刁难") == 1
     assert understand("送检的人要不要在委托单上签字").who != "检验检测人员"
+
+
+def test_a_code_restating_a_general_penalty_rule_leads_in_its_sector(built_home):
+    # 法典1056's second paragraph restates 行政处罚法33 in its own words: the environmental code's rule
+    a = ask("排污单位头一回违规，后果很轻，当场就改了，按生态环境法典能免于处罚吗")
+    assert a.route == "principle" and _lead(a) == "生态环境法典/1056"
+    assert _lead(ask("检测机构头一回违规，后果很轻，当场就改了，能免于处罚吗")) == "行政处罚法/33"  # no such code
+
+
+def test_a_named_crime_asked_of_is_a_crime_question():
+    from assistant.engine import asks_crime
+
+    assert asks_crime("这样做会不会构成污染环境罪")
+    assert asks_crime("老板这种情况够不够提供虚假证明文件罪")
+    assert not asks_crime("检测报告数据不实构成什么违法行为")
