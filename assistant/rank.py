@@ -400,6 +400,8 @@ def prefer_special(cands: list[Candidate], sector: str | None, tokenize, asked: 
             return False  # a text naming its subject (检验机构) is not one naming none ('有下列情形之一的') in other words
         if top.features["curated"] and not c.features["curated"]:
             return False  # curated knowledge already states which text leads (建设工程质量管理条例67 over 建筑法69)
+        if top.features.get("conduct", 0.0) > 0 >= c.features.get("conduct", 0.0):
+            return False  # the lower text alone says the conduct asked (条例96 不在机构执业; the law: two bodies)
         # the question's own sector's text over a general one, or over another document's text of a neighbouring
         # sector (机动车排放: 法典 over 道交法); within one document the texts are not special to one another
         specific = bool(sector) and top.entry.sector != sector and c.entry.sector == sector and (

@@ -1673,3 +1673,20 @@ def test_a_named_crime_asked_of_is_a_crime_question():
     assert asks_crime("这样做会不会构成污染环境罪")
     assert asks_crime("老板这种情况够不够提供虚假证明文件罪")
     assert not asks_crime("检测报告数据不实构成什么违法行为")
+
+
+def test_a_quality_mark_on_goods_that_never_earned_it(built_home):
+    a = ask("这家工厂的电热水壶没拿到3C认证，外壳上照样打了CCC标志出厂销售，该怎么处罚")
+    assert understand("这家工厂的电热水壶没拿到3C认证，外壳上照样打了CCC标志出厂销售").conduct == "冒用质量标志"
+    assert _lead(a) == "产品质量法/53"
+
+
+def test_the_lower_text_that_alone_says_the_conduct_keeps_it(built_home):
+    # 条例96 names an inspector working outside any body; the law's 93(2) only two bodies at once
+    assert _lead(ask("锅炉检验员没有在任何检验机构执业，自己私下接活给工厂做检验，怎么处罚")) == "特种设备安全监察条例/96"
+    assert _lead(ask("压力容器检验员同时在两家检验机构执业，怎么处罚")) == "特种设备安全法/93"
+
+
+def test_the_sanction_s_basis_asked_is_a_penalty_question():
+    assert understand("这种行为属于什么性质？依据哪条处罚？").intent == "penalty"
+    assert understand("这种行为属于什么性质？").intent == "fact"
