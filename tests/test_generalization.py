@@ -1690,3 +1690,23 @@ def test_the_lower_text_that_alone_says_the_conduct_keeps_it(built_home):
 def test_the_sanction_s_basis_asked_is_a_penalty_question():
     assert understand("这种行为属于什么性质？依据哪条处罚？").intent == "penalty"
     assert understand("这种行为属于什么性质？").intent == "fact"
+
+
+def test_the_head_of_a_station_an_authority_runs_is_an_official(built_home):
+    q = "环保局直属监测中心的副主任叫手下把水站超标数据删掉，为了考核过关，对这个副主任依据哪条处理"
+    assert understand(q).who == "国家机关工作人员"
+    assert _lead(ask(q)) in ("生态环境法典/1062", "生态环境监测条例/41")
+    assert understand("受托监测公司的负责人让员工改数据，怎么罚").who == "检验检测机构"
+
+
+def test_everyday_words_for_vehicle_noise_tampering_and_banned_pesticides(built_home):
+    assert _lead(ask("邻居把摩托车的消音器拆掉了，天天半夜在路上轰，这违反哪条、怎么罚")) == "生态环境法典/1187"
+    assert _lead(ask("修理厂给货车摘除颗粒捕集器收费，修理厂怎么处罚")) == "生态环境法典/1124"
+    assert _lead(ask("果农在桃树上喷了禁用的高毒农药，桃子卖出去了，对果农怎么罚")) == "农产品质量安全法/70"
+
+
+def test_a_price_per_job_is_no_bribe_and_one_caught_is_no_actor():
+    assert "受贿" not in understand("这家店给人改车每辆收钱五百").expanded
+    assert "受贿" in understand("检验员收了钱就给出合格报告").expanded
+    assert understand("开车闯红灯被交警逮住了，怎么罚").who != "国家机关工作人员"
+    assert understand("该由农业农村部门还是市场监管部门处罚").intent == "authority"
