@@ -1051,6 +1051,8 @@ def _counterparts(corpus: Corpus, ref: Ref, text: str) -> tuple[list[str], str]:
 
     doc = corpus.documents.get(ref.doc_key or "")
     maps = succession().maps_from(ref.doc_key or "", ref.article or 0)
+    if doc is not None and not maps and (up := _superior_of(corpus, ref, text)):
+        return [up], "superior"
     if doc is None or not maps and doc.status != REPEALED:
         return [], ""
     if maps and (OLD_VERSION.search(text) or doc.status == REPEALED or ref.article_id not in corpus.provisions):
@@ -1062,6 +1064,16 @@ def _counterparts(corpus: Corpus, ref: Ref, text: str) -> tuple[list[str], str]:
     sub = build_sub(corpus, [old.id], successor)
     best = [new for old_id, new, _ in propose_maps(sub, old.doc_key, successor, threshold=0.3) if old_id == old.id]
     return best[:1], "similar"
+
+
+def _superior_of(corpus: Corpus, ref: Ref, text: str) -> str | None:
+    """A regulation's 款/项 that the law the question names now governs ('以前引条例第八十三条第一款第（七）项，现在
+    有了特种设备安全法引哪条'): the law's 款/项 from knowledge.yaml `superior` (curated, same conduct)."""
+    from corpus.knowledge import knowledge
+
+    up = knowledge().superior.get(ref.provision_id or "")
+    named = named_documents(text, corpus)
+    return up if up in corpus.provisions and corpus.provisions[up].doc_key in named else None
 
 
 def build_sub(corpus: Corpus, old_ids: list[str], new_doc: str) -> Corpus:
@@ -1082,7 +1094,8 @@ def answer_counterpart(u: Understanding, ref: Ref, corpus: Corpus) -> Answer | N
     cites = Citations(corpus)
     old = corpus.provisions.get(ref.article_id or "")
     new = corpus.provisions[ids[0]]
-    label = {"confirmed": "已核对", "proposed": "按条号后移规则推定，未逐条核对", "similar": "按文本相似度自动比对，未经人工确认"}[how]
+    label = {"confirmed": "已核对", "proposed": "按条号后移规则推定，未逐条核对", "similar": "按文本相似度自动比对，未经人工确认",
+             "superior": "上位法对同一行为的规定，知识库人工整理"}[how]
     from corpus.history import succession
 
     maps = succession().maps_from(ref.doc_key or "", ref.article or 0)
@@ -1092,16 +1105,19 @@ def answer_counterpart(u: Understanding, ref: Ref, corpus: Corpus) -> Answer | N
         old_text = f"《{corpus.documents[ref.doc_key].title}》{maps[0].label}" if maps else ref.raw
     conclusion = f"{old_text}的内容现为{cites.ref(new.id, '现行条文')}（{label}）：“{retrieve.answer_sentences(u.text, new.text)[0]}”"
     lines = ["### 结论", conclusion, ""]
-    recs = [r for r in corpus.penalties_for(new.id) if r.kind == "处罚"]
+    recs = [r for r in corpus.penalties_for(new.id) or corpus.penalties_for(new.article_id) if r.kind == "处罚"]
     if recs:
         lines += ["### 现行罚则", *penalty_table(recs, cites), ""]
+    before = [r for r in corpus.penalties_for(old.article_id) if r.kind == "处罚"] if old and how == "superior" else []
+    if before:  # the regulation still in the corpus: its range beside the law's, to compare
+        lines += [f"### 原引用的《{corpus.documents[old.doc_key].title}》罚则（对照）", *penalty_table(before, cites), ""]
     from corpus.history import describe
 
     lines += describe(corpus, new.id)
     ans = Answer(question=u.text, markdown="", intent="lookup", conclusion=conclusion, route="counterpart",
                  lead=new.id, penalties=[r.to_dict() for r in recs],
-                 confidence={"confirmed": 0.9, "proposed": 0.6}.get(how, 0.45),
-                 notice="" if how == "confirmed" else f"条文对应关系{label}，请核对")
+                 confidence={"confirmed": 0.9, "superior": 0.9, "proposed": 0.6}.get(how, 0.45),
+                 notice="" if how in ("confirmed", "superior") else f"条文对应关系{label}，请核对")
     _finish(ans, lines, cites, corpus, [])
     return ans
 

@@ -1710,3 +1710,19 @@ def test_a_price_per_job_is_no_bribe_and_one_caught_is_no_actor():
     assert "受贿" in understand("检验员收了钱就给出合格报告").expanded
     assert understand("开车闯红灯被交警逮住了，怎么罚").who != "国家机关工作人员"
     assert understand("该由农业农村部门还是市场监管部门处罚").intent == "authority"
+
+
+def test_meat_of_animals_dead_of_disease_by_who_sells_it(built_home):
+    assert _lead(ask("卤菜店进了一批病死的鸭子做成卤味卖，市场监管局怎么罚")) == "食品安全法/123"
+    assert _lead(ask("养鸡场把瘟死的鸡低价卖给小贩，农业农村局怎么罚")) == "农产品质量安全法/70"
+
+
+def test_a_firm_cleaning_others_boilers_is_a_producer(built_home):
+    assert understand("清洗公司帮酒店洗锅炉，没有经过监督检验").who == "特种设备生产单位"
+    assert _lead(ask("清洗公司帮酒店做锅炉化学清洗，全程没经过监督检验，怎么处理")) == "特种设备安全法/79"
+
+
+def test_a_regulation_item_asked_under_the_law_now_named(built_home):
+    a = ask("原来办案引用特种设备安全监察条例第八十三条第一款第（二）项，现在按特种设备安全法应该引哪一条")
+    assert a.route == "counterpart" and a.lead.startswith("特种设备安全法/83")
+    assert "对照" in a.markdown  # the regulation's range beside the law's
