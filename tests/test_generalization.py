@@ -1726,3 +1726,11 @@ def test_a_regulation_item_asked_under_the_law_now_named(built_home):
     a = ask("原来办案引用特种设备安全监察条例第八十三条第一款第（二）项，现在按特种设备安全法应该引哪一条")
     assert a.route == "counterpart" and a.lead.startswith("特种设备安全法/83")
     assert "对照" in a.markdown  # the regulation's range beside the law's
+
+
+def test_who_runs_a_market_is_sanctioned_for_letting_unlicensed_sellers_in(built_home):
+    q = "美食节的主办方放没办证的商户进来摆摊卖卤味，主办方该怎么罚"
+    assert understand(q).who == "市场开办者"
+    assert _lead(ask(q)) == "食品安全法/130"
+    assert _lead(ask("无证小贩在路边卖凉皮，怎么处理")) == "食品安全法/122"  # the seller himself
+    assert understand("摊主的电子秤被改过，称重短斤少两，怎么罚").sector != "食品"  # scales: not a food stall
