@@ -1734,3 +1734,22 @@ def test_who_runs_a_market_is_sanctioned_for_letting_unlicensed_sellers_in(built
     assert _lead(ask(q)) == "食品安全法/130"
     assert _lead(ask("无证小贩在路边卖凉皮，怎么处理")) == "食品安全法/122"  # the seller himself
     assert understand("摊主的电子秤被改过，称重短斤少两，怎么罚").sector != "食品"  # scales: not a food stall
+
+
+def test_a_platform_asked_about_for_its_administrative_liability(built_home):
+    q = "外卖App对入驻商户的许可证一个都没核对，这个平台要承担什么行政责任"
+    assert understand(q).who == "网络交易平台提供者"
+    assert _lead(ask(q)) == "食品安全法/131"
+
+
+def test_a_food_seller_that_did_its_purchase_checks(built_home):
+    assert _lead(ask("我们便利店进饮料时供货商的许可证都看了，也做了进货台账，饮料还是被抽检不合格，我们也要罚款吗")) == \
+        "食品安全法/136"
+    # the checks missed are the conduct itself, no exemption
+    assert _lead(ask("小卖部进货从来不查供货商证照，也没有进货记录，怎么罚")) != "食品安全法/136"
+
+
+def test_a_tableware_disinfection_firm_is_a_food_business(built_home):
+    q = "碗筷消毒公司送出去的餐具没附消毒合格证明，归哪个部门罚"
+    assert understand(q).who == "食品生产经营者"
+    assert _lead(ask(q)) == "食品安全法/126"
