@@ -69,6 +69,10 @@ STATS = re.compile(f"({alternatives('stats_total')})[^，。？]{{0,8}}({alterna
 CRIME_ASK = re.compile(alternatives("crime_ask"))
 # a crime ruled out in the facts ('尚不构成犯罪') is no question about it
 NO_CRIME = re.compile(r"(尚|还|并|也)?((不|未|没有?)(构成|够|涉嫌|达到|到)|够不上|够不着|构不成|达不到)[^，。？]{0,4}(犯罪|刑事)")
+# a crime stated as a fact of the case ('明明已经涉嫌犯罪却不移送'), and a transfer not made (an official's conduct),
+# not a crime asked — unless the official acted out of favour (徇私: 刑法402's own element)
+CRIME_FACT = re.compile(r"(已经|明明|已|确已|明显)+(涉嫌|构成)犯罪|涉嫌犯罪的(案件|线索)|(不|没有?|未)(依法)?(移送|移交)(司法|公安)")
+FAVOUR = re.compile(r"徇私|亲戚|人情|私情|熟人|朋友|关系好|好处|收了|红包|打招呼")
 # what a question sets aside rather than asks ('除了罚款，还要坐牢吗', '刑法上如何认定')
 NOT_ASKED = re.compile(r"除了?[^，。？]{0,10}(行政处罚|罚款|处罚|罚)[^，。？]{0,4}|(在|按|依)?刑法上[^，。？]{0,6}")
 # a question that asks for the legal basis of a conduct (not a fact, a definition or a duty)
@@ -669,7 +673,8 @@ def _general_rule_answer(u: Understanding, s: Scenario, general: str, corpus: Co
 
 
 def asks_crime(text: str) -> bool:
-    return bool(CRIME_ASK.search(NO_CRIME.sub("", text)))
+    facts = text if FAVOUR.search(text) else CRIME_FACT.sub("", text)
+    return bool(CRIME_ASK.search(NO_CRIME.sub("", facts)))
 
 
 def _crime_first(text: str) -> bool:
@@ -932,8 +937,10 @@ def _authority_lines(s: Scenario, records: list[PenaltyRecord], cites: Citations
 MITIGATION = re.compile(alternatives("mitigation"))
 OBJECTION = re.compile(alternatives("objection"))
 # a sanction of a named conduct, asked who decides it (a suspension, a licence revoked, a fine)
-DECIDED_BY = re.compile(r"(处罚|罚款|吊销|降低资质|停业整顿|拘留)[^，。？]{0,8}[，,]?(由|归)(哪|什么|谁)[^，。？]{0,8}(决定|作出|裁决)")
-GENERAL_DECISION = re.compile(r"本(法|条例|办法|规定)规定的行政处罚|其他行政处罚")
+# who decides a named sanction ('拘留由谁裁决', '这个拘留是交警大队决定的吗？由谁裁决？')
+DECIDED_BY = re.compile(r"(处罚|罚款|吊销|降低资质|停业整顿|拘留)(?:[^。]{0,20}?(?:由|归|是)(?:哪|什么|谁)[^，。？]{0,8}"
+                        r"(?:决定|作出|裁决|说了算)|是[^，。？]{0,10}(?:决定|裁决)的吗)")
+GENERAL_DECISION = re.compile(r"本(法|条例|办法|规定)(第[^。]{0,40}?条)?规定的行政处罚|其他行政处罚")
 
 
 def _deciding(u: Understanding, doc_key: str, corpus: Corpus) -> str | None:
@@ -1071,7 +1078,8 @@ def _superior_of(corpus: Corpus, ref: Ref, text: str) -> str | None:
     有了特种设备安全法引哪条'): the law's 款/项 from knowledge.yaml `superior` (curated, same conduct)."""
     from corpus.knowledge import knowledge
 
-    up = knowledge().superior.get(ref.provision_id or "")
+    table = knowledge().superior
+    up = table.get(ref.provision_id or "") or (table.get(f"{ref.article_id}/1") if ref.para is None else None)
     named = named_documents(text, corpus)
     return up if up in corpus.provisions and corpus.provisions[up].doc_key in named else None
 

@@ -242,7 +242,8 @@ MADE_INTO = re.compile(r"(改装|改造|改|拼装|做|变|当)成(了)?[^，。
 OBSTRUCTED = re.compile(r"(不让|不许|不准|拒绝|阻挠|阻碍|阻止|拦住|拦着|殴打|推搡|威胁|辱骂|围攻|刁难|欺骗|糊弄|应付|躲着)$")
 # '对该委托单位应当如何处罚': the party the question asks about
 # …or the subject of the clause that asks for the penalty ('卖这台锅炉的商家归哪儿监管，怎么处罚')
-ASKED_ABOUT = (re.compile(r"对(这家|该|这个|这位|这名|此|其)?([^，。？；]{1,16}?)(应当?|要|该|会)?(怎么|如何|怎样)(罚|处罚|处理|处分|追究|问责)"),
+ASKED_ABOUT = (re.compile(r"对(这家|该|这个|这位|这名|此|其)?([^，。？；]{1,16}?)(应当?|要|该|会)?((怎么|如何|怎样)(罚|处罚|处理|处分|追究|问责)|"
+                          r"有?(什么|哪些|啥)(样的)?后果)"),
                # '局里拟对丙公司作出处罚，依据哪条' / '拟处罚丙公司': the party an intended penalty is for
                re.compile(r"(拟|准备|打算|决定)(?:对(?:这家|该|这个|此|其)?)([^，。？；、]{1,16}?)(?:进行|作出|给予|予以|实施)?"
                           r"(?:行政)?处罚(?=[，,。？；、]|$)"),
@@ -545,9 +546,13 @@ DUTY_FIRST = re.compile(r"多长时间|多少天|多久|最晚|最迟|(?<![好�
 OFFICIAL = "国家机关工作人员"
 
 
-def _own_conduct(conduct: str | None, who: str | None) -> str | None:
-    """An official asked about is sanctioned for his handling of others' conduct: a conduct whose words imply
-    another actor (a lapsed elevator still running: its user's) tells the facts, not what he did."""
+def _own_conduct(conduct: str | None, who: str | None, text: str) -> str | None:
+    """An official asked about is sanctioned for his handling of others' conduct: an official's own conduct
+    named anywhere ('查到造假却不移送') is what he did; a conduct whose words imply another actor (a lapsed
+    elevator still running: its user's) tells the facts, not what he did."""
+    if who == OFFICIAL and (own := next((c for c, a in CONDUCT_ACTORS.items() if a == OFFICIAL and c != conduct
+                                         and _names(c, text)), None)):
+        return own
     other = CONDUCT_ACTORS.get(conduct or "")
     return None if who == OFFICIAL and other and other != who else conduct
 
@@ -556,7 +561,7 @@ def understand(question: str, today: date | None = None) -> Understanding:
     text, truncated = clean(question)
     text, script = to_simplified(text)
     who, asker = detect_who(text)
-    conduct = _own_conduct(detect_conduct(text), who)
+    conduct = _own_conduct(detect_conduct(text), who, text)
     expanded = expand(text, conduct)
     intents = _intents(text)
     intent = intents[0] if intents else "legal_basis"

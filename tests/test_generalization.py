@@ -1753,3 +1753,21 @@ def test_a_tableware_disinfection_firm_is_a_food_business(built_home):
     q = "碗筷消毒公司送出去的餐具没附消毒合格证明，归哪个部门罚"
     assert understand(q).who == "食品生产经营者"
     assert _lead(ask(q)) == "食品安全法/126"
+
+
+def test_who_decides_a_sanction_asked_in_everyday_words(built_home):
+    assert _lead(ask("开套牌车被抓，说要拘留，这拘留是派出所定的吗？到底由谁裁决")) == "道路交通安全法/111"
+    assert _lead(ask("建筑法里的那些罚款究竟是哪个部门说了算")) == "建筑法/76"
+
+
+def test_a_regulation_article_asked_under_the_law_now_named(built_home):
+    a = ask("原来对超年限不报废的锅炉按特种设备安全监察条例第八十四条处罚，特种设备安全法施行后应当引哪一条")
+    assert a.route == "counterpart" and a.lead.startswith("特种设备安全法/84")
+
+
+def test_a_case_closed_with_a_fine_instead_of_transferred(built_home):
+    facts = "区市场监管局查实一起检测数据造假案，已经涉嫌犯罪，办案人员"
+    a = ask(facts + "图省事只罚了款，没有移送公安，这些人员会有什么后果")
+    assert a.route != "crime" and _lead(a) == "行政处罚法/82"
+    a = ask(facts + "收了老板的好处只罚了款，没有移送公安，这些人员会有什么后果")
+    assert a.route == "crime" and _lead(a) == "刑法/402"  # out of favour: the crime
