@@ -39,12 +39,13 @@ from corpus.asks import (
     PLAN_NAMED,
     alternatives,
 )
-from corpus.conduct import RANK, complaint_articles, deciding_articles
+from corpus.conduct import RANK, complaint_articles, deciding_articles, shared_liability_articles
 from corpus.config import calibration_enabled
 from corpus.history import in_force_on, renumber_note
-from corpus.knowledge import index_sector, scope, sector_of_document
+from corpus.knowledge import index_sector, scope, sector_of_document, sectors
 from corpus.load import Corpus, load_corpus, missing_corpus_warning
 from corpus.models import REPEALED, PenaltyRecord
+from corpus.numerals import int_to_cn
 from corpus.refs import Ref, find_references, unknown_law_refs
 from corpus.refs import named_documents as refs_named_documents
 from index.errors import SearchFailed
@@ -325,8 +326,6 @@ def _principle_documents(a: Asked, rule: str | None = None) -> list[str]:
     """行政处罚法, and a law of the question's sector that has its own chapter of general liability rules (生态环境
     法典's time bar and law in time): the special rule 行政处罚法 itself defers to ('法律另有规定的除外'); and the
     text of the rule the question names (a traffic fine's own payment rule)."""
-    from corpus.knowledge import sectors
-
     own = [d for s in sectors() if s.name == a.u.sector for d in s.documents if d in a.corpus.documents
            and any(GENERAL_PART in p.chapter for p in a.corpus.provisions.values() if p.doc_key == d)]
     named = [a.corpus.provisions[rule].doc_key] if rule else []
@@ -615,8 +614,6 @@ OVERSEE = re.compile(r"(归|由|是)?(哪个|什么|哪一个|哪)(个)?(部门|
 def _overseer_of(u: Understanding, corpus: Corpus) -> str | None:
     """'锅炉由什么部门监管': which department oversees a sector at all (no conduct named) is answered by the
     sector's overseeing article (sectors.yaml `overseer`), not by a sanction that names some department."""
-    from corpus.knowledge import sectors
-
     if u.intent != "authority" or u.conduct or not OVERSEE.search(u.text) or PENALTY_QUESTION.search(u.text):
         return None
     pid = next((s.overseer for s in sectors() if s.name == u.sector and s.overseer), None)
@@ -954,7 +951,7 @@ def _deciding(u: Understanding, doc_key: str, corpus: Corpus) -> str | None:
     return pid if GENERAL_DECISION.search(text) or m.group(1) in text else None
 
 
-CIVIL = re.compile(r"(民事|连带)(赔偿)?责任|连带赔偿")
+CIVIL = re.compile(r"(民事|连带)(赔偿)?责任|连带赔偿|(一起|一块|共同)(承担|赔偿|赔|担)[^，。？]{0,4}(责任|损失)?")
 HOW_MUCH = re.compile(r"罚多少|罚款多少|怎么罚|如何处罚|罚款幅度")
 
 
@@ -1057,7 +1054,7 @@ def _counterparts(corpus: Corpus, ref: Ref, text: str) -> tuple[list[str], str]:
     from corpus.history import propose_maps, succession
 
     doc = corpus.documents.get(ref.doc_key or "")
-    maps = succession().maps_from(ref.doc_key or "", ref.article or 0)
+    maps = succession().maps_from(ref.doc_key or "", ref.article or 0, para=ref.para)
     if doc is not None and not maps and (up := _superior_of(corpus, ref, text)):
         return [up], "superior"
     if doc is None or not maps and doc.status != REPEALED:
@@ -1106,9 +1103,9 @@ def answer_counterpart(u: Understanding, ref: Ref, corpus: Corpus) -> Answer | N
              "superior": "上位法对同一行为的规定，知识库人工整理"}[how]
     from corpus.history import succession
 
-    maps = succession().maps_from(ref.doc_key or "", ref.article or 0)
+    maps = succession().maps_from(ref.doc_key or "", ref.article or 0, para=ref.para)
     if old and corpus.documents[old.doc_key].status == REPEALED:
-        old_text = cites.ref(old.id, "条号沿革")
+        old_text = cites.ref(old.id, "条号沿革") + (f"第{int_to_cn(maps[0].from_para)}款" if maps and maps[0].from_para else "")
     else:
         old_text = f"《{corpus.documents[ref.doc_key].title}》{maps[0].label}" if maps else ref.raw
     conclusion = f"{old_text}的内容现为{cites.ref(new.id, '现行条文')}（{label}）：“{retrieve.answer_sentences(u.text, new.text)[0]}”"
@@ -1420,16 +1417,19 @@ def answer_retrieval(u: Understanding, corpus: Corpus, doc_keys: list[str] | Non
 
 def _named_by_structure(u: Understanding, top: retrieve.Hit, corpus: Corpus) -> bool:
     """The lead is what the question's structure asks for, however few words it shares: the text's own deciding
-    article, or the office a text names to take the asked complaint ('向谁举报' → '有权向…部门举报')."""
+    article, the text naming who shares a civil liability asked, or the office a text names to take the asked
+    complaint ('向谁举报' → '有权向…部门举报')."""
     if _deciding(u, top.provision.doc_key, corpus) == top.provision.id:
         return True
+    if CIVIL.search(u.text) and re.search(r"连带(赔偿)?责任", top.provision.text):
+        return True  # a shared civil liability asked: the text that says who shares it
     return bool(COMPLAINT_WHERE.search(u.text) and COMPLAINT_OFFICE.search(top.provision.text))
 
 
 def _reorder(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> list[retrieve.Hit]:
     """The search's order, corrected by what the question asks: its words, a rule for whether a thing is allowed,
     its sector, a text's 施行 article for when it took effect; statutes before plan items and cases."""
-    for step in (_rerank_by_wording, _subject_first, _shape_first, _authority_first, _complaint_first, _rule_first,
+    for step in (_rerank_by_wording, _subject_first, _shape_first, _authority_first, _structural_first, _rule_first,
                  _sector_fit_first, _effective_first, _statute_first, _decider_first):
         hits = step(u, hits, corpus)
     return hits
@@ -1566,15 +1566,24 @@ def _authority_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus)
     return _higher_first(ua, _promote(ua, hits, ok, 3, RERANK_MARGIN), ok, corpus)
 
 
-def _complaint_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> list[retrieve.Hit]:
-    """'向谁举报': the article naming the office that takes complaints — of the question's sector's texts, else
-    of the general ones, the best fitting, the law's before its regulation's — goes first, wherever the search
-    ranked it (the texts' own articles, corpus.conduct.complaint_articles)."""
-    if not hits or not COMPLAINT_WHERE.search(u.text):
+def _structural_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> list[retrieve.Hit]:
+    """What the question asks names the kind of article that answers, found in the texts wherever the search
+    ranked it: '向谁举报' the office that takes complaints (corpus.conduct.complaint_articles), '要不要一起赔'
+    who shares a civil liability (shared_liability_articles, its sector's texts only) — of the texts in force
+    when the conduct happened, the question's sector's first (complaints: else the general ones), the best
+    fitting, the law's before its regulation's."""
+    if not hits:
         return hits
-    found = [corpus.provisions[p] for p in complaint_articles(corpus)]
-    own = [p for p in found if u.sector and sector_of_document(p.doc_key) == u.sector]
-    arts = own or [p for p in found if sector_of_document(p.doc_key) == "综合"]
+    if COMPLAINT_WHERE.search(u.text):
+        found, general = complaint_articles(corpus), True
+    elif CIVIL.search(_not_set_aside(u.text)) and not HOW_MUCH.search(u.text):
+        found, general = shared_liability_articles(corpus), False
+    else:
+        return hits
+    arts = [p for p in map(corpus.provisions.get, found) if _in_force_then(u, corpus.documents[p.doc_key])]
+    docs = {d for s in sectors() if s.name == u.sector for d in s.documents}
+    own = [p for p in arts if p.doc_key in docs]
+    arts = own or ([p for p in arts if sector_of_document(p.doc_key) == "综合"] if general else [])
     if not arts:
         return hits
     fit = {p.id: _fit(u, retrieve.Hit(p, 0.0)) for p in arts}
@@ -1583,6 +1592,16 @@ def _complaint_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus)
     best = max(near, key=lambda p: (level(p), retrieve.overlap(u.text, p.text), fit[p.id]))
     hit = next((h for h in hits if h.provision.id == best.id), None) or retrieve.Hit(best, hits[0].score)
     return _to_front(hits, hit)
+
+
+def _in_force_then(u: Understanding, doc) -> bool:
+    """In force when the conduct happened (a dated question), else now."""
+    return in_force_on(doc, u.conduct_date) if u.conduct_date else doc.status != REPEALED
+
+
+def _not_set_aside(text: str) -> str:
+    """The question without what it sets aside ('除了民事责任，还要…': not the civil liability asked)."""
+    return NOT_ASKED.sub("", re.sub(r"除了?[^，。？]{0,10}(民事|赔偿)(赔偿)?责任", "", text))
 
 
 def _higher_first(u: Understanding, hits: list[retrieve.Hit], ok: Callable[[retrieve.Hit], bool], corpus: Corpus

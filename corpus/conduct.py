@@ -288,13 +288,28 @@ COMPLAINT_OFFICE = re.compile(r"有权([^。；]{0,12}向[^。；]{0,30}(部门|
                               r"(部门|机关)[^。]{0,30}接受[^。]{0,6}(投诉|举报)")
 
 
+# '…还应当与…其他责任者承担连带责任': who shares a civil liability with the one that caused the damage
+SHARED_LIABILITY = re.compile(r"连带(赔偿)?责任")
+
+
 def complaint_articles(corpus: Corpus) -> list[str]:
-    """The articles that name the office taking complaints or reports (found in the texts, in corpus order),
-    found once per corpus object."""
-    found = getattr(corpus, "_complaint", None)
-    if found is None:
-        found = [pid for pid, p in corpus.provisions.items()
-                 if pid == p.article_id and corpus.documents[p.doc_key].status != REPEALED
-                 and COMPLAINT_OFFICE.search(p.text)]
-        object.__setattr__(corpus, "_complaint", found)
-    return found
+    """The articles that name the office taking complaints or reports (found in the texts, in corpus order)."""
+    return _articles_saying(corpus, COMPLAINT_OFFICE)
+
+
+def shared_liability_articles(corpus: Corpus) -> list[str]:
+    """The articles that make someone share a civil liability (连带责任), found in the texts."""
+    return _articles_saying(corpus, SHARED_LIABILITY)
+
+
+def _articles_saying(corpus: Corpus, pattern: re.Pattern) -> list[str]:
+    """The articles whose text matches `pattern` (repealed texts too: a dated question asks the text of its
+    time), in corpus order, found once per corpus object."""
+    cache = getattr(corpus, "_saying", None)
+    if cache is None:
+        cache = {}
+        object.__setattr__(corpus, "_saying", cache)
+    if pattern.pattern not in cache:
+        cache[pattern.pattern] = [pid for pid, p in corpus.provisions.items()
+                                  if pid == p.article_id and pattern.search(p.text)]
+    return cache[pattern.pattern]

@@ -26,6 +26,7 @@ class Mapping:
     from_article: int
     to: str  # provision id in the current corpus
     status: str  # confirmed | proposed
+    from_para: int | None = None  # the old article's 款 this map is for (an article split across new ones)
     topic: str = ""
     basis: str = ""
     old_penalty: str = ""
@@ -34,7 +35,8 @@ class Mapping:
 
     @property
     def label(self) -> str:
-        return f"{self.from_version}版第{int_to_cn(self.from_article)}条"
+        para = f"第{int_to_cn(self.from_para)}款" if self.from_para else ""
+        return f"{self.from_version}版第{int_to_cn(self.from_article)}条{para}"
 
 
 @dataclass
@@ -43,9 +45,13 @@ class Succession:
     versions: dict[str, list[dict]] = field(default_factory=dict)
     maps: list[Mapping] = field(default_factory=list)
 
-    def maps_from(self, doc: str, article: int, version: str | None = None) -> list[Mapping]:
-        return [m for m in self.maps if m.doc == doc and m.from_article == article
-                and (version is None or m.from_version == version)]
+    def maps_from(self, doc: str, article: int, version: str | None = None, para: int | None = None
+                  ) -> list[Mapping]:
+        """The maps of an old article: of its 款 when one is asked and mapped on its own, else the whole article's."""
+        found = [m for m in self.maps if m.doc == doc and m.from_article == article
+                 and (version is None or m.from_version == version)]
+        own = [m for m in found if para is not None and m.from_para == para]
+        return own or [m for m in found if m.from_para is None] or found
 
     def maps_to(self, provision_id: str) -> list[Mapping]:
         return [m for m in self.maps if m.to == provision_id]
@@ -56,7 +62,8 @@ KEYS = {
     "top": ({"repeals", "versions", "article_maps"}, set()),
     "repeals": ({"repealed_on", "repealed_by", "successor"}, {"repealed_on", "successor"}),
     "versions": ({"version", "label", "effective", "until", "in_corpus", "note"}, {"version", "label"}),
-    "article_maps": ({"doc", "from", "to", "status", "topic", "basis", "old_penalty", "old_fine_max", "new_penalty"},
+    "article_maps": ({"doc", "from", "para", "to", "status", "topic", "basis", "old_penalty", "old_fine_max",
+                      "new_penalty"},
                      {"doc", "from", "to", "status"}),
 }
 
@@ -88,6 +95,8 @@ def _validated(data: object) -> dict:
         _check_keys("article_maps", f"article_maps[{n}]", m)
         if m["status"] not in ("confirmed", "proposed"):
             raise KnowledgeError(f"succession.yaml:article_maps[{n}]: status 应为 confirmed 或 proposed")
+        if "para" in m and not (isinstance(m["para"], int) and m["para"] > 0):
+            raise KnowledgeError(f"succession.yaml:article_maps[{n}]: para 应为正整数（旧条文的第几款）")
     return data
 
 
@@ -100,7 +109,7 @@ def succession() -> Succession:
         maps.append(Mapping(doc=m["doc"], from_version=version, from_article=int(article), to=m["to"],
                             status=m["status"], topic=m.get("topic", ""), basis=m.get("basis", ""),
                             old_penalty=m.get("old_penalty", ""), old_fine_max=m.get("old_fine_max"),
-                            new_penalty=m.get("new_penalty", "")))
+                            new_penalty=m.get("new_penalty", ""), from_para=m.get("para")))
     return Succession(repeals=data.get("repeals", {}), versions=data.get("versions", {}), maps=maps)
 
 

@@ -1771,3 +1771,41 @@ def test_a_case_closed_with_a_fine_instead_of_transferred(built_home):
     assert a.route != "crime" and _lead(a) == "行政处罚法/82"
     a = ask(facts + "收了老板的好处只罚了款，没有移送公安，这些人员会有什么后果")
     assert a.route == "crime" and _lead(a) == "刑法/402"  # out of favour: the crime
+
+
+def test_an_old_article_split_across_new_ones_maps_by_its_paragraph(built_home):
+    from corpus.history import succession
+
+    assert [m.to for m in succession().maps_from("大气污染防治法", 112, para=3)] == ["生态环境法典/1124"]
+    assert [m.to for m in succession().maps_from("大气污染防治法", 112)] == ["生态环境法典/1230"]
+    a = ask("大气污染防治法第一百一十二条第三款那个破坏车载排放诊断系统的罚则，法典里现在是哪条")
+    assert a.route == "counterpart" and _lead(a) == "生态环境法典/1124" and "第三款" in a.conclusion
+
+
+def test_a_para_that_is_no_positive_number_is_refused(tmp_path, monkeypatch):
+    from corpus import history
+    from corpus.knowledge import KnowledgeError
+
+    good = {"article_maps": [{"doc": "x", "from": "2018/1", "para": 3, "to": "y/1", "status": "confirmed"}]}
+    assert history._validated(good) == good
+    bad = {"article_maps": [{"doc": "x", "from": "2018/1", "para": "三", "to": "y/1", "status": "confirmed"}]}
+    with pytest.raises(KnowledgeError, match="正整数"):
+        history._validated(bad)
+
+
+def test_borrowed_plates_and_a_shared_civil_liability(built_home):
+    assert _lead(ask("表哥把他车上的号牌借给我，我套在自己车上开，被查了怎么罚")) == "道路交通安全法/96"
+    a = ask("第三方监测公司造假让工厂偷排的废水毁了稻田，监测公司要不要跟工厂一起赔")
+    assert not a.declined and _lead(a) == "生态环境法典/1067"
+
+
+def test_a_shared_liability_asked_of_dated_conduct_is_the_text_of_its_time(built_home):
+    a = ask("2024年一家运维公司帮企业在自动监测上做手脚，企业趁机超标排放毁了鱼塘，运维公司要跟企业一起赔吗")
+    assert _lead(a) == "环境保护法/65"  # the code was not yet in force
+    assert not _civil_asked("除了民事责任，还要受什么行政处罚")
+
+
+def _civil_asked(text: str) -> bool:
+    from assistant.engine import CIVIL, _not_set_aside
+
+    return bool(CIVIL.search(_not_set_aside(text)))
