@@ -70,7 +70,7 @@ STATS = re.compile(f"({alternatives('stats_total')})[^，。？]{{0,8}}({alterna
 CRIME_ASK = re.compile(alternatives("crime_ask"))
 # a crime ruled out in the facts ('尚不构成犯罪') is no question about it
 NO_CRIME = re.compile(r"(尚|还|并|也)?((不|未|没有?)(构成|够|涉嫌|达到|到)|够不上|够不着|构不成|达不到)[^，。？]{0,4}(犯罪|刑事)")
-# a crime stated as a fact of the case ('明明已经涉嫌犯罪却不移送'), and a transfer not made (an official's conduct),
+# a crime stated as a fact of the case ('案子已构成犯罪，只作了罚款'), and a transfer not made (an official's conduct),
 # not a crime asked — unless the official acted out of favour (徇私: 刑法402's own element)
 CRIME_FACT = re.compile(r"(已经|明明|已|确已|明显)+(涉嫌|构成)犯罪|涉嫌犯罪的(案件|线索)|(不|没有?|未)(依法)?(移送|移交)(司法|公安)")
 FAVOUR = re.compile(r"徇私|亲戚|人情|私情|熟人|朋友|关系好|好处|收了|红包|打招呼")
@@ -934,7 +934,7 @@ def _authority_lines(s: Scenario, records: list[PenaltyRecord], cites: Citations
 MITIGATION = re.compile(alternatives("mitigation"))
 OBJECTION = re.compile(alternatives("objection"))
 # a sanction of a named conduct, asked who decides it (a suspension, a licence revoked, a fine)
-# who decides a named sanction ('拘留由谁裁决', '这个拘留是交警大队决定的吗？由谁裁决？')
+# who decides a named sanction ('扣车后的拘留归谁决定', '这拘留是派出所定的吗？谁裁决')
 DECIDED_BY = re.compile(r"(处罚|罚款|吊销|降低资质|停业整顿|拘留)(?:[^。]{0,20}?(?:由|归|是)(?:哪|什么|谁)[^，。？]{0,8}"
                         r"(?:决定|作出|裁决|说了算)|是[^，。？]{0,10}(?:决定|裁决)的吗)")
 GENERAL_DECISION = re.compile(r"本(法|条例|办法|规定)(第[^。]{0,40}?条)?规定的行政处罚|其他行政处罚")
@@ -1071,8 +1071,8 @@ def _counterparts(corpus: Corpus, ref: Ref, text: str) -> tuple[list[str], str]:
 
 
 def _superior_of(corpus: Corpus, ref: Ref, text: str) -> str | None:
-    """A regulation's 款/项 that the law the question names now governs ('以前引条例第八十三条第一款第（七）项，现在
-    有了特种设备安全法引哪条'): the law's 款/项 from knowledge.yaml `superior` (curated, same conduct)."""
+    """A regulation's 款/项 that the law the question names now governs ('原按条例某条某项处罚的，法律施行后
+    引哪条'): the law's 款/项 from knowledge.yaml `superior` (curated, same conduct)."""
     from corpus.knowledge import knowledge
 
     table = knowledge().superior
@@ -1600,7 +1600,7 @@ def _in_force_then(u: Understanding, doc) -> bool:
 
 
 def _not_set_aside(text: str) -> str:
-    """The question without what it sets aside ('除了民事责任，还要…': not the civil liability asked)."""
+    """The question without what it sets aside ('民事赔偿责任之外另受何种处罚': not the civil liability asked)."""
     return NOT_ASKED.sub("", re.sub(r"除了?[^，。？]{0,10}(民事|赔偿)(赔偿)?责任", "", text))
 
 

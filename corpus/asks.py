@@ -27,7 +27,7 @@ PENALTY_QUESTION = re.compile(r"罚|处分|法律责任|吊销|撤销.{0,4}(资�
 # asks for the penalty itself (an amount, a range, how to punish, the liability), not who imposes it
 PENALTY_ASK = re.compile(HOW_PUNISHED + r"|罚款多少|罚几|罚款范围|幅度|区间|"
                          r"罚款标准|多少钱|最高|最多|上限|下限|倍|法律责任|什么责任|承担|后果|会怎样|"
-                         # the sanction's basis asked ('依据哪条处罚'): the sanction is asked, not only a fact
+                         # the sanction's basis asked ('按照哪一条罚'): the sanction is asked, not only a fact
                          r"(依据|依照|按照?|根据)(哪些|哪条|哪一条|哪个|什么)[^，。？]{0,6}(处理|处分|处罚|罚)")
 # asks for the administrative sanction (as against the crime)
 # ('按哪条规定处分' asks the basis of the sanction too)
