@@ -1809,3 +1809,9 @@ def _civil_asked(text: str) -> bool:
     from assistant.engine import CIVIL, _not_set_aside
 
     return bool(CIVIL.search(_not_set_aside(text)))
+
+
+def test_a_safety_evaluation_is_work_safety_whatever_equipment_it_covers(built_home):
+    q = "安全评价公司给化工厂的压力容器区做安全评价，没去现场就出了假的评价报告，这家公司怎么罚"
+    assert understand(q).sector == "安全生产"
+    assert _lead(ask(q)) == "安全生产法/92"
