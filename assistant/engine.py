@@ -39,7 +39,13 @@ from corpus.asks import (
     PLAN_NAMED,
     alternatives,
 )
-from corpus.conduct import RANK, complaint_articles, deciding_articles, shared_liability_articles
+from corpus.conduct import (
+    RANK,
+    SHARED_LIABILITY,
+    complaint_articles,
+    deciding_articles,
+    shared_liability_articles,
+)
 from corpus.config import calibration_enabled
 from corpus.history import in_force_on, renumber_note
 from corpus.knowledge import index_sector, scope, sector_of_document, sectors
@@ -308,8 +314,7 @@ def _restating(rule: str, corpus: Corpus, docs: list[str]) -> str | None:
 
 def _answering(question: str, text: str) -> list[str]:
     """The one or two sentences of a provision a retrieval answer's conclusion quotes."""
-    sentences = retrieve.answer_sentences(question, text, n=2)
-    return sentences[:1] if len("".join(sentences)) > 160 else sentences
+    return retrieve.answering_sentences(question, text)
 
 
 def _principle_clause(text: str) -> str:
@@ -1421,7 +1426,7 @@ def _named_by_structure(u: Understanding, top: retrieve.Hit, corpus: Corpus) -> 
     complaint ('向谁举报' → '有权向…部门举报')."""
     if _deciding(u, top.provision.doc_key, corpus) == top.provision.id:
         return True
-    if CIVIL.search(u.text) and re.search(r"连带(赔偿)?责任", top.provision.text):
+    if CIVIL.search(u.text) and SHARED_LIABILITY.search(top.provision.text):
         return True  # a shared civil liability asked: the text that says who shares it
     return bool(COMPLAINT_WHERE.search(u.text) and COMPLAINT_OFFICE.search(top.provision.text))
 

@@ -101,8 +101,8 @@ def best_sentence(question: str, text: str) -> str:
 
 # what a question asks for → what the answering sentence looks like (a duration, a date, who, how many, measures)
 ASK_CUES: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple((re.compile(a), re.compile(b)) for a, b in (
-    (r"多久|多长时间|多长|为期|频次|频率|(隔|每)(多久|多长时间|几)|几个月|几年|几日|几天|多少天|多少年|多少日|期限|持续",
-     r"为期|[\d一二两三四五六七八九十百]+(个月|年|日|天|个工作日|工作日)|年内|日内|工作日|每(月|年|日|天|周|季度|半年)"),
+    (r"多久|多长时间|多长|为期|频次|频率|(隔|每)(多久|多长时间|几)|几个月|几年|几日|几天|多少天|多少年|多少日|期限|持续|几(个)?小时",
+     r"为期|[\d一二两三四五六七八九十百]+(个月|年|日|天|个工作日|工作日|小时)|年内|日内|工作日|每(月|年|日|天|周|季度|半年)"),
     (r"什么时候|何时|几号|截止|之前|日前|时间节点|哪天|时限|多会儿|啥时候", r"\d+月\d+日|\d+日前|月底|年底|日前|前[，。；将报]"),
     (r"谁|哪个部门|哪些部门|哪个单位|报给|报送|牵头|负责|哪些机构|哪些单位|什么机构", r"局|部门|司|机构|单位|厅"),
     (r"多少|几个|几家|几次|几项|几名|几人|比例|百分之|覆盖",
@@ -137,6 +137,38 @@ def answer_sentences(question: str, text: str, heading: str = "", n: int = 1) ->
     ranked = sorted(enumerate(sentences_), key=lambda x: score(*x), reverse=True)
     chosen = sorted(ranked[:n], key=lambda x: x[0])
     return [s for _, s in chosen]
+
+
+ASK_SPLIT = re.compile(r"[？?；;]|(?<=[吗呢])[，,]")
+ANSWER_BUDGET = 220  # characters a conclusion quotes at most (its best sentence always, whatever its length)
+
+
+def sub_questions(question: str) -> list[str]:
+    """The parts of a question that asks several things ('多久受理？评审要多久？'); [] for a single ask."""
+    parts = [p for p in ASK_SPLIT.split(question) if len(p.strip()) >= 4]
+    return parts if len(parts) > 1 else []
+
+
+def answering_sentences(question: str, text: str, budget: int = ANSWER_BUDGET) -> list[str]:
+    """The sentences of a provision that answer a question: the two best for the whole question and the best
+    for each part of one that asks several things, within a length budget, in the text's order."""
+    sentences_ = sentences(text)
+
+    def ranked(q: str) -> list[int]:
+        return sorted(range(len(sentences_)), key=lambda i: (sentence_score(q, sentences_[i]), -i), reverse=True)
+
+    whole = ranked(question)
+    picks = [whole[0]]
+    for part in sub_questions(question):
+        best = ranked(part)[0]
+        if sentence_score(part, sentences_[best]) > 0:
+            picks.append(best)
+    chosen, size = [], 0
+    for i in dict.fromkeys([*picks, *whole[1:2]]):
+        if not chosen or size + len(sentences_[i]) <= budget:
+            chosen.append(i)
+            size += len(sentences_[i])
+    return [sentences_[i] for i in sorted(chosen)]
 
 
 def quote(text: str, sentences: list[str]) -> str:

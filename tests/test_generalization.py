@@ -1815,3 +1815,23 @@ def test_a_safety_evaluation_is_work_safety_whatever_equipment_it_covers(built_h
     q = "安全评价公司给化工厂的压力容器区做安全评价，没去现场就出了假的评价报告，这家公司怎么罚"
     assert understand(q).sector == "安全生产"
     assert _lead(ask(q)) == "安全生产法/92"
+
+
+# -- the conclusion holds the answer of every part asked (sixteenth session) ---------------------------------
+
+def test_a_question_of_two_parts_gets_a_sentence_for_each():
+    from assistant.retrieve import answering_sentences, sub_questions
+
+    text = ("甲应当在三日内报告。乙应当备案。丙应当公示；公示期间不少于十五日。丁负责监督。戊负责指导。")
+    assert sub_questions("甲几天内报告？公示期多长？") == ["甲几天内报告", "公示期多长"]
+    assert sub_questions("甲几天内报告") == []
+    chosen = answering_sentences("甲几天内报告？公示期多长？", text)
+    assert "甲应当在三日内报告。" in chosen and "公示期间不少于十五日。" in chosen
+    assert chosen == sorted(chosen, key=text.index)  # in the text's order
+    assert answering_sentences("甲几天内报告？公示期多长？", text, budget=10) == ["甲应当在三日内报告。"]  # the best only
+
+
+def test_a_two_part_question_on_one_article_is_answered_whole_in_the_conclusion(built_home):
+    a = ask("车牌丢了去补办，车管所多少天内给补发？补办期间能先领个临时牌照吗，管几天？")
+    assert _lead(a) == "机动车登记规定/51"
+    assert "十五日内补发" in a.conclusion and "不超过十五日的临时" in a.conclusion
