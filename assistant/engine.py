@@ -1308,6 +1308,7 @@ def absent_laws(text: str, corpus: Corpus) -> list[str]:
 REGULATION_NAME = re.compile(r"《([^》]{2,40})》|([\u4e00-\u9fff]{4,20}条例)|([\u4e00-\u9fff]{6,20}(?:管理规定|实施细则|管理办法))|"
                              # a technical code or standard by its number ('TSG T7001', 'GB 7258', 'HJ 212')
                              r"(?<![A-Za-z])((?:TSG|GB/T|GB|HJ/T|HJ|JJG|JJF|RB/T|GA|CNAS-[A-Z]{2})\s?[A-Z]?\s?\d{2,5}(?:[.-]\d+)*)")
+LEADING_VERB = re.compile(r"^(违反|按照|依照|根据|依据|参照|对照|按|依|照)")
 NOT_A_NAME = re.compile(r"^(违反|按照|依照|根据|依据|按|依|本|该|这个|那个|有关|相关|国家)|不按|没有|没|未|不")
 
 
@@ -1318,6 +1319,7 @@ def unknown_regulations(text: str, corpus: Corpus) -> list[str]:
         name = (m.group(1) or m.group(2) or m.group(3) or m.group(4)).strip()
         if m.group(3) and NOT_A_NAME.search(name):
             continue
+        name = LEADING_VERB.sub("", name)  # '按质量管理条例': the name after the verb
         if corpus.find_document(name) is not None or any(name.endswith(a) for a in corpus.alias_index if len(a) >= 3):
             continue
         out.append(name)

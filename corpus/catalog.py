@@ -49,6 +49,11 @@ AUTHORITY_BASIS: dict[str, str] = _CATALOG["authority_basis"]
 CASE_SECTORS: dict[str, list[str]] = _CATALOG["case_sectors"]  # index sector → words filing a case under it
 
 
+TAIL_MIN = 5  # characters of a title's tail that name its document ('质量管理条例'; not '管理条例')
+TAIL_KIND = re.compile(r"(条例|办法|规定|细则|准则|补充要求)$")  # laws are named by laws.db's names and aliases
+TAIL_BOUNDARY = re.compile(r"(?:(?<![\u4e00-\u9fff])|(?<=[按依据照反的和及与、对]))")  # before a tail naming a text
+
+
 def short_name(title: str) -> str:
     """'中华人民共和国特种设备安全法' → '特种设备安全法'; strips 《》 and version suffixes like (2019-04-23)."""
     title = title.strip().strip("《》")

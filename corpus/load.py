@@ -10,7 +10,7 @@ from pathlib import Path
 
 from corpus import config
 from corpus.cases import load_cases
-from corpus.catalog import ALIASES, DEFAULT_LAWS, MISSION_DOCUMENTS, short_name
+from corpus.catalog import ALIASES, DEFAULT_LAWS, MISSION_DOCUMENTS, TAIL_KIND, TAIL_MIN, short_name
 from corpus.files import SUFFIXES, IngestError, load_file
 from corpus.laws import load_laws
 from corpus.models import CaseRecord, Document, PenaltyRecord, Provision
@@ -48,9 +48,22 @@ class Corpus:
                 out.setdefault(name, key)
         return out
 
+    @functools.cached_property
+    def title_tails(self) -> dict[str, str]:
+        """A regulation's or rule's title cut short from the front ('质量管理条例' for 建设工程质量管理条例), when it is
+        the tail of one document's title only; such a name counts only after a boundary (TAIL_BOUNDARY), so that
+        '医疗器械监督管理条例' never names another text that ends in '监督管理条例'."""
+        count: dict[str, set[str]] = {}
+        for key, doc in self.documents.items():
+            for name in {key, short_name(doc.title)}:
+                for i in range(1, len(name) - TAIL_MIN + 1):
+                    if TAIL_KIND.search(name[i:]):
+                        count.setdefault(name[i:], set()).add(key)
+        return {t: next(iter(keys)) for t, keys in count.items() if len(keys) == 1 and t not in self.alias_index}
+
     def find_document(self, name: str) -> Document | None:
         name = name.strip().strip("《》")
-        key = self.alias_index.get(name) or self.alias_index.get(short_name(name))
+        key = self.alias_index.get(name) or self.alias_index.get(short_name(name)) or self.title_tails.get(name)
         return self.documents.get(key) if key else None
 
     def article(self, doc_key: str, number: int | str, suffix: int = 0) -> Provision | None:

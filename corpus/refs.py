@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from corpus.asks import BRACKET_YEAR
+from corpus.catalog import TAIL_BOUNDARY
 from corpus.numerals import NUMBER, cn_to_int
 
 if TYPE_CHECKING:
@@ -59,7 +60,9 @@ def _num(text: str | None) -> int | None:
 def _name_pattern(corpus: Corpus) -> re.Pattern:
     names = sorted(corpus.alias_index, key=len, reverse=True)
     names = [n for n in names if len(n) >= 2]
-    return re.compile("《?(" + "|".join(map(re.escape, names)) + ")》?")
+    tails = sorted(corpus.title_tails, key=len, reverse=True)  # only after a boundary ('按质量管理条例第六十五条')
+    return re.compile("《?(" + "|".join(map(re.escape, names)) + ")》?|" + TAIL_BOUNDARY.pattern + "《?(" +
+                      "|".join(map(re.escape, tails)) + ")》?")
 
 
 
@@ -72,7 +75,7 @@ def find_references(text: str, corpus: Corpus, bare_numbers: bool = False) -> li
         object.__setattr__(corpus, "_name_pattern", pat)
     out: list[Ref] = []
     for m in pat.finditer(text):
-        name = m.group(1)
+        name = m.group(1) or m.group(2)
         tail = TAIL.match(text, m.end())
         if tail and tail.group(0).strip():
             article, suffix, para, item, bare_item = tail.groups()
@@ -84,7 +87,7 @@ def find_references(text: str, corpus: Corpus, bare_numbers: bool = False) -> li
         else:
             continue
         try:
-            out.append(_ref(text, m.start(), end, name, corpus.alias_index.get(name), (article, suffix, para, item)))
+            out.append(_ref(text, m.start(), end, name, corpus.alias_index.get(name) or corpus.title_tails.get(name), (article, suffix, para, item)))
         except ValueError:
             continue
     return out + _following(text, out)
@@ -142,4 +145,8 @@ def named_documents(text: str, corpus: Corpus) -> set[str]:
             continue
         out.add(corpus.alias_index[name])
         text = text.replace(name, "")
+    for tail in sorted(corpus.title_tails, key=len, reverse=True):  # '按质量管理条例' names 建设工程质量管理条例
+        if tail in text and re.search(TAIL_BOUNDARY.pattern + re.escape(tail), text):
+            out.add(corpus.title_tails[tail])
+            text = text.replace(tail, "")
     return out

@@ -1835,3 +1835,19 @@ def test_a_two_part_question_on_one_article_is_answered_whole_in_the_conclusion(
     a = ask("车牌丢了去补办，车管所多少天内给补发？补办期间能先领个临时牌照吗，管几天？")
     assert _lead(a) == "机动车登记规定/51"
     assert "十五日内补发" in a.conclusion and "不超过十五日的临时" in a.conclusion
+
+
+def test_a_title_cut_short_from_the_front_names_its_document(c):
+    from corpus.refs import find_references, named_documents
+
+    assert c.title_tails.get("质量管理条例") == "建设工程质量管理条例"
+    assert "管理条例" not in c.title_tails  # shared by several texts: names none
+    assert named_documents("依环境监测条例第四十四条处罚", c) == {"生态环境监测条例"}
+    assert [r.doc_key for r in find_references("依环境监测条例第四十四条处罚", c)] == ["生态环境监测条例"]
+    assert named_documents("兽药质量管理条例", c) == set()  # a longer name is another text
+
+
+def test_a_question_naming_a_text_by_its_tail_is_not_declined(built_home):
+    a = ask("照质量管理条例，监理公司把不合格的钢筋签字放行了，罚多少")
+    assert not a.declined and _lead(a).startswith("建设工程质量管理条例/")
+    assert ask("按医疗器械监督管理条例，检验机构出假报告怎么罚").declined  # a text the corpus does not hold
