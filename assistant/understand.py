@@ -240,6 +240,8 @@ INSPECTED = re.compile(r"(?<!被)(检查|抽查|核查|查处|督查|巡查|监�
 MADE_INTO = re.compile(r"(改装|改造|改|拼装|做|变|当)成(了)?[^，。？]{0,3}$")
 # '不让/阻挠/殴打 X': X is the one obstructed (an inspector), not the actor
 OBSTRUCTED = re.compile(r"(不让|不许|不准|拒绝|阻挠|阻碍|阻止|拦住|拦着|殴打|推搡|威胁|辱骂|围攻|刁难|欺骗|糊弄|应付|躲着)$")
+# '把执法人员挡在门外': shut out by what follows them
+OBSTRUCTED_AFTER = re.compile(r"^[^，。？]{0,2}(挡|拦|关|堵|锁|晾)在[^，。？]{0,4}(门外|外面|外头|门口)|^[^，。？]{0,3}(赶走|轰走|轰出|拒之门外)")
 # '对该委托单位应当如何处罚': the party the question asks about
 # …or the subject of the clause that asks for the penalty ('卖这台锅炉的商家归哪儿监管，怎么处罚')
 ASKED_ABOUT = (re.compile(r"对(这家|该|这个|这位|这名|此|其)?([^，。？；]{1,16}?)(应当?|要|该|会)?((怎么|如何|怎样)(罚|处罚|处理|处分|追究|问责)|"
@@ -410,7 +412,8 @@ def detect_who(text: str) -> tuple[str | None, str | None]:
         before = body[max(0, m.start() - 5):m.start()]
         given = (GIVEN_TO.search(body[max(0, m.start() - 12):m.start()]) and GIFT.search(body[m.end():])) \
             or GIFT_TO.search(body[max(0, m.start() - 16):m.start()])
-        if BENEFICIARY.search(before) or OBSTRUCTED.search(before) or INSPECTED.search(before) or given \
+        if BENEFICIARY.search(before) or OBSTRUCTED.search(before) or OBSTRUCTED_AFTER.match(body[m.end():]) \
+                or INSPECTED.search(before) or given \
                 or any(p.start() < m.start() and m.end() <= p.end() for p in places) \
                 or MADE_INTO.search(body[max(0, m.start() - 8):m.start()]) or PAID_AFTER.search(body[m.end():]) \
                 or (a.family == "机构" and ASSESSED.search(body[m.end():])) \

@@ -1851,3 +1851,17 @@ def test_a_question_naming_a_text_by_its_tail_is_not_declined(built_home):
     a = ask("照质量管理条例，监理公司把不合格的钢筋签字放行了，罚多少")
     assert not a.declined and _lead(a).startswith("建设工程质量管理条例/")
     assert ask("按医疗器械监督管理条例，检验机构出假报告怎么罚").declined  # a text the corpus does not hold
+
+
+@pytest.mark.parametrize("q,lead", [
+    ("饮料厂往饮料里偷偷加了降糖药，怎么罚", "食品安全法/123"),  # a medicine put into food
+    ("一辆超过报废年限的摩托车还在路上跑，交警怎么处理", "道路交通安全法/100"),  # past its scrapping age
+    ("锅炉被查封了，厂里把贴着封条的那台拉走藏到别的车间，怎么罚", "特种设备安全法/95"),  # a sealed thing moved
+    ("加油站的加油机改过主板，加一百升少给三升，怎么处理", "计量法/27"),  # a rigged instrument
+])
+def test_everyday_words_for_statutory_conducts(built_home, q, lead):
+    assert _lead(ask(q)) == lead
+
+
+def test_officials_shut_out_are_not_who_acted():
+    assert detect_who("化工厂把来检查的执法人员挡在门口不让进车间")[0] != "国家机关工作人员"
