@@ -1865,3 +1865,15 @@ def test_everyday_words_for_statutory_conducts(built_home, q, lead):
 
 def test_officials_shut_out_are_not_who_acted():
     assert detect_who("化工厂把来检查的执法人员挡在门口不让进车间")[0] != "国家机关工作人员"
+
+
+def test_words_of_another_conduct_inside_a_noun_or_a_count_are_no_conduct():
+    assert understand("跨两个以上省份的食品安全事故由哪一级部门调查").conduct != "多处执业"
+    assert understand("锅炉装好三个月了，安装单位一直没把监督检验证明交给我们厂").conduct != "未经监督检验"
+    assert "特种设备事故" not in expand("饭店出了食物中毒事故，谁来调查")  # a food accident is no equipment accident
+    assert detect_who("某检测公司受两家化工厂委托做自行监测，编造了监测数据")[0] != "排污单位"  # the client
+
+
+def test_a_document_not_handed_over_is_not_an_uninspected_installation(built_home):
+    a = ask("锅炉装好三个月了，安装单位一直没把监督检验证明和技术资料交给我们厂，催了也不给，怎么处罚安装单位")
+    assert _lead(a) == "特种设备安全法/78"
