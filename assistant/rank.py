@@ -343,8 +343,9 @@ NAMED_LAW = re.compile(r"《([^》]+)》")
 
 def _deferring_yields(cands: list[Candidate], corpus: Corpus) -> list[Candidate]:
     """A top entry whose paragraph defers its sanction to other laws yields to a near entry of another document
-    that does not contradict the actor and either is one of the laws it names (within the wider margin: the text
-    itself says that law applies) or says the conduct the question names (its thesaurus key)."""
+    that does not contradict the actor and either is one of the laws it names or the special text precedence put
+    it over (within the wider margin: the text itself says other laws apply) or says the conduct the question
+    names (its thesaurus key)."""
     from corpus.catalog import short_name
 
     text = corpus.provisions[cands[0].entry.penalty_id].text if cands else ""
@@ -356,7 +357,7 @@ def _deferring_yields(cands: list[Candidate], corpus: Corpus) -> list[Candidate]
     def fits(c: Candidate) -> bool:
         if c.entry.doc_key == top.entry.doc_key or c.features["actor"] < 0 or c.features["sector"] <= -1:
             return False  # (sector −0.3: a sector's own text, its sector not named in the question — not contradicted)
-        if c.entry.doc_key in named:
+        if c.entry.doc_key in named or c.features.get("superseded"):  # …or the special text it was put over
             return top.score - c.score <= IMPLEMENTED_MARGIN
         return c.features.get("conduct", 0.0) > 0 and top.score - c.score <= CONDUCT_MARGIN
 

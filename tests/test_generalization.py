@@ -1877,3 +1877,13 @@ def test_words_of_another_conduct_inside_a_noun_or_a_count_are_no_conduct():
 def test_a_document_not_handed_over_is_not_an_uninspected_installation(built_home):
     a = ask("锅炉装好三个月了，安装单位一直没把监督检验证明和技术资料交给我们厂，催了也不给，怎么处罚安装单位")
     assert _lead(a) == "特种设备安全法/78"
+
+
+def test_a_general_text_that_defers_to_other_laws_yields_to_the_special_one(built_home):
+    # 消费者权益保护法56 applies only where no other law sets the penalty; 产品质量法50 sets it
+    assert _lead(ask("建材店把以次充好的水管当好货卖，货值四万多，怎么罚")) == "产品质量法/50"
+    assert _lead(ask("小卖部把以次充好的插线板当正品卖，已经卖了两万块，怎么罚")) == "产品质量法/50"
+
+
+def test_obstructing_an_inspection_in_other_words():
+    assert understand("化工厂以各种理由阻挠环保执法人员进入车间").conduct == "拒绝检查"
