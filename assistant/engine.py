@@ -828,6 +828,7 @@ def answer_scenario(u: Understanding, s: Scenario, corpus: Corpus, today: date |
         unit_u = replace(u, actor=None) if pid else u
         conclusion = _scenario_conclusion(unit_u, s, past, records, cites, corpus) + (
             _personal_text(pid, cites, corpus) if pid else "")
+    conclusion += _asked_beyond(u, s, corpus)
     lines = ["### 结论", conclusion, ""]
     if s.criminal and asks_crime(u.text):  # "够刑事吗？哪个罪": the criminal provisions come first
         lines += ["### 刑事责任", *_crime_lines(u, s.criminal, cites, corpus)]
@@ -887,7 +888,29 @@ def _scenario_conclusion(u: Understanding, s: Scenario, past: Scenario | None, r
                 f"{_lighter_text(old_records, records)}")
     summary = summarize(records, u.actor, u.aggravated)
     return f"{s.title}的，依据{penalty_refs}" + (f"（行为见{item_refs}）" if item_refs else "") + \
-        (f"：{summary}。" if summary else "。")
+        (f"：{_by_whom(u, records)}{summary}。" if summary else "。")
+
+
+def _by_whom(u: Understanding, records: list[PenaltyRecord]) -> str:
+    """'由公安机关交通管理部门': who imposes the sanction, as its text names it, when the question asks who."""
+    if not AUTHORITY_ASK.search(u.text):
+        return ""
+    names = list(dict.fromkeys(r.authority for r in records if r.authority))
+    return f"由{'、'.join(names)}" if names else ""
+
+
+# a time or a way of counting asked beside the penalty ('按日连续处罚从哪天起算', '罚款怎么计算')
+ASKS_WHEN_HOW = re.compile(r"(从|自)(哪天|何时|什么时候|哪一天)|起算|(怎么|如何)(算|计算)|按什么|多少天|多长时间|多久|几年|几天|几日")
+SAYS_WHEN_HOW = re.compile(r"次日|之日起|起计算|原罚款数额|[\d一二两三四五六七八九十百]+(个月|年|日|天|个工作日|工作日|小时)|倍")
+
+
+def _asked_beyond(u: Understanding, s: Scenario, corpus: Corpus) -> str:
+    """The penalty article's own sentence on the time or the way of counting asked, quoted verbatim."""
+    if not ASKS_WHEN_HOW.search(u.text) or not s.penalty or s.penalty[0] not in corpus.provisions:
+        return ""
+    art = corpus.provisions.get(corpus.provisions[s.penalty[0]].article_id)
+    best = retrieve.answering_sentences(u.text, art.text, budget=0)[0] if art else ""
+    return f"条文原文：“{best}”" if SAYS_WHEN_HOW.search(best) else ""
 
 
 def _crime_lines(u: Understanding, criminal: tuple[str, ...], cites: Citations, corpus: Corpus) -> list[str]:

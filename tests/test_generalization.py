@@ -1887,3 +1887,14 @@ def test_a_general_text_that_defers_to_other_laws_yields_to_the_special_one(buil
 
 def test_obstructing_an_inspection_in_other_words():
     assert understand("化工厂以各种理由阻挠环保执法人员进入车间").conduct == "拒绝检查"
+
+
+def test_a_penalty_conclusion_names_who_imposes_it_when_asked(built_home):
+    a = ask("监测公司篡改监测数据，依监测条例归哪个部门来罚？")
+    assert "由生态环境主管部门" in a.conclusion
+    assert "由生态环境主管部门" not in ask("监测公司篡改监测数据，依监测条例罚多少？").conclusion  # not asked
+
+
+def test_a_penalty_conclusion_quotes_the_time_or_count_asked(built_home):
+    a = ask("排污企业拒不改正继续超标排放，按日连续处罚的天数从什么时候开始算？")
+    assert "次日起" in a.conclusion and "条文原文" in a.conclusion
