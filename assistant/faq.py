@@ -14,6 +14,7 @@ from assistant.public import PUBLIC_FAQ, FaqEntry, classify_public, denial
 from assistant.understand import Understanding
 from corpus.asks import PENALTY_QUESTION, alternatives
 from corpus.load import Corpus
+from corpus.models import Provision
 from corpus.refs import Ref
 from index.errors import SearchFailed
 
@@ -82,21 +83,30 @@ def _faq_answer(u: Understanding, corpus: Corpus, topic: FaqEntry, lead: str | N
     """The topic's channel and lead sentence, its provisions on point: the retrieval's lead first when it is one
     of them, else the question's own sector's text first."""
     cites = Citations(corpus)
-    lines = [f"### {topic.title}", topic.lead]
-    if topic.channel:
-        lines.insert(1, f"**{topic.channel}**")
     provisions = _sector_first(topic.on_point(u.text), u.sector)
     # a question in the topic's own terms ('去哪里查') is answered in the topic's order; otherwise the
     # retrieval's lead goes first when it is one of the topic's provisions
     if lead in topic.provisions and not (topic.asks and re.search(topic.asks, u.text)):
         provisions = [lead, *(p for p in provisions if p != lead)]
+    conclusion = _faq_conclusion(u, topic, corpus.provisions[provisions[0]], cites)
+    lines = [f"### {topic.title}", conclusion]
+    if topic.channel:
+        lines.insert(1, f"**{topic.channel}**")
     for pid in provisions:
         p = corpus.provisions[pid]
         lines.append(f"- {cites.ref(pid, '公众咨询')}：“{retrieve.best_sentence(u.text + topic.title, p.text)}”")
     lines += ["", "### 引用条文", *quote_lines(cites, corpus), "---", f"*{PUBLIC_DISCLAIMER}*"]
-    return Answer(question=u.text, markdown="\n".join(lines), intent=f"faq:{topic.key}", conclusion=topic.lead,
+    return Answer(question=u.text, markdown="\n".join(lines), intent=f"faq:{topic.key}", conclusion=conclusion,
                   citations=cites.items, confidence=0.8 if topic_hits(topic, u.text) >= 2 else 0.45, mode="public",
                   lead=provisions[0], route="faq")
+
+
+def _faq_conclusion(u: Understanding, topic: FaqEntry, first: Provision, cites: Citations) -> str:
+    """The topic's plain-words lead, then what its first provision says on the question, verbatim (the
+    office, the time limit, the amount the question asks)."""
+    said = retrieve.quote(first.text, retrieve.answering_sentences(u.text + topic.title, first.text, budget=160))
+    lead = re.sub(r"[；;，,]?\s*相关规定如下[：:]?$", "", topic.lead).rstrip("：:；;。")
+    return f"{lead}。依据{cites.ref(first.id, '公众咨询')}：{said}"
 
 
 def _sector_first(provisions: list[str], sector: str | None) -> list[str]:

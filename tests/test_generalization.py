@@ -1898,3 +1898,9 @@ def test_a_penalty_conclusion_names_who_imposes_it_when_asked(built_home):
 def test_a_penalty_conclusion_quotes_the_time_or_count_asked(built_home):
     a = ask("排污企业拒不改正继续超标排放，按日连续处罚的天数从什么时候开始算？")
     assert "次日起" in a.conclusion and "条文原文" in a.conclusion
+
+
+def test_a_public_answer_quotes_what_its_first_provision_says_on_the_question(built_home):
+    a = ask("网店卖给我的零食不符合食品安全标准，赔偿最少能拿多少钱？", mode="public")
+    assert a.route == "faq" and "一千元" in a.conclusion  # the text's own floor, not only the topic's summary
+    assert "相关规定如下" not in a.conclusion
