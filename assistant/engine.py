@@ -1683,7 +1683,8 @@ def _rule_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> l
     duty = _duty_time_first(u.text)
     d = DUTY_FIRST.search(u.text)
     period = u.intent == "fact" and bool(d) and not PENALTY_QUESTION.search(u.text) and not _sanction_length(u.text, d)
-    if u.intent == "penalty" or not (duty or period or PERMISSION.search(u.text)) or not hits \
+    allowed = PERMISSION.search(u.text) and not KEEPS_LICENCE.search(u.text)  # '驾照还能保住吗': a sanction asked
+    if u.intent == "penalty" or not (duty or period or allowed) or not hits \
             or (u.intent == "authority" and not PERMISSION.search(_authority_sentence(u.text))):
         return hits
 
@@ -1700,6 +1701,8 @@ def _rule_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> l
     return _promote(u, hits, lambda h: not sanctions(h), 3, RERANK_MARGIN)
 
 
+KEEPS_LICENCE = re.compile(r"(驾驶证|驾照|执照|资质|证书|许可证|资格)[^，。？]{0,6}(还能|能不能|能|可以|会不会)[^，。？]{0,4}"
+                           r"(保住|保得住|留住|留着|继续用|不被吊销|保留)")
 PERIOD_TEXT = re.compile(r"[一二两三四五六七八九十百0-9０-９]+个?(工作日|日|天|小时|个月|月|年)(内|以内|前|以前)")
 
 

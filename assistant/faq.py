@@ -69,6 +69,9 @@ def _retrieval_beats(ans: Answer, topic: FaqEntry, u: Understanding, corpus: Cor
     or the topic shares only one word with the question."""
     if ans.lead in topic.provisions:
         return False  # the topic answers, led by that provision
+    if _other_field(topic, u, corpus) and corpus.provisions[ans.lead].doc_key in _own_documents(u):
+        return True  # '年检标志撕坏了去哪补': a topic on labs' marks does not answer a car owner
+
     def fit(pid: str) -> float:
         text = corpus.provisions[pid].text
         return max(retrieve.overlap(u.text, text), retrieve.overlap(u.expanded, text))
@@ -99,6 +102,18 @@ def _faq_answer(u: Understanding, corpus: Corpus, topic: FaqEntry, lead: str | N
     return Answer(question=u.text, markdown="\n".join(lines), intent=f"faq:{topic.key}", conclusion=conclusion,
                   citations=cites.items, confidence=0.8 if topic_hits(topic, u.text) >= 2 else 0.45, mode="public",
                   lead=provisions[0], route="faq")
+
+
+def _own_documents(u: Understanding) -> set[str]:
+    from corpus.knowledge import sectors
+
+    return {d for s in sectors() if s.name == u.sector for d in s.documents}
+
+
+def _other_field(topic: FaqEntry, u: Understanding, corpus: Corpus) -> bool:
+    """The question is about a field (its sector) none of whose texts the topic cites."""
+    own = _own_documents(u)
+    return bool(own) and not any(corpus.provisions[p].doc_key in own for p in topic.provisions if p in corpus.provisions)
 
 
 def _faq_conclusion(u: Understanding, topic: FaqEntry, first: Provision, cites: Citations) -> str:

@@ -1904,3 +1904,14 @@ def test_a_public_answer_quotes_what_its_first_provision_says_on_the_question(bu
     a = ask("网店卖给我的零食不符合食品安全标准，赔偿最少能拿多少钱？", mode="public")
     assert a.route == "faq" and "一千元" in a.conclusion  # the text's own floor, not only the topic's summary
     assert "相关规定如下" not in a.conclusion
+
+
+@pytest.mark.parametrize("mode", ["officer", "public"])
+def test_a_lost_or_torn_car_paper_is_a_replacement_asked(built_home, mode):
+    a = ask("挡风玻璃上的年检贴纸掉了，在哪能补一张？", mode=mode)
+    assert not a.declined and _lead(a) == "机动车登记规定/57"
+    assert _lead(ask("行驶证被小孩撕坏了，去哪补办？", mode=mode)).startswith("机动车登记规定/")
+
+
+def test_keeping_a_licence_asks_the_sanction_not_a_permission(built_home):
+    assert _lead(ask("撞了人就跑的司机，驾照还能保住吗")) in ("道路交通安全法/101", "道路交通安全法/99")
