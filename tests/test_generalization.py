@@ -1915,3 +1915,8 @@ def test_a_lost_or_torn_car_paper_is_a_replacement_asked(built_home, mode):
 
 def test_keeping_a_licence_asks_the_sanction_not_a_permission(built_home):
     assert _lead(ask("撞了人就跑的司机，驾照还能保住吗")) in ("道路交通安全法/101", "道路交通安全法/99")
+
+
+def test_a_local_discretion_benchmark_is_not_held(built_home):
+    assert ask("湖南省住建厅对工程质量违法的行政处罚裁量基准里，罚款分几档？").declined
+    assert not ask("行政处罚裁量基准要不要向社会公布？").declined  # 行政处罚法 says benchmarks are made public
