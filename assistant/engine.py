@@ -899,7 +899,7 @@ def _by_whom(u: Understanding, records: list[PenaltyRecord]) -> str:
     return f"由{'、'.join(names)}" if names else ""
 
 
-# a time or a way of counting asked beside the penalty ('按日连续处罚从哪天起算', '罚款怎么计算')
+# a time or a way of counting asked beside the penalty (from which day a daily fine runs, how a fine is counted)
 ASKS_WHEN_HOW = re.compile(r"(从|自)(哪天|何时|什么时候|哪一天)|起算|(怎么|如何)(算|计算)|按什么|多少天|多长时间|多久|几年|几天|几日")
 SAYS_WHEN_HOW = re.compile(r"次日|之日起|起计算|原罚款数额|[\d一二两三四五六七八九十百]+(个月|年|日|天|个工作日|工作日|小时)|倍")
 
@@ -1342,7 +1342,7 @@ def unknown_regulations(text: str, corpus: Corpus) -> list[str]:
         name = (m.group(1) or m.group(2) or m.group(3) or m.group(4)).strip()
         if m.group(3) and NOT_A_NAME.search(name):
             continue
-        name = LEADING_VERB.sub("", name)  # '按质量管理条例': the name after the verb
+        name = LEADING_VERB.sub("", name)  # '依…管理条例': the name after the verb
         if corpus.find_document(name) is not None or any(name.endswith(a) for a in corpus.alias_index if len(a) >= 3):
             continue
         out.append(name)
@@ -1683,7 +1683,7 @@ def _rule_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> l
     duty = _duty_time_first(u.text)
     d = DUTY_FIRST.search(u.text)
     period = u.intent == "fact" and bool(d) and not PENALTY_QUESTION.search(u.text) and not _sanction_length(u.text, d)
-    allowed = PERMISSION.search(u.text) and not KEEPS_LICENCE.search(u.text)  # '驾照还能保住吗': a sanction asked
+    allowed = PERMISSION.search(u.text) and not KEEPS_LICENCE.search(u.text)  # keeping one's licence: a sanction asked
     if u.intent == "penalty" or not (duty or period or allowed) or not hits \
             or (u.intent == "authority" and not PERMISSION.search(_authority_sentence(u.text))):
         return hits

@@ -232,7 +232,7 @@ BENEFICIARY = re.compile(r"((为|给|替|帮)(了)?|(收|拿|收受|接受)了?)
                          r"我们(的|家|这)?(好?[几两三四五]个)?|我家|好?[几两三四五]个)?$")
 # ('收了检测公司送的钱': the giver; '帮我家两栋楼修锅炉': the one served)
 # '受化工厂之托做检测', '受X的委托': the client that engaged someone is not the one who acted
-CLIENT = re.compile(r"(受|接受|应)了?(多|几|两|三|一|某|这|该|那)?(家|个|位)?$")  # "受多家排污企业委托"
+CLIENT = re.compile(r"(受|接受|应)了?(多|几|两|三|一|某|这|该|那)?(家|个|位)?$")  # "受几家化工厂委托": still the client
 CLIENT_AFTER = re.compile(r"^的?(委托|邀请|聘请|委派)")
 # '抽查那家实验室时…': the one inspected is not the one who acted
 INSPECTED = re.compile(r"(?<!被)(检查|抽查|核查|查处|督查|巡查|监督检查)了?$")

@@ -60,7 +60,7 @@ def _num(text: str | None) -> int | None:
 def _name_pattern(corpus: Corpus) -> re.Pattern:
     names = sorted(corpus.alias_index, key=len, reverse=True)
     names = [n for n in names if len(n) >= 2]
-    tails = sorted(corpus.title_tails, key=len, reverse=True)  # only after a boundary ('按质量管理条例第六十五条')
+    tails = sorted(corpus.title_tails, key=len, reverse=True)  # only after a boundary ('依…管理条例第N条')
     return re.compile("《?(" + "|".join(map(re.escape, names)) + ")》?|" + TAIL_BOUNDARY.pattern + "《?(" +
                       "|".join(map(re.escape, tails)) + ")》?")
 
@@ -145,7 +145,7 @@ def named_documents(text: str, corpus: Corpus) -> set[str]:
             continue
         out.add(corpus.alias_index[name])
         text = text.replace(name, "")
-    for tail in sorted(corpus.title_tails, key=len, reverse=True):  # '按质量管理条例' names 建设工程质量管理条例
+    for tail in sorted(corpus.title_tails, key=len, reverse=True):  # '依…质量管理条例' names 建设工程质量管理条例
         if tail in text and re.search(TAIL_BOUNDARY.pattern + re.escape(tail), text):
             out.add(corpus.title_tails[tail])
             text = text.replace(tail, "")
