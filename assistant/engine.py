@@ -48,7 +48,7 @@ from corpus.conduct import (
 )
 from corpus.config import calibration_enabled
 from corpus.history import in_force_on, renumber_note
-from corpus.knowledge import index_sector, scope, sector_of_document, sectors
+from corpus.knowledge import index_sector, scope, sector_documents, sector_of_document, sectors
 from corpus.load import Corpus, load_corpus, missing_corpus_warning
 from corpus.models import REPEALED, PenaltyRecord
 from corpus.numerals import int_to_cn
@@ -331,7 +331,7 @@ def _principle_documents(a: Asked, rule: str | None = None) -> list[str]:
     """行政处罚法, and a law of the question's sector that has its own chapter of general liability rules (生态环境
     法典's time bar and law in time): the special rule 行政处罚法 itself defers to ('法律另有规定的除外'); and the
     text of the rule the question names (a traffic fine's own payment rule)."""
-    own = [d for s in sectors() if s.name == a.u.sector for d in s.documents if d in a.corpus.documents
+    own = [d for d in sector_documents(a.u.sector) if d in a.corpus.documents
            and any(GENERAL_PART in p.chapter for p in a.corpus.provisions.values() if p.doc_key == d)]
     named = [a.corpus.provisions[rule].doc_key] if rule else []
     return list(dict.fromkeys(["行政处罚法", *own, *named]))
@@ -909,7 +909,7 @@ def _asked_beyond(u: Understanding, s: Scenario, corpus: Corpus) -> str:
     if not ASKS_WHEN_HOW.search(u.text) or not s.penalty or s.penalty[0] not in corpus.provisions:
         return ""
     art = corpus.provisions.get(corpus.provisions[s.penalty[0]].article_id)
-    best = retrieve.answering_sentences(u.text, art.text, budget=0)[0] if art else ""
+    best = retrieve.answer_sentences(u.text, art.text)[0] if art else ""
     return f"条文原文：“{best}”" if SAYS_WHEN_HOW.search(best) else ""
 
 
@@ -1611,7 +1611,7 @@ def _structural_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus
     else:
         return hits
     arts = [p for p in map(corpus.provisions.get, found) if _in_force_then(u, corpus.documents[p.doc_key])]
-    docs = {d for s in sectors() if s.name == u.sector for d in s.documents}
+    docs = set(sector_documents(u.sector))
     own = [p for p in arts if p.doc_key in docs]
     arts = own or ([p for p in arts if sector_of_document(p.doc_key) == "综合"] if general else [])
     if not arts:

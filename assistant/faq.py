@@ -105,9 +105,9 @@ def _faq_answer(u: Understanding, corpus: Corpus, topic: FaqEntry, lead: str | N
 
 
 def _own_documents(u: Understanding) -> set[str]:
-    from corpus.knowledge import sectors
+    from corpus.knowledge import sector_documents
 
-    return {d for s in sectors() if s.name == u.sector for d in s.documents}
+    return set(sector_documents(u.sector))
 
 
 def _other_field(topic: FaqEntry, u: Understanding, corpus: Corpus) -> bool:

@@ -201,6 +201,11 @@ def sectors() -> tuple[Sector, ...]:
     return out
 
 
+def sector_documents(name: str | None) -> tuple[str, ...]:
+    """The documents of one sector (sectors.yaml `documents`), in their listed order; () for no or an unknown sector."""
+    return tuple(d for s in sectors() if s.name == name for d in s.documents)
+
+
 @functools.cache
 def faq_topics() -> tuple[FaqEntry, ...]:
     data = load_file("faq.yaml")
