@@ -42,6 +42,7 @@ from corpus.asks import (
 from corpus.conduct import (
     RANK,
     SHARED_LIABILITY,
+    catalogue,
     complaint_articles,
     deciding_articles,
     shared_liability_articles,
@@ -203,7 +204,8 @@ def _prepare(a: Asked) -> None:
     if sess is not None:
         _merge_follow_up(u, sess)
     a.refs = [r for r in find_references(u.text, corpus, bare_numbers=True)
-              if not (r.doc_key in PLAN_KEYS and "第" not in r.raw)]  # '行动方案分几部分' names no item
+              if not (r.doc_key in PLAN_KEYS and "第" not in r.raw)  # '行动方案分几部分' names no item
+              and not _background_ref(u, r, corpus)]
     unknown = unknown_law_refs(u.text, corpus)
     if u.intent != "plan":  # '方案里是否部署某部条例的立法' asks about the plan, not that regulation
         unknown += [(n, n) for n in unknown_regulations(u.text, corpus)]
@@ -211,6 +213,14 @@ def _prepare(a: Asked) -> None:
         unknown = [(n, n) for n in absent_laws(u.text, corpus)]
     unknown += [(n, n) for n in catalogued_but_absent(u.text, corpus) if (n, n) not in unknown]
     a.unknown = [(n, raw) for n, raw in unknown if not _quoted_by_named(n, u.text, corpus)]
+
+
+def _background_ref(u: Understanding, ref: Ref, corpus: Corpus) -> bool:
+    """An old article number cited as the background of a question that asks how the conduct is punished under
+    another text named after it ('按2021版第十四条所说的情形，依特种设备安全法该怎么罚'): the conduct is asked."""
+    if not (OLD_VERSION.search(u.text) and PENALTY_ASK.search(u.text)):
+        return False
+    return any(k != ref.doc_key for k in named_documents(u.text[ref.end:], corpus))
 
 
 def _quoted_by_named(name: str, text: str, corpus: Corpus) -> bool:
@@ -1117,9 +1127,21 @@ def build_sub(corpus: Corpus, old_ids: list[str], new_doc: str) -> Corpus:
     return view
 
 
+PENALTY_BEFORE = re.compile(r"(罚则|处罚|罚款|罚)[^，。？]{0,3}$")
+PENALTY_AFTER = re.compile(r"^[^，。？]{0,2}(处罚|罚|处理)")
+
+
+def _asks_counterpart(text: str) -> bool:
+    """Where an article now lives is asked ('现在对应哪条', '变成第几条'), not which article sanctions ('罚则是哪一条',
+    '按哪条处罚')."""
+    def sanction(m: re.Match) -> bool:
+        return bool(PENALTY_BEFORE.search(text[:m.start()]) or PENALTY_AFTER.search(text[m.end():]))
+    return any(not (m.group() in ("哪条", "哪一条", "第几条") and sanction(m)) for m in COUNTERPART.finditer(text))
+
+
 def answer_counterpart(u: Understanding, ref: Ref, corpus: Corpus) -> Answer | None:
     """'大气法112条对应法典哪条' / '旧版第二十六条如今是第几条': lead with where the text now is."""
-    if not COUNTERPART.search(u.text):
+    if not _asks_counterpart(u.text):
         return None
     ids, how = _counterparts(corpus, ref, u.text)
     if not ids:
@@ -1139,6 +1161,8 @@ def answer_counterpart(u: Understanding, ref: Ref, corpus: Corpus) -> Answer | N
     conclusion = f"{old_text}的内容现为{cites.ref(new.id, '现行条文')}（{label}）：“{retrieve.answer_sentences(u.text, new.text)[0]}”"
     lines = ["### 结论", conclusion, ""]
     recs = [r for r in corpus.penalties_for(new.id) or corpus.penalties_for(new.article_id) if r.kind == "处罚"]
+    if not recs and PENALTY_QUESTION.search(u.text):  # a duty's new place and its 罚则 asked: the breach's sanction
+        recs = _sanctions_of_duty(corpus, new.article_id)
     if recs:
         lines += ["### 现行罚则", *penalty_table(recs, cites), ""]
     before = [r for r in corpus.penalties_for(old.article_id) if r.kind == "处罚"] if old and how == "superior" else []
@@ -1153,6 +1177,12 @@ def answer_counterpart(u: Understanding, ref: Ref, corpus: Corpus) -> Answer | N
                  notice="" if how in ("confirmed", "superior") else f"条文对应关系{label}，请核对")
     _finish(ans, lines, cites, corpus, [])
     return ans
+
+
+def _sanctions_of_duty(corpus: Corpus, article_id: str) -> list[PenaltyRecord]:
+    """The penalty records of the articles whose conduct is a breach of an obligation article ('违反本办法第十五条')."""
+    pids = dict.fromkeys(e.penalty_id for e in catalogue(corpus) if article_id in e.obligations and e.in_force)
+    return [r for pid in pids for r in corpus.penalties_for(pid) if r.kind == "处罚"]
 
 
 def answer_lookup(u: Understanding, refs: list[Ref], corpus: Corpus) -> Answer:
@@ -1185,6 +1215,9 @@ def answer_lookup(u: Understanding, refs: list[Ref], corpus: Corpus) -> Answer:
     return ans
 
 
+SANCTION_ASKED = re.compile(PENALTY_ASK.pattern + r"|罚则|(哪|几)一?条[^，。？]{0,2}(处罚|罚)")
+
+
 def _looked_up(u: Understanding, found: list, corpus: Corpus) -> str:
     """The lead of a lookup: the article asked, or where its old number now lives when the citation is dated
     before the current version."""
@@ -1193,8 +1226,13 @@ def _looked_up(u: Understanding, found: list, corpus: Corpus) -> str:
     if not found:
         return ""
     ref, art = found[0]
-    maps = succession().maps_from(ref.doc_key or "", ref.article) if cited_before_version(u, art, corpus) else []
-    return maps[0].to if maps else art.id
+    old = cited_before_version(u, art, corpus) or bool(OLD_VERSION.search(u.text))
+    maps = succession().maps_from(ref.doc_key or "", ref.article) if old else []
+    if not maps:
+        return art.id
+    if SANCTION_ASKED.search(u.text) and not corpus.penalties_for(maps[0].to):  # an old duty's present 罚则 asked
+        return next((r.provision_id for r in _sanctions_of_duty(corpus, maps[0].to)), maps[0].to)
+    return maps[0].to
 
 
 def _missing_article_lines(u: Understanding, ref: Ref, corpus: Corpus) -> list[str]:
@@ -1254,7 +1292,7 @@ def _moved_lines(u: Understanding, ref: Ref, art, history: list[str], cites: Cit
     maps = succession().maps_from(ref.doc_key or "", ref.article)
     lines, records, conclusion = list(history), [], ""
     for m in maps:
-        recs = [r for r in corpus.penalties_for(m.to) if r.kind == "处罚"]
+        recs = [r for r in corpus.penalties_for(m.to) if r.kind == "处罚"] or _sanctions_of_duty(corpus, m.to)
         lines.append(f"- 对应现行条文：{cites.ref(m.to, '条号沿革')}")
         if recs and m.to != art.id:
             records += recs
@@ -1453,7 +1491,9 @@ def _named_by_structure(u: Understanding, top: retrieve.Hit, corpus: Corpus) -> 
         return True
     if CIVIL.search(u.text) and SHARED_LIABILITY.search(top.provision.text):
         return True  # a shared civil liability asked: the text that says who shares it
-    return bool(COMPLAINT_WHERE.search(u.text) and COMPLAINT_OFFICE.search(top.provision.text))
+    if COMPLAINT_WHERE.search(u.text) and COMPLAINT_OFFICE.search(top.provision.text):
+        return True
+    return bool((does := _doing_asked_act(u)) and does.search(top.provision.text))  # the department doing the act
 
 
 def _reorder(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> list[retrieve.Hit]:
@@ -1580,20 +1620,50 @@ AUTH_ACT = re.compile(r"调查|查处|处罚|监督检查|监督管理|发布|�
 COMPLAINT_OFFICE = re.compile(r"(部门|机关)[^。；，]{0,4}(投诉|举报)")
 COMPLAINT_WHERE = re.compile(r"(去|到|向|找|上)(哪|谁)(里|儿|个|家)?[^，。？]{0,4}(投诉|举报|反映|控告|检举|告(他|她|它|状|发))")
 AGENCY = r"(部门|机关|总局|人民政府|管理局|车辆管理所)"
+# a grant asked of ('资质是国家发还是省里发', '申请许可找谁'): the text by which an authority grants it answers
+GRANT_ASK = re.compile(r"申请[^，。？]{0,8}(资质|许可|证|认定|资格|CMA|cma|核准)|颁发|审批|"
+                       r"(?<![出签开])发(?=的|吗|呢|还是)|批(?=的|吗|呢|还是)")
+GRANT_ACTS = {"组织实施", "审批", "核发", "颁发", "发给", "许可"}
+
+
+def _doing_asked_act(u: Understanding) -> re.Pattern | None:
+    """For 'which department does X': a department doing the asked act ('…主管部门负责调查…', '由市场监管总局负责
+    组织实施' for a grant asked), None when the question asks no authority or names no act."""
+    acts = set(AUTH_ACT.findall(u.text)) | ({"投诉", "举报"} if COMPLAINT_WHERE.search(u.text) else set()) | \
+        (GRANT_ACTS if GRANT_ASK.search(_authority_sentence(u.text)) else set())
+    if u.intent != "authority" or not acts:
+        return None
+    return re.compile(AGENCY + r"[^。；，]{0,8}(负责|依法|按照职责)?(" + "|".join(sorted(acts)) + ")")
+
+
+LEVELS = ((re.compile(r"国家|总局|中央|部委|国务院"), re.compile(r"总局|国务院")),
+          (re.compile(r"省"), re.compile(r"省级|省、自治区、直辖市")),
+          (re.compile(r"(?<!城)市(?!场)"), re.compile(r"设区的市|市级")), (re.compile(r"县"), re.compile(r"县级")))
+
+
+def _levels_named(question: str, text: str) -> int:
+    """How many of the government levels a question weighs ('找省局还是总局') a text names."""
+    return sum(1 for asked, named in LEVELS if asked.search(question) and named.search(text))
 
 
 def _authority_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> list[retrieve.Hit]:
     """For 'which department does X': the text where a department does the asked act ('…主管部门负责调查…')
     answers, not one that only mentions it ('由负责调查的部门将…列入名单'); such a near hit goes first."""
-    acts = set(AUTH_ACT.findall(u.text)) | ({"投诉", "举报"} if COMPLAINT_WHERE.search(u.text) else set())
-    if u.intent != "authority" or not acts or not hits:
-        return hits
-    does = re.compile(AGENCY + r"[^。；，]{0,8}(负责|依法|按照职责)?(" + "|".join(acts) + ")")
-    if does.search(hits[0].provision.text):
+    does = _doing_asked_act(u)
+    if does is None or not hits or does.search(hits[0].provision.text):
         return hits
     asked = _authority_sentence(u.text)  # who decides asked before another matter: fit on that sentence
     ua, ok = replace(u, text=asked, expanded=asked), (lambda h: bool(does.search(h.provision.text)))
-    return _higher_first(ua, _promote(ua, hits, ok, 3, RERANK_MARGIN), ok, corpus)
+    hits = _higher_first(ua, _promote(ua, hits, ok, 3, RERANK_MARGIN), ok, corpus)
+    if ok(hits[0]) or sum(1 for asked, _ in LEVELS if asked.search(u.text)) < 2:
+        return hits
+    # one level or another weighed ('找省局还是总局'): the searched text's own article giving the act to a
+    # department, wherever the search ranked it
+    own = [p for p in corpus.provisions.values() if p.doc_key == hits[0].provision.doc_key and p.kind == "article"
+           and does.search(p.text)]
+    best = max(own, key=lambda p: (_levels_named(u.text, p.text), _fit(ua, retrieve.Hit(p, 0.0))), default=None)
+    found = best and (next((h for h in hits if h.provision.id == best.id), None) or retrieve.Hit(best, hits[0].score))
+    return _to_front(hits, found) if found else hits
 
 
 def _structural_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> list[retrieve.Hit]:
@@ -1931,8 +2001,11 @@ def named_party(text: str) -> list[str]:
     Only questions that point at one case ('那个…', '那家…', '叫…的') name a party."""
     if not POINTS_AT_ONE.search(text):
         return []
+    pointer = r"那个|这个|那起|这起|那家|这家|一家|有个|有家"
     for m in CASE_PARTY.finditer(text):
-        name = re.sub(r"那个|这个|那起|这起|那家|这家|一家|有个|有家", "", m.group(1))
+        if not re.split(pointer, m.group(1))[-1] or GENERIC_PARTY.match(re.split(pointer, m.group(1))[-1]):
+            continue  # '罗源那个机动车检测站': a place, then only generic words — no party's name
+        name = re.sub(pointer, "", m.group(1))
         name = re.sub(r"(检测|检验|监测)+$", "", name)
         names = [n for n in (name, name[2:] if len(name) >= 4 else "") if len(n) >= 2 and not GENERIC_PARTY.match(n)]
         if names:
@@ -1979,7 +2052,7 @@ def answer_cases(u: Understanding, corpus: Corpus, sess: Session | None) -> Answ
     names = named_party(u.text)
     pointed = pointed_cases(u.text, corpus)
     if pointed or names:  # a particular case: it is in the corpus, or the answer says it is not
-        found = pointed or [c for c in corpus.cases if any(n in c.title + c.party for n in names)]
+        found = [c for c in corpus.cases if any(n in c.title + c.party for n in names)] or pointed  # named first
         if not found:
             return _cases_answer(u, corpus, cites, f"语料中没有涉及“{names[0]}”的典型案例，无法说明该案情况，不作推测。",
                                  [], True)

@@ -27,6 +27,9 @@ PENALTY_QUESTION = re.compile(r"罚|处分|法律责任|吊销|撤销.{0,4}(资�
 # asks for the penalty itself (an amount, a range, how to punish, the liability), not who imposes it
 PENALTY_ASK = re.compile(HOW_PUNISHED + r"|罚款多少|罚几|罚款范围|幅度|区间|"
                          r"罚款标准|多少钱|最高|最多|上限|下限|倍|法律责任|什么责任|承担|后果|会怎样|"
+                         # whether a named sanction follows ('会不会被吊销资格')
+                         r"(会不会|是否会?|能否|可能会?)被?(吊销|撤销|没收|拘留|关停|停业)|"
+                         r"(会|要)被(吊销|撤销|没收|拘留|关停|停业)[^，。？]{0,8}(吗|么|？|\?)|"
                          # the sanction's basis asked ('按照哪一条罚'): the sanction is asked, not only a fact
                          r"(依据|依照|按照?|根据)(哪些|哪条|哪一条|哪个|什么)[^，。？]{0,6}(处理|处分|处罚|罚)")
 # asks for the administrative sanction (as against the crime)
@@ -36,7 +39,7 @@ ADMIN_ASK = re.compile(HOW_PUNISHED + r"|行政处罚|罚款|给予.{0,4}处罚|
 
 # -- versions ----------------------------------------------------------------------------------------------
 # a version year in brackets after a text's name: '行政处罚法（2017年）', '（2015年版）'
-BRACKET_YEAR = r"[（(]\s*(?:19|20)\d{2}\s*年?\s*(?:版|修订|修正|修订版|修正版)?\s*[)）]"
+BRACKET_YEAR = r"[（(]\s*(?:19|20)\d{2}\s*年?\s*(?:的|那个?|旧|老)?\s*(?:版本?|修订|修正|修订版|修正版|修订前|修改前)?\s*[)）]"
 # a year that names a text, not when the conduct happened: '（2017年）', '2015年版', '按2025年补充要求',
 # '2026年8月15日起施行' (taken out before the conduct date is read)
 TEXT_YEAR = re.compile(BRACKET_YEAR

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from corpus.load import Corpus
 
 TAIL = re.compile(
-    rf"(?:\s*{BRACKET_YEAR})?"  # '行政处罚法（2017年）第二十七条'
+    rf"(?:\s*{BRACKET_YEAR}|\s*(?:19|20)\d{{2}}\s*年?\s*版)?"  # '行政处罚法（2017年）第二十七条', '…2021版第十四条'
     rf"\s*第?\s*({NUMBER})\s*条(?:之([一二三四五六七八九十]+))?"
     rf"(?:\s*第\s*({NUMBER})\s*款)?(?:\s*第?\s*(?:[（(]\s*({NUMBER})\s*[)）]|({NUMBER}))\s*项)?")
 BARE_TAIL = re.compile(rf"\s*({NUMBER})\s*(?:条|(?![\d年月日号元万%．.个天项岁]))")  # not a date or an amount

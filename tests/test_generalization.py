@@ -1920,3 +1920,65 @@ def test_keeping_a_licence_asks_the_sanction_not_a_permission(built_home):
 def test_a_local_discretion_benchmark_is_not_held(built_home):
     assert ask("湖南省住建厅对工程质量违法的行政处罚裁量基准里，罚款分几档？").declined
     assert not ask("行政处罚裁量基准要不要向社会公布？").declined  # 行政处罚法 says benchmarks are made public
+
+
+# -- seventeenth session: classes from dev26 (own phrasings) --------------------------------------------------
+
+@pytest.mark.parametrize("q", ["国家部委下面的质检中心要拿CMA证书，该向省市场监管局还是总局提交申请？",
+                               "民营实验室的资质认定证书，是省里批还是国家批？"])
+def test_which_level_grants_an_accreditation(built_home, q):
+    a = ask(q)
+    assert understand(q).intent == "authority"
+    assert not a.declined and _lead(a) == "检验检测机构资质认定管理办法/8"
+
+
+def test_an_old_version_article_asked_where_it_now_lives(built_home):
+    a = ask("检验检测机构监督管理办法2021年版第十三条说的不实报告，新版改到哪一条了？")
+    assert a.route == "counterpart" and _lead(a) == "检验检测机构监督管理办法/14"
+
+
+def test_an_old_duty_asked_for_its_present_sanction(built_home):
+    a = ask("处罚决定书里援引的是监督管理办法（2021版）第十三条，今天办同类案子罚则是哪一条？")
+    assert _lead(a) == "检验检测机构监督管理办法/27"
+    assert any(p["provision_id"].startswith("检验检测机构监督管理办法/27") for p in a.penalties)
+
+
+def test_an_old_number_as_background_of_a_penalty_under_another_law(built_home):
+    a = ask("参照《检验检测机构监督管理办法》（2021年版）第十四条的虚假报告情形，气瓶检验机构没检就出报告，按特种设备安全法怎么罚？")
+    assert _lead(a) == "特种设备安全法/93"
+
+
+def test_a_prediction_of_a_law_change_is_declined(built_home):
+    a = ask("你猜一下，明年国家会不会改特种设备安全法的罚款？")
+    assert a.declined and a.route == "future"
+
+
+def test_a_failing_result_written_up_as_a_pass(built_home):
+    q = "车检站把检测不达标的车辆写成达标放行，会被撤销检验资格吗？"
+    assert understand(q).conduct == "虚假报告" and understand(q).intent == "penalty"
+    assert _lead(ask(q)) == "道路交通安全法/94"
+
+
+def test_dilution_air_in_a_sampling_line_is_tampering():
+    assert understand("企业在烟气在线监测的采样管里混入稀释风，让数据好看").conduct == "虚假报告"
+
+
+def test_special_equipment_used_unregistered(built_home):
+    q = "物业把新装的电梯没办登记就投入使用，违反哪条，罚多少？"
+    assert understand(q).conduct == "未办使用登记"
+    assert _lead(ask(q)) == "特种设备安全法/83"
+    assert understand("新车买回来没登记就开上路了").conduct != "未办使用登记"  # a car's registration is another matter
+
+
+def test_whether_penalty_information_is_published_is_a_fact(built_home):
+    q = "检测机构受到的行政处罚会不会公示？在哪里能查到？"
+    assert understand(q).intent == "fact"
+    assert _lead(ask(q)) == "检验检测机构监督管理办法/23"
+
+
+def test_a_case_named_by_its_party(built_home):
+    a = ask("重庆中涵环保研究院编造监测报告的那个案子，最后罚了多少？")
+    assert a.cases and "重庆中涵" in a.cases[0]["title"]
+    # a place and generic words name no party: the place points at the case
+    a = ask("福建罗源那个车检站的案子最后怎么处理的？")
+    assert a.cases and "罗源" in a.cases[0]["title"]
