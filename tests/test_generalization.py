@@ -1982,3 +1982,26 @@ def test_a_case_named_by_its_party(built_home):
     # a place and generic words name no party: the place points at the case
     a = ask("福建罗源那个车检站的案子最后怎么处理的？")
     assert a.cases and "罗源" in a.cases[0]["title"]
+
+
+def test_an_installer_named_by_the_regulation_is_a_producer(built_home):
+    entries = [e for e in catalogue(load_corpus()) if e.article_id == "特种设备安全监察条例/78"]
+    assert entries and all(e.actors == ("特种设备生产单位",) for e in entries)  # not a builder or a car repairer
+    a = ask("2011年一家起重机安装队没事先书面告知监管部门就动工，责令改正后仍不改，按当时规定罚多少？")
+    assert _lead(a) == "特种设备安全监察条例/78"
+
+
+def test_a_buildings_warranty_is_on_topic(built_home):
+    a = ask("外墙面防渗漏的最低保修年限是多少？")
+    assert not a.declined and _lead(a) == "建设工程质量管理条例/40"
+
+
+def test_a_bare_how_long_names_no_car_inspection_topic(built_home):
+    a = ask("买的电动车电池有缺陷起火烧伤了人，拖了一年多，多久以内还能起诉？", mode="public")
+    assert _lead(a) == "产品质量法/45"
+
+
+def test_which_article_handles_a_conduct_asks_the_sanction(built_home):
+    q = "超市里的台秤属于强制检定，一直不送检就用，依照计量法哪一条处理？"
+    assert understand(q).intent == "penalty"
+    assert _lead(ask(q)) == "计量法/25"
