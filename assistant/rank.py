@@ -388,6 +388,9 @@ def prefer_special(cands: list[Candidate], sector: str | None, tokenize, asked: 
     def better(c: Candidate) -> bool:
         if c.entry.rank < top.entry.rank and c.entry.sector in (None, "综合") and names_asked(c):
             return False  # a law for every field (行政许可法) over the field's own rule the question names
+        if c.entry.sector in (None, "综合") and sector and top.entry.sector == sector \
+                and top.features.get("conduct", 0.0) > 0:
+            return False  # …or over the asked field's own text saying the conduct the question names (登记规定80)
         # an entry whose text names no subject ('违反本法规定，有下列情形之一的') does not contradict the actor
         needed = min(top.features["actor"], 0.0) if not c.entry.actors else top.features["actor"]
         other = _conduct_words(c.entry, tokenize)

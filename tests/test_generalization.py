@@ -2005,3 +2005,27 @@ def test_which_article_handles_a_conduct_asks_the_sanction(built_home):
     q = "超市里的台秤属于强制检定，一直不送检就用，依照计量法哪一条处理？"
     assert understand(q).intent == "penalty"
     assert _lead(ask(q)) == "计量法/25"
+
+
+def test_a_middleman_organizing_deceitful_applications(built_home):
+    q = "有个中介专门收钱组织外地人用假居住证明来车管所办上牌，赚了好几万，对中介怎么罚？"
+    assert understand(q).conduct == "组织骗领牟利"
+    assert _lead(ask(q)) == "机动车登记规定/81"
+
+
+def test_a_sticker_got_by_a_bribe_is_no_forged_one(built_home):
+    a = ask("车主托人给车管所的人塞钱，补办了一张年检标志，查出来怎么处理？")
+    assert _lead(a) == "机动车登记规定/81"  # not 道路交通安全法96 (forged or borrowed papers)
+
+
+def test_false_papers_caught_before_registration(built_home):
+    q = "拿假的购车发票去车管所申请上牌，被工作人员识破没给办，会怎样处理？"
+    assert understand(q).conduct == "虚假材料申请"
+    assert _lead(ask(q)) == "机动车登记规定/80"  # the field's own rule, not 行政许可法78's same words
+    assert understand("他用伪造的居住证明办了车辆登记").conduct != "虚假报告"  # an applicant's papers, no report
+
+
+def test_an_officer_in_league_with_a_middleman(built_home):
+    q = "车管所有个民警和中介勾结，收钱帮人办登记，这个民警怎么处理？"
+    assert understand(q).conduct == "与中介串通"
+    assert _lead(ask(q)) in ("机动车登记规定/83", "道路交通安全法/115")
