@@ -699,7 +699,7 @@ def _crime_first(text: str) -> bool:
     return other is None or (crime is not None and crime.start() < other.start())
 
 
-OTHER_ASK = re.compile(r"几年|多少年|多久|多长时间|什么后果|有什么后果|会有什么")
+OTHER_ASK = re.compile(r"几年|多少年|多久|多长时间|什么后果|有什么后果|会有什么|哪一?条|什么规定")  # …or the basis
 
 
 UNSAID_CRIME = 0.45  # a crime no word of the facts says and no conduct links to: the nearest wording, in doubt

@@ -38,6 +38,13 @@ def _conduct_sectors() -> dict[str, tuple[str, ...]]:
     return {t.conduct: t.sectors for t in thesaurus() if t.conduct}
 
 
+def _conduct_tellers() -> dict[str, str]:
+    """Conduct label → who did it when an outside body was told to (thesaurus `teller`)."""
+    from corpus.knowledge import thesaurus
+
+    return {t.conduct: t.teller for t in thesaurus() if t.conduct and t.teller}
+
+
 def _conduct_actors() -> dict[str, str]:
     """Conduct label → the actor its everyday words imply (thesaurus entries with both)."""
     from corpus.knowledge import thesaurus
@@ -47,6 +54,7 @@ def _conduct_actors() -> dict[str, str]:
 
 CONDUCT_WORDS = _conduct_words()  # corpus/data/thesaurus.yaml (entries with a conduct label)
 CONDUCT_ACTORS = _conduct_actors()
+CONDUCT_TELLERS = _conduct_tellers()
 CONDUCT_SECTORS = _conduct_sectors()
 GRAVE_WORDS = {c: CONDUCT_WORDS[c] for c in _grave_conducts()}
 # a grave conduct the facts deny ('尚无证据显示其篡改数据') is no fact
@@ -547,6 +555,10 @@ DUTY_FIRST = re.compile(r"多长时间|多少天|多久|最晚|最迟|(?<![好�
 
 
 OFFICIAL = "国家机关工作人员"
+BODIES = ("检验检测机构", "检验检测人员")
+# a body outside the one who asks it to falsify ('让运维公司…', '授意其委托的检测公司…'), not its own staff
+TOLD_BODY = re.compile(r"(授意|指使|暗示|明示|让|叫|要求|找|安排|交代|嘱咐|打[了个声]?招呼)[^，。？]{0,12}"
+                       r"(运维|第三方|受托|其委托|委托的|检测公司|监测公司|检测机构|监测机构|外包)")
 
 
 def _own_conduct(conduct: str | None, who: str | None, text: str) -> str | None:
@@ -560,11 +572,19 @@ def _own_conduct(conduct: str | None, who: str | None, text: str) -> str | None:
     return None if who == OFFICIAL and other and other != who else conduct
 
 
+def _instigator(conduct: str | None, who: str | None, text: str) -> str | None:
+    """A conduct whose thesaurus actor is the client ('让运维公司把参数改了': 指使) was done by the one who had
+    an outside body falsify, not by the body that did as told."""
+    teller = CONDUCT_TELLERS.get(conduct or "")
+    return teller if teller and who in BODIES and TOLD_BODY.search(text) else who
+
+
 def understand(question: str, today: date | None = None) -> Understanding:
     text, truncated = clean(question)
     text, script = to_simplified(text)
     who, asker = detect_who(text)
     conduct = _own_conduct(detect_conduct(text), who, text)
+    who = _instigator(conduct, who, text)
     expanded = expand(text, conduct)
     intents = _intents(text)
     intent = intents[0] if intents else "legal_basis"

@@ -19,6 +19,7 @@ from corpus.models import REPEALED, PenaltyRecord
 from corpus.numerals import cn_to_int
 
 RANK = {"法律": 0, "行政法规": 1, "部门规章": 2, "规范性文件": 3}
+OFFICIAL = "国家机关工作人员"
 OBLIGATION = re.compile(r"(?:违反|未按照|未依照|不符合)本(?:法|条例|办法|规定)(?:第([零〇一二两三四五六七八九十百]+)条(?:第([一二三四五六七八九十]+)款)?"
                         r"((?:、第[零〇一二两三四五六七八九十百]+条)*))")
 MORE = re.compile(r"第([零〇一二两三四五六七八九十百]+)条")
@@ -134,7 +135,8 @@ def _entries_for(corpus: Corpus, pid: str, records: list[PenaltyRecord], previou
         for iid in items:
             text = corpus.provisions[iid].text
             acts = found or actors_in(_subject(re.sub(r"^[（(][^）)]+[）)]", "", text)))
-            acts += tuple(a for a in _instigators(text) if a not in acts)  # an item's own instigators too
+            if OFFICIAL not in acts:  # an official's own instigating ('明示或者暗示…篡改') names no client
+                acts += tuple(a for a in _instigators(text) if a not in acts)  # an item's own instigators too
             obligations = _obligations(corpus, prov.doc_key, text) or _obligations(corpus, prov.doc_key, lead)
             out.append(Entry(id=iid, subject=subject, actors=acts, conduct=f"{lead}：{text}", label="",
                              **base | {"sector": _sector(prov.doc_key, f"{lead}{text}"), "obligations": obligations}))

@@ -62,6 +62,9 @@ class Term:
     sectors: tuple[str, ...] = ()  # only in these sectors' context (年检: 定期检验 for equipment, not for cars)
     grave: bool = False  # a grave conduct (fraud) named among the facts outweighs a procedural one named first
     actor: str = ""  # who these words imply did it when the question names no one ('车检过期没去检': the car owner)
+    # who did it when the words tell an outside body to act ('让运维公司把参数改了': the one who told it, not the
+    # body that did as told)
+    teller: str = ""
 
 
 @dataclass(frozen=True)
@@ -225,8 +228,9 @@ def thesaurus() -> tuple[Term, ...]:
     terms = tuple(_build(Term, f"thesaurus.yaml:{n}", raw) for n, raw in enumerate(data["terms"]))
     names = {a.name for a in actors()}
     for n, t in enumerate(terms):
-        if t.actor and t.actor not in names:
-            raise KnowledgeError(f"thesaurus.yaml:{n}: actor {t.actor!r} 不在 actors.yaml 中")
+        for field_name, actor in (("actor", t.actor), ("teller", t.teller)):
+            if actor and actor not in names:
+                raise KnowledgeError(f"thesaurus.yaml:{n}: {field_name} {actor!r} 不在 actors.yaml 中")
     return terms
 
 

@@ -2029,3 +2029,40 @@ def test_an_officer_in_league_with_a_middleman(built_home):
     q = "车管所有个民警和中介勾结，收钱帮人办登记，这个民警怎么处理？"
     assert understand(q).conduct == "与中介串通"
     assert _lead(ask(q)) in ("机动车登记规定/83", "道路交通安全法/115")
+
+
+def test_a_residential_estate_names_no_equipment_user_by_itself(built_home):
+    q = "帮小区住户做室内空气检测的公司没上门就出了报告，罚多少？"
+    assert understand(q).who != "特种设备使用单位" and understand(q).conduct == "虚假报告"
+    assert _lead(ask(q)) == "检验检测机构监督管理办法/27"
+
+
+def test_a_faulty_gauge_and_the_equipment_kept_running(built_home):
+    q = "锅炉的安全阀失灵了，厂长说别停接着烧，会怎么罚？"
+    assert understand(q).conduct == "故障继续使用"
+    assert _lead(ask(q)) == "特种设备安全法/84"
+
+
+def test_an_emission_device_named_before_its_removal():
+    assert understand("货车的DPF被修理厂给拆了，车主会被罚吗").conduct == "篡改排放控制"
+
+
+def test_a_registry_clerk_is_an_official():
+    assert understand("车管所的登记员收了好处，给没查验的车办了登记，怎么处理").who == "国家机关工作人员"
+
+
+def test_a_contracts_own_sums_are_not_held(built_home):
+    assert ask("锅炉维保合同约定的违约金比例多少合适？").declined
+
+
+def test_the_basis_asked_before_a_conditional_crime(built_home):
+    a = ask("监管人员在审批中滥用职权，按哪条规定追究？构成犯罪的怎么办？")
+    assert a.route != "crime"
+
+
+def test_who_told_an_outside_body_to_falsify(built_home):
+    q = "化工厂授意受托的监测公司把超标数据改成达标，化工厂怎么罚？"
+    assert understand(q).who in ("委托方", "排污单位")
+    assert understand("老板叫外包的运维公司把在线监测仪参数调一下").who == "委托方"  # not the body that did as told
+    assert _lead(ask(q)) == "生态环境法典/1088"
+    assert understand("监测站站长授意站里的人删掉超标数据").who != "委托方"  # its own staff: no client
