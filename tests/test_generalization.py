@@ -2066,3 +2066,12 @@ def test_who_told_an_outside_body_to_falsify(built_home):
     assert understand("老板叫外包的运维公司把在线监测仪参数调一下").who == "委托方"  # not the body that did as told
     assert _lead(ask(q)) == "生态环境法典/1088"
     assert understand("监测站站长授意站里的人删掉超标数据").who != "委托方"  # its own staff: no client
+
+
+def test_still_punishable_asks_the_time_bar_only_when_time_has_passed(built_home):
+    assert ask("检测机构留样管理不合规，但数据复核无误，还能处罚吗？").route != "principle"
+    assert ask("五年前出的假报告现在才查出来，还能处罚吗？").route == "principle"
+
+
+def test_no_error_is_no_untrue_report():
+    assert understand("数据复核没有错误，只是记录写得不规范").conduct != "不实报告"
