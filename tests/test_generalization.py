@@ -2075,3 +2075,8 @@ def test_still_punishable_asks_the_time_bar_only_when_time_has_passed(built_home
 
 def test_no_error_is_no_untrue_report():
     assert understand("数据复核没有错误，只是记录写得不规范").conduct != "不实报告"
+
+
+def test_a_sticker_got_through_connections_is_no_registration(built_home):
+    a = ask("托关系花钱把检验合格标志弄下来了，被查出来会怎样？")
+    assert _lead(a) == "机动车登记规定/81"  # a sticker got by deceit (81第二款), not a registration (实施条例103)
