@@ -2078,5 +2078,5 @@ def test_no_error_is_no_untrue_report():
 
 
 def test_a_sticker_got_through_connections_is_no_registration(built_home):
-    a = ask("托关系花钱把检验合格标志弄下来了，被查出来会怎样？")
+    a = ask("找中介走关系把年检合格标志办下来了，查到了怎么处理？")
     assert _lead(a) == "机动车登记规定/81"  # a sticker got by deceit (81第二款), not a registration (实施条例103)
