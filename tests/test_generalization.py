@@ -2080,3 +2080,4 @@ def test_no_error_is_no_untrue_report():
 def test_a_sticker_got_through_connections_is_no_registration(built_home):
     a = ask("找中介走关系把年检合格标志办下来了，查到了怎么处理？")
     assert _lead(a) == "机动车登记规定/81"  # a sticker got by deceit (81第二款), not a registration (实施条例103)
+    assert _lead(ask("花钱请人疏通关系帮我把检验合格标志搞到手，会有什么后果？")) == "机动车登记规定/81"  # not 96 (borrowed)
