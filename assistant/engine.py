@@ -217,7 +217,7 @@ def _prepare(a: Asked) -> None:
 
 def _background_ref(u: Understanding, ref: Ref, corpus: Corpus) -> bool:
     """An old article number cited as the background of a question that asks how the conduct is punished under
-    another text named after it ('按2021版第十四条所说的情形，依特种设备安全法该怎么罚'): the conduct is asked."""
+    another text named after it (the old number only sets the scene): the conduct is asked."""
     if not (OLD_VERSION.search(u.text) and PENALTY_ASK.search(u.text)):
         return False
     return any(k != ref.doc_key for k in named_documents(u.text[ref.end:], corpus))
@@ -1132,8 +1132,8 @@ PENALTY_AFTER = re.compile(r"^[^，。？]{0,2}(处罚|罚|处理)")
 
 
 def _asks_counterpart(text: str) -> bool:
-    """Where an article now lives is asked ('现在对应哪条', '变成第几条'), not which article sanctions ('罚则是哪一条',
-    '按哪条处罚')."""
+    """Where an article now lives is asked ('现在对应哪条', '变成第几条'), not which article sanctions (the 罚则
+    asked, '按哪条处罚')."""
     def sanction(m: re.Match) -> bool:
         return bool(PENALTY_BEFORE.search(text[:m.start()]) or PENALTY_AFTER.search(text[m.end():]))
     return any(not (m.group() in ("哪条", "哪一条", "第几条") and sanction(m)) for m in COUNTERPART.finditer(text))
@@ -2004,7 +2004,7 @@ def named_party(text: str) -> list[str]:
     pointer = r"那个|这个|那起|这起|那家|这家|一家|有个|有家"
     for m in CASE_PARTY.finditer(text):
         if not re.split(pointer, m.group(1))[-1] or GENERIC_PARTY.match(re.split(pointer, m.group(1))[-1]):
-            continue  # '罗源那个机动车检测站': a place, then only generic words — no party's name
+            continue  # '<某地>那个车检站': a place, then only generic words — no party's name
         name = re.sub(pointer, "", m.group(1))
         name = re.sub(r"(检测|检验|监测)+$", "", name)
         names = [n for n in (name, name[2:] if len(name) >= 4 else "") if len(n) >= 2 and not GENERIC_PARTY.match(n)]

@@ -556,7 +556,7 @@ DUTY_FIRST = re.compile(r"多长时间|多少天|多久|最晚|最迟|(?<![好�
 
 OFFICIAL = "国家机关工作人员"
 BODIES = ("检验检测机构", "检验检测人员")
-# a body outside the one who asks it to falsify ('让运维公司…', '授意其委托的检测公司…'), not its own staff
+# a body outside the one who asks it to falsify (an operator, a commissioned lab), not its own staff
 TOLD_BODY = re.compile(r"(授意|指使|暗示|明示|让|叫|要求|找|安排|交代|嘱咐|打[了个声]?招呼)[^，。？]{0,12}"
                        r"(运维|第三方|受托|其委托|委托的|检测公司|监测公司|检测机构|监测机构|外包)")
 
@@ -573,7 +573,7 @@ def _own_conduct(conduct: str | None, who: str | None, text: str) -> str | None:
 
 
 def _instigator(conduct: str | None, who: str | None, text: str) -> str | None:
-    """A conduct whose thesaurus actor is the client ('让运维公司把参数改了': 指使) was done by the one who had
+    """A conduct whose thesaurus teller is the client (an operator told to change the readings: 指使) was done by the one who had
     an outside body falsify, not by the body that did as told."""
     teller = CONDUCT_TELLERS.get(conduct or "")
     return teller if teller and who in BODIES and TOLD_BODY.search(text) else who

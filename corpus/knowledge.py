@@ -62,8 +62,7 @@ class Term:
     sectors: tuple[str, ...] = ()  # only in these sectors' context (年检: 定期检验 for equipment, not for cars)
     grave: bool = False  # a grave conduct (fraud) named among the facts outweighs a procedural one named first
     actor: str = ""  # who these words imply did it when the question names no one ('车检过期没去检': the car owner)
-    # who did it when the words tell an outside body to act ('让运维公司把参数改了': the one who told it, not the
-    # body that did as told)
+    # who did it when the words tell an outside body to act (the one who told it, not the body that did as told)
     teller: str = ""
 
 
