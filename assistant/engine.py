@@ -1141,11 +1141,11 @@ def _asks_counterpart(text: str) -> bool:
 
 def answer_counterpart(u: Understanding, ref: Ref, corpus: Corpus) -> Answer | None:
     """'大气法112条对应法典哪条' / '旧版第二十六条如今是第几条': lead with where the text now is."""
-    if not _asks_counterpart(u.text):
+    if not COUNTERPART.search(u.text):
         return None
     ids, how = _counterparts(corpus, ref, u.text)
-    if not ids:
-        return None
+    if not ids or not (_asks_counterpart(u.text) or corpus.penalties_for(ids[0])):
+        return None  # '罚则是哪条' of an old duty's number: the lookup leads with the duty's sanction today
     cites = Citations(corpus)
     old = corpus.provisions.get(ref.article_id or "")
     new = corpus.provisions[ids[0]]
@@ -1622,6 +1622,7 @@ COMPLAINT_WHERE = re.compile(r"(去|到|向|找|上)(哪|谁)(里|儿|个|家)?[
 AGENCY = r"(部门|机关|总局|人民政府|管理局|车辆管理所)"
 # a grant asked of ('资质是国家发还是省里发', '申请许可找谁'): the text by which an authority grants it answers
 GRANT_ASK = re.compile(r"申请[^，。？]{0,8}(资质|许可|证|认定|资格|CMA|cma|核准)|颁发|审批|"
+                       r"(资质|许可|证书|认定|CMA|cma)[^，。？]{0,16}申请|(拿|领|办|申领)[^，。？]{0,4}(证|资质|CMA|cma|许可)|"
                        r"(?<![出签开])发(?=的|吗|呢|还是)|批(?=的|吗|呢|还是)")
 GRANT_ACTS = {"组织实施", "审批", "核发", "颁发", "发给", "许可"}
 
