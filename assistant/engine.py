@@ -1642,9 +1642,10 @@ LEVELS = ((re.compile(r"国家|总局|中央|部委|国务院"), re.compile(r"�
           (re.compile(r"(?<!城)市(?!场)"), re.compile(r"设区的市|市级")), (re.compile(r"县"), re.compile(r"县级")))
 
 
-def _levels_named(question: str, text: str) -> int:
-    """How many of the government levels a question weighs ('找省局还是总局') a text names."""
-    return sum(1 for asked, named in LEVELS if asked.search(question) and named.search(text))
+def _levels_named(question: str, text: str | None = None) -> int:
+    """How many of the government levels a question weighs ('找省局还是总局') a text names (all it weighs when no
+    text is given)."""
+    return sum(1 for asked, named in LEVELS if asked.search(question) and (text is None or named.search(text)))
 
 
 def _authority_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> list[retrieve.Hit]:
@@ -1656,7 +1657,7 @@ def _authority_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus)
     asked = _authority_sentence(u.text)  # who decides asked before another matter: fit on that sentence
     ua, ok = replace(u, text=asked, expanded=asked), (lambda h: bool(does.search(h.provision.text)))
     hits = _higher_first(ua, _promote(ua, hits, ok, 3, RERANK_MARGIN), ok, corpus)
-    if ok(hits[0]) or sum(1 for asked, _ in LEVELS if asked.search(u.text)) < 2:
+    if ok(hits[0]) or _levels_named(u.text) < 2:
         return hits
     # one level or another weighed ('找省局还是总局'): the searched text's own article giving the act to a
     # department, wherever the search ranked it
@@ -2004,7 +2005,8 @@ def named_party(text: str) -> list[str]:
         return []
     pointer = r"那个|这个|那起|这起|那家|这家|一家|有个|有家"
     for m in CASE_PARTY.finditer(text):
-        if not re.split(pointer, m.group(1))[-1] or GENERIC_PARTY.match(re.split(pointer, m.group(1))[-1]):
+        own = re.split(pointer, m.group(1))[-1]  # the words after a pointer ('…那个X'): the party's own name
+        if not own or GENERIC_PARTY.match(own):
             continue  # '<某地>那个车检站': a place, then only generic words — no party's name
         name = re.sub(pointer, "", m.group(1))
         name = re.sub(r"(检测|检验|监测)+$", "", name)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from corpus.asks import OLD_VERSION, PENALTY_ASK, PLAN_NAMED, TEXT_YEAR, alternatives
+from corpus.conduct import OFFICIAL
 from corpus.knowledge import ask_words
 from index.expand import expand, in_context, primary_sector, statutory_negation
 
@@ -38,23 +39,17 @@ def _conduct_sectors() -> dict[str, tuple[str, ...]]:
     return {t.conduct: t.sectors for t in thesaurus() if t.conduct}
 
 
-def _conduct_tellers() -> dict[str, str]:
-    """Conduct label → who did it when an outside body was told to (thesaurus `teller`)."""
+def _conduct_actors(field: str) -> dict[str, str]:
+    """Conduct label → an actor the thesaurus gives it (entries with both): `actor`, the one its everyday words
+    imply; `teller`, who did it when an outside body was told to."""
     from corpus.knowledge import thesaurus
 
-    return {t.conduct: t.teller for t in thesaurus() if t.conduct and t.teller}
-
-
-def _conduct_actors() -> dict[str, str]:
-    """Conduct label → the actor its everyday words imply (thesaurus entries with both)."""
-    from corpus.knowledge import thesaurus
-
-    return {t.conduct: t.actor for t in thesaurus() if t.conduct and t.actor}
+    return {t.conduct: getattr(t, field) for t in thesaurus() if t.conduct and getattr(t, field)}
 
 
 CONDUCT_WORDS = _conduct_words()  # corpus/data/thesaurus.yaml (entries with a conduct label)
-CONDUCT_ACTORS = _conduct_actors()
-CONDUCT_TELLERS = _conduct_tellers()
+CONDUCT_ACTORS = _conduct_actors("actor")
+CONDUCT_TELLERS = _conduct_actors("teller")
 CONDUCT_SECTORS = _conduct_sectors()
 GRAVE_WORDS = {c: CONDUCT_WORDS[c] for c in _grave_conducts()}
 # a grave conduct the facts deny ('尚无证据显示其篡改数据') is no fact
@@ -554,7 +549,6 @@ def _intents(text: str) -> list[str]:
 DUTY_FIRST = re.compile(r"多长时间|多少天|多久|最晚|最迟|(?<![好那这前])几(天|个月)|多少日|有什么义务|有没有义务|义务吗")
 
 
-OFFICIAL = "国家机关工作人员"
 BODIES = ("检验检测机构", "检验检测人员")
 # a body outside the one who asks it to falsify (an operator, a commissioned lab), not its own staff
 TOLD_BODY = re.compile(r"(授意|指使|暗示|明示|让|叫|要求|找|安排|交代|嘱咐|打[了个声]?招呼)[^，。？]{0,12}"
