@@ -52,7 +52,7 @@ from corpus.history import in_force_on, renumber_note
 from corpus.knowledge import index_sector, scope, sector_documents, sector_of_document, sectors
 from corpus.load import Corpus, load_corpus, missing_corpus_warning
 from corpus.models import REPEALED, PenaltyRecord
-from corpus.numerals import int_to_cn
+from corpus.numerals import cn_to_int, int_to_cn
 from corpus.refs import Ref, find_references, unknown_law_refs
 from corpus.refs import named_documents as refs_named_documents
 from index.errors import SearchFailed
@@ -69,6 +69,7 @@ FUTURE = re.compile("|".join(scope().future))
 FOREIGN = re.compile("|".join(scope().foreign) or "(?!)")
 PRICES = re.compile("|".join(scope().prices) or "(?!)")  # fees and prices: not in the corpus
 LOCAL = re.compile("|".join(scope().local) or "(?!)")  # provincial and municipal legislation: not in the corpus
+RECORDS = re.compile("|".join(scope().records) or "(?!)")  # a named party's own penalty records: not in the corpus
 OFF_TOPIC = re.compile("|".join(scope().off_topic))
 # enforcement statistics ("今年总共立案了多少起", "罚没了多少"): the corpus holds texts and case extracts, no totals
 STATS = re.compile(f"({alternatives('stats_total')})[^，。？]{{0,8}}({alternatives('stats_act')})了?[^，。？]{{0,6}}多少|"
@@ -161,8 +162,8 @@ def _public(u: Understanding, corpus: Corpus, today: date | None = None) -> Answ
     jurisdictions, absent documents, other topics named alongside an FAQ word) is declined as in the officer mode."""
     from assistant.faq import answer_public
 
-    ans = answer_public(u, corpus)
-    if not ans.declined:
+    ans = answer_public(u, corpus, today)
+    if not ans.declined or ans.route == "public_nearest":  # what no mode answers says so, not the nearest texts
         a = Asked(u, None, "public", today, corpus)
         _prepare(a)
         ans = _out_of_scope(a) or ans
@@ -173,9 +174,17 @@ def _public(u: Understanding, corpus: Corpus, today: date | None = None) -> Answ
     return ans
 
 
+def answer_officer(u: Understanding, corpus: Corpus, today: date | None = None) -> Answer:
+    """What the officer routes answer, with no session and no finishing (the public mode shows only the statute
+    text such an answer leads with)."""
+    a = Asked(u, None, "officer", today, corpus)
+    _prepare(a)
+    return _route(a)
+
+
 # routes that decline what the corpus cannot answer in any mode (the public mode's off-topic check is the explicit
 # word list alone: its FAQ answers everyday questions that name no statute)
-OUT_OF_SCOPE = ("unknown_document", "statistics", "future", "foreign", "prices", "local")
+OUT_OF_SCOPE = ("unknown_document", "statistics", "records", "future", "foreign", "prices", "local")
 
 
 def _out_of_scope(a: Asked) -> Answer | None:
@@ -417,6 +426,8 @@ ROUTES: tuple[tuple[str, Callable[[Asked], bool], Callable[[Asked], Answer | Non
     ("counterpart", lambda a: a.own_refs, lambda a: answer_counterpart(a.u, _counterpart_ref(a), a.corpus)),
     ("lookup", lambda a: a.own_refs, lambda a: answer_lookup(a.u, a.refs, a.corpus)),
     ("statistics", lambda a: bool(STATS.search(a.u.text)), lambda a: _statistics(a.u)),
+    ("records", lambda a: bool(RECORDS.search(a.u.text)) and not a.refs,
+     lambda a: _not_held(a.u, "具体单位的处罚决定书、处罚记录等个案信息（行政处罚信息可到国家企业信用信息公示系统查询）")),
     ("future", lambda a: bool(FUTURE.search(a.u.text)), lambda a: _future(a.u)),
     ("foreign", lambda a: bool(FOREIGN.search(a.u.text)) and not a.refs, lambda a: _foreign(a.u)),
     ("prices", lambda a: bool(PRICES.search(a.u.text)) and not a.refs, lambda a: _not_held(a.u, "收费标准、价格")),
@@ -1500,8 +1511,26 @@ def _reorder(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> list
     """The search's order, corrected by what the question asks: its words, a rule for whether a thing is allowed,
     its sector, a text's 施行 article for when it took effect; statutes before plan items and cases."""
     for step in (_rerank_by_wording, _subject_first, _shape_first, _authority_first, _structural_first, _rule_first,
-                 _sector_fit_first, _effective_first, _statute_first, _decider_first):
+                 _sector_fit_first, _effective_first, _statute_first, _decider_first, _referred_first):
         hits = step(u, hits, corpus)
+    return hits
+
+
+# '…依照本法第六十三条的规定召回': a text that does a duty by another article's rule
+REFERS = re.compile(r"(?:依照|按照|依据)本(?:法|条例|办法|规定)第([一二三四五六七八九十百零〇]+)条的?规定")
+
+
+def _referred_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> list[retrieve.Hit]:
+    """A rule question whose first hit only applies another article of its text ('进口商…依照本法第六十三条的规定
+    召回'), that article found next to it about as well: the article that sets the rule goes first."""
+    if not hits or u.intent in ("penalty", "crime"):
+        return hits
+    top = hits[0]
+    for m in REFERS.finditer(top.provision.text):
+        pid = f"{top.provision.doc_key}/{cn_to_int(m.group(1))}"
+        found = next((h for h in hits[1:3] if h.provision.id == pid), None)
+        if found is not None and found.score >= top.score * 0.9:
+            return _to_front(hits, found)
     return hits
 
 
@@ -1874,8 +1903,6 @@ def _named_parts(text: str, key: str, corpus: Corpus) -> set[str]:
 
 def answer_plan(u: Understanding, corpus: Corpus) -> Answer:
     cites = Citations(corpus)
-    from corpus.numerals import cn_to_int
-
     named = [cn_to_int(m.group(1)) for m in PLAN_ITEM.finditer(u.text)]
     key = PLAN_KEYS[1] if NOTICE_WORDS.search(u.text) else PLAN_KEYS[0]
     if named and not any(f"{key}/{n}" in corpus.provisions for n in named):

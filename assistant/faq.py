@@ -6,6 +6,7 @@ and no penalty tables, discretion or internal enforcement detail is ever shown i
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from assistant import retrieve
 from assistant.compose import Citations, quote_lines
@@ -41,7 +42,7 @@ def pick_topic(text: str) -> FaqEntry | None:
     return best[1] if best[0] > 0 else None
 
 
-def answer_public(u: Understanding, corpus: Corpus) -> Answer:
+def answer_public(u: Understanding, corpus: Corpus, today: date | None = None) -> Answer:
     """Answer within the FAQ scope, or decline; the restriction is enforced here, not in the page."""
     from corpus.refs import find_references
 
@@ -51,12 +52,17 @@ def answer_public(u: Understanding, corpus: Corpus) -> Answer:
     refs = [] if denied else find_references(u.text, corpus)
     if refs:  # statute text is public: show the article itself (text only, no penalty table or notes)
         return _public_text(u, corpus, refs[0])
+    if not denied and u.intent == "penalty" and (sanction := _public_sanction(u, corpus, today)) is not None:
+        return sanction  # the range the law sets is public statute text; discretion was refused above
     topic = pick_topic(u.text) if allowed else None
     penalty_text = wants_text and bool(PENALTY_QUESTION.search(u.text))  # '…罚多少的那条原文': a 法律责任 article
-    ans = None if denied else _public_retrieval(u, corpus, rules_only=not penalty_text)  # unless a FAQ topic fits
+    found = None if denied else _public_retrieval(u, corpus, rules_only=not penalty_text)  # unless a FAQ topic fits
+    ans = found if found is not None and not found.declined else None
     asked = topic is not None and bool(topic.asks) and re.search(topic.asks, u.text) is not None  # '向哪里举报'
     if ans is not None and (topic is None or wants_text or (not asked and _retrieval_beats(ans, topic, u, corpus))):
         return ans  # a visitor asking for a provision's text gets the provision, not a topic summary
+    if topic is None and found is not None and found.citations and (u.sector or u.conduct or u.who):
+        return found  # no text answers directly: it says so and shows the nearest statute texts, for reference
     if not allowed or topic is None:
         return Answer(question=u.text, markdown=DECLINE, intent="out_of_scope", declined=True, mode="public",
                       notice=reason or "不在公众咨询范围内", conclusion=DECLINE, route="public_decline")
@@ -120,6 +126,8 @@ def _faq_conclusion(u: Understanding, topic: FaqEntry, first: Provision, cites: 
     """The topic's plain-words lead, then what its first provision says on the question, verbatim (the
     office, the time limit, the amount the question asks)."""
     said = retrieve.quote(first.text, retrieve.answering_sentences(u.text + topic.title, first.text, budget=160))
+    if any(rule.split(":", 1)[0].strip() == first.id for rule in topic.conditional):
+        return f"依据{cites.ref(first.id, '公众咨询')}：{said}"  # the particular case asked, not the topic's summary
     lead = re.sub(r"[；;，,]?\s*相关规定如下[：:]?$", "", topic.lead).rstrip("：:；;。")
     return f"{lead}。依据{cites.ref(first.id, '公众咨询')}：{said}"
 
@@ -147,9 +155,36 @@ def _public_text(u: Understanding, corpus: Corpus, ref: Ref) -> Answer:
                   citations=cites.items, confidence=0.9, mode="public", lead=art.id, route="public_text")
 
 
+PUBLIC_SANCTION_NOTE = "具体是否处罚、如何处罚，由执法机关根据违法事实、性质、情节依法决定；公众咨询模式只提供法律条文，不提供裁量意见。"
+
+
+def _public_sanction(u: Understanding, corpus: Corpus, today: date | None) -> Answer | None:
+    """'…会受什么处罚': the sanctioning articles the officer routes lead with (and the other readings they show),
+    in the law's own words only — no penalty table, discretion, cases or enforcement notes; None when they find
+    none."""
+    from assistant.engine import answer_officer
+
+    found = answer_officer(u, corpus, today)
+    leads = [p for p in dict.fromkeys([found.lead, *found.readings]) if p in corpus.provisions]
+    if found.declined or not leads:
+        return None
+    cites = Citations(corpus)
+    first = corpus.provisions[leads[0]]
+    said = retrieve.quote(first.text, retrieve.answering_sentences(u.text, first.text, budget=160))
+    conclusion = f"依据{cites.ref(first.id, '法律条文')}：{said}"
+    lines = ["### 法律规定", conclusion, "", f"> {PUBLIC_SANCTION_NOTE}", ""]
+    for pid in leads[1:3]:
+        lines.append(f"- 另一种情形，{cites.ref(pid, '法律条文')}：“{retrieve.best_sentence(u.text, corpus.provisions[pid].text)}”")
+    lines += ["", "### 引用条文", *quote_lines(cites, corpus), "---", f"*{PUBLIC_DISCLAIMER}*"]
+    return Answer(question=u.text, markdown="\n".join(lines), intent="public_sanction", conclusion=conclusion,
+                  citations=cites.items, confidence=found.confidence, mode="public", lead=first.id,
+                  readings=list(found.readings), route="public_sanction", evidence=dict(found.evidence))
+
+
 def _public_retrieval(u: Understanding, corpus: Corpus, rules_only: bool = True) -> Answer | None:
     """A public question outside the FAQ topics, answered from the statute texts (no penalty tables, no
-    enforcement notes); None when nothing fits with confidence."""
+    enforcement notes); declined, with the nearest texts, when nothing fits with confidence; None when the
+    search fails."""
     from dataclasses import replace
 
     from assistant.engine import answer_overseer, answer_retrieval
@@ -160,9 +195,8 @@ def _public_retrieval(u: Understanding, corpus: Corpus, rules_only: bool = True)
             answer_retrieval(replace(u, intent="fact" if rules_only else "penalty"), corpus, rules_only=rules_only)
     except SearchFailed:
         return None
-    if ans.declined:
-        return None
     body = ans.markdown.split("### 版本与效力")[0].split("### 引用条文")[0]
     ans.markdown = body + "\n---\n" + f"*{PUBLIC_DISCLAIMER}*"
-    ans.mode, ans.penalties, ans.cases, ans.route = "public", [], [], "public_retrieval"
+    ans.mode, ans.penalties, ans.cases = "public", [], []
+    ans.route = "public_nearest" if ans.declined else "public_retrieval"
     return ans

@@ -20,7 +20,8 @@ PLAN_NAMED = re.compile(alternatives("plan_named"))
 # -- penalties ---------------------------------------------------------------------------------------------
 # how a question asks what the sanction is ('怎么罚', '如何处理'): the part every penalty pattern shares
 HOW_PUNISHED = (r"罚多少|怎么罚|如何罚|怎么处罚|如何处罚|(怎么|如何|怎样|咋|该怎么)(处理|处置)|"
-                r"(怎么|如何|怎样)定性(和|并|及|、|与)?(处罚|处理|罚)|(怎么|如何|怎样)处分|(什么|何种|哪种)处分")
+                r"(怎么|如何|怎样)定性(和|并|及|、|与)?(处罚|处理|罚)|(怎么|如何|怎样)处分|(什么|何种|哪种)处分|"
+                r"罚款?(数额|金额)?(怎么|如何|怎样)(计算|算|确定)|(怎么|如何|怎样)(计算|算)罚款")
 # anything about sanctions or liability: the search boosts 法律责任/罚则 articles for these
 PENALTY_QUESTION = re.compile(r"罚|处分|法律责任|吊销|撤销.{0,4}(资格|资质|证书)|没收|追责|追究|怎么处理|如何处理|咋处理|"
                               r"怎么办|咋办|后果|会怎样|会怎么样|承担什么责任|什么责任|刑事")
@@ -31,7 +32,9 @@ PENALTY_ASK = re.compile(HOW_PUNISHED + r"|罚款多少|罚几|罚款范围|幅�
                          r"(会不会|是否会?|能否|可能会?)被?(吊销|撤销|没收|拘留|关停|停业)|"
                          r"(会|要)被(吊销|撤销|没收|拘留|关停|停业)[^，。？]{0,8}(吗|么|？|\?)|"
                          # the sanction's basis asked ('按照哪一条罚'): the sanction is asked, not only a fact
-                         r"(依据|依照|按照?|根据)[^，。？]{0,12}?(哪些|哪条|哪一条|哪个|什么)[^，。？]{0,6}(处理|处分|处罚|罚)")
+                         r"(依据|依照|按照?|根据)[^，。？]{0,12}?(哪些|哪条|哪一条|哪个|什么)[^，。？]{0,6}(处理|处分|处罚|罚)|"
+                         # …or named before it ('对仓库处罚应当依据哪一条', '罚款的依据是什么')
+                         r"(处理|处分|处罚|罚款?)[^，。？]{0,6}(依据|依照|按照?|根据)(是|应是|为)?(哪些|哪条|哪一条|哪个|什么)")
 # asks for the administrative sanction (as against the crime)
 # ('按哪条规定处分' asks the basis of the sanction too)
 ADMIN_ASK = re.compile(HOW_PUNISHED + r"|行政处罚|罚款|给予.{0,4}处罚|"

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from corpus.knowledge import actors, sector_of_document, sectors
 from corpus.load import Corpus
-from corpus.models import REPEALED, PenaltyRecord
+from corpus.models import REPEALED, PenaltyRecord, Provision
 from corpus.numerals import cn_to_int
 
 RANK = {"法律": 0, "行政法规": 1, "部门规章": 2, "规范性文件": 3}
@@ -27,6 +27,8 @@ PREVIOUS = re.compile(r"前款|前两款|本条第一款")
 KNOWING = re.compile(r"(?:违反本(?:法|条例|办法)规定，)?(?:知道或者应当知道|明知)")
 SANCTIONED = re.compile(r"被(?:撤销|吊销|注销|取消)[^，。；]{0,12}的([^，。；]{2,12})")  # '被撤销资质认定的检验检测机构'
 CONDITION = re.compile(r"的\s*[，,]")  # '…的，处…': a sanction conditioned on a conduct
+# '对驾驶前款所列机动车上道路行驶的驾驶人，处…': a sanction addressed to whoever did a conduct
+ADDRESSED = re.compile(r"^对([^，；。]{2,60}的[^，；。]{0,10}(?:驾驶人|单位|个人|人员|机构|企业|者))，")
 SUBJECT_END = re.compile(r"有下列(?:行为|情形)之一|知道或者应当知道|明知|违反|未经|未|不|擅自|在|对|伪造|出具|拒绝|拒不|使用(?!单位)|同时")
 
 
@@ -106,12 +108,18 @@ def _sector(doc_key: str, text: str) -> str | None:
     return default
 
 
+def _paragraph_before(corpus: Corpus, prov: Provision) -> str:
+    """The text of the 款 before a paragraph ('前款所列' when that 款 sets no penalty of its own)."""
+    before = corpus.provisions.get(f"{prov.article_id}/{(prov.para or 1) - 1}")
+    return before.text if before is not None and before.id != prov.id else ""
+
+
 def _entries_for(corpus: Corpus, pid: str, records: list[PenaltyRecord], previous: tuple[tuple[str, ...], str]
                  ) -> list[Entry]:
     """The entries of one sanctioning 款 (`previous`: the actors and conduct of the article's previous 款)."""
     prov = corpus.provisions[pid]
     doc = corpus.documents[prov.doc_key]
-    lead = records[0].conduct
+    lead = records[0].conduct or ((m := ADDRESSED.match(prov.text)) and m.group(1)) or ""
     subject = _subject(lead)
     # '知道或者应当知道…而为其提供运输…', '明知…仍为其提供场所': whoever helps; the words after are the others'
     found = (actors_in(subject) or (() if KNOWING.match(lead) else actors_in(lead))) + _instigators(lead)
@@ -121,7 +129,7 @@ def _entries_for(corpus: Corpus, pid: str, records: list[PenaltyRecord], previou
     if not found:  # '以欺骗…取得资质认定的，…撤销。被撤销资质认定的检验检测机构…': named by what befell it
         found = tuple(a for m in SANCTIONED.finditer(prov.text) for a in actors_in(m.group(1)))
     base = dict(penalty_id=pid, article_id=prov.article_id, doc_key=prov.doc_key, sector=None,
-                context=previous[1] if refers_back else "",
+                context=(previous[1] or _paragraph_before(corpus, prov)) if refers_back else "",
                 rank=RANK.get(doc.doc_type, 4), in_force=doc.status != REPEALED,
                 criminal=records[0].kind == "刑罚", obligations=_obligations(corpus, prov.doc_key, prov.text))
     if base["criminal"]:  # a criminal provision's whole paragraph defines the offence

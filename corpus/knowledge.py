@@ -317,6 +317,7 @@ class Scope:
     statistics: tuple[str, ...] = ()
     prices: tuple[str, ...] = ()
     local: tuple[str, ...] = ()
+    records: tuple[str, ...] = ()
     rule_articles: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (article id, the words of its general rule)
     rule_special: tuple[tuple[str, str, str], ...] = ()  # (article id, a sector code's own rule on it, when)
     authority_duties: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (article id, the situation it governs)

@@ -67,8 +67,8 @@ def test_public_api_is_forced_to_faq_scope(app_server):
     history, _ = client.predict("我怀疑检测报告是假的，去哪里投诉举报？", api_name="/public_ask")
     assert "检验检测机构监督管理办法》第二十四条" in last_reply(history)
     history, _ = client.predict(PENALTY_Q, api_name="/public_ask")
-    reply = last_reply(history)
-    assert "公众咨询模式" in reply and "处罚依据" not in reply and "第九十三条" not in reply
+    reply = last_reply(history)  # the statute's own words, never the officers' penalty table or discretion notes
+    assert "第九十三条" in reply and "处罚依据与幅度" not in reply and "不提供裁量意见" in reply
 
 
 def test_every_private_handler_refuses_without_login_over_raw_http(app_server):

@@ -186,9 +186,12 @@ def test_a_bare_plan_word_is_the_action_plan_only_as_itself(text, intent):
     assert understand(text).intent == intent
 
 
-def test_the_public_asking_a_penalty_is_refused_but_may_read_the_provision(built_home):
-    """Penalty answers stay with officers (tests/test_access.py); the provision's own text is public."""
-    assert ask("我们单位的电梯过了检验日期还在用，会被罚多少", mode="public").declined
+def test_the_public_asking_a_penalty_reads_the_provision_not_the_officers_answer(built_home):
+    """The officers' penalty tables and discretion stay with officers (tests/test_access.py); the sanctioning
+    provision's own text is public."""
+    a = ask("我们单位的电梯过了检验日期还在用，会被罚多少", mode="public")
+    assert not a.declined and _lead(a) == "特种设备安全法/84" and a.penalties == []
+    assert "处罚依据与幅度" not in a.markdown
     a = ask("特种设备安全法第八十四条原文给我看看", mode="public")
     assert not a.declined and _lead(a) == "特种设备安全法/84"
 

@@ -55,8 +55,10 @@ def test_wrong_password_is_401_and_no_token(client):
 
 
 def test_public_endpoint_stays_public(client):
-    r = client.post("/api/public/ask", json={"question": "出具虚假报告一般罚多少"}).json()
+    r = client.post("/api/public/ask", json={"question": "出具虚假报告能不能从轻处罚"}).json()
     assert r["declined"] and r["mode"] == "public" and r["citations"] == []
+    text = client.post("/api/public/ask", json={"question": "出具虚假报告一般罚多少"}).json()
+    assert text["mode"] == "public" and text["penalties"] == [] and "处罚依据与幅度" not in text["markdown"]
     ok = client.post("/api/public/ask", json={"question": "我怀疑检测报告是假的，去哪里投诉举报？"}).json()
     assert not ok["declined"] and ok["citations"]
 

@@ -21,7 +21,7 @@ DENIED = {
     "自 由 裁 量 基 准": "执法裁量",  # spaces do not hide a word
     "自\u200b由裁量": "执法裁量",  # nor do zero-width characters
     "投诉后怎么少罚一点": "执法裁量",
-    "出具虚假报告一般罚多少": "执法裁量",
+    "出具虚假报告能不能免罚": "执法裁量",  # the range the law sets is public text; the case's decision is not
     "你们内部检查计划什么时候到我们公司": "内部执法信息",
     "市场监管局什么时候来抽查我们": "内部执法信息",
     "谁举报了我们公司": "内部执法信息",
