@@ -51,7 +51,7 @@ from corpus.config import calibration_enabled
 from corpus.history import in_force_on, renumber_note
 from corpus.knowledge import index_sector, scope, sector_documents, sector_of_document, sectors
 from corpus.load import Corpus, load_corpus, missing_corpus_warning
-from corpus.models import REPEALED, PenaltyRecord
+from corpus.models import REPEALED, PenaltyRecord, Provision
 from corpus.numerals import cn_to_int, int_to_cn
 from corpus.refs import Ref, find_references, unknown_law_refs
 from corpus.refs import named_documents as refs_named_documents
@@ -1113,10 +1113,29 @@ def _counterparts(corpus: Corpus, ref: Ref, text: str) -> tuple[list[str], str]:
     successor = succession().repeals.get(doc.key, {}).get("successor")
     if doc.status != REPEALED or not successor or ref.article_id not in corpus.provisions:
         return [], ""
+    item = corpus.provisions.get(ref.provision_id or "")
+    if ref.item and item is not None and (found := _similar_item(corpus, item, successor)):
+        return [found], "similar"  # '第一百条第三项': the item named, compared with the successor's items
     old = corpus.provisions[ref.article_id]
     sub = build_sub(corpus, [old.id], successor)
     best = [new for old_id, new, _ in propose_maps(sub, old.doc_key, successor, threshold=0.3) if old_id == old.id]
     return best[:1], "similar"
+
+
+def _similar_item(corpus: Corpus, item: Provision, new_doc: str, threshold: float = 0.5) -> str | None:
+    """The item of a successor text whose words are closest to an old item's (its whole article would be
+    compared with whole articles, where one item's words weigh little)."""
+    import difflib
+
+    matcher = difflib.SequenceMatcher(None, item.text)
+    scored = []
+    for p in corpus.provisions.values():
+        if p.doc_key == new_doc and p.kind == "item":
+            matcher.set_seq2(p.text)
+            if matcher.quick_ratio() >= threshold:
+                scored.append((matcher.ratio(), p.id))
+    best = max(scored, default=None)
+    return best[1] if best and best[0] >= threshold else None
 
 
 def _superior_of(corpus: Corpus, ref: Ref, text: str) -> str | None:
@@ -1381,6 +1400,7 @@ REGULATION_NAME = re.compile(r"《([^》]{2,40})》|([\u4e00-\u9fff]{4,20}条例
                              # a technical code or standard by its number ('TSG T7001', 'GB 7258', 'HJ 212')
                              r"(?<![A-Za-z])((?:TSG|GB/T|GB|HJ/T|HJ|JJG|JJF|RB/T|GA|CNAS-[A-Z]{2})\s?[A-Z]?\s?\d{2,5}(?:[.-]\d+)*)")
 LEADING_VERB = re.compile(r"^(违反|按照|依照|根据|依据|参照|对照|按|依|照)")
+ASKING_WORDS = re.compile(r"^.*(适用|还是|应当|应该|按照|依照|根据|依据|参照|违反|是)了?")
 NOT_A_NAME = re.compile(r"^(违反|按照|依照|根据|依据|按|依|本|该|这个|那个|有关|相关|国家)|不按|没有|没|未|不")
 
 
@@ -1392,6 +1412,10 @@ def unknown_regulations(text: str, corpus: Corpus) -> list[str]:
         if m.group(3) and NOT_A_NAME.search(name):
             continue
         name = LEADING_VERB.sub("", name)  # '依…管理条例': the name after the verb
+        if m.group(2):  # '应当适用条例还是…': the words after the last function word, and no bare '条例'
+            name = ASKING_WORDS.sub("", name)
+            if len(name) <= 3:
+                continue
         if corpus.find_document(name) is not None or any(name.endswith(a) for a in corpus.alias_index if len(a) >= 3):
             continue
         out.append(name)

@@ -2084,3 +2084,92 @@ def test_a_sticker_got_through_connections_is_no_registration(built_home):
     a = ask("找中介走关系把年检合格标志办下来了，查到了怎么处理？")
     assert _lead(a) == "机动车登记规定/81"  # a sticker got by deceit (81第二款), not a registration (实施条例103)
     assert _lead(ask("花钱请人疏通关系帮我把检验合格标志搞到手，会有什么后果？")) == "机动车登记规定/81"  # not 96 (borrowed)
+
+
+# -- session 18: public statute text, conduct vocabulary, scope --------------------------------------------
+
+def test_the_public_on_topic_question_nothing_answers_shows_the_nearest_texts(built_home):
+    a = ask("旋转木马这种游乐设施每天营业前，园方是不是必须先空转试一试、把保险装置都检查一遍？", mode="public")
+    assert a.mode == "public" and "特种设备安全法/43" in [c.provision_id for c in a.citations]
+    assert a.penalties == [] and "处罚依据与幅度" not in a.markdown
+
+
+def test_the_public_asking_how_soon_a_complaint_must_be_handled(built_home):
+    a = ask("我向工商部门投诉了一家卖假鞋的网店，他们最多几天得给我回复处理结果？", mode="public")
+    assert a.lead == "消费者权益保护法/46" and "任何单位和个人" not in a.conclusion
+
+
+@pytest.mark.parametrize("question", [
+    "把那家叫某某检测的公司以前的行政处罚决定书全文发我看看",
+    "楼下那家汽修厂前几年被罚过几次？",
+    "全省总共有几家检测机构因为出假报告挨了罚？",
+])
+def test_a_partys_own_records_and_counts_are_not_held(built_home, question):
+    assert ask(question).route in ("records", "statistics")
+    assert ask(question, mode="public").declined
+
+
+@pytest.mark.parametrize("question,lead", [
+    ("通过篡改自动监测数据的手段排放废气的，法典怎么罚？", "生态环境法典/1108"),  # faked data as the way of discharging
+    ("往辣条里添加了非食用物质，怎么罚？", "食品安全法/123"),
+    ("超市货架上摆着过期的饼干面包，会被怎么罚？", "食品安全法/124"),
+    ("开拼装的三轮摩托上路被查，驾驶人怎么罚？", "道路交通安全法/100"),
+])
+def test_conducts_named_in_everyday_words(built_home, question, lead):
+    assert _lead(ask(question)) == lead
+
+
+@pytest.mark.parametrize("question,conduct", [
+    ("索道开放前没试运行检查，结果出了一般事故，索道公司对事故负有责任，对公司怎么罚？", "事故责任"),
+    ("没证的黑作坊做豆腐往菜市场送，怎么处罚？", "无证生产经营食品"),
+    ("我们是展销会的举办方，有商户没办许可证就进场卖糕点", "市场放任无证经营"),
+])
+def test_conducts_of_their_own(question, conduct):
+    assert understand(question).conduct == conduct
+
+
+def test_a_lab_that_skipped_testing_for_a_substance_is_no_one_adding_it(built_home):
+    q = "食品检验公司没真的检测三聚氰胺，就出了合格报告，检验公司怎么罚？"
+    assert understand(q).conduct != "添加非食用物质"
+    assert understand("作坊往腐竹里加了吊白块").conduct == "添加非食用物质"
+
+
+def test_a_pieced_together_car_driven_is_a_catalogue_entry(c):
+    entries = [e for e in catalogue(c) if e.id == "道路交通安全法/100/2"]
+    assert entries and "驾驶" in entries[0].conduct and "驾驶拼装的机动车" in entries[0].context
+
+
+@pytest.mark.parametrize("text", ["对这家物流公司罚款应当依据哪一条？", "查实以后，罚款数额如何计算？"])
+def test_the_sanction_asked_after_its_word(text):
+    assert understand(text).intent == "penalty"
+
+
+def test_a_duty_asked_is_a_fact():
+    assert understand("检测公司发现产品普遍有质量问题，有没有报告的义务？").intent == "fact"
+
+
+def test_a_rule_question_leads_with_the_article_another_applies(built_home):
+    a = ask("食品生产者发现已经卖出去的一批产品不符合食品安全标准，按规定要怎么召回？")
+    assert _lead(a) == "食品安全法/63"
+    from assistant.engine import REFERS
+    assert REFERS.search("发现进口食品不符合标准的，进口商应当依照本法第六十三条的规定召回")
+
+
+def test_which_text_applies_is_no_unknown_document(built_home):
+    a = ask("2013年10月有人无证维修锅炉，2014年2月才查处，应当适用条例还是特种设备安全法？罚多少？")
+    assert a.route != "unknown_document" and _lead(a) == "特种设备安全监察条例/77"
+    assert ask("处罚时用修订前的资质认定管理办法还是2021年修订后的？").lead.startswith("行政处罚法/37")
+
+
+def test_a_supervision_stations_staff_are_officials():
+    who, _ = detect_who("监察所的人知道锅炉有隐患却一直不管，后来锅炉爆炸伤了人，这个人要负刑事责任吗？")
+    assert who == "国家机关工作人员"
+
+
+def test_an_old_item_named_is_compared_item_by_item(built_home):
+    a = ask("以前按大气污染防治法第一百条第（三）项处罚的情形，法典施行后改引哪一条？")
+    assert a.route == "counterpart" and a.lead.startswith("生态环境法典/1086")
+
+
+def test_a_repeal_asked_of_next_year_is_a_future_text(built_home):
+    assert ask("听说后年要取消电梯定期检验了，是真的吗？").declined
