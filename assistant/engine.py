@@ -812,13 +812,14 @@ def _merge_follow_up(u: Understanding, sess: Session) -> None:
 
 # -- scenario answers ---------------------------------------------------------------------------------------
 
-def _records(corpus: Corpus, ids: tuple[str, ...], conduct: str | None) -> list[PenaltyRecord]:
+def _records(corpus: Corpus, ids: tuple[str, ...], conduct: str | None, label: str = "") -> list[PenaltyRecord]:
     out = []
     for pid in ids:
         out.extend(replace(r, sanctions=list(r.sanctions)) for r in corpus.penalties_for(pid) if r.kind == "处罚")
+    out = _of_label(out, label)
     # 监督管理办法第二十七条 distinguishes 不实 and 虚假 reports inside one sentence
-    want = {"虚假报告": "出具虚假检验检测报告", "不实报告": "出具不实检验检测报告"}.get(conduct or "")
-    subs = {r.conduct for r in out if r.conduct in ("出具虚假检验检测报告", "出具不实检验检测报告")}
+    want = {"虚假报告": REPORT_SUBS[0], "不实报告": REPORT_SUBS[1]}.get(conduct or "")
+    subs = {r.conduct for r in out if r.conduct in REPORT_SUBS}
     if want and subs:
         out = [r for r in out if r.conduct not in subs or r.conduct == want]
     # fold the shared sanctions of a paragraph (责令限期改正、通报批评) into its sub-conduct records
@@ -834,12 +835,29 @@ def _records(corpus: Corpus, ids: tuple[str, ...], conduct: str | None) -> list[
     return merged
 
 
+REPORT_SUBS = ("出具虚假检验检测报告", "出具不实检验检测报告")  # sub-conducts sharing their paragraph's sanctions
+
+
+def _of_label(records: list[PenaltyRecord], label: str) -> list[PenaltyRecord]:
+    """A conduct a paragraph names in a clause of its own ('…；房屋建筑使用者…擅自变动…的，处5万元…') takes only
+    its own records of that paragraph, not the first conduct's range."""
+    own = [r for r in records if label and r.conduct == label]
+    if not own or label in REPORT_SUBS:
+        return records
+    return [r for r in records if r.provision_id != own[0].provision_id or r.conduct == label]
+
+
+def _label_of(s: Scenario) -> str:
+    """The sub-conduct a catalogue scenario stands for ('entry:<id>#<label>')."""
+    return s.key.split("#", 1)[1] if s.key.startswith(scenarios.ENTRY_PREFIX) and "#" in s.key else ""
+
+
 def answer_scenario(u: Understanding, s: Scenario, corpus: Corpus, today: date | None) -> Answer:
     """The full answer for one conduct: conclusion, violation, penalty table, authority, notes, cases."""
     cites = Citations(corpus)
     past = scenarios.by_key(s.predecessor, corpus) if (
         s.valid_from and u.conduct_date and u.conduct_date < s.valid_from and s.predecessor) else None
-    records = _records(corpus, s.penalty, u.conduct)
+    records = _records(corpus, s.penalty, u.conduct, _label_of(s))
     pid = _personal_article(u, s, records, corpus)
     personal = bool(pid) and not UNIT_ASKED.search(_asked_part(u.text))
     if personal:  # only the persons asked: their article is cited first, the lead
@@ -886,6 +904,9 @@ def _personal_article(u: Understanding, s: Scenario, records: list[PenaltyRecord
 
     docs = {corpus.provisions[p].doc_key for p in s.penalty if p in corpus.provisions}
     pid = next((knowledge().personal_liability[d] for d in docs if d in knowledge().personal_liability), "")
+    doer = scenarios.OWN_DOER.match(_label_of(s))
+    if doer and not re.search("单位|机构|企业|公司", doer.group(0)):
+        return ""  # the clause's own doer is the person asked ('房屋建筑使用者'): no unit's responsible persons
     if not PERSONS_ASKED.search(_asked_part(u.text)) or pid not in corpus.provisions \
             or any(r.target in ("直接责任人员", "个人") for r in records):
         return ""

@@ -41,6 +41,9 @@ def _attached(entry: Entry, sector: str | None) -> list[Knowledge]:
     return sorted(out, key=lambda k: not k.sectors)  # a sector-specific note before the general one
 
 
+OWN_DOER = re.compile(r"^[\u4e00-\u9fff]{2,12}(者|人|人员|单位|车辆|机构|企业)(在|未|不|擅自|违反|有)")
+
+
 def title_of(entry: Entry) -> str:
     """The conduct as a conclusion states it: '特种设备使用单位使用特种设备未按照规定办理使用登记'."""
     text = entry.conduct.split("：", 1)[-1] if "：" in entry.conduct else entry.conduct
@@ -50,7 +53,8 @@ def title_of(entry: Entry) -> str:
         text = entry.label
     text = text.rstrip("；;。.").removesuffix("的")
     subject = entry.subject.strip("，, ").removesuffix("的")  # a subject cut at the end of its clause ends in 的
-    if subject and not text.startswith(subject) and len(subject) <= 40 and "有下列" not in subject:
+    own = entry.label and OWN_DOER.match(entry.label)  # a clause naming its own doer ('房屋建筑使用者在装修过程中…')
+    if subject and not own and not text.startswith(subject) and len(subject) <= 40 and "有下列" not in subject:
         text = subject + text
     return text
 

@@ -21,7 +21,7 @@ AUTHORITY = re.compile(
 CROSS_REF = re.compile(r"依照(《[^》]+》)?(?:的)?((?:本法|本条例|本办法)?第[^，；。]{1,20}?条)?(?:的)?(?:有关)?规定(?:处罚|给予处罚|予以处罚|执行)?")
 DIRECT = ("直接负责的主管人员", "直接责任人员")
 ORG = re.compile(r"机构|单位|企业|公司|生产者|销售者|经营者|场所|检验站|检测站")
-PERSON = re.compile(r"人员|个人|签字人|检验员|从业者|所有人|驾驶人|警察")
+PERSON = re.compile(r"人员|个人|签字人|检验员|从业者|所有人|驾驶人|警察|使用者")
 # sanctions other than fines, named once for the classifying table and the signal that a paragraph sanctions
 SEIZE = r"收缴[^，；。]{0,30}(?:证书|号牌|行驶证|驾驶证|标志)"  # 收缴…证书、号牌 (道交法实施条例103)
 REVOKE = r"(?<!被)撤销[^，；。资]{0,16}(?:登记|许可|资质认定)(?![^，；。]{0,6}建议)"  # not '被撤销的证书', not a recommendation
@@ -164,7 +164,7 @@ def parse_paragraph(prov: Provision, items: list[Provision] | None = None, chapt
         base = _sentence_subject(full_stop, default)
         for n, sentence in enumerate(re.split(r"[；;]", full_stop)):
             # each clause starts from the subject of its sentence; the first from the paragraph's subject
-            _parse_clause(sentence, default if n == 0 else base, records)
+            _parse_clause(sentence, default if n == 0 else base, records, _own_conduct(sentence) if n else "")
     return _own_sanctions([r for r in records.records.values() if r.has_fine or r.sanctions])
 
 
@@ -238,9 +238,32 @@ class _Records:
         return self.records[key]
 
 
-def _parse_clause(sentence: str, target: str, record: _Records) -> None:
-    """One clause (between semicolons): its segments set the target and tier and add fines and sanctions."""
-    tier, sub, condition = "基本", "", ""
+# '…处50万元以上100万元以下的罚款；房屋建筑使用者在装修过程中擅自变动…的，责令改正，处5万元…': a later clause that
+# names a conduct of its own (not a graver case of the first: 情节严重的, 逾期未改正的) is a sub-conduct
+OWN_CONDUCT = re.compile(r"^([^，,：:]{8,80}的)[，,]")
+
+
+# a clause's condition on the same conduct (its value, gains, consequence, type, or no other rule), not a new one
+CONDITION_START = re.compile(r"^(有|对|由|依照|按照|前款|本条|其|违法|货值|没有|法律|法规|规章|造成|导致|致使|报批|限期|"
+                             r"情节|逾期|拒不|单位|个人)")
+
+
+def _own_conduct(sentence: str) -> str:
+    m = OWN_CONDUCT.match(sentence)
+    if m is None or any(word in m.group(1) for word, _ in TIER_WORDS) or _explicit_target(m.group(1)) \
+            or not _has_fine(sentence[m.end():]) or CONDITION_START.match(m.group(1)):
+        return ""
+    return m.group(1)
+
+
+def _parse_clause(sentence: str, target: str, record: _Records, own: str = "") -> None:
+    """One clause (between semicolons): its segments set the target and tier and add fines and sanctions;
+    `own`: the conduct the clause names of its own (a record apart)."""
+    tier, condition = "基本", ""
+    fined = record.records.get((target, tier, ""))
+    sub = own if fined is not None and fined.has_fine else ""  # a second fine for another conduct: no overwrite
+    if sub:  # its own doer ('房屋建筑使用者…'), when its words name one
+        target = target_of(re.split(r"在|未|不|擅自|违反", sub, maxsplit=1)[0]) or target
     for seg in re.split(r"[，,：:]", sentence):
         if not seg or CROSS_CONDITION.search(seg):
             continue  # '法律、法规对撤销、吊销…有规定的' names another text's sanctions, not this one's

@@ -136,6 +136,19 @@ def test_penalty_road_traffic_law_94(c):
     assert r.fine_label() == "所收检验费用5倍以上10倍以下罚款"
 
 
+def test_a_later_clause_with_a_conduct_of_its_own_keeps_its_own_range(c):
+    """'…处50万元以上100万元以下的罚款；房屋建筑使用者…擅自变动…的，…处5万元以上10万元以下的罚款': two records, the
+    first range not overwritten by the second; a graver case of the same conduct ('超过…百分之二十…的') likewise."""
+    recs = {r.conduct: r for r in c.penalties_for("建设工程质量管理条例/69/1")}
+    project = next(r for k, r in recs.items() if "没有设计方案" in k)
+    occupant = next(r for k, r in recs.items() if k.startswith("房屋建筑使用者"))
+    assert (project.fine_min, project.fine_max) == (500_000, 1_000_000)
+    assert (occupant.fine_min, occupant.fine_max, occupant.target) == (50_000, 100_000, "个人")
+    ranges = sorted((r.fine_min, r.fine_max) for r in c.penalties_for("道路交通安全法/92/1"))
+    assert ranges == [(200, 500), (500, 2000)]
+    assert all(r.conduct != "货值金额一万元以上的" for r in c.penalties_for("食品安全法/124/1"))  # a value tier
+
+
 def test_cross_reference_penalty(c):
     r = c.penalties_for("道路交通安全法/94/1")[0]
     assert r.authority == "价格主管部门" and r.sanctions == ["依照有关规定处罚"]

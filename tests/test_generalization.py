@@ -2173,3 +2173,12 @@ def test_an_old_item_named_is_compared_item_by_item(built_home):
 
 def test_a_repeal_asked_of_next_year_is_a_future_text(built_home):
     assert ask("听说后年要取消电梯定期检验了，是真的吗？").declined
+
+
+def test_an_occupant_breaking_a_load_bearing_wall(built_home):
+    """The occupant's own clause of 条例69 (the law names no occupant), its own range; a renovation project
+    without a design is the law's (建筑法70); the estate manager named in passing runs no lift."""
+    a = ask("隔壁住户装修时把承重柱凿掉一截，物业管不了，对住户能罚多少？")
+    assert _lead(a) == "建设工程质量管理条例/69" and "5万元以上10万元以下" in a.conclusion
+    assert "50万元" not in a.conclusion and understand("装修时物业管不了").sector != "特种设备"
+    assert _lead(ask("装修队没有设计方案就把承重墙打通了，怎么处罚？")) in ("建筑法/70", "建设工程质量管理条例/69")
