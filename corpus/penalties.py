@@ -165,7 +165,24 @@ def parse_paragraph(prov: Provision, items: list[Provision] | None = None, chapt
         for n, sentence in enumerate(re.split(r"[；;]", full_stop)):
             # each clause starts from the subject of its sentence; the first from the paragraph's subject
             _parse_clause(sentence, default if n == 0 else base, records, _own_conduct(sentence) if n else "")
-    return _own_sanctions([r for r in records.records.values() if r.has_fine or r.sanctions])
+    return _unsplit_ranges(lead, _own_sanctions([r for r in records.records.values() if r.has_fine or r.sanctions]))
+
+
+def _unsplit_ranges(lead: str, records: list[PenaltyRecord]) -> list[PenaltyRecord]:
+    """A paragraph that sets more fine ranges than its records hold ('有前款第一项…的，处…；有前款第二项…的，处…',
+    '对企业事业单位处…，对其他生产经营者处…', by the class of an accident) is not yet split by case: no record shows
+    one of its ranges as if it were the whole paragraph's — the fine is named and the article's own words decide."""
+    in_text = {m.group(0) for m in FINE_RANGE.finditer(compact(lead))}
+    held = {(r.fine_min, r.fine_max) for r in records if r.fine_min is not None and r.fine_max is not None}
+    if len(in_text) <= len(held):
+        return records
+    for r in records:
+        if r.fine_min is not None or r.fine_max is not None:
+            r.fine_min = r.fine_max = None
+            r.fine_note = ""
+            if "罚款" not in r.sanctions:
+                r.sanctions.append("罚款")
+    return records
 
 
 def _own_sanctions(records: list[PenaltyRecord]) -> list[PenaltyRecord]:

@@ -149,6 +149,17 @@ def test_a_later_clause_with_a_conduct_of_its_own_keeps_its_own_range(c):
     assert all(r.conduct != "货值金额一万元以上的" for r in c.penalties_for("食品安全法/124/1"))  # a value tier
 
 
+def test_a_paragraph_with_ranges_by_case_shows_no_one_range_as_the_whole(c):
+    """'有前款第一项情形的，处一万元…；有前款第三项…的，处二万元…': until split by case, no record shows one of its
+    ranges as the paragraph's; the fine is named and the article's words decide."""
+    for pid in ("生态环境法典/1156/2", "农产品质量安全法/70/1"):
+        recs = [r for r in c.penalties_for(pid) if r.kind == "处罚"]
+        assert recs and all(r.fine_min is None and r.fine_max is None for r in recs), pid
+        assert any("罚款" in r.sanctions for r in recs)
+    assert (c.penalties_for("特种设备安全法/93/1")[0].fine_min, c.penalties_for("特种设备安全法/93/1")[0].fine_max) \
+        == (50_000, 200_000)  # one range, one record: kept
+
+
 def test_cross_reference_penalty(c):
     r = c.penalties_for("道路交通安全法/94/1")[0]
     assert r.authority == "价格主管部门" and r.sanctions == ["依照有关规定处罚"]
