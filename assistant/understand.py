@@ -573,11 +573,21 @@ def _instigator(conduct: str | None, who: str | None, text: str) -> str | None:
     return teller if teller and who in BODIES and TOLD_BODY.search(text) else who
 
 
+# '仅就物业公司瞒报事故这一行为，…怎么罚': the one conduct of several facts the question asks about
+SINGLED_OUT = re.compile(r"(?:仅|只|单)?(?:就|针对|对于)([^，。？]{2,30}?)(?:这一|这个|该|这种|这项)(?:行为|违法行为|问题|事)")
+
+
+def _singled_out(text: str) -> str | None:
+    """The conduct named where the question singles one out of its facts, if the thesaurus knows it."""
+    m = SINGLED_OUT.search(text)
+    return detect_conduct(m.group(1)) if m else None
+
+
 def understand(question: str, today: date | None = None) -> Understanding:
     text, truncated = clean(question)
     text, script = to_simplified(text)
     who, asker = detect_who(text)
-    conduct = _own_conduct(detect_conduct(text), who, text)
+    conduct = _own_conduct(_singled_out(text) or detect_conduct(text), who, text)
     who = _instigator(conduct, who, text)
     expanded = expand(text, conduct)
     intents = _intents(text)

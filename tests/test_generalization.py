@@ -2182,3 +2182,16 @@ def test_an_occupant_breaking_a_load_bearing_wall(built_home):
     assert _lead(a) == "建设工程质量管理条例/69" and "5万元以上10万元以下" in a.conclusion
     assert "50万元" not in a.conclusion and understand("装修时物业管不了").sector != "特种设备"
     assert _lead(ask("装修队没有设计方案就把承重墙打通了，怎么处罚？")) in ("建筑法/70", "建设工程质量管理条例/69")
+
+
+def test_a_prison_term_asked_is_a_crime_question():
+    from assistant.engine import asks_crime
+
+    assert asks_crime("监理单位明知偷工减料还签字，楼塌了，监理工程师要判什么刑？")
+    assert not asks_crime("检测报告的判定依据是什么标准？")
+
+
+def test_one_conduct_singled_out_of_several_facts():
+    q = ("起重机倒塌砸死一人。查明：检验机构的定期检验报告造假；使用单位事后瞒着没上报，还和家属私下和解。"
+         "只就使用单位隐瞒不报事故这一行为，怎么处罚？")
+    assert understand(q).conduct == "事故瞒报"
