@@ -574,13 +574,21 @@ def _instigator(conduct: str | None, who: str | None, text: str) -> str | None:
 
 
 # '仅就物业公司瞒报事故这一行为，…怎么罚': the one conduct of several facts the question asks about
-SINGLED_OUT = re.compile(r"(?:仅|只|单)?(?:就|针对|对于)([^，。？]{2,30}?)(?:这一|这个|该|这种|这项)(?:行为|违法行为|问题|事)")
+SINGLED_OUT = re.compile(r"(?:^|[，。；：？！]|仅|只|单)(?:就|针对|对于)([^，。？]{2,30}?)(?:这一|这个|该|这种|这项)?"
+                         r"(?:行为|违法行为|问题)")
 
 
 def _singled_out(text: str) -> str | None:
-    """The conduct named where the question singles one out of its facts, if the thesaurus knows it."""
+    """The conduct named where the question singles one out of its facts, if the thesaurus knows it; a thing
+    singled out ('就安全阀问题') names the conduct of the facts' clauses about that thing."""
     m = SINGLED_OUT.search(text)
-    return detect_conduct(m.group(1)) if m else None
+    if m is None:
+        return None
+    if (named := detect_conduct(m.group(1))) is not None:
+        return named
+    thing = m.group(1).strip("的")
+    about = [c for c in re.split(r"[，。；？！]", text[:m.start()]) if len(thing) >= 2 and thing in c]
+    return detect_conduct("，".join(about)) if about else None
 
 
 def understand(question: str, today: date | None = None) -> Understanding:

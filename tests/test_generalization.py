@@ -2195,3 +2195,9 @@ def test_one_conduct_singled_out_of_several_facts():
     q = ("起重机倒塌砸死一人。查明：检验机构的定期检验报告造假；使用单位事后瞒着没上报，还和家属私下和解。"
          "只就使用单位隐瞒不报事故这一行为，怎么处罚？")
     assert understand(q).conduct == "事故瞒报"
+
+
+def test_a_thing_singled_out_names_the_conduct_of_its_facts():
+    q = ("检查发现：压力容器的安全阀两年没校验；另有一名操作工无证上岗，已当场纠正。"
+         "针对安全阀的问题，按哪条处罚？")
+    assert understand(q).conduct == "安全附件未校验"
