@@ -387,7 +387,7 @@ AUTHORITY_DOES = re.compile(r"(车管所|车辆管理所|交警|交管|公安|�
 def _authority_duty(a: Asked) -> str | None:
     """The article governing what an authority does in the situation the question describes (scope.yaml
     `authority_duties`), when it is in the corpus, the authority's own handling is asked and no crime."""
-    if not AUTHORITY_DOES.search(a.u.text) or asks_crime(a.u.text):
+    if not (AUTHORITY_DOES.search(a.u.text) or a.u.intent == "authority") or asks_crime(a.u.text):
         return None
     return next((pid for pid, words in AUTHORITY_DUTIES if pid in a.corpus.provisions and words.search(a.u.text)),
                 None)

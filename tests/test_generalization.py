@@ -2201,3 +2201,16 @@ def test_a_thing_singled_out_names_the_conduct_of_its_facts():
     q = ("检查发现：压力容器的安全阀两年没校验；另有一名操作工无证上岗，已当场纠正。"
          "针对安全阀的问题，按哪条处罚？")
     assert understand(q).conduct == "安全附件未校验"
+
+
+@pytest.mark.parametrize("question,lead", [
+    ("菜市场摊位上卖的韭菜被抽出农药残留超标，该农业部门管还是市场监管部门管？", "农产品质量安全法/77"),
+    ("我们刚注册的第三方检测实验室要办CMA，应该去哪一级部门申请？", "检验检测机构资质认定管理办法/8"),
+])
+def test_which_department_for_a_situation_its_article_names(built_home, question, lead):
+    a = ask(question)
+    assert a.route == "authority_duty" and _lead(a) == lead
+
+
+def test_who_revokes_an_accreditation_is_not_who_grants_it(built_home):
+    assert _lead(ask("监测公司数据造假情节严重，它的资质证书由哪个部门吊销？")) != "检验检测机构资质认定管理办法/8"
