@@ -2206,6 +2206,9 @@ def test_a_thing_singled_out_names_the_conduct_of_its_facts():
 @pytest.mark.parametrize("question,lead", [
     ("菜市场摊位上卖的韭菜被抽出农药残留超标，该农业部门管还是市场监管部门管？", "农产品质量安全法/77"),
     ("我们刚注册的第三方检测实验室要办CMA，应该去哪一级部门申请？", "检验检测机构资质认定管理办法/8"),
+    ("工地塔吊倒了压死一个人，这起事故该由哪个部门牵头调查？", "特种设备安全法/72"),
+    ("企业在线监测的数据被人篡改了，区里的环保局能自己调查吗？", "环境监测数据弄虚作假行为判定及处理办法/8"),
+    ("违反计量法的罚款，县里的市场监管局能罚吗？还是哪个部门决定？", "计量法/30"),
 ])
 def test_which_department_for_a_situation_its_article_names(built_home, question, lead):
     a = ask(question)
