@@ -1136,7 +1136,7 @@ def _counterparts(corpus: Corpus, ref: Ref, text: str) -> tuple[list[str], str]:
         return [], ""
     item = corpus.provisions.get(ref.provision_id or "")
     if ref.item and item is not None and (found := _similar_item(corpus, item, successor)):
-        return [found], "similar"  # '第一百条第三项': the item named, compared with the successor's items
+        return [found], "similar"  # '第某条第某项': the item named, compared with the successor's items
     old = corpus.provisions[ref.article_id]
     sub = build_sub(corpus, [old.id], successor)
     best = [new for old_id, new, _ in propose_maps(sub, old.doc_key, successor, threshold=0.3) if old_id == old.id]
@@ -1433,7 +1433,7 @@ def unknown_regulations(text: str, corpus: Corpus) -> list[str]:
         if m.group(3) and NOT_A_NAME.search(name):
             continue
         name = LEADING_VERB.sub("", name)  # '依…管理条例': the name after the verb
-        if m.group(2):  # '应当适用条例还是…': the words after the last function word, and no bare '条例'
+        if m.group(2):  # '适用条例或是…': the words after the last function word, and no bare '条例'
             name = ASKING_WORDS.sub("", name)
             if len(name) <= 3:
                 continue

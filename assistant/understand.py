@@ -573,14 +573,14 @@ def _instigator(conduct: str | None, who: str | None, text: str) -> str | None:
     return teller if teller and who in BODIES and TOLD_BODY.search(text) else who
 
 
-# '仅就物业公司瞒报事故这一行为，…怎么罚': the one conduct of several facts the question asks about
+# '只就某单位隐瞒不报这项行为…': the one conduct of several facts the question asks about
 SINGLED_OUT = re.compile(r"(?:^|[，。；：？！]|仅|只|单)(?:就|针对|对于)([^，。？]{2,30}?)(?:这一|这个|该|这种|这项)?"
                          r"(?:行为|违法行为|问题)")
 
 
 def _singled_out(text: str) -> str | None:
     """The conduct named where the question singles one out of its facts, if the thesaurus knows it; a thing
-    singled out ('就安全阀问题') names the conduct of the facts' clauses about that thing."""
+    singled out ('就压力表的问题') names the conduct of the facts' clauses about that thing."""
     m = SINGLED_OUT.search(text)
     if m is None:
         return None

@@ -33,7 +33,7 @@ PENALTY_ASK = re.compile(HOW_PUNISHED + r"|罚款多少|罚几|罚款范围|幅�
                          r"(会|要)被(吊销|撤销|没收|拘留|关停|停业)[^，。？]{0,8}(吗|么|？|\?)|"
                          # the sanction's basis asked ('按照哪一条罚'): the sanction is asked, not only a fact
                          r"(依据|依照|按照?|根据)[^，。？]{0,12}?(哪些|哪条|哪一条|哪个|什么)[^，。？]{0,6}(处理|处分|处罚|罚)|"
-                         # …or named before it ('对仓库处罚应当依据哪一条', '罚款的依据是什么')
+                         # …or named before it ('对该单位罚款应按哪条', '罚款的依据是什么')
                          r"(处理|处分|处罚|罚款?)[^，。？]{0,6}(依据|依照|按照?|根据)(是|应是|为)?(哪些|哪条|哪一条|哪个|什么)")
 # asks for the administrative sanction (as against the crime)
 # ('按哪条规定处分' asks the basis of the sanction too)

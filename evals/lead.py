@@ -40,8 +40,8 @@ if TYPE_CHECKING:
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEV_DIR = DATA_DIR / "dev"
-LAST_SPENT = 27  # batches whose sealed half has had its one first run (reported in evals/reports/sealedN-first-run.md)
-LAST_BATCH = 27  # the newest batch written (its sealed half still unrun)
+LAST_SPENT = 28  # batches whose sealed half has had its one first run (reported in evals/reports/sealedN-first-run.md)
+LAST_BATCH = 29  # the newest batch written (its sealed half still unrun)
 SETS = {"dev": (DEV_DIR, *(DATA_DIR / f"dev{n}" for n in range(2, LAST_SPENT + 1))),
         "sealed": (DATA_DIR / "sealed",), "sealed2": (DATA_DIR / "sealed2",),
         **{f"{half}{n}": (DATA_DIR / f"{half}{n}",) for n in range(3, LAST_BATCH + 1) for half in ("dev", "sealed")}}

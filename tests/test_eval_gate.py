@@ -56,9 +56,9 @@ def test_a_scrambled_retriever_inside_the_real_assistant_fails_the_gate(built_ho
     assert metrics["assistant"]["citation_verifiability"] == 1.0  # wrong answers still cite only real text
 
 
-# Regression gates on the blind dev set (evals/data/dev). The targets (lead >= 0.85, confident-wrong <= 0.05)
-# are not met yet; these floors hold today's measured level so that a change cannot quietly lose it.
-DEV_GATES = {"lead_accuracy": 0.62, "confident_wrong_max": 0.08, "traditional_same_lead": 0.95}
+# Gates on the blind dev set (evals/data/dev..devN): the targets, lead >= 0.85 and confident-wrong <= 0.05
+# (measured 2026-12-04 on 3550 questions: 0.876 and 0.004), and the same lead in 繁體.
+DEV_GATES = {"lead_accuracy": 0.85, "confident_wrong_max": 0.05, "traditional_same_lead": 0.95}
 
 
 def test_blind_dev_set_holds_its_level(built_home):
