@@ -847,17 +847,12 @@ def _of_label(records: list[PenaltyRecord], label: str) -> list[PenaltyRecord]:
     return [r for r in records if r.provision_id != own[0].provision_id or r.conduct == label]
 
 
-def _label_of(s: Scenario) -> str:
-    """The sub-conduct a catalogue scenario stands for ('entry:<id>#<label>')."""
-    return s.key.split("#", 1)[1] if s.key.startswith(scenarios.ENTRY_PREFIX) and "#" in s.key else ""
-
-
 def answer_scenario(u: Understanding, s: Scenario, corpus: Corpus, today: date | None) -> Answer:
     """The full answer for one conduct: conclusion, violation, penalty table, authority, notes, cases."""
     cites = Citations(corpus)
     past = scenarios.by_key(s.predecessor, corpus) if (
         s.valid_from and u.conduct_date and u.conduct_date < s.valid_from and s.predecessor) else None
-    records = _records(corpus, s.penalty, u.conduct, _label_of(s))
+    records = _records(corpus, s.penalty, u.conduct, scenarios.label_of(s))
     pid = _personal_article(u, s, records, corpus)
     personal = bool(pid) and not UNIT_ASKED.search(_asked_part(u.text))
     if personal:  # only the persons asked: their article is cited first, the lead
@@ -904,9 +899,6 @@ def _personal_article(u: Understanding, s: Scenario, records: list[PenaltyRecord
 
     docs = {corpus.provisions[p].doc_key for p in s.penalty if p in corpus.provisions}
     pid = next((knowledge().personal_liability[d] for d in docs if d in knowledge().personal_liability), "")
-    doer = scenarios.OWN_DOER.match(_label_of(s))
-    if doer and not re.search("单位|机构|企业|公司", doer.group(0)):
-        return ""  # the clause's own doer is the person asked ('房屋建筑使用者'): no unit's responsible persons
     if not PERSONS_ASKED.search(_asked_part(u.text)) or pid not in corpus.provisions \
             or any(r.target in ("直接责任人员", "个人") for r in records):
         return ""

@@ -70,6 +70,11 @@ def for_entry(entry: Entry, sector: str | None = None) -> Scenario:
                      authority_basis=AUTHORITY_BASIS.get(entry.doc_key, ""))
 
 
+def label_of(s: Scenario) -> str:
+    """The sub-conduct a catalogue scenario stands for (its key 'entry:<id>#<label>', as for_entry makes it)."""
+    return s.key.split("#", 1)[1] if s.key.startswith(ENTRY_PREFIX) and "#" in s.key else ""
+
+
 def successor(s: Scenario, conduct_date: str | None) -> Scenario:
     """A repealed text's scenario, seen from the text that replaced it: the answer then shows the law at the time
     and today's side by side (行政处罚法第三十七条)."""

@@ -133,9 +133,14 @@ def split_conduct(text: str) -> tuple[str, str]:
     return conduct, text[m.end():]
 
 
-def _default_target(conduct: str) -> str:
+def _subject_target(conduct: str) -> str | None:
+    """The target a conduct clause names as its doer ('房屋建筑使用者在装修过程中…' → 个人), if any."""
     subject = re.split(r"有下列|出具|未|不|违反|伪造|同时|对", conduct, maxsplit=1)[0] or conduct
-    return target_of(subject) or target_of(conduct) or "机构"
+    return target_of(subject) or target_of(conduct)
+
+
+def _default_target(conduct: str) -> str:
+    return _subject_target(conduct) or "机构"
 
 
 def parse_paragraph(prov: Provision, items: list[Provision] | None = None, chapter_required: bool = True
@@ -280,7 +285,7 @@ def _parse_clause(sentence: str, target: str, record: _Records, own: str = "") -
     fined = record.records.get((target, tier, ""))
     sub = own if fined is not None and fined.has_fine else ""  # a second fine for another conduct: no overwrite
     if sub:  # its own doer ('房屋建筑使用者…'), when its words name one
-        target = target_of(re.split(r"在|未|不|擅自|违反", sub, maxsplit=1)[0]) or target
+        target = _subject_target(sub) or target
     for seg in re.split(r"[，,：:]", sentence):
         if not seg or CROSS_CONDITION.search(seg):
             continue  # '法律、法规对撤销、吊销…有规定的' names another text's sanctions, not this one's
