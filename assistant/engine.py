@@ -52,7 +52,7 @@ from corpus.history import in_force_on, renumber_note
 from corpus.knowledge import index_sector, scope, sector_documents, sector_of_document, sectors
 from corpus.load import Corpus, load_corpus, missing_corpus_warning
 from corpus.models import REPEALED, PenaltyRecord, Provision
-from corpus.numerals import cn_to_int, int_to_cn
+from corpus.numerals import cn_to_int, int_to_cn, numbered
 from corpus.refs import Ref, find_references, unknown_law_refs
 from corpus.refs import named_documents as refs_named_documents
 from index.errors import SearchFailed
@@ -1554,7 +1554,7 @@ def _reorder(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> list
 
 
 # '…依照本法第六十三条的规定召回': a text that does a duty by another article's rule
-REFERS = re.compile(r"(?:依照|按照|依据)本(?:法|条例|办法|规定)第([一二三四五六七八九十百零〇]+)条的?规定")
+REFERS = numbered(r"(?:依照|按照|依据)本(?:法|条例|办法|规定)第{n}条的?规定")
 
 
 def _referred_first(u: Understanding, hits: list[retrieve.Hit], corpus: Corpus) -> list[retrieve.Hit]:
